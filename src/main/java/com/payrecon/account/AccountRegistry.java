@@ -1,0 +1,148 @@
+package com.payrecon.account;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.payrecon.account.Account.AlipayKeys;
+import com.payrecon.account.Account.Credentials;
+import com.payrecon.account.Account.WechatV2Keys;
+import com.payrecon.account.Account.WechatV3Keys;
+import com.payrecon.account.AccountsProperties.AccountProperties;
+import com.payrecon.provider.crypto.Keys;
+import com.payrecon.provider.crypto.WechatSignType;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The configured accounts, validated at start-up: a missing or unreadable key stops PayRecon with a message that
+ * names the property ({@code payrecon.accounts[1].api-v3-key: ...}) and never the key itself.
+ */
+@Component
+public class AccountRegistry {
+
+	private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+	private final Map<String, Account> accounts;
+
+	public AccountRegistry(AccountsProperties properties) {
+		Map<String, Account> byId = new LinkedHashMap<>();
+		int index = 0;
+		for (AccountProperties p : properties.accounts()) {
+			Account account = build(p, "payrecon.accounts[" + index++ + "]");
+			if (byId.putIfAbsent(account.id(), account) != null) {
+				throw new InvalidAccountConfiguration("payrecon.accounts: the id '" + account.id() + "' is used twice");
+			}
+		}
+		this.accounts = Collections.unmodifiableMap(byId);
+	}
+
+	public Optional<Account> find(String id) {
+		return Optional.ofNullable(id).map(accounts::get);
+	}
+
+	public Collection<Account> all() {
+		return accounts.values();
+	}
+
+	private static Account build(AccountProperties p, String prefix) {
+		String id = required(p.id(), prefix + ".id");
+		if (!ACCOUNT_ID.matcher(id).matches()) {
+			throw new InvalidAccountConfiguration(prefix + ".id: use letters, digits, '-' and '_' (at most 64)");
+		}
+		if (p.channel() == null) {
+			throw new InvalidAccountConfiguration(prefix + ".channel: required (wechatpay-v2, wechatpay-v3 or alipay)");
+		}
+		Credentials credentials = switch (p.channel()) {
+			case WECHATPAY_V2 -> {
+				required(p.appId(), prefix + ".app-id");
+				required(p.mchId(), prefix + ".mch-id");
+				WechatSignType signType;
+				try {
+					signType = WechatSignType.fromWire(p.signType());
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidAccountConfiguration(prefix + ".sign-type: MD5 or HMAC-SHA256");
+				}
+				yield new WechatV2Keys(secret(p.apiKey(), prefix + ".api-key"), signType);
+			}
+			case WECHATPAY_V3 -> {
+				required(p.appId(), prefix + ".app-id");
+				required(p.mchId(), prefix + ".mch-id");
+				String apiV3Key = secret(p.apiV3Key(), prefix + ".api-v3-key");
+				if (apiV3Key.getBytes(StandardCharsets.UTF_8).length != 32) {
+					throw new InvalidAccountConfiguration(prefix + ".api-v3-key: must be 32 bytes");
+				}
+				PrivateKey merchantKey = p.merchantPrivateKey() == null ? null
+						: privateKey(p.merchantPrivateKey(), prefix + ".merchant-private-key");
+				String keyId = required(p.platformPublicKeyId(), prefix + ".platform-public-key-id");
+				PublicKey platformKey = publicKey(p.platformPublicKey(), prefix + ".platform-public-key");
+				yield new WechatV3Keys(apiV3Key, p.merchantSerialNo(), merchantKey, Map.of(keyId, platformKey));
+			}
+			case ALIPAY -> {
+				required(p.appId(), prefix + ".app-id");
+				required(p.sellerId(), prefix + ".seller-id");
+				PrivateKey appKey = p.appPrivateKey() == null ? null
+						: privateKey(p.appPrivateKey(), prefix + ".app-private-key");
+				yield new AlipayKeys(appKey, publicKey(p.alipayPublicKey(), prefix + ".alipay-public-key"));
+			}
+		};
+		return new Account(id, p.channel(), p.appId(), p.mchId(), p.sellerId(), p.baseUrl(), p.zone(), credentials);
+	}
+
+	private static String required(String value, String property) {
+		if (value == null || value.isBlank()) {
+			throw new InvalidAccountConfiguration(property + ": required");
+		}
+		return value;
+	}
+
+	/** Inline value or {@code file:path}. */
+	static String secret(String value, String property) {
+		String text = required(value, property);
+		if (!text.startsWith("file:")) {
+			return text;
+		}
+		Path path = Path.of(text.substring("file:".length()));
+		try {
+			return Files.readString(path, StandardCharsets.UTF_8).strip();
+		}
+		catch (IOException ex) {
+			throw new InvalidAccountConfiguration(property + ": cannot read " + path + " (" + ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	private static PublicKey publicKey(String value, String property) {
+		try {
+			return Keys.publicKey(secret(value, property));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidAccountConfiguration(property + ": not a public key (PEM, Base64 or certificate)");
+		}
+	}
+
+	private static PrivateKey privateKey(String value, String property) {
+		try {
+			return Keys.privateKey(secret(value, property));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidAccountConfiguration(property + ": not a private key (PKCS#8 or PKCS#1 PEM)");
+		}
+	}
+
+	/** A configuration error; the message names the property, never a secret. */
+	public static class InvalidAccountConfiguration extends IllegalStateException {
+		public InvalidAccountConfiguration(String message) {
+			super(message);
+		}
+	}
+}

@@ -1,0 +1,31 @@
+package com.payrecon.notify;
+
+import com.payrecon.order.ProviderPayment;
+
+/** What a channel's verifier made of a stored request, before any order is touched. */
+sealed interface Check permits Check.Rejected, Check.Authenticated {
+
+	/** Not authenticated or not readable: nothing in it is trusted. */
+	record Rejected(Verdict verdict, String reason) implements Check {
+	}
+
+	/**
+	 * Signed by the provider. Either a payment to apply ({@code payment} set), or a verdict to settle on without
+	 * touching any order ({@code settleAs} set: merchant mismatch, not a success, unusable fields...).
+	 */
+	record Authenticated(String providerNotifyId, String outTradeNo, String providerTxnId, ProviderPayment payment,
+			Verdict settleAs, String reason) implements Check {
+
+		static Authenticated payment(String notifyId, ProviderPayment payment) {
+			return new Authenticated(notifyId, payment.outTradeNo(), payment.providerTxnId(), payment, null, null);
+		}
+
+		static Authenticated settle(String notifyId, String outTradeNo, String txnId, Verdict verdict, String reason) {
+			return new Authenticated(notifyId, outTradeNo, txnId, null, verdict, reason);
+		}
+	}
+
+	static Rejected reject(Verdict verdict, String reason) {
+		return new Rejected(verdict, reason);
+	}
+}

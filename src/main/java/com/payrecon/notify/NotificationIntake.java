@@ -1,0 +1,115 @@
+package com.payrecon.notify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.payrecon.account.Channel;
+import com.payrecon.notify.ChannelVerifier.Reply;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The front door of the notify endpoint: reads the request once, stores it raw (committed on its own, before any
+ * parsing), then hands it to the {@link NotificationProcessor}. If even the store fails, the provider gets its
+ * failure answer at once and will retry.
+ */
+@Service
+public class NotificationIntake {
+
+	private static final Logger log = LoggerFactory.getLogger(NotificationIntake.class);
+	/** Reading stops here even for hashing: a body this large is an attack, not a notification. */
+	private static final long HARD_READ_LIMIT = 16L * 1024 * 1024;
+	private static final Set<String> MASKED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+
+	private final RawNotificationRepository rawLog;
+	private final NotificationProcessor processor;
+	private final Map<Channel, ChannelVerifier> verifiers = new java.util.EnumMap<>(Channel.class);
+	private final NotifyProperties properties;
+	private final Clock clock;
+
+	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, List<ChannelVerifier> verifiers,
+			NotifyProperties properties, Clock clock) {
+		this.rawLog = rawLog;
+		this.processor = processor;
+		verifiers.forEach(v -> this.verifiers.put(v.channel(), v));
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	public NotificationProcessor.Outcome receive(Channel channel, String kind, String accountId, HttpServletRequest request) {
+		RawRequest raw;
+		try {
+			raw = read(channel, kind, accountId, request);
+		}
+		catch (IOException ex) {
+			log.warn("notify {} account={}: could not read the request body ({})", channel.wireName(), accountId, ex.toString());
+			Reply reply = verifiers.get(channel).fail(Verdict.MALFORMED, "could not read the body");
+			return new NotificationProcessor.Outcome(Verdict.MALFORMED, "body unreadable", reply);
+		}
+		long rawId;
+		try {
+			rawId = rawLog.insert(raw);
+		}
+		catch (RuntimeException ex) {
+			log.error("notify {} account={}: could not store the raw notification ({}); answering failure so the provider retries",
+					channel.wireName(), accountId, ex.toString());
+			Reply reply = verifiers.get(channel).fail(Verdict.ERROR, "temporary failure, retry later");
+			return new NotificationProcessor.Outcome(Verdict.ERROR, "raw store failed", reply);
+		}
+		return processor.process(rawId, raw);
+	}
+
+	private RawRequest read(Channel channel, String kind, String accountId, HttpServletRequest request) throws IOException {
+		int limit = properties.maxBodyBytes();
+		MessageDigest sha256 = sha256();
+		byte[] prefix = new byte[0];
+		long total = 0;
+		try (InputStream in = request.getInputStream()) {
+			java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+			byte[] buffer = new byte[8192];
+			int n;
+			while (total < HARD_READ_LIMIT && (n = in.read(buffer)) != -1) {
+				sha256.update(buffer, 0, n);
+				int keep = (int) Math.max(0, Math.min(n, limit - total));
+				kept.write(buffer, 0, keep);
+				total += n;
+			}
+			prefix = kept.toByteArray();
+		}
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		for (String name : Collections.list(request.getHeaderNames())) {
+			String key = name.toLowerCase(Locale.ROOT);
+			List<String> values = new ArrayList<>(Collections.list(request.getHeaders(name)));
+			if (MASKED_HEADERS.contains(key)) {
+				values = List.of("****");
+			}
+			headers.computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
+		}
+		return new RawRequest(clock.instant(), channel, kind, accountId, request.getMethod(), request.getRequestURI(),
+				request.getQueryString(), request.getRemoteAddr(), request.getContentType(), headers, prefix, total,
+				total > limit, HexFormat.of().formatHex(sha256.digest()));
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package com.payrecon.notify;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import com.payrecon.account.Channel;
+import com.payrecon.notify.ChannelVerifier.Reply;
+import com.payrecon.notify.RawNotificationRepository.Settlement;
+import com.payrecon.order.Cause;
+import com.payrecon.order.OrderService;
+import com.payrecon.order.PaymentOutcome;
+import com.payrecon.support.db.TransactionRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Decides about a stored notification: verify, cross-check, apply at most once, and record the verdict together
+ * with the answer sent. Used for live deliveries and for re-processing a stored one.
+ */
+@Service
+public class NotificationProcessor {
+
+	private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
+
+	private final AccountRegistry accounts;
+	private final Map<Channel, ChannelVerifier> verifiers = new EnumMap<>(Channel.class);
+	private final AlipayVerifier alipay;
+	private final OrderService orderService;
+	private final RawNotificationRepository rawLog;
+	private final TransactionRetry retry;
+	private final Clock clock;
+
+	NotificationProcessor(AccountRegistry accounts, List<ChannelVerifier> verifiers, AlipayVerifier alipay,
+			OrderService orderService, RawNotificationRepository rawLog, TransactionRetry retry, Clock clock) {
+		this.accounts = accounts;
+		verifiers.forEach(v -> this.verifiers.put(v.channel(), v));
+		this.alipay = alipay;
+		this.orderService = orderService;
+		this.rawLog = rawLog;
+		this.retry = retry;
+		this.clock = clock;
+	}
+
+	/** The verdict and the exact answer for the provider. */
+	public record Outcome(Verdict verdict, String reason, Reply reply) {
+	}
+
+	/** Processes the stored request {@code rawId}; the caller has committed it already. Never throws. */
+	public Outcome process(long rawId, RawRequest raw) {
+		ChannelVerifier verifier = verifiers.get(raw.channel());
+		try {
+			Optional<Account> account = accounts.find(raw.accountId()).filter(a -> a.channel() == raw.channel());
+			if (account.isEmpty()) {
+				return settleRejected(rawId, raw, verifier, new Check.Rejected(Verdict.UNKNOWN_ACCOUNT,
+						"no " + raw.channel().wireName() + " account '" + raw.accountId() + "'"));
+			}
+			if (raw.truncated()) {
+				return settleRejected(rawId, raw, verifier, new Check.Rejected(Verdict.TOO_LARGE,
+						"body of " + raw.bodyLength() + " bytes exceeds the limit"));
+			}
+			Check check = RawRequest.RETURN.equals(raw.kind()) ? alipay.checkReturn(account.get(), raw)
+					: verifier.check(account.get(), raw);
+			return switch (check) {
+				case Check.Rejected rejected -> settleRejected(rawId, raw, verifier, rejected);
+				case Check.Authenticated authenticated -> retry
+					.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+			};
+		}
+		catch (RuntimeException ex) {
+			// our own trouble (database away, lock retries exhausted): ask the provider to retry
+			log.warn("notify {} raw={} failed: {}", raw.channel().wireName(), rawId, ex.toString());
+			Reply reply = verifier.fail(Verdict.ERROR, "temporary failure, retry later");
+			trySettle(rawId, new Settlement(Verdict.ERROR, ex.getClass().getSimpleName(), reply.status(), reply.body(),
+					null, null, null, null));
+			return new Outcome(Verdict.ERROR, ex.getClass().getSimpleName(), reply);
+		}
+	}
+
+	private Outcome settleRejected(long rawId, RawRequest raw, ChannelVerifier verifier, Check.Rejected rejected) {
+		Reply reply = verifier.fail(rejected.verdict(), rejected.verdict().summary());
+		rawLog.settle(rawId, new Settlement(rejected.verdict(), rejected.reason(), reply.status(), reply.body(), null,
+				null, null, null), clock.instant());
+		logVerdict(raw, rawId, rejected.verdict(), rejected.reason());
+		return new Outcome(rejected.verdict(), rejected.reason(), reply);
+	}
+
+	/** One transaction: dedup by notification id, apply through the order service, record verdict and answer. */
+	private Outcome settleAuthenticated(long rawId, RawRequest raw, Account account, ChannelVerifier verifier,
+			Check.Authenticated check) {
+		Verdict verdict;
+		String reason;
+		Long orderId = null;
+		String notifyId = check.providerNotifyId();
+		Optional<String> earlier = notifyId == null ? Optional.empty() : rawLog.settledNotifyId(account.id(), notifyId);
+		if (earlier.isPresent()) {
+			verdict = Verdict.DUPLICATE;
+			reason = "notification id " + notifyId + " was settled before as " + earlier.get();
+		}
+		else if (check.payment() == null) {
+			verdict = check.settleAs();
+			reason = check.reason();
+		}
+		else {
+			PaymentOutcome outcome = orderService.applyPayment(account.id(), check.payment(),
+					Cause.notification(rawId, raw.channel().wireName() + " notification"));
+			verdict = Verdict.valueOf(outcome.kind().name());
+			reason = outcome.detail();
+			orderId = outcome.order() == null ? null : outcome.order().id();
+		}
+		if (notifyId != null && earlier.isEmpty() && !rawLog.recordNotifyId(account.id(), notifyId, rawId, verdict, clock.instant())
+				&& verdict != Verdict.APPLIED) {
+			verdict = Verdict.DUPLICATE;
+			reason = "notification id " + notifyId + " settled concurrently by another delivery";
+		}
+		Reply reply = verdict.acknowledged() ? verifier.acknowledge() : verifier.fail(verdict, verdict.summary());
+		rawLog.settle(rawId, new Settlement(verdict, reason, reply.status(), reply.body(), check.outTradeNo(),
+				check.providerTxnId(), notifyId, orderId), clock.instant());
+		logVerdict(raw, rawId, verdict, reason);
+		return new Outcome(verdict, reason, reply);
+	}
+
+	private void trySettle(long rawId, Settlement settlement) {
+		try {
+			rawLog.settle(rawId, settlement, clock.instant());
+		}
+		catch (RuntimeException ignored) {
+			// the database is the problem; the row stays without a verdict and can be re-processed
+		}
+	}
+
+	private static void logVerdict(RawRequest raw, long rawId, Verdict verdict, String reason) {
+		String line = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", "?");
+		if (verdict.keptForReview()) {
+			log.warn("notify {} account={} raw={} verdict={} (kept for review): {}", raw.channel().wireName(),
+					raw.accountId(), rawId, verdict, line);
+		}
+		else if (verdict.acknowledged()) {
+			log.info("notify {} account={} raw={} verdict={}: {}", raw.channel().wireName(), raw.accountId(), rawId,
+					verdict, line);
+		}
+		else {
+			log.warn("notify {} account={} raw={} verdict={} answered {}: {}", raw.channel().wireName(),
+					raw.accountId(), rawId, verdict, verdict.httpStatus(), line);
+		}
+	}
+}

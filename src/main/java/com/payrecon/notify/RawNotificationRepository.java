@@ -1,0 +1,119 @@
+package com.payrecon.notify;
+
+import static com.payrecon.db.Tables.PROVIDER_NOTIFICATION;
+import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.payrecon.account.Channel;
+import com.payrecon.db.tables.records.RawNotificationRecord;
+import org.jooq.DSLContext;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Repository;
+
+/** The raw notification log and the provider notification ids already settled. */
+@Repository
+public class RawNotificationRepository {
+
+	private static final TypeReference<LinkedHashMap<String, List<String>>> HEADERS = new TypeReference<>() {
+	};
+
+	private final DSLContext dsl;
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	RawNotificationRepository(DSLContext dsl) {
+		this.dsl = dsl;
+	}
+
+	/** Stores the request and returns its id; commits on its own (callers hold no transaction). */
+	public long insert(RawRequest raw) {
+		return dsl.insertInto(RAW_NOTIFICATION)
+			.set(RAW_NOTIFICATION.RECEIVED_AT, raw.receivedAt())
+			.set(RAW_NOTIFICATION.CHANNEL, raw.channel().wireName())
+			.set(RAW_NOTIFICATION.KIND, raw.kind())
+			.set(RAW_NOTIFICATION.ACCOUNT_ID, truncate(raw.accountId(), 64))
+			.set(RAW_NOTIFICATION.METHOD, truncate(raw.method(), 8))
+			.set(RAW_NOTIFICATION.REQUEST_URI, truncate(raw.requestUri(), 1024))
+			.set(RAW_NOTIFICATION.QUERY_STRING, raw.queryString())
+			.set(RAW_NOTIFICATION.REMOTE_ADDR, truncate(raw.remoteAddr(), 64))
+			.set(RAW_NOTIFICATION.CONTENT_TYPE, truncate(raw.contentType(), 255))
+			.set(RAW_NOTIFICATION.HEADERS, json.writeValueAsString(raw.headers()))
+			.set(RAW_NOTIFICATION.BODY, raw.body())
+			.set(RAW_NOTIFICATION.BODY_LENGTH, raw.bodyLength())
+			.set(RAW_NOTIFICATION.BODY_TRUNCATED, raw.truncated())
+			.set(RAW_NOTIFICATION.BODY_SHA256, raw.bodySha256())
+			.returning(RAW_NOTIFICATION.ID)
+			.fetchOne(RAW_NOTIFICATION.ID);
+	}
+
+	/** What was decided about a stored notification, and what was answered. */
+	public record Settlement(Verdict verdict, String reason, int responseStatus, String responseBody, String outTradeNo,
+			String providerTxnId, String providerNotifyId, Long orderId) {
+	}
+
+	public void settle(long id, Settlement s, Instant now) {
+		dsl.update(RAW_NOTIFICATION)
+			.set(RAW_NOTIFICATION.VERDICT, s.verdict().name())
+			.set(RAW_NOTIFICATION.VERDICT_REASON, truncate(s.reason(), 1024))
+			.set(RAW_NOTIFICATION.PROCESSED_AT, now)
+			.set(RAW_NOTIFICATION.PROCESS_COUNT, RAW_NOTIFICATION.PROCESS_COUNT.plus(1))
+			.set(RAW_NOTIFICATION.RESPONSE_STATUS, s.responseStatus())
+			.set(RAW_NOTIFICATION.RESPONSE_BODY, s.responseBody())
+			.set(RAW_NOTIFICATION.OUT_TRADE_NO, truncate(s.outTradeNo(), 64))
+			.set(RAW_NOTIFICATION.PROVIDER_TXN_ID, truncate(s.providerTxnId(), 64))
+			.set(RAW_NOTIFICATION.PROVIDER_NOTIFY_ID, truncate(s.providerNotifyId(), 128))
+			.set(RAW_NOTIFICATION.ORDER_ID, s.orderId())
+			.set(RAW_NOTIFICATION.VERSION, RAW_NOTIFICATION.VERSION.plus(1))
+			.where(RAW_NOTIFICATION.ID.eq(id))
+			.execute();
+	}
+
+	/** The verdict an earlier delivery with this provider notification id settled on, if any. */
+	Optional<String> settledNotifyId(String accountId, String providerNotifyId) {
+		return dsl.select(PROVIDER_NOTIFICATION.VERDICT)
+			.from(PROVIDER_NOTIFICATION)
+			.where(PROVIDER_NOTIFICATION.ACCOUNT_ID.eq(accountId),
+					PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID.eq(providerNotifyId))
+			.fetchOptional(PROVIDER_NOTIFICATION.VERDICT);
+	}
+
+	/** Records a settled provider notification id; false when another delivery recorded it first. */
+	boolean recordNotifyId(String accountId, String providerNotifyId, long rawId, Verdict verdict, Instant now) {
+		return dsl.insertInto(PROVIDER_NOTIFICATION)
+			.set(PROVIDER_NOTIFICATION.ACCOUNT_ID, accountId)
+			.set(PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID, providerNotifyId)
+			.set(PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID, rawId)
+			.set(PROVIDER_NOTIFICATION.VERDICT, verdict.name())
+			.set(PROVIDER_NOTIFICATION.CREATED_AT, now)
+			.onDuplicateKeyIgnore()
+			.execute() == 1;
+	}
+
+	/** A stored notification, for re-processing and the console. */
+	public record StoredNotification(long id, RawRequest request, String verdict, String verdictReason,
+			Integer responseStatus, String responseBody, Long orderId, int processCount) {
+	}
+
+	public Optional<StoredNotification> find(long id) {
+		return dsl.selectFrom(RAW_NOTIFICATION).where(RAW_NOTIFICATION.ID.eq(id)).fetchOptional(this::toStored);
+	}
+
+	private StoredNotification toStored(RawNotificationRecord r) {
+		Map<String, List<String>> headers = json.readValue(r.getHeaders(), HEADERS);
+		RawRequest request = new RawRequest(r.getReceivedAt(), Channel.fromWire(r.getChannel()).orElseThrow(),
+				r.getKind(), r.getAccountId(), r.getMethod(), r.getRequestUri(), r.getQueryString(), r.getRemoteAddr(),
+				r.getContentType(), headers, r.getBody(), r.getBodyLength(), r.getBodyTruncated(), r.getBodySha256());
+		return new StoredNotification(r.getId(), request, r.getVerdict(), r.getVerdictReason(), r.getResponseStatus(),
+				r.getResponseBody(), r.getOrderId(), r.getProcessCount());
+	}
+
+	private static String truncate(String text, int max) {
+		return text == null || text.length() <= max ? text : text.substring(0, max);
+	}
+}

@@ -1,0 +1,18 @@
+package com.payrecon.order;
+
+/**
+ * Who or what asked for a change, and why: recorded with every order event.
+ *
+ * @param actor API client name, job run id, operator login, or "notify"
+ * @param rawNotificationId the notification behind a NOTIFY event, else null
+ */
+public record Cause(EventSource source, String actor, Long rawNotificationId, String reason) {
+
+	public static Cause notification(long rawNotificationId, String reason) {
+		return new Cause(EventSource.NOTIFY, "notify", rawNotificationId, reason);
+	}
+
+	public static Cause api(String client, String reason) {
+		return new Cause(EventSource.API, client, null, reason);
+	}
+}

@@ -1,0 +1,13 @@
+package com.payrecon.order;
+
+import java.time.Instant;
+
+/** One line of an order's history. */
+public record OrderEvent(long id, long orderId, String eventType, OrderStatus fromStatus, OrderStatus toStatus,
+		EventSource source, String actor, Long rawNotificationId, String reason, String details, Instant createdAt) {
+
+	public static final String CREATED = "CREATED";
+	public static final String STATUS_CHANGED = "STATUS_CHANGED";
+	public static final String LATE_PAYMENT = "LATE_PAYMENT";
+	public static final String CONFLICTING_PAYMENT = "CONFLICTING_PAYMENT";
+}

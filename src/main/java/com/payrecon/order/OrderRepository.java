@@ -1,0 +1,138 @@
+package com.payrecon.order;
+
+import static com.payrecon.db.Tables.ORDER_EVENT;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import com.payrecon.db.tables.records.OrderEventRecord;
+import com.payrecon.db.tables.records.PaymentOrderRecord;
+import com.payrecon.support.money.Fen;
+import org.jooq.DSLContext;
+
+import org.springframework.stereotype.Repository;
+
+/** Orders and their events. Status writes are compare-and-set: 0 rows means another writer got there first. */
+@Repository
+public class OrderRepository {
+
+	private final DSLContext dsl;
+
+	OrderRepository(DSLContext dsl) {
+		this.dsl = dsl;
+	}
+
+	public Optional<PaymentOrder> find(String accountId, String outTradeNo) {
+		return dsl.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.OUT_TRADE_NO.eq(outTradeNo))
+			.fetchOptional(OrderRepository::toOrder);
+	}
+
+	public Optional<PaymentOrder> findById(long id) {
+		return dsl.selectFrom(PAYMENT_ORDER).where(PAYMENT_ORDER.ID.eq(id)).fetchOptional(OrderRepository::toOrder);
+	}
+
+	/** {@code SELECT … FOR UPDATE}: call inside a transaction. */
+	Optional<PaymentOrder> lockForUpdate(String accountId, String outTradeNo) {
+		return dsl.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.OUT_TRADE_NO.eq(outTradeNo))
+			.forUpdate()
+			.fetchOptional(OrderRepository::toOrder);
+	}
+
+	/** Inserts a new order; returns empty when (account, out_trade_no) exists already. */
+	Optional<PaymentOrder> insertIfAbsent(String accountId, String outTradeNo, Fen amount, String currency,
+			String description, Instant expiresAt, String createdBy, Instant now) {
+		int inserted = dsl.insertInto(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.ACCOUNT_ID, accountId)
+			.set(PAYMENT_ORDER.OUT_TRADE_NO, outTradeNo)
+			.set(PAYMENT_ORDER.AMOUNT_MINOR, amount.value())
+			.set(PAYMENT_ORDER.CURRENCY, currency)
+			.set(PAYMENT_ORDER.DESCRIPTION, description)
+			.set(PAYMENT_ORDER.STATUS, OrderStatus.PENDING.name())
+			.set(PAYMENT_ORDER.EXPIRES_AT, expiresAt)
+			.set(PAYMENT_ORDER.CREATED_BY, createdBy)
+			.set(PAYMENT_ORDER.CREATED_AT, now)
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.onDuplicateKeyIgnore()
+			.execute();
+		return inserted == 1 ? find(accountId, outTradeNo) : Optional.empty();
+	}
+
+	/** PENDING → PAID, only if nobody changed the row since it was read. */
+	boolean markPaid(PaymentOrder order, ProviderPayment payment, Instant now) {
+		return dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.STATUS, OrderStatus.PAID.name())
+			.set(PAYMENT_ORDER.PROVIDER_TXN_ID, payment.providerTxnId())
+			.set(PAYMENT_ORDER.PAID_AT, payment.paidAt())
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()),
+					PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute() == 1;
+	}
+
+	/** Any allowed transition other than payment (close, fail, reverse, refund), compare-and-set. */
+	boolean moveStatus(PaymentOrder order, OrderStatus to, Instant now) {
+		return dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.STATUS, to.name())
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(order.status().name()),
+					PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute() == 1;
+	}
+
+	boolean flagForReview(PaymentOrder order, String reason, Instant now) {
+		return dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.NEEDS_REVIEW, true)
+			.set(PAYMENT_ORDER.REVIEW_REASON, reason)
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute() == 1;
+	}
+
+	void appendEvent(long orderId, String eventType, OrderStatus from, OrderStatus to, Cause cause, String details,
+			Instant now) {
+		dsl.insertInto(ORDER_EVENT)
+			.set(ORDER_EVENT.ORDER_ID, orderId)
+			.set(ORDER_EVENT.EVENT_TYPE, eventType)
+			.set(ORDER_EVENT.FROM_STATUS, from == null ? null : from.name())
+			.set(ORDER_EVENT.TO_STATUS, to == null ? null : to.name())
+			.set(ORDER_EVENT.SOURCE, cause.source().name())
+			.set(ORDER_EVENT.ACTOR, truncate(cause.actor(), 128))
+			.set(ORDER_EVENT.RAW_NOTIFICATION_ID, cause.rawNotificationId())
+			.set(ORDER_EVENT.REASON, truncate(cause.reason(), 512))
+			.set(ORDER_EVENT.DETAILS, details)
+			.set(ORDER_EVENT.CREATED_AT, now)
+			.execute();
+	}
+
+	public List<OrderEvent> events(long orderId) {
+		return dsl.selectFrom(ORDER_EVENT)
+			.where(ORDER_EVENT.ORDER_ID.eq(orderId))
+			.orderBy(ORDER_EVENT.ID)
+			.fetch(OrderRepository::toEvent);
+	}
+
+	private static PaymentOrder toOrder(PaymentOrderRecord r) {
+		return new PaymentOrder(r.getId(), r.getAccountId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()),
+				r.getCurrency(), r.getDescription(), OrderStatus.valueOf(r.getStatus()), r.getProviderTxnId(),
+				r.getPaidAt(), r.getExpiresAt(), r.getNeedsReview(), r.getReviewReason(), r.getCreatedBy(),
+				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion());
+	}
+
+	private static OrderEvent toEvent(OrderEventRecord r) {
+		return new OrderEvent(r.getId(), r.getOrderId(), r.getEventType(),
+				r.getFromStatus() == null ? null : OrderStatus.valueOf(r.getFromStatus()),
+				r.getToStatus() == null ? null : OrderStatus.valueOf(r.getToStatus()), EventSource.valueOf(r.getSource()),
+				r.getActor(), r.getRawNotificationId(), r.getReason(), r.getDetails(), r.getCreatedAt());
+	}
+
+	private static String truncate(String text, int max) {
+		return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+	}
+}

@@ -1,0 +1,156 @@
+package com.payrecon.order;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.payrecon.order.PaymentOutcome.Kind;
+import com.payrecon.support.money.Fen;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The single door for order state. Every path that changes an order (notification, sweep, re-query, watchdog,
+ * operator) calls this service; it locks the row, checks the transition table and writes the event in the same
+ * transaction.
+ */
+@Service
+public class OrderService {
+
+	private static final Logger log = LoggerFactory.getLogger(OrderService.class);
+	static final Duration DEFAULT_EXPIRY = Duration.ofHours(2);
+
+	private final OrderRepository orders;
+	private final Clock clock;
+
+	OrderService(OrderRepository orders, Clock clock) {
+		this.orders = orders;
+		this.clock = clock;
+	}
+
+	/** A new order from the checkout. {@code expiresAt} null means the default (two hours). */
+	public record CreateOrder(String accountId, String outTradeNo, Fen amount, String currency, String description,
+			Instant expiresAt) {
+	}
+
+	public sealed interface CreateResult permits Created, AlreadyExists, Conflict {
+		PaymentOrder order();
+	}
+
+	public record Created(PaymentOrder order) implements CreateResult {
+	}
+
+	/** An identical retry of an earlier create. */
+	public record AlreadyExists(PaymentOrder order) implements CreateResult {
+	}
+
+	/** Same out_trade_no, different content. */
+	public record Conflict(PaymentOrder order, String field) implements CreateResult {
+	}
+
+	@Transactional
+	public CreateResult create(CreateOrder command, Cause cause) {
+		Instant now = clock.instant();
+		Instant expiresAt = command.expiresAt() != null ? command.expiresAt() : now.plus(DEFAULT_EXPIRY);
+		Optional<PaymentOrder> inserted = orders.insertIfAbsent(command.accountId(), command.outTradeNo(),
+				command.amount(), command.currency(), command.description(), expiresAt, cause.actor(), now);
+		if (inserted.isPresent()) {
+			PaymentOrder order = inserted.get();
+			orders.appendEvent(order.id(), OrderEvent.CREATED, null, OrderStatus.PENDING, cause,
+					"amount=" + order.amount().value() + " " + order.currency(), now);
+			return new Created(order);
+		}
+		PaymentOrder existing = orders.find(command.accountId(), command.outTradeNo()).orElseThrow();
+		String differs = !existing.amount().equals(command.amount()) ? "amount"
+				: !existing.currency().equals(command.currency()) ? "currency"
+				: !existing.description().equals(command.description()) ? "description"
+				: command.expiresAt() != null && !command.expiresAt().equals(existing.expiresAt()) ? "expiresAt" : null;
+		return differs == null ? new AlreadyExists(existing) : new Conflict(existing, differs);
+	}
+
+	/**
+	 * Applies a payment the provider vouches for, exactly once: locks the order row, compares amount and currency,
+	 * moves PENDING → PAID with a compare-and-set update and appends the event. Never changes an order on a mismatch;
+	 * a payment for a closed, failed or reversed order flags the order for review instead.
+	 */
+	@Transactional
+	public PaymentOutcome applyPayment(String accountId, ProviderPayment payment, Cause cause) {
+		Instant now = clock.instant();
+		Optional<PaymentOrder> locked = orders.lockForUpdate(accountId, payment.outTradeNo());
+		if (locked.isEmpty()) {
+			return new PaymentOutcome(Kind.UNKNOWN_ORDER, null, "no order " + payment.outTradeNo() + " in account " + accountId);
+		}
+		PaymentOrder order = locked.get();
+		if (!order.amount().equals(payment.amount())) {
+			return new PaymentOutcome(Kind.AMOUNT_MISMATCH, order,
+					"expected " + order.amount().value() + " fen, received " + payment.amount().value() + " fen");
+		}
+		if (!order.currency().equals(payment.currency())) {
+			return new PaymentOutcome(Kind.CURRENCY_MISMATCH, order,
+					"expected " + order.currency() + ", received " + payment.currency());
+		}
+		if (order.status() == OrderStatus.PAID || order.status() == OrderStatus.REFUNDED) {
+			if (Objects.equals(order.providerTxnId(), payment.providerTxnId())) {
+				return new PaymentOutcome(Kind.DUPLICATE, order, "already " + order.status() + " by " + order.providerTxnId());
+			}
+			String detail = "already paid by " + order.providerTxnId() + ", now also by " + payment.providerTxnId();
+			return flag(order, Kind.CONFLICTING_PAYMENT, OrderEvent.CONFLICTING_PAYMENT, detail, cause, now);
+		}
+		if (order.status().isTerminalWithoutPayment()) {
+			String detail = "paid at the provider by " + payment.providerTxnId() + " at " + payment.paidAt()
+					+ " while the order is " + order.status();
+			return flag(order, Kind.LATE_PAYMENT, OrderEvent.LATE_PAYMENT, detail, cause, now);
+		}
+		if (!orders.markPaid(order, payment, now)) {
+			// cannot happen under the row lock; refuse loudly rather than guess
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
+				"transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
+		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
+		log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+		return new PaymentOutcome(Kind.APPLIED, paid, "PENDING → PAID");
+	}
+
+	/** Any other transition of the table (close, fail, reverse, refund), compare-and-set, with its event. */
+	@Transactional
+	public Optional<PaymentOrder> transition(String accountId, String outTradeNo, OrderStatus to, Cause cause) {
+		Instant now = clock.instant();
+		PaymentOrder order = orders.lockForUpdate(accountId, outTradeNo).orElseThrow(() -> new UnknownOrder(accountId, outTradeNo));
+		if (to == OrderStatus.PAID || !order.status().canMoveTo(to)) {
+			log.warn("Refused transition of order {}/{}: {} → {} by {} ({})", accountId, sanitize(outTradeNo),
+					order.status(), to, cause.source(), cause.actor());
+			return Optional.empty();
+		}
+		if (!orders.moveStatus(order, to, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), to, cause, null, now);
+		return orders.findById(order.id());
+	}
+
+	private PaymentOutcome flag(PaymentOrder order, Kind kind, String eventType, String detail, Cause cause,
+			Instant now) {
+		orders.flagForReview(order, kind + ": " + detail, now);
+		orders.appendEvent(order.id(), eventType, order.status(), order.status(), cause, detail, now);
+		log.warn("Order {}/{} flagged for review: {}", order.accountId(), sanitize(order.outTradeNo()), kind);
+		return new PaymentOutcome(kind, orders.findById(order.id()).orElseThrow(), detail);
+	}
+
+	/** Keeps CR/LF and control characters of provider-supplied text out of log lines (threat case C7). */
+	static String sanitize(String text) {
+		return text == null ? null : text.replaceAll("\\p{Cntrl}", "?");
+	}
+
+	/** No such order in that account. */
+	public static class UnknownOrder extends RuntimeException {
+		public UnknownOrder(String accountId, String outTradeNo) {
+			super("no order " + sanitize(outTradeNo) + " in account " + accountId);
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package com.payrecon.support.db;
+
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs a unit of work in its own transaction and runs it again, whole, when MariaDB/MySQL chose it as a deadlock
+ * victim (1213) or it waited too long for a lock (1205). Bounded: after {@link #MAX_ATTEMPTS} the last error is
+ * thrown, so that the caller can answer the provider with a failure and let it retry later.
+ */
+@Component
+public class TransactionRetry {
+
+	private static final Logger log = LoggerFactory.getLogger(TransactionRetry.class);
+	public static final int MAX_ATTEMPTS = 6;
+
+	private final TransactionTemplate transactions;
+
+	TransactionRetry(PlatformTransactionManager transactionManager) {
+		this.transactions = new TransactionTemplate(transactionManager);
+	}
+
+	public <T> T inTransaction(Supplier<T> work) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return transactions.execute(status -> work.get());
+			}
+			catch (RuntimeException ex) {
+				if (!isRetryable(ex) || attempt >= MAX_ATTEMPTS) {
+					throw ex;
+				}
+				log.info("Transaction attempt {} lost a lock race ({}), retrying", attempt, errorCode(ex));
+				pause(attempt);
+			}
+		}
+	}
+
+	/** Deadlock (1213) or lock wait timeout (1205), however the driver and translator wrapped it. */
+	public static boolean isRetryable(Throwable ex) {
+		if (ex instanceof PessimisticLockingFailureException) {
+			return true;
+		}
+		int code = errorCode(ex);
+		return code == 1213 || code == 1205;
+	}
+
+	static int errorCode(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof SQLException sql && sql.getErrorCode() != 0) {
+				return sql.getErrorCode();
+			}
+		}
+		return 0;
+	}
+
+	private static void pause(int attempt) {
+		long millis = Math.min(200, 5L << attempt) + ThreadLocalRandom.current().nextLong(10);
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting to retry a transaction", ex);
+		}
+	}
+}
