@@ -2,8 +2,6 @@ package com.payrecon.account;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Collection;
@@ -21,6 +19,9 @@ import com.payrecon.account.AccountsProperties.AccountProperties;
 import com.payrecon.provider.crypto.Keys;
 import com.payrecon.provider.crypto.WechatSignType;
 
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class AccountRegistry {
 
+	private static final ResourceLoader RESOURCES = new DefaultResourceLoader();
 	private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
 	private final Map<String, Account> accounts;
@@ -106,18 +108,18 @@ public class AccountRegistry {
 		return value;
 	}
 
-	/** Inline value or {@code file:path}. */
+	/** Inline value, or {@code file:path} / {@code classpath:path} to read it from. */
 	static String secret(String value, String property) {
 		String text = required(value, property);
-		if (!text.startsWith("file:")) {
+		if (!text.startsWith("file:") && !text.startsWith("classpath:")) {
 			return text;
 		}
-		Path path = Path.of(text.substring("file:".length()));
-		try {
-			return Files.readString(path, StandardCharsets.UTF_8).strip();
+		Resource resource = RESOURCES.getResource(text);
+		try (var in = resource.getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
 		}
 		catch (IOException ex) {
-			throw new InvalidAccountConfiguration(property + ": cannot read " + path + " (" + ex.getClass().getSimpleName() + ")");
+			throw new InvalidAccountConfiguration(property + ": cannot read " + text + " (" + ex.getClass().getSimpleName() + ")");
 		}
 	}
 
