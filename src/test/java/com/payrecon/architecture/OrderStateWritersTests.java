@@ -1,0 +1,67 @@
+package com.payrecon.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Threat case A10: no route marks an order paid except the ones we name. {@code OrderService.applyPayment} is called
+ * only by the notify pipeline (and, as later issues add them, the query repair path and the maker-checker
+ * adjustment, which must be added here deliberately); order rows are written only by the order package.
+ */
+class OrderStateWritersTests {
+
+	static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("com.payrecon");
+
+	/** The packages allowed to apply a payment. Extend deliberately, with a reason. */
+	static final String[] PAYMENT_APPLIERS = { "com.payrecon.order..", "com.payrecon.notify.." };
+
+	@Test
+	void onlyNamedPackagesApplyPayments() {
+		applyPaymentOnlyFrom(PAYMENT_APPLIERS).check(CLASSES);
+	}
+
+	@Test
+	void theRuleDoesSeeTheNotifyPipelinesCall() {
+		// guards the rule itself: with notify not allowed, it must report notify's call
+		assertThatThrownBy(() -> applyPaymentOnlyFrom("com.payrecon.order..").check(CLASSES))
+			.isInstanceOf(AssertionError.class)
+			.hasMessageContaining("NotificationProcessor");
+	}
+
+	static com.tngtech.archunit.lang.ArchRule applyPaymentOnlyFrom(String... packages) {
+		return noClasses().that()
+			.resideOutsideOfPackages(packages)
+			.should()
+			.callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates
+				.target(com.tngtech.archunit.core.domain.properties.HasName.Predicates.name("applyPayment"))
+				.and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+						com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With
+							.owner(com.tngtech.archunit.base.DescribedPredicate.describe("OrderService",
+									owner -> owner.getName().equals(OrderService.class.getName()))))))
+			.because("only the notify pipeline, the query repair and maker-checker may mark an order paid");
+	}
+
+	@Test
+	void onlyTheOrderPackageWritesOrderRows() {
+		noClasses().that()
+			.resideOutsideOfPackages("com.payrecon.order..", "com.payrecon.db..")
+			.and()
+			.haveSimpleNameNotEndingWith("Query") // read models (console, reconciliation) may read order rows
+			.should()
+			.accessClassesThat()
+			.haveFullyQualifiedName("com.payrecon.db.tables.PaymentOrder")
+			.orShould()
+			.accessClassesThat()
+			.haveFullyQualifiedName("com.payrecon.db.tables.records.PaymentOrderRecord")
+			.because("every order change goes through OrderService and its repository (" + OrderRepository.class.getSimpleName() + ")")
+			.check(CLASSES);
+	}
+}
