@@ -16,6 +16,7 @@ import java.util.Set;
 
 import com.payrecon.account.Channel;
 import com.payrecon.notify.ChannelVerifier.Reply;
+import com.payrecon.support.db.TransactionRetry;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +40,13 @@ public class NotificationIntake {
 	private final NotificationProcessor processor;
 	private final Map<Channel, ChannelVerifier> verifiers = new java.util.EnumMap<>(Channel.class);
 	private final NotifyProperties properties;
+	private final TransactionRetry retry;
 	private final Clock clock;
 
 	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, List<ChannelVerifier> verifiers,
-			NotifyProperties properties, Clock clock) {
+			NotifyProperties properties, TransactionRetry retry, Clock clock) {
 		this.rawLog = rawLog;
+		this.retry = retry;
 		this.processor = processor;
 		verifiers.forEach(v -> this.verifiers.put(v.channel(), v));
 		this.properties = properties;
@@ -62,7 +65,7 @@ public class NotificationIntake {
 		}
 		long rawId;
 		try {
-			rawId = rawLog.insert(raw);
+			rawId = retry.inTransaction(() -> rawLog.insert(raw)); // its own transaction, committed before parsing
 		}
 		catch (RuntimeException ex) {
 			log.error("notify {} account={}: could not store the raw notification ({}); answering failure so the provider retries",

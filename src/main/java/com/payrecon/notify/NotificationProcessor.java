@@ -85,8 +85,12 @@ public class NotificationProcessor {
 
 	private Outcome settleRejected(long rawId, RawRequest raw, ChannelVerifier verifier, Check.Rejected rejected) {
 		Reply reply = verifier.fail(rejected.verdict(), rejected.verdict().summary());
-		rawLog.settle(rawId, new Settlement(rejected.verdict(), rejected.reason(), reply.status(), reply.body(), null,
-				null, null, null), clock.instant());
+		Settlement settlement = new Settlement(rejected.verdict(), rejected.reason(), reply.status(), reply.body(), null,
+				null, null, null);
+		retry.inTransaction(() -> {
+			rawLog.settle(rawId, settlement, clock.instant());
+			return null;
+		});
 		logVerdict(raw, rawId, rejected.verdict(), rejected.reason());
 		return new Outcome(rejected.verdict(), rejected.reason(), reply);
 	}

@@ -1,6 +1,7 @@
 package com.payrecon.support.db;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -14,8 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs a unit of work in its own transaction and runs it again, whole, when MariaDB/MySQL chose it as a deadlock
- * victim (1213) or it waited too long for a lock (1205). Bounded: after {@link #MAX_ATTEMPTS} the last error is
- * thrown, so that the caller can answer the provider with a failure and let it retry later.
+ * victim (1213) or it waited too long for a lock (1205), or when the pool handed out a connection that died with a
+ * database restart (it fails at once and is evicted). Bounded: after {@link #MAX_ATTEMPTS} the last error is thrown,
+ * so that the caller can answer the provider with a failure and let it retry later. A pool that cannot connect at all
+ * (the database is down) is not retried: the caller must answer quickly.
  */
 @Component
 public class TransactionRetry {
@@ -35,11 +38,19 @@ public class TransactionRetry {
 				return transactions.execute(status -> work.get());
 			}
 			catch (RuntimeException ex) {
-				if (!isRetryable(ex) || attempt >= MAX_ATTEMPTS) {
+				if (attempt >= MAX_ATTEMPTS) {
 					throw ex;
 				}
-				log.info("Transaction attempt {} lost a lock race ({}), retrying", attempt, errorCode(ex));
-				pause(attempt);
+				if (isRetryable(ex)) {
+					log.info("Transaction attempt {} lost a lock race ({}), retrying", attempt, errorCode(ex));
+					pause(attempt);
+				}
+				else if (isStaleConnection(ex)) {
+					log.info("Transaction attempt {} met a dead pooled connection, retrying on another", attempt);
+				}
+				else {
+					throw ex;
+				}
 			}
 		}
 	}
@@ -51,6 +62,26 @@ public class TransactionRetry {
 		}
 		int code = errorCode(ex);
 		return code == 1213 || code == 1205;
+	}
+
+	/**
+	 * A connection-class failure (SQLState 08…) on a connection the pool had handed out; not a pool that could not
+	 * connect at all ({@link SQLTransientConnectionException}: the database is down, retrying would only add delay).
+	 */
+	static boolean isStaleConnection(Throwable ex) {
+		boolean connectionFailure = false;
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof SQLTransientConnectionException) {
+				return false;
+			}
+			if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+				connectionFailure = true;
+			}
+			if (t.getClass().getName().startsWith("com.mysql.cj.exceptions.C")) { // CJCommunications / ConnectionIsClosed
+				connectionFailure = true;
+			}
+		}
+		return connectionFailure;
 	}
 
 	static int errorCode(Throwable ex) {
