@@ -59,4 +59,16 @@ class OrderServiceIT {
 		assertThat(orderService.transition("wx2-md5", no, OrderStatus.PAID, new Cause(EventSource.OPERATOR, "x", null, "x"))).isEmpty();
 		assertThat(orders.find("wx2-md5", no).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
 	}
+
+	@Test
+	void orderNumbersAreCaseSensitiveLikeTheProvidersOnes() {
+		String no = TestData.outTradeNo() + "abc";
+		orderService.create(new CreateOrder("ali", no, Fen.of(100), "CNY", "tea", null), Cause.api("checkout", "x"));
+
+		var upper = orderService.create(new CreateOrder("ali", no.toUpperCase(), Fen.of(200), "CNY", "tea", null), Cause.api("checkout", "x"));
+
+		assertThat(upper).isInstanceOf(OrderService.Created.class);
+		assertThat(orders.find("ali", no).orElseThrow().amount()).isEqualTo(Fen.of(100));
+		assertThat(orders.find("ali", no.toUpperCase()).orElseThrow().amount()).isEqualTo(Fen.of(200));
+	}
 }

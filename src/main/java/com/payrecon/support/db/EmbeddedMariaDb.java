@@ -111,13 +111,14 @@ public final class EmbeddedMariaDb {
 			if ("root".equals(System.getProperty("user.name"))) {
 				config.addArg("--user=root"); // mariadbd refuses to run as root otherwise
 			}
+			config.addArg("--character-set-server=utf8mb4");
+			config.addArg("--collation-server=utf8mb4_bin");
 			config.addArg("--innodb-lock-wait-timeout=10");
 			config.addArg("--max-connections=300");
 			DB started = DB.newEmbeddedDB(config.build());
 			started.start();
 			port = config.getPort();
-			started.run("CREATE DATABASE IF NOT EXISTS `" + databaseName
-					+ "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+			started.createDB(databaseName); // IF NOT EXISTS, with the server's utf8mb4_bin defaults
 			db = started;
 			log.info("Embedded MariaDB listening on 127.0.0.1:{}, data in {}", port, dataDir);
 		}
