@@ -205,4 +205,45 @@ class AlipayNotifyIT extends NotifyTestSupport {
 		assertThat(forged.body()).contains("could not confirm");
 		assertThat(lastRaw("ali").getVerdict()).isEqualTo("BAD_SIGNATURE");
 	}
+
+	@Test
+	void aSignedAmountOtherThanTheOrdersIsAcknowledgedAndNeverPays() {
+		String no = TestData.outTradeNo();
+		PaymentOrder order = pendingOrder("ali", no, 10000);
+
+		assertThat(postAlipay("ali", Notifications.alipayPaid(no, "0.01", TestData.transactionId())).body()).isEqualTo("success");
+
+		assertThat(lastRaw("ali").getVerdict()).isEqualTo("AMOUNT_MISMATCH");
+		assertThat(lastRaw("ali").getVerdictReason()).contains("expected 10000 fen, received 1 fen");
+		assertThat(order("ali", no)).isEqualTo(order);
+	}
+
+	@Test
+	void anUnknownOrderIsAcknowledgedAndKept() {
+		String no = TestData.outTradeNo();
+
+		assertThat(postAlipay("ali", Notifications.alipayPaid(no, "1.00", TestData.transactionId())).body()).isEqualTo("success");
+
+		assertThat(lastRaw("ali").getVerdict()).isEqualTo("UNKNOWN_ORDER");
+		assertThat(orders.find("ali", no)).isEmpty();
+	}
+
+	@Test
+	void emptyMalformedAndOversizedBodiesAreRefused() {
+		Map<String, String> expected = new LinkedHashMap<>();
+		expected.put("", "BAD_SIGNATURE");
+		expected.put("a=%zz&sign=x", "MALFORMED");
+		expected.put("charset=utf-7&sign=x", "MALFORMED");
+		expected.put("total_amount=%E4%B8", "MALFORMED");
+		expected.forEach((body, verdict) -> {
+			HttpResponse<String> response = postAlipay("ali", body.getBytes(StandardCharsets.US_ASCII));
+			assertThat(response.body()).as(body).isEqualTo("fail");
+			assertThat(response.statusCode()).as(body).isBetween(400, 499);
+			assertThat(lastRaw("ali").getVerdict()).as(body).isEqualTo(verdict);
+		});
+		HttpResponse<String> huge = postAlipay("ali", ("subject=" + "x".repeat(70_000)).getBytes(StandardCharsets.US_ASCII));
+		assertThat(huge.statusCode()).isEqualTo(413);
+		assertThat(huge.body()).isEqualTo("fail");
+		assertThat(lastRaw("ali").getVerdict()).isEqualTo("TOO_LARGE");
+	}
 }
