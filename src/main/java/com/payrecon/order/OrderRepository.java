@@ -111,6 +111,34 @@ public class OrderRepository {
 			.execute();
 	}
 
+	/** After a question to the provider: count it and set when the order is due next (null: never again). */
+	public void scheduleNextCheck(long orderId, Instant nextCheckAt) {
+		dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.NEXT_CHECK_AT, nextCheckAt)
+			.set(PAYMENT_ORDER.CHECK_COUNT, PAYMENT_ORDER.CHECK_COUNT.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(orderId))
+			.execute();
+	}
+
+	/**
+	 * PENDING orders of an account created before {@code createdBefore} whose next check is due, oldest due first,
+	 * after the keyset position {@code afterId} (0 to start).
+	 */
+	public List<PaymentOrder> dueForCheck(String accountId, Instant createdBefore, Instant now, long afterId, int limit) {
+		return dsl.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()),
+					PAYMENT_ORDER.CREATED_AT.le(createdBefore),
+					PAYMENT_ORDER.NEXT_CHECK_AT.isNull().or(PAYMENT_ORDER.NEXT_CHECK_AT.le(now)),
+					PAYMENT_ORDER.ID.gt(afterId))
+			.orderBy(PAYMENT_ORDER.ID)
+			.limit(limit)
+			.fetch(OrderRepository::toOrder);
+	}
+
+	public int checkCount(long orderId) {
+		return dsl.select(PAYMENT_ORDER.CHECK_COUNT).from(PAYMENT_ORDER).where(PAYMENT_ORDER.ID.eq(orderId)).fetchOne(PAYMENT_ORDER.CHECK_COUNT);
+	}
+
 	public List<OrderEvent> events(long orderId) {
 		return dsl.selectFrom(ORDER_EVENT)
 			.where(ORDER_EVENT.ORDER_ID.eq(orderId))
@@ -122,7 +150,7 @@ public class OrderRepository {
 		return new PaymentOrder(r.getId(), r.getAccountId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()),
 				r.getCurrency(), r.getDescription(), OrderStatus.valueOf(r.getStatus()), r.getProviderTxnId(),
 				r.getPaidAt(), r.getExpiresAt(), r.getNeedsReview(), r.getReviewReason(), r.getCreatedBy(),
-				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion());
+				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion(), r.getNextCheckAt(), r.getCheckCount());
 	}
 
 	private static OrderEvent toEvent(OrderEventRecord r) {

@@ -21,7 +21,8 @@ class OrderStateWritersTests {
 		.importPackages("com.payrecon");
 
 	/** The packages allowed to apply a payment. Extend deliberately, with a reason. */
-	static final String[] PAYMENT_APPLIERS = { "com.payrecon.order..", "com.payrecon.notify.." };
+	static final String[] PAYMENT_APPLIERS = { "com.payrecon.order..", "com.payrecon.notify..",
+			"com.payrecon.repair.." /* the query repair: a signed provider answer, same checks as a notification */ };
 
 	@Test
 	void onlyNamedPackagesApplyPayments() {

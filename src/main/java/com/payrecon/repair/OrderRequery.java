@@ -1,0 +1,190 @@
+package com.payrecon.repair;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import com.payrecon.order.Cause;
+import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
+import com.payrecon.order.OrderStatus;
+import com.payrecon.order.PaymentOrder;
+import com.payrecon.order.PaymentOutcome;
+import com.payrecon.order.ProviderPayment;
+import com.payrecon.provider.PaymentProvider;
+import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.provider.ProviderAnswer.Status;
+import com.payrecon.support.db.TransactionRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Asks the provider about one order and acts on a definite answer, through the same door as a notification
+ * ({@link OrderService}): PAID is applied with the same amount and merchant checks; an expired unpaid order is closed
+ * <em>at the provider first</em> (a close that answers "already paid" is queried again and applied); CLOSED /
+ * REVERSED / REFUNDED are mirrored; NOT_FOUND after expiry fails the order; USER_PAYING and ERROR change nothing.
+ * Every question and answer is logged ({@link ProviderQueryLog}); the order's next check follows a backoff.
+ * Used by the stale-pending sweep, the manual re-query and a failed-verification trigger.
+ */
+@Service
+public class OrderRequery {
+
+	private static final Logger log = LoggerFactory.getLogger(OrderRequery.class);
+
+	/** Waits between checks of one order: 1, 2, 5, 10, 30 minutes, then hourly. */
+	static final List<Duration> BACKOFF = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+			Duration.ofMinutes(10), Duration.ofMinutes(30));
+	static final Duration AFTER_BACKOFF = Duration.ofHours(1);
+	/** How long after expiry a not-found order is still asked about before it is failed. */
+	static final Duration GRACE = Duration.ofMinutes(15);
+
+	private final AccountRegistry accounts;
+	private final OrderRepository orders;
+	private final OrderService orderService;
+	private final ProviderDirectory providers;
+	private final ProviderQueryLog queryLog;
+	private final TransactionRetry retry;
+	private final Clock clock;
+
+	OrderRequery(AccountRegistry accounts, OrderRepository orders, OrderService orderService, ProviderDirectory providers,
+			ProviderQueryLog queryLog, TransactionRetry retry, Clock clock) {
+		this.accounts = accounts;
+		this.orders = orders;
+		this.orderService = orderService;
+		this.providers = providers;
+		this.queryLog = queryLog;
+		this.retry = retry;
+		this.clock = clock;
+	}
+
+	/**
+	 * @param outcome what was done, in words, for the audit trail and the operator
+	 * @param after the order after the call
+	 */
+	public record Result(PaymentOrder before, ProviderAnswer answer, PaymentOrder after, String outcome) {
+	}
+
+	/** Asks without changing anything (the console shows the answer next to the local state first). */
+	public Optional<Result> preview(String accountId, String outTradeNo, Cause cause) {
+		Optional<PaymentOrder> order = orders.find(accountId, outTradeNo);
+		Optional<Account> account = accounts.find(accountId);
+		if (order.isEmpty() || account.isEmpty()) {
+			return Optional.empty();
+		}
+		Instant askedAt = clock.instant();
+		ProviderAnswer answer = provider(account.get()).map(p -> p.query(account.get(), outTradeNo))
+			.orElseGet(() -> noClient(outTradeNo));
+		String outcome = "preview: provider says " + answer.status() + ", nothing applied";
+		queryLog.record(order.get(), "QUERY", cause, askedAt, answer, outcome);
+		return Optional.of(new Result(order.get(), answer, order.get(), outcome));
+	}
+
+	/** Asks the provider and acts on a definite answer. Empty when the order or account does not exist. */
+	public Optional<Result> requery(String accountId, String outTradeNo, Cause cause) {
+		Optional<PaymentOrder> found = orders.find(accountId, outTradeNo);
+		Optional<Account> account = accounts.find(accountId);
+		if (found.isEmpty() || account.isEmpty()) {
+			return Optional.empty();
+		}
+		PaymentOrder before = found.get();
+		Optional<PaymentProvider> provider = provider(account.get());
+		Instant askedAt = clock.instant();
+		ProviderAnswer answer = provider.map(p -> p.query(account.get(), outTradeNo)).orElseGet(() -> noClient(outTradeNo));
+		String outcome = act(account.get(), provider, before, answer, cause);
+		queryLog.record(before, "QUERY", cause, askedAt, answer, outcome);
+		PaymentOrder after = orders.findById(before.id()).orElseThrow();
+		if (after.status() == OrderStatus.PENDING) {
+			retry.inTransaction(() -> {
+				orders.scheduleNextCheck(after.id(), nextCheck(after, clock.instant()));
+				return null;
+			});
+		}
+		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, outTradeNo.replaceAll("\\p{Cntrl}", "?"),
+				cause.source(), cause.actor(), answer.status(), outcome);
+		return Optional.of(new Result(before, answer, orders.findById(before.id()).orElseThrow(), outcome));
+	}
+
+	private String act(Account account, Optional<PaymentProvider> provider, PaymentOrder order, ProviderAnswer answer,
+			Cause cause) {
+		Instant now = clock.instant();
+		boolean expired = order.expiresAt() != null && now.isAfter(order.expiresAt());
+		return switch (answer.status()) {
+			case PAID -> applyPaid(order, answer, cause);
+			case NOT_PAID -> expired && order.status() == OrderStatus.PENDING
+					? closeAtProvider(account, provider.orElseThrow(), order, cause)
+					: "not paid yet; kept";
+			case NOT_FOUND -> order.status() == OrderStatus.PENDING && order.expiresAt() != null
+					&& now.isAfter(order.expiresAt().plus(GRACE))
+							? mirror(order, OrderStatus.FAILED, cause, "unknown to the provider after expiry")
+							: "unknown to the provider; kept until expiry";
+			case CLOSED -> mirror(order, OrderStatus.CLOSED, cause, "closed at the provider");
+			case REVERSED -> mirror(order, OrderStatus.REVERSED, cause, "reversed at the provider");
+			case REFUNDED -> mirror(order, OrderStatus.REFUNDED, cause, "refunded at the provider");
+			case USER_PAYING -> "payer is still paying; kept";
+			case ERROR -> "no definite answer (" + answer.errorCode() + "); nothing changed";
+		};
+	}
+
+	private String applyPaid(PaymentOrder order, ProviderAnswer answer, Cause cause) {
+		if (answer.amount() == null || answer.providerTxnId() == null) {
+			return "PAID without amount or transaction id; nothing changed";
+		}
+		ProviderPayment payment = new ProviderPayment(order.outTradeNo(), answer.providerTxnId(), answer.amount(),
+				answer.currency() == null ? "CNY" : answer.currency(),
+				answer.paidAt() == null ? clock.instant() : answer.paidAt());
+		PaymentOutcome outcome = retry.inTransaction(() -> orderService.applyPayment(order.accountId(), payment, cause));
+		return "paid at the provider: " + outcome.kind() + " (" + outcome.detail() + ")";
+	}
+
+	/** Never closes locally without the provider's word: close there, then mirror; "already paid" is applied. */
+	private String closeAtProvider(Account account, PaymentProvider provider, PaymentOrder order, Cause cause) {
+		Instant askedAt = clock.instant();
+		ProviderAnswer closed = provider.close(account, order.outTradeNo());
+		String outcome = switch (closed.status()) {
+			case CLOSED -> mirror(order, OrderStatus.CLOSED, cause, "expired unpaid; closed at the provider");
+			case PAID -> {
+				ProviderAnswer again = provider.query(account, order.outTradeNo());
+				queryLog.record(order, "QUERY", cause, clock.instant(), again, "query after close answered paid");
+				yield again.status() == Status.PAID ? applyPaid(order, again, cause)
+						: "close said paid, query said " + again.status() + "; nothing changed";
+			}
+			default -> "close answered " + closed.status() + " (" + closed.errorCode() + "); nothing changed";
+		};
+		queryLog.record(order, "CLOSE", cause, askedAt, closed, outcome);
+		return outcome;
+	}
+
+	private String mirror(PaymentOrder order, OrderStatus to, Cause cause, String why) {
+		if (order.status() == to) {
+			return why + "; already " + to;
+		}
+		if (!order.status().canMoveTo(to)) {
+			return why + ", but " + order.status() + " → " + to + " is not allowed; left for review";
+		}
+		Cause withReason = new Cause(cause.source(), cause.actor(), cause.rawNotificationId(), why);
+		return retry.inTransaction(() -> orderService.transition(order.accountId(), order.outTradeNo(), to, withReason))
+			.map(o -> why + ": " + order.status() + " → " + to)
+			.orElse(why + "; transition refused");
+	}
+
+	/** The next check of a still-pending order: the backoff by its check count, never later than needed after expiry. */
+	static Instant nextCheck(PaymentOrder order, Instant now) {
+		int done = order.checkCount();
+		Duration wait = done < BACKOFF.size() ? BACKOFF.get(done) : AFTER_BACKOFF;
+		return now.plus(wait);
+	}
+
+	private Optional<PaymentProvider> provider(Account account) {
+		return providers.forChannel(account.channel());
+	}
+
+	private static ProviderAnswer noClient(String outTradeNo) {
+		return ProviderAnswer.error(outTradeNo, "NO_CLIENT", "no provider client for this channel", null);
+	}
+}

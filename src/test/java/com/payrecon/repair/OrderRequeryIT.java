@@ -1,0 +1,207 @@
+package com.payrecon.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.payrecon.order.Cause;
+import com.payrecon.order.EventSource;
+import com.payrecon.order.OrderEvent;
+import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
+import com.payrecon.order.OrderService.CreateOrder;
+import com.payrecon.order.OrderStatus;
+import com.payrecon.order.PaymentOrder;
+import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.provider.ProviderAnswer.Status;
+import com.payrecon.support.MutableClock;
+import com.payrecon.support.PayReconIT;
+import com.payrecon.support.TestData;
+import com.payrecon.support.money.Fen;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/** The query repair's decisions (issue 4 job 1 and 4), against the real database, with scripted provider answers. */
+@PayReconIT
+class OrderRequeryIT {
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Script {
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		ScriptedProvider scriptedProvider() {
+			return new ScriptedProvider();
+		}
+	}
+
+	@Autowired
+	OrderRequery requery;
+
+	@Autowired
+	OrderService orderService;
+
+	@Autowired
+	OrderRepository orders;
+
+	@Autowired
+	ProviderQueryLog queryLog;
+
+	@Autowired
+	ScriptedProvider provider;
+
+	@Autowired
+	MutableClock clock;
+
+	static final Cause SWEEP = new Cause(EventSource.QUERY, "stale-pending-sweep#7", null, "stale pending order");
+
+	@AfterEach
+	void resetClock() {
+		clock.reset();
+	}
+
+	PaymentOrder pending(long amount, Instant expiresAt) {
+		return orderService.create(new CreateOrder("wx2-md5", TestData.outTradeNo(), Fen.of(amount), "CNY", "repair test", expiresAt),
+				Cause.api("test", "set-up")).order();
+	}
+
+	static ProviderAnswer answer(Status status, String no, String txn, long amount) {
+		return new ProviderAnswer(status, no, txn, Fen.of(amount), "CNY", Instant.parse("2026-11-23T02:00:00Z"), null, null,
+				"<xml><trade_state>" + status + "</trade_state></xml>");
+	}
+
+	@Test
+	void aPaidAnswerIsAppliedThroughTheSameDoorWithAQueryEventAndTheRawAnswerKept() {
+		PaymentOrder order = pending(500, null);
+		String txn = TestData.transactionId();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), txn, 500));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(result.after().providerTxnId()).isEqualTo(txn);
+		OrderEvent paid = orders.events(order.id()).get(1);
+		assertThat(paid.source()).isEqualTo(EventSource.QUERY);
+		assertThat(paid.actor()).isEqualTo("stale-pending-sweep#7");
+		List<ProviderQueryLog.Entry> log = queryLog.forOrder(order.id());
+		assertThat(log).hasSize(1);
+		assertThat(log.get(0).rawResponse()).contains("<trade_state>PAID</trade_state>");
+		assertThat(log.get(0).outcome()).contains("APPLIED");
+	}
+
+	@Test
+	void aPaidAnswerWithAnotherAmountChangesNothing() {
+		PaymentOrder order = pending(500, null);
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 1));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(result.outcome()).contains("AMOUNT_MISMATCH");
+	}
+
+	@Test
+	void noDefiniteAnswerNeverChangesAnOrder() {
+		PaymentOrder order = pending(500, Instant.now().minusSeconds(3600));
+		provider.onQuery(order.outTradeNo(), ProviderAnswer.error(order.outTradeNo(), "SYSTEMERROR", "busy", "<xml/>"));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(provider.callsFor("close", order.outTradeNo())).isZero();
+	}
+
+	@Test
+	void anUnpaidOrderBeforeExpiryIsKeptAndAskedAgainLaterAndLater() {
+		PaymentOrder order = pending(500, Instant.now().plus(Duration.ofHours(2)));
+		provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 500));
+		Instant now = Instant.parse("2026-11-23T08:00:00Z");
+		clock.set(now);
+
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		PaymentOrder once = orders.findById(order.id()).orElseThrow();
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		PaymentOrder twice = orders.findById(order.id()).orElseThrow();
+
+		assertThat(once.status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(once.nextCheckAt()).isEqualTo(now.plus(Duration.ofMinutes(1)));
+		assertThat(twice.nextCheckAt()).isEqualTo(now.plus(Duration.ofMinutes(2)));
+		assertThat(twice.checkCount()).isEqualTo(2);
+	}
+
+	@Test
+	void anExpiredUnpaidOrderIsClosedAtTheProviderFirst() {
+		PaymentOrder order = pending(500, Instant.now().minusSeconds(60));
+		provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 500));
+		provider.onClose(order.outTradeNo(), answer(Status.CLOSED, order.outTradeNo(), null, 500));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.CLOSED);
+		assertThat(provider.calls).containsSubsequence("query " + order.outTradeNo(), "close " + order.outTradeNo());
+		assertThat(queryLog.forOrder(order.id())).extracting(ProviderQueryLog.Entry::operation).contains("QUERY", "CLOSE");
+	}
+
+	@Test
+	void aCloseThatFindsTheOrderPaidIsQueriedAgainAndApplied() {
+		PaymentOrder order = pending(500, Instant.now().minusSeconds(60));
+		String txn = TestData.transactionId();
+		provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 500),
+				answer(Status.PAID, order.outTradeNo(), txn, 500));
+		// v2 closeorder answers ORDERPAID: the client maps it to PAID without transaction details
+		provider.onClose(order.outTradeNo(), new ProviderAnswer(Status.PAID, order.outTradeNo(), null, null, null, null, "ORDERPAID", null, "<xml/>"));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(result.after().providerTxnId()).isEqualTo(txn);
+	}
+
+	@Test
+	void aCloseWithoutADefiniteAnswerLeavesTheOrderPending() {
+		PaymentOrder order = pending(500, Instant.now().minusSeconds(60));
+		provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 500));
+		provider.onClose(order.outTradeNo(), ProviderAnswer.error(order.outTradeNo(), "SYSTEMERROR", "busy", null));
+
+		assertThat(requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow().after().status())
+			.isEqualTo(OrderStatus.PENDING);
+	}
+
+	@Test
+	void providerSideEndsAreMirroredAndNotFoundFailsOnlyAfterExpiryAndGrace() {
+		PaymentOrder closed = pending(500, null);
+		provider.onQuery(closed.outTradeNo(), answer(Status.CLOSED, closed.outTradeNo(), null, 500));
+		PaymentOrder unknownYoung = pending(500, Instant.now().plusSeconds(600));
+		provider.onQuery(unknownYoung.outTradeNo(), answer(Status.NOT_FOUND, unknownYoung.outTradeNo(), null, 0));
+		PaymentOrder unknownOld = pending(500, Instant.now().minus(Duration.ofHours(1)));
+		provider.onQuery(unknownOld.outTradeNo(), answer(Status.NOT_FOUND, unknownOld.outTradeNo(), null, 0));
+		PaymentOrder paying = pending(500, null);
+		provider.onQuery(paying.outTradeNo(), answer(Status.USER_PAYING, paying.outTradeNo(), null, 500));
+
+		assertThat(requery.requery("wx2-md5", closed.outTradeNo(), SWEEP).orElseThrow().after().status()).isEqualTo(OrderStatus.CLOSED);
+		assertThat(requery.requery("wx2-md5", unknownYoung.outTradeNo(), SWEEP).orElseThrow().after().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(requery.requery("wx2-md5", unknownOld.outTradeNo(), SWEEP).orElseThrow().after().status()).isEqualTo(OrderStatus.FAILED);
+		assertThat(requery.requery("wx2-md5", paying.outTradeNo(), SWEEP).orElseThrow().after().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(orders.events(unknownOld.id()).get(1).reason()).isEqualTo("unknown to the provider after expiry");
+	}
+
+	@Test
+	void previewAsksButChangesNothing() {
+		PaymentOrder order = pending(500, null);
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 500));
+
+		OrderRequery.Result preview = requery.preview("wx2-md5", order.outTradeNo(),
+				new Cause(EventSource.OPERATOR, "support-1", null, "customer says paid")).orElseThrow();
+
+		assertThat(preview.answer().status()).isEqualTo(Status.PAID);
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(queryLog.forOrder(order.id())).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("support-1"));
+	}
+}
