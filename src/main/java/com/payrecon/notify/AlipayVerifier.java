@@ -50,7 +50,7 @@ class AlipayVerifier implements ChannelVerifier {
 		}
 		Check.Rejected bad = verify(account, params);
 		if (bad != null) {
-			return bad;
+			return bad.claiming(params.get("out_trade_no"));
 		}
 		String notifyId = params.get("notify_id");
 		String outTradeNo = params.get("out_trade_no");

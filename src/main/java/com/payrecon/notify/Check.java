@@ -5,8 +5,20 @@ import com.payrecon.order.ProviderPayment;
 /** What a channel's verifier made of a stored request, before any order is touched. */
 sealed interface Check permits Check.Rejected, Check.Authenticated {
 
-	/** Not authenticated or not readable: nothing in it is trusted. */
-	record Rejected(Verdict verdict, String reason) implements Check {
+	/**
+	 * Not authenticated or not readable: nothing in it is trusted. {@code untrustedOutTradeNo} is the order number
+	 * the message claims, if it could be read: only used to ask the provider about that order (whose signed answer is
+	 * trusted), never to change anything.
+	 */
+	record Rejected(Verdict verdict, String reason, String untrustedOutTradeNo) implements Check {
+
+		Rejected(Verdict verdict, String reason) {
+			this(verdict, reason, null);
+		}
+
+		Rejected claiming(String outTradeNo) {
+			return new Rejected(verdict, reason, outTradeNo);
+		}
 	}
 
 	/**

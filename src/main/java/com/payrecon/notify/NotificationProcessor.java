@@ -18,6 +18,7 @@ import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -35,10 +36,13 @@ public class NotificationProcessor {
 	private final OrderService orderService;
 	private final RawNotificationRepository rawLog;
 	private final TransactionRetry retry;
+	private final ApplicationEventPublisher events;
 	private final Clock clock;
 
 	NotificationProcessor(AccountRegistry accounts, List<ChannelVerifier> verifiers, AlipayVerifier alipay,
-			OrderService orderService, RawNotificationRepository rawLog, TransactionRetry retry, Clock clock) {
+			OrderService orderService, RawNotificationRepository rawLog, TransactionRetry retry,
+			ApplicationEventPublisher events, Clock clock) {
+		this.events = events;
 		this.accounts = accounts;
 		verifiers.forEach(v -> this.verifiers.put(v.channel(), v));
 		this.alipay = alipay;
@@ -92,6 +96,10 @@ public class NotificationProcessor {
 			return null;
 		});
 		logVerdict(raw, rawId, rejected.verdict(), rejected.reason());
+		if (rejected.untrustedOutTradeNo() != null && RawRequest.NOTIFY.equals(raw.kind())) {
+			events.publishEvent(new NotificationFailedVerification(raw.accountId(), rejected.untrustedOutTradeNo(), rawId,
+					rejected.verdict()));
+		}
 		return new Outcome(rejected.verdict(), rejected.reason(), reply);
 	}
 

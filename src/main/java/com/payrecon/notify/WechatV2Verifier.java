@@ -44,8 +44,9 @@ class WechatV2Verifier implements ChannelVerifier {
 		if ((sign == null || sign.isEmpty()) && fields.containsKey("req_info")) {
 			return refund(account, fields, keys);
 		}
+		String claimed = fields.get("out_trade_no");
 		if (sign == null || sign.isEmpty()) {
-			return Check.reject(Verdict.BAD_SIGNATURE, "no sign field");
+			return Check.reject(Verdict.BAD_SIGNATURE, "no sign field").claiming(claimed);
 		}
 		String declared = fields.getOrDefault("sign_type", "");
 		WechatSignType received = declared.isEmpty() ? WechatSignType.MD5 : null;
@@ -54,15 +55,17 @@ class WechatV2Verifier implements ChannelVerifier {
 				received = WechatSignType.fromWire(declared);
 			}
 			catch (IllegalArgumentException ex) {
-				return Check.reject(Verdict.BAD_SIGNATURE, "unknown sign_type");
+				return Check.reject(Verdict.BAD_SIGNATURE, "unknown sign_type").claiming(claimed);
 			}
 		}
 		if (received != keys.signType()) {
 			return Check.reject(Verdict.BAD_SIGNATURE,
-					"sign_type " + received.wireName() + ", but the account signs with " + keys.signType().wireName());
+					"sign_type " + received.wireName() + ", but the account signs with " + keys.signType().wireName())
+				.claiming(claimed);
 		}
 		if (!WechatV2Signature.verify(fields, keys.apiKey(), keys.signType())) {
-			return Check.reject(Verdict.BAD_SIGNATURE, keys.signType().wireName() + " signature does not match");
+			return Check.reject(Verdict.BAD_SIGNATURE, keys.signType().wireName() + " signature does not match")
+				.claiming(claimed);
 		}
 
 		String outTradeNo = fields.get("out_trade_no");

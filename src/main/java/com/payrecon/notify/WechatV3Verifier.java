@@ -65,13 +65,15 @@ class WechatV3Verifier implements ChannelVerifier {
 		WechatV3Keys keys = account.wechatV3();
 		PublicKey platformKey = keys.platformKeys().get(serial);
 		if (platformKey == null) {
-			return Check.reject(Verdict.UNKNOWN_KEY, "no platform key with serial " + serial + " is configured");
+			return Check.reject(Verdict.UNKNOWN_KEY, "no platform key with serial " + serial + " is configured")
+				.claiming(claimedOutTradeNo(keys, raw.body()));
 		}
 		if (signature.startsWith("WECHATPAY/SIGNTEST/")) {
 			return Check.reject(Verdict.BAD_SIGNATURE, "WeChat Pay signature probe (WECHATPAY/SIGNTEST)");
 		}
 		if (!WechatV3Crypto.verify(platformKey, WechatV3Crypto.notificationMessage(timestamp, nonce, raw.body()), signature)) {
-			return Check.reject(Verdict.BAD_SIGNATURE, "RSA signature over timestamp, nonce and body does not match");
+			return Check.reject(Verdict.BAD_SIGNATURE, "RSA signature over timestamp, nonce and body does not match")
+				.claiming(claimedOutTradeNo(keys, raw.body()));
 		}
 		long seconds;
 		try {
@@ -82,7 +84,8 @@ class WechatV3Verifier implements ChannelVerifier {
 		}
 		Duration skew = Duration.between(Instant.ofEpochSecond(seconds), raw.receivedAt()).abs();
 		if (skew.compareTo(tolerance) >= 0) {
-			return Check.reject(Verdict.REPLAYED, "Wechatpay-Timestamp is " + skew.toSeconds() + " s away from our clock");
+			return Check.reject(Verdict.REPLAYED, "Wechatpay-Timestamp is " + skew.toSeconds() + " s away from our clock")
+				.claiming(claimedOutTradeNo(keys, raw.body()));
 		}
 
 		JsonNode envelope;
@@ -151,6 +154,19 @@ class WechatV3Verifier implements ChannelVerifier {
 		}
 		return Check.Authenticated.payment(notifyId,
 				new ProviderPayment(outTradeNo, txnId, Fen.of(total.asLong()), currency, paidAt));
+	}
+
+	/** The order an unverified notification is about, if its resource decrypts with our key; null otherwise. */
+	private static String claimedOutTradeNo(WechatV3Keys keys, byte[] body) {
+		try {
+			JsonNode resource = STRICT_JSON.readTree(body).path("resource");
+			byte[] plain = WechatV3Crypto.decryptAead(keys.apiV3Key(), resource.path("nonce").asString(""),
+					resource.path("associated_data").asString(""), resource.path("ciphertext").asString(""));
+			return STRICT_JSON.readTree(plain).path("out_trade_no").asString(null);
+		}
+		catch (JacksonException | GeneralSecurityException | IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	@Override

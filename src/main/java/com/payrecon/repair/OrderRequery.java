@@ -94,9 +94,12 @@ public class OrderRequery {
 		}
 		PaymentOrder before = found.get();
 		Optional<PaymentProvider> provider = provider(account.get());
+		if (provider.isEmpty()) { // nothing was asked: nothing to log, no backoff to advance
+			return Optional.of(new Result(before, noClient(outTradeNo), before, "no provider client for " + account.get().channel()));
+		}
 		Instant askedAt = clock.instant();
-		ProviderAnswer answer = provider.map(p -> p.query(account.get(), outTradeNo)).orElseGet(() -> noClient(outTradeNo));
-		String outcome = act(account.get(), provider, before, answer, cause);
+		ProviderAnswer answer = provider.get().query(account.get(), outTradeNo);
+		String outcome = act(account.get(), provider.get(), before, answer, cause);
 		queryLog.record(before, "QUERY", cause, askedAt, answer, outcome);
 		PaymentOrder after = orders.findById(before.id()).orElseThrow();
 		if (after.status() == OrderStatus.PENDING) {
@@ -110,14 +113,14 @@ public class OrderRequery {
 		return Optional.of(new Result(before, answer, orders.findById(before.id()).orElseThrow(), outcome));
 	}
 
-	private String act(Account account, Optional<PaymentProvider> provider, PaymentOrder order, ProviderAnswer answer,
+	private String act(Account account, PaymentProvider provider, PaymentOrder order, ProviderAnswer answer,
 			Cause cause) {
 		Instant now = clock.instant();
 		boolean expired = order.expiresAt() != null && now.isAfter(order.expiresAt());
 		return switch (answer.status()) {
 			case PAID -> applyPaid(order, answer, cause);
 			case NOT_PAID -> expired && order.status() == OrderStatus.PENDING
-					? closeAtProvider(account, provider.orElseThrow(), order, cause)
+					? closeAtProvider(account, provider, order, cause)
 					: "not paid yet; kept";
 			case NOT_FOUND -> order.status() == OrderStatus.PENDING && order.expiresAt() != null
 					&& now.isAfter(order.expiresAt().plus(GRACE))

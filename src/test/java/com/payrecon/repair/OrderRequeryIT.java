@@ -23,7 +23,9 @@ import com.payrecon.support.money.Fen;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.payrecon.support.Http;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
@@ -203,5 +205,44 @@ class OrderRequeryIT {
 		assertThat(preview.answer().status()).isEqualTo(Status.PAID);
 		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
 		assertThat(queryLog.forOrder(order.id())).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("support-1"));
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void aNotificationThatFailsVerificationMakesUsAskTheProviderAboutThatOrderAtOnce() throws Exception {
+		PaymentOrder order = pending(700, null);
+		String txn = TestData.transactionId();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), txn, 700));
+		String forged = com.payrecon.notify.Notifications.v2Xml(
+				com.payrecon.notify.Notifications.v2Fields(order.outTradeNo(), 700, txn), "0".repeat(32),
+				com.payrecon.provider.crypto.WechatSignType.MD5);
+
+		int status = new Http(port).post("/notify/wechatpay-v2/wx2-md5", "text/xml", forged).statusCode();
+
+		assertThat(status).isEqualTo(401);
+		PaymentOrder after = awaitStatus(order, OrderStatus.PAID);
+		assertThat(after.providerTxnId()).isEqualTo(txn);
+		OrderEvent paid = orders.events(order.id()).get(1);
+		assertThat(paid.source()).isEqualTo(EventSource.QUERY);
+		assertThat(paid.actor()).startsWith("verification-failure:");
+		// a flood of forgeries for the same order does not become a flood of queries
+		for (int i = 0; i < 5; i++) {
+			new Http(port).post("/notify/wechatpay-v2/wx2-md5", "text/xml", forged);
+		}
+		Thread.sleep(300);
+		assertThat(provider.callsFor("query", order.outTradeNo())).isEqualTo(1);
+	}
+
+	private PaymentOrder awaitStatus(PaymentOrder order, OrderStatus status) throws InterruptedException {
+		for (int i = 0; i < 100; i++) {
+			PaymentOrder now = orders.findById(order.id()).orElseThrow();
+			if (now.status() == status) {
+				return now;
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError("order " + order.outTradeNo() + " never became " + status);
 	}
 }
