@@ -13,6 +13,7 @@ import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.Channel;
 import com.payrecon.order.Cause;
+import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderEvent;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.order.OrderService;
@@ -22,6 +23,7 @@ import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.order.OrderService.CreateResult;
 import com.payrecon.order.OrderService.Created;
 import com.payrecon.order.PaymentOrder;
+import com.payrecon.repair.OrderRequery;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -55,9 +57,11 @@ class OrderApiController {
 	private final AccountRegistry accounts;
 	private final OrderService orderService;
 	private final OrderRepository orders;
+	private final OrderRequery requery;
 
-	OrderApiController(AccountRegistry accounts, OrderService orderService, OrderRepository orders) {
+	OrderApiController(AccountRegistry accounts, OrderService orderService, OrderRepository orders, OrderRequery requery) {
 		this.accounts = accounts;
+		this.requery = requery;
 		this.orderService = orderService;
 		this.orders = orders;
 	}
@@ -128,6 +132,24 @@ class OrderApiController {
 		return orders.find(accountId, outTradeNo)
 			.map(order -> ResponseEntity.ok(view(order, orders.events(order.id()))))
 			.orElseGet(() -> error(HttpStatus.NOT_FOUND, null, "no such order"));
+	}
+
+	/** Manual re-query (issue 4): ask the provider now and act on a definite answer, recording the API client. */
+	@PostMapping("/{accountId}/{outTradeNo}/requery")
+	ResponseEntity<Map<String, Object>> requery(@PathVariable String accountId, @PathVariable String outTradeNo,
+			Principal client) {
+		Cause cause = new Cause(EventSource.QUERY, client.getName(), null, "re-query requested through the API");
+		return requery.requery(accountId, outTradeNo, cause).map(result -> {
+			Map<String, Object> body = view(result.after(), orders.events(result.after().id()));
+			Map<String, Object> provider = new LinkedHashMap<>();
+			provider.put("status", result.answer().status().name());
+			provider.put("transactionId", result.answer().providerTxnId());
+			provider.put("amount", result.answer().amount() == null ? null : result.answer().amount().value());
+			provider.put("errorCode", result.answer().errorCode());
+			provider.put("outcome", result.outcome());
+			body.put("provider", provider);
+			return ResponseEntity.ok(body);
+		}).orElseGet(() -> error(HttpStatus.NOT_FOUND, null, "no such order"));
 	}
 
 	private static String text(JsonNode json, String field) {

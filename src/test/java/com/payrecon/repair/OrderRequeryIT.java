@@ -245,4 +245,20 @@ class OrderRequeryIT {
 		}
 		throw new AssertionError("order " + order.outTradeNo() + " never became " + status);
 	}
+
+	@Test
+	void theApiReQueriesAnOrderAndShowsTheProvidersAnswer() {
+		PaymentOrder order = pending(900, null);
+		String txn = TestData.transactionId();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), txn, 900));
+
+		var response = new Http(port).post("/api/orders/wx2-md5/" + order.outTradeNo() + "/requery", "application/json",
+				new byte[0], java.util.Map.of("Authorization", "Bearer it-checkout-token-0123456789"));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"status\":\"PAID\"").contains("\"transactionId\":\"" + txn + "\"");
+		assertThat(orders.events(order.id()).get(1).actor()).isEqualTo("checkout-it");
+		assertThat(new Http(port).post("/api/orders/wx2-md5/NOPE/requery", "application/json", new byte[0],
+				java.util.Map.of("Authorization", "Bearer it-checkout-token-0123456789")).statusCode()).isEqualTo(404);
+	}
 }
