@@ -28,6 +28,7 @@ import com.payrecon.provider.ProviderClient.Reply;
 import com.payrecon.provider.ProviderClient.Streamed;
 import com.payrecon.provider.ProviderSupport;
 import com.payrecon.provider.crypto.MalformedMessageException;
+import com.payrecon.provider.crypto.WechatSignType;
 import com.payrecon.provider.crypto.WechatV2Signature;
 import com.payrecon.provider.crypto.WechatV2Xml;
 import com.payrecon.support.money.Fen;
@@ -53,12 +54,19 @@ public class WechatV2Provider implements PaymentProvider {
 
 	private final ProviderClient client;
 	private final Clock clock;
+	private java.util.function.Supplier<String> nonces = () -> ProviderSupport.nonce(32);
 	private final String serverIp;
 
 	public WechatV2Provider(ProviderClient client, Clock clock) {
 		this.client = client;
 		this.clock = clock;
 		this.serverIp = "127.0.0.1";
+	}
+
+	/** Fixed nonces, for signing vectors in tests. */
+	WechatV2Provider withNonces(java.util.function.Supplier<String> nonces) {
+		this.nonces = nonces;
+		return this;
 	}
 
 	@Override
@@ -337,8 +345,11 @@ public class WechatV2Provider implements PaymentProvider {
 				fields.put(k, v);
 			}
 		});
-		fields.put("nonce_str", ProviderSupport.nonce(32));
-		fields.put("sign_type", keys.signType().wireName());
+		fields.put("nonce_str", nonces.get());
+		if (keys.signType() != WechatSignType.MD5) {
+			// MD5 is the default when sign_type is absent; HMAC-SHA256 must be named (and is signed like any field)
+			fields.put("sign_type", keys.signType().wireName());
+		}
 		fields.put("sign", WechatV2Signature.sign(fields, keys.apiKey(), keys.signType()));
 		return fields;
 	}

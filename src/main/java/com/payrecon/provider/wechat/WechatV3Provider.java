@@ -63,10 +63,17 @@ public class WechatV3Provider implements PaymentProvider {
 
 	private final ProviderClient client;
 	private final Clock clock;
+	private java.util.function.Supplier<String> nonces = () -> ProviderSupport.nonce(32);
 
 	public WechatV3Provider(ProviderClient client, Clock clock) {
 		this.client = client;
 		this.clock = clock;
+	}
+
+	/** Fixed nonces, for signing vectors in tests. */
+	WechatV3Provider withNonces(java.util.function.Supplier<String> nonces) {
+		this.nonces = nonces;
+		return this;
 	}
 
 	@Override
@@ -323,7 +330,7 @@ public class WechatV3Provider implements PaymentProvider {
 	String authorization(Account account, String method, String canonicalUrl, String body) {
 		WechatV3Keys keys = account.wechatV3();
 		long timestamp = clock.instant().getEpochSecond();
-		String nonce = ProviderSupport.nonce(32);
+		String nonce = nonces.get();
 		String message = WechatV3Crypto.requestMessage(method, canonicalUrl, timestamp, nonce, body);
 		String signature = WechatV3Crypto.sign(keys.merchantPrivateKey(), message.getBytes(StandardCharsets.UTF_8));
 		return WechatV3Crypto.authorizationHeader(account.mchId(), keys.merchantSerialNo(), timestamp, nonce, signature);
