@@ -166,8 +166,10 @@ public final class BillParser implements AutoCloseable {
 	private BillLine wechatRecord(Map<String, String> c) throws BillFormatException {
 		String state = c.getOrDefault("交易状态", "");
 		String refundId = blankToNull(c.get("微信退款单号"));
-		Type type = "REVOKED".equals(state) ? Type.REVERSED
-				: "REFUND".equals(state) || refundId != null ? Type.REFUND : Type.PAYMENT;
+		if ("0".equals(refundId)) {
+			refundId = null; // legacy bills write 0 for "no refund"
+		}
+		Type type = "REVOKED".equals(state) ? Type.REVERSED : "REFUND".equals(state) ? Type.REFUND : Type.PAYMENT;
 		records++;
 		BigDecimal orderAmount = sum(Measure.ORDER_AMOUNT, first(c, "订单金额", "总金额"));
 		sum(Measure.SETTLEMENT_AMOUNT, c.get("应结订单金额"));
