@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,6 +61,7 @@ public class ProviderClient implements AutoCloseable {
 	private final ExecutorService bodyReaders = Executors.newVirtualThreadPerTaskExecutor();
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
+	@Autowired
 	public ProviderClient(ProviderProperties properties, ObjectProvider<ObservationRegistry> observations) {
 		this(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
