@@ -129,6 +129,27 @@ class JobCatalogueLoaderTests {
 	}
 
 	@Test
+	void theReadmeCatalogueListsExactlyTheJobFiles() throws IOException {
+		String readme = Files.readString(Path.of("batch-jobs/README.md"));
+		String table = readme.substring(readme.indexOf("## Catalogue"), readme.indexOf("### Planned"));
+		List<String> documented = table.lines()
+			.filter(line -> line.startsWith("| `"))
+			.map(line -> line.substring(3, line.indexOf('`', 3)))
+			.sorted()
+			.toList();
+		List<String> files;
+		try (var list = Files.list(Path.of("batch-jobs"))) {
+			files = list.map(f -> f.getFileName().toString())
+				.filter(f -> f.endsWith(".yaml"))
+				.map(f -> f.substring(0, f.length() - 5))
+				.sorted()
+				.toList();
+		}
+
+		assertThat(documented).isNotEmpty().isEqualTo(files);
+	}
+
+	@Test
 	void theFingerprintChangesWithWhatShapesTheTrigger() {
 		CatalogueEntry entry = parse("stale-pending-report.yaml", VALID);
 		CatalogueEntry otherCron = parse("stale-pending-report.yaml", VALID.replace("0 10 * * * ?", "0 20 * * * ?"));
