@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -156,11 +158,13 @@ public class JobOperations {
 
 	static JobRun toRun(JobExecution execution) {
 		Map<String, String> parameters = new LinkedHashMap<>();
-		execution.getJobParameters()
-			.parameters()
-			.stream()
-			.sorted(Comparator.comparing(JobParameter::name))
-			.forEach(p -> parameters.put(p.identifying() ? p.name() + " (identifying)" : p.name(), String.valueOf(p.value())));
+		Set<String> identifying = new TreeSet<>();
+		execution.getJobParameters().parameters().stream().sorted(Comparator.comparing(JobParameter::name)).forEach(p -> {
+			parameters.put(p.name(), String.valueOf(p.value()));
+			if (p.identifying()) {
+				identifying.add(p.name());
+			}
+		});
 		List<JobRun.StepRun> steps = execution.getStepExecutions()
 			.stream()
 			.sorted(Comparator.comparingLong(StepExecution::getId))
@@ -170,7 +174,7 @@ public class JobOperations {
 		return new JobRun(execution.getId(), execution.getJobInstance().getInstanceId(),
 				execution.getJobInstance().getJobName(), execution.getStatus().name(),
 				execution.getExitStatus().getExitCode(), exitMessage(execution.getExitStatus().getExitDescription()),
-				parameters, instant(execution.getStartTime()), instant(execution.getEndTime()), steps);
+				parameters, identifying, instant(execution.getStartTime()), instant(execution.getEndTime()), steps);
 	}
 
 	private static String exitMessage(String description) {

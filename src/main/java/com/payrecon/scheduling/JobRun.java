@@ -3,16 +3,17 @@ package com.payrecon.scheduling;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * One execution of a job, from the Spring Batch repository: status, parameters (identifying ones marked), and what
- * each step read, wrote and committed. {@code exitMessage} is cut to 500 characters.
+ * One execution of a job, from the Spring Batch repository: status, parameters (and which of them identify the run),
+ * and what each step read, wrote and committed. {@code exitMessage} is cut to 500 characters.
  */
 public record JobRun(long executionId, long instanceId, String jobName, String status, String exitCode,
-		String exitMessage, Map<String, String> parameters, @Nullable Instant startTime, @Nullable Instant endTime,
-		List<StepRun> steps) {
+		String exitMessage, Map<String, String> parameters, Set<String> identifyingParameters,
+		@Nullable Instant startTime, @Nullable Instant endTime, List<StepRun> steps) {
 
 	/** One step of a run. */
 	public record StepRun(String name, String status, long readCount, long writeCount, long filterCount,
@@ -20,8 +21,7 @@ public record JobRun(long executionId, long instanceId, String jobName, String s
 	}
 
 	public @Nullable String parameter(String name) {
-		String value = parameters.get(name);
-		return value != null ? value : parameters.get(name + " (identifying)");
+		return parameters.get(name);
 	}
 
 	public StepRun step(String name) {

@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
@@ -65,7 +64,11 @@ class SchedulingClusterIT {
 		writeEntry("* * * * * ?");
 		String cluster = "it-cluster-" + UUID.randomUUID();
 		var firings = new ConcurrentLinkedQueue<Firing>();
-		try (var a = node(cluster); var b = node(cluster)) {
+		// closed in start order: both nodes live in this JVM and share Quartz's static connection-provider registry
+		// (keyed by scheduler name), where the last node started wins; in production each node is its own JVM
+		ConfigurableApplicationContext a = node(cluster);
+		ConfigurableApplicationContext b = node(cluster);
+		try {
 			Scheduler schedulerA = scheduler(a);
 			Scheduler schedulerB = scheduler(b);
 			record(schedulerA, "A", firings);
@@ -95,6 +98,10 @@ class SchedulingClusterIT {
 					.singleElement()
 					.satisfies(e -> assertThat(e.getStatus().name()).isEqualTo("COMPLETED"));
 			}
+		}
+		finally {
+			a.close();
+			b.close();
 		}
 	}
 
@@ -236,9 +243,5 @@ class SchedulingClusterIT {
 		if (millis > 0) {
 			Thread.sleep(millis);
 		}
-	}
-
-	static Set<Instant> sorted(Collection<Instant> instants) {
-		return new TreeSet<>(instants);
 	}
 }
