@@ -312,4 +312,28 @@ class OrderRequeryIT {
 		assertThat(paid).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(1));
 		assertThat(again.asked()).isLessThanOrEqualTo(first.asked());
 	}
+
+	@Autowired
+	com.payrecon.scheduling.JobOperations jobs;
+
+	@Test
+	void theSweepRunsAsAScheduledBatchJobAndRecordsItsCounts() throws Exception {
+		clock.set(Instant.now().minus(Duration.ofMinutes(10)));
+		PaymentOrder order = pending(321, null);
+		clock.reset();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 321));
+
+		jobs.runNow("stale-pending-sweep");
+
+		com.payrecon.scheduling.JobRun run = null;
+		for (int i = 0; i < 200 && (run == null || !"COMPLETED".equals(run.status())); i++) {
+			Thread.sleep(100);
+			run = jobs.runs("stale-pending-sweep", 1).stream().findFirst().orElse(null);
+		}
+		assertThat(run).isNotNull();
+		assertThat(run.status()).isEqualTo("COMPLETED");
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(orders.events(order.id()).get(1).actor()).isEqualTo("stale-pending-sweep#" + run.executionId());
+		assertThat(run.step("stale-pending-sweep.sweep").writeCount()).isGreaterThanOrEqualTo(1);
+	}
 }
