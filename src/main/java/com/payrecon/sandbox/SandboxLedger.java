@@ -78,6 +78,8 @@ public class SandboxLedger {
 				r.setNotifyUrl(notifyUrl);
 				r.setStatus(status);
 				r.setAuthCode(authCode);
+				r.setReverseCalls(0);
+				r.setRefundedMinor(0L);
 				r.setCreatedAt(now);
 				r.setUpdatedAt(now);
 				r.setVersion(0);
