@@ -44,6 +44,8 @@ import org.springframework.web.bind.annotation.RestController;
  * <li>{@code POST /sandbox/api/orders/{merchantId}/{outTradeNo}/refund}: {@code {"amount"(fen),"outRefundNo"}}</li>
  * <li>{@code POST /sandbox/api/merchants/{id}/unknown-order-notifications}: {@code {"outTradeNo"?}} a correctly
  * signed notification for an order the merchant never placed</li>
+ * <li>{@code DELETE /sandbox/api/merchants/{id}/pending-deliveries}: stops the merchant's unfinished deliveries
+ * (CANCELLED)</li>
  * <li>{@code GET /sandbox/api/orders/{merchantId}/{outTradeNo}}: the order, its refunds, deliveries and attempts</li>
  * <li>{@code GET /sandbox/api/orders?merchantId=&limit=}: recent orders</li>
  * <li>{@code GET /sandbox/api/deliveries?merchantId=&outTradeNo=&limit=}: recent deliveries with attempts</li>
@@ -199,6 +201,14 @@ class SandboxApiController {
 		String outTradeNo = body != null && body.get("outTradeNo") instanceof String s ? s : "UNKNOWN" + SandboxLedger.digits(12);
 		Delivery d = notifier.unknownOrder(m, template, notifier.notifyUrl(m, template).orElseThrow(), outTradeNo);
 		return ResponseEntity.status(HttpStatus.CREATED).body(deliveryView(d, List.of()));
+	}
+
+	@DeleteMapping("/merchants/{id}/pending-deliveries")
+	ResponseEntity<?> cancelPending(@PathVariable String id) {
+		if (merchants.find(id).isEmpty()) {
+			return problem(HttpStatus.NOT_FOUND, "no such merchant");
+		}
+		return ResponseEntity.ok(Map.of("cancelled", ledger.cancelPending(id)));
 	}
 
 	@GetMapping("/orders/{merchantId}/{outTradeNo}")

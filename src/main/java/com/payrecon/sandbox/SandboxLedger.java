@@ -298,7 +298,18 @@ public class SandboxLedger {
 			.set(SANDBOX_DELIVERY.STATUS, status)
 			.set(SANDBOX_DELIVERY.NEXT_ATTEMPT_AT, nextAttemptAt)
 			.set(SANDBOX_DELIVERY.UPDATED_AT, clock.instant())
-			.where(SANDBOX_DELIVERY.ID.eq(attempt.deliveryId()))
+			.where(SANDBOX_DELIVERY.ID.eq(attempt.deliveryId()), SANDBOX_DELIVERY.STATUS.ne("CANCELLED"))
+			.execute();
+	}
+
+	/** Stops every unfinished delivery of a merchant (status CANCELLED); returns how many. */
+	public int cancelPending(String merchantId) {
+		return dsl.update(SANDBOX_DELIVERY)
+			.set(SANDBOX_DELIVERY.STATUS, "CANCELLED")
+			.setNull(SANDBOX_DELIVERY.NEXT_ATTEMPT_AT)
+			.set(SANDBOX_DELIVERY.UPDATED_AT, clock.instant())
+			.set(SANDBOX_DELIVERY.VERSION, SANDBOX_DELIVERY.VERSION.plus(1))
+			.where(SANDBOX_DELIVERY.MERCHANT_ID.eq(merchantId), SANDBOX_DELIVERY.NEXT_ATTEMPT_AT.isNotNull())
 			.execute();
 	}
 

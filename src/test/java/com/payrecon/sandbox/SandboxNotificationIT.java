@@ -263,4 +263,14 @@ class SandboxNotificationIT {
 		}
 		return pattern;
 	}
+
+	/** Lingering retries (forged, refused) must not reach PayRecon while other test classes count notifications. */
+	@org.junit.jupiter.api.AfterEach
+	void stopLingeringDeliveries() {
+		for (String m : java.util.List.of("wx2-md5", "wx2-hmac", "wx3", "ali")) {
+			new SandboxWire(port).control("DELETE", "/merchants/" + m + "/pending-deliveries", null);
+			new SandboxWire(port).control("DELETE", "/merchants/" + m + "/faults", null);
+		}
+	}
+
 }

@@ -125,4 +125,14 @@ class SandboxWechatV3IT {
 				Map.of("outages", java.util.List.of(Map.of("from", now.minusSeconds(5).toString(), "to", now.plusSeconds(30).toString()))));
 		assertThat(wire.v3("GET", path, null).statusCode()).isEqualTo(503);
 	}
+
+	/** Lingering retries (forged, refused) must not reach PayRecon while other test classes count notifications. */
+	@org.junit.jupiter.api.AfterEach
+	void stopLingeringDeliveries() {
+		for (String m : java.util.List.of("wx2-md5", "wx2-hmac", "wx3", "ali")) {
+			new SandboxWire(port).control("DELETE", "/merchants/" + m + "/pending-deliveries", null);
+			new SandboxWire(port).control("DELETE", "/merchants/" + m + "/faults", null);
+		}
+	}
+
 }
