@@ -211,6 +211,14 @@ public class SandboxNotifier {
 			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, now, 0, null, null, "order gone", false), "GAVE_UP", null);
 			return;
 		}
+		if (!isLoopback(d.notifyUrl())) {
+			// the sandbox plays the provider on this machine only: it never posts anywhere else
+			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, now, 0, null, null,
+					"refused: notify URL is not on this machine", false), "GAVE_UP", null);
+			log.warn("sandbox {}: notification for {} not sent: {} is not a loopback address", merchant.id(),
+					d.outTradeNo(), d.notifyUrl());
+			return;
+		}
 		int attemptNo = d.attempts() + 1;
 		boolean badSignature = "BAD_SIGNATURE".equals(d.fault()) || attemptNo <= d.badSignatureAttempts();
 		Outgoing out = NotificationMessages.build(merchant, order, d, badSignature, now);
@@ -273,5 +281,21 @@ public class SandboxNotifier {
 
 	static Duration scaled(long seconds, double timeScale) {
 		return Duration.ofMillis((long) Math.ceil(seconds * 1000 / timeScale));
+	}
+
+	/** 127.0.0.0/8, ::1 or localhost, without any DNS lookup. */
+	static boolean isLoopback(String url) {
+		try {
+			String host = URI.create(url).getHost();
+			if (host == null) {
+				return false;
+			}
+			host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+			return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1")
+					|| host.equals("0:0:0:0:0:0:0:1");
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 }
