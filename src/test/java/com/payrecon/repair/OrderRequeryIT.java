@@ -261,4 +261,79 @@ class OrderRequeryIT {
 		assertThat(new Http(port).post("/api/orders/wx2-md5/NOPE/requery", "application/json", new byte[0],
 				java.util.Map.of("Authorization", "Bearer it-checkout-token-0123456789")).statusCode()).isEqualTo(404);
 	}
+
+	@Autowired
+	StalePendingSweep sweep;
+
+	@Test
+	void theSweepRepairsPaidOrdersAndAsksNoOrderMoreOftenThanItsBackoffAllows() {
+		Instant t0 = Instant.now().minus(Duration.ofHours(1));
+		clock.set(t0);
+		List<PaymentOrder> paid = new java.util.ArrayList<>();
+		List<PaymentOrder> unpaid = new java.util.ArrayList<>();
+		List<PaymentOrder> failing = new java.util.ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			PaymentOrder order = pending(100 + i, t0.plus(Duration.ofHours(2)));
+			provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 100 + i));
+			paid.add(order);
+		}
+		for (int i = 0; i < 5; i++) {
+			PaymentOrder order = pending(100, t0.plus(Duration.ofHours(2)));
+			provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 100));
+			unpaid.add(order);
+			PaymentOrder broken = pending(100, t0.plus(Duration.ofHours(2)));
+			provider.onQuery(broken.outTradeNo(), ProviderAnswer.error(broken.outTradeNo(), "SYSTEMERROR", "busy", null));
+			failing.add(broken);
+		}
+		clock.set(t0.plus(Duration.ofMinutes(10)));
+		PaymentOrder fresh = orderService.create(new CreateOrder("wx2-md5", TestData.outTradeNo(), Fen.of(1), "CNY", "new", null),
+				Cause.api("test", "set-up")).order();
+		var parameters = new StalePendingSweep.Parameters(Duration.ofMinutes(2), 4, 1000, java.util.Set.of("wx2-md5"));
+
+		StalePendingSweep.Summary first = sweep.sweep(parameters, "stale-pending-sweep#1");
+		StalePendingSweep.Summary again = sweep.sweep(parameters, "stale-pending-sweep#2");
+
+		assertThat(paid).allSatisfy(o -> {
+			assertThat(orders.findById(o.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+			assertThat(orders.events(o.id()).get(1).actor()).isEqualTo("stale-pending-sweep#1");
+		});
+		assertThat(first.paid()).isGreaterThanOrEqualTo(10);
+		assertThat(unpaid).allSatisfy(o -> assertThat(orders.findById(o.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING));
+		// the second run at the same instant finds nothing due: every order was asked exactly once
+		for (PaymentOrder o : java.util.stream.Stream.of(paid, unpaid, failing).flatMap(List::stream).toList()) {
+			assertThat(provider.callsFor("query", o.outTradeNo())).as(o.outTradeNo()).isEqualTo(1);
+		}
+		assertThat(provider.callsFor("query", fresh.outTradeNo())).as("younger than staleAfter").isZero();
+
+		clock.advance(Duration.ofMinutes(1)); // the first backoff step has passed
+		sweep.sweep(parameters, "stale-pending-sweep#3");
+		assertThat(unpaid).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(2));
+		assertThat(failing).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(2));
+		assertThat(paid).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(1));
+		assertThat(again.asked()).isLessThanOrEqualTo(first.asked());
+	}
+
+	@Autowired
+	com.payrecon.scheduling.JobOperations jobs;
+
+	@Test
+	void theSweepRunsAsAScheduledBatchJobAndRecordsItsCounts() throws Exception {
+		clock.set(Instant.now().minus(Duration.ofMinutes(10)));
+		PaymentOrder order = pending(321, null);
+		clock.reset();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 321));
+
+		jobs.runNow("stale-pending-sweep");
+
+		com.payrecon.scheduling.JobRun run = null;
+		for (int i = 0; i < 200 && (run == null || !"COMPLETED".equals(run.status())); i++) {
+			Thread.sleep(100);
+			run = jobs.runs("stale-pending-sweep", 1).stream().findFirst().orElse(null);
+		}
+		assertThat(run).isNotNull();
+		assertThat(run.status()).isEqualTo("COMPLETED");
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(orders.events(order.id()).get(1).actor()).isEqualTo("stale-pending-sweep#" + run.executionId());
+		assertThat(run.step("stale-pending-sweep.sweep").writeCount()).isGreaterThanOrEqualTo(1);
+	}
 }
