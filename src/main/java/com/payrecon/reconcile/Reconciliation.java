@@ -123,6 +123,11 @@ public class Reconciliation {
 		steps.complete(ctx, differences);
 	}
 
+	/** Announces a run the batch job finished step by step. */
+	void announce(long runId) {
+		published(new ReconciliationResult(runs.find(runId).orElseThrow(), List.of()));
+	}
+
 	private ReconciliationResult published(ReconciliationResult result) {
 		RunSummary run = result.run();
 		events.publishEvent(new ReconciliationFinished(run.id(), run.accountId(), run.businessDate(), run.status(),

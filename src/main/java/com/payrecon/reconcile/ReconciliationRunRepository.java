@@ -92,6 +92,15 @@ class ReconciliationRunRepository {
 			.execute();
 	}
 
+	/** The bill's own summary check, recorded when its last line was read (the batch job completes later). */
+	void recordSummary(long runId, List<String> differences) {
+		dsl.update(RECONCILIATION_RUN)
+			.set(RECONCILIATION_RUN.SUMMARY_OK, differences.isEmpty())
+			.set(RECONCILIATION_RUN.SUMMARY_DETAIL, differences.isEmpty() ? null : truncate(String.join("\n", differences), 2048))
+			.where(RECONCILIATION_RUN.ID.eq(runId))
+			.execute();
+	}
+
 	/** The current run of (account, day), locked: call inside the transaction that replaces it. */
 	Optional<RunSummary> lockCurrent(String accountId, LocalDate day) {
 		return dsl.selectFrom(RECONCILIATION_RUN)

@@ -314,6 +314,13 @@ class ReconciliationSteps {
 		}
 	}
 
+	void recordSummary(long runId, List<String> differences) {
+		retry.inTransaction(() -> {
+			runs.recordSummary(runId, differences);
+			return null;
+		});
+	}
+
 	/** Records why the run could not use its bill; nothing of it counts (the run never becomes current). */
 	RunSummary fail(RunContext ctx, String reason) {
 		Instant now = clock.instant();

@@ -42,6 +42,9 @@ import com.payrecon.provider.crypto.WechatV2Signature;
 import com.payrecon.provider.crypto.WechatV2Xml;
 import com.payrecon.reconcile.Discrepancies.IllegalResolutionTransition;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyResolved;
+import com.payrecon.scheduling.JobOperations;
+import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobRun;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
@@ -502,6 +505,72 @@ class DailyReconciliationIT {
 		// a partial refund there of an order PAID here
 		assertThat(result.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
 			.containsExactly(tuple(DiscrepancyType.STATUS_MISMATCH, paid.outTradeNo()));
+	}
+
+	// ------------------------------------------------------------------------------------------ the batch job
+
+	@Autowired
+	JobOperations jobs;
+
+	@Test
+	void theDailyJobReconcilesYesterdayRetriesAFailedBillOnRestartAndRecordsItsRun() {
+		LocalDate yesterday = LocalDate.now(SHANGHAI).minusDays(1);
+		String billDate = yesterday.format(DateTimeFormatter.BASIC_ISO_DATE);
+		PaymentOrder matched = paid(100, yesterday.atTime(9, 0));
+		PaymentOrder wrong = paid(200, yesterday.atTime(9, 5));
+		PaymentOrder alsoMatched = paid(300, yesterday.atTime(9, 10));
+		BILLS.put(billDate, "<xml><return_code>FAIL</return_code><return_msg>Bill Creating</return_msg></xml>");
+
+		JobRun failed = runJobNowAndWait();
+
+		assertThat(failed.status()).isEqualTo("FAILED");
+		assertThat(failed.exitMessage()).contains("runs FAILED").contains(ACCOUNT);
+		assertThat(reconciliation.currentRun(ACCOUNT, yesterday)).isEmpty();
+
+		String bill = new WechatBill().paid(yesterday.atTime(9, 0), matched.providerTxnId(), matched.outTradeNo(), 100)
+			.paid(yesterday.atTime(9, 5), wrong.providerTxnId(), wrong.outTradeNo(), 201)
+			.paid(yesterday.atTime(9, 10), alsoMatched.providerTxnId(), alsoMatched.outTradeNo(), 300)
+			.text();
+		BILLS.put(billDate, bill);
+		JobRun restarted = jobs.restart(failed.executionId());
+
+		assertThat(restarted.status()).isEqualTo("COMPLETED");
+		RunSummary run = reconciliation.currentRun(ACCOUNT, yesterday).orElseThrow();
+		assertThat(run.triggeredBy()).isEqualTo("job:daily-reconciliation#" + restarted.executionId());
+		assertThat(run.provider().count()).isEqualTo(3);
+		assertThat(run.provider().gross()).isEqualTo(Fen.of(601));
+		assertThat(run.summaryOk()).isTrue();
+		assertThat(restarted.step("daily-reconciliation.match").commitCount()).as("chunks of two lines").isGreaterThanOrEqualTo(2);
+		// other tests may have paid wx2-fake orders yesterday: look at ours only
+		List<Discrepancy> ours = reconciliation.discrepanciesOf(run.id()).stream()
+			.filter(d -> List.of(matched.outTradeNo(), wrong.outTradeNo(), alsoMatched.outTradeNo()).contains(d.outTradeNo()))
+			.toList();
+		assertThat(ours).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactly(tuple(DiscrepancyType.AMOUNT_MISMATCH, wrong.outTradeNo()));
+		assertThat(reconciliation.runs(ACCOUNT, yesterday)).extracting(RunSummary::status)
+			.contains(RunStatus.FAILED, run.status());
+	}
+
+	private JobRun runJobNowAndWait() {
+		String request = jobs.runNow("daily-reconciliation");
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			var run = jobs.runs("daily-reconciliation", 20).stream()
+				.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY)))
+				.filter(r -> !r.status().equals("STARTING") && !r.status().equals("STARTED"))
+				.findFirst();
+			if (run.isPresent()) {
+				return run.get();
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+		throw new AssertionError("run " + request + " did not finish within 60 s");
 	}
 
 	// ------------------------------------------------------------------------------------------ helpers
