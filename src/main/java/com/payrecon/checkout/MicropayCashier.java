@@ -1,6 +1,8 @@
 package com.payrecon.checkout;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,9 @@ import org.springframework.stereotype.Service;
  * The payment-code cashier (protocols.md A.7, C): charge the code; a definite SUCCESS pays the order, a refusal
  * fails it, and USERPAYING or an unknown result (SYSTEMERROR, BANKERROR, timeout) starts background polling: query
  * every {@code poll-interval} until {@code poll-timeout}, then reverse (→ REVERSED). Every change goes through
- * {@link OrderService} with a QUERY cause naming the API client. Polling lives in memory only: a restart loses it
- * until the watchdog job (a later issue) picks up PENDING micropay orders through {@link #startPolling}.
+ * {@link OrderService} with a QUERY cause naming the API client. Each charge in progress is also a
+ * {@code micropay_attempt} row: the in-memory poller marks every poll there, and the {@code micropay-watchdog} job
+ * adopts attempts that nobody polls any more (after a restart) and carries them on with {@link #pollOnce}.
  */
 @Service
 public class MicropayCashier implements AutoCloseable {
@@ -37,10 +40,15 @@ public class MicropayCashier implements AutoCloseable {
 	private final ProviderRegistry providers;
 	private final OrderService orderService;
 	private final CheckoutProperties.Micropay settings;
+	private final MicropayAttempts attempts;
+	private final Clock clock;
 	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
 			Thread.ofVirtual().name("micropay-poll-", 0).factory());
 
-	public MicropayCashier(ProviderRegistry providers, OrderService orderService, CheckoutProperties properties) {
+	public MicropayCashier(ProviderRegistry providers, OrderService orderService, CheckoutProperties properties,
+			MicropayAttempts attempts, Clock clock) {
+		this.attempts = attempts;
+		this.clock = clock;
 		this.providers = providers;
 		this.orderService = orderService;
 		this.settings = properties.micropay();
@@ -80,6 +88,8 @@ public class MicropayCashier implements AutoCloseable {
 			default -> {
 				// USER_PAYING, or unknown (ERROR): the official flow is to query, then reverse
 				Duration first = answer.status() == Status.USER_PAYING ? settings.pollInterval() : settings.firstQueryDelay();
+				Instant now = clock.instant();
+				attempts.start(order, actor, now, now.plus(first).plus(settings.pollTimeout()));
 				startPolling(account, order.outTradeNo(), actor, first);
 				return new Result(Outcome.IN_PROGRESS, answer, null, order);
 			}
@@ -88,11 +98,11 @@ public class MicropayCashier implements AutoCloseable {
 
 	/** Polls a PENDING micropay order until paid or {@code poll-timeout} has passed, then reverses it. */
 	public void startPolling(Account account, String outTradeNo, String actor, Duration firstDelay) {
-		long deadline = System.nanoTime() + firstDelay.toNanos() + settings.pollTimeout().toNanos();
+		Instant deadline = clock.instant().plus(firstDelay).plus(settings.pollTimeout());
 		schedule(new Poll(account, outTradeNo, actor, deadline), firstDelay);
 	}
 
-	private record Poll(Account account, String outTradeNo, String actor, long deadlineNanos) {
+	private record Poll(Account account, String outTradeNo, String actor, Instant deadline) {
 	}
 
 	private void schedule(Poll poll, Duration delay) {
@@ -101,42 +111,62 @@ public class MicropayCashier implements AutoCloseable {
 
 	private void tick(Poll poll) {
 		try {
-			ProviderAnswer answer = providers.forAccount(poll.account()).query(poll.account(), poll.outTradeNo());
-			switch (answer.status()) {
-				case PAID -> apply(poll.account(), answer, poll.actor(), "query after micropay: SUCCESS");
-				case REVERSED -> move(poll, OrderStatus.REVERSED, "query after micropay: REVOKED");
-				case CLOSED -> move(poll, OrderStatus.CLOSED, "query after micropay: CLOSED");
-				case NOT_PAID -> reverse(poll, "query after micropay: payment failed (" + answer.errorMessage() + ")");
-				case REFUNDED -> log.warn("Micropay order {}/{} is REFUNDED at the provider; left for review",
-						poll.account().id(), poll.outTradeNo());
-				default -> {
-					if (System.nanoTime() + settings.pollInterval().toNanos() <= poll.deadlineNanos()) {
-						schedule(poll, settings.pollInterval());
-					}
-					else {
-						reverse(poll, "payer did not confirm within " + settings.pollTimeout() + " (last: "
-								+ answer.status() + (answer.errorCode() == null ? "" : " " + answer.errorCode()) + ")");
-					}
-				}
+			if (!pollOnce(poll.account(), poll.outTradeNo(), poll.actor(), poll.deadline())) {
+				schedule(poll, settings.pollInterval());
 			}
 		}
 		catch (RuntimeException ex) {
-			log.error("Micropay polling of {}/{} failed; the order stays as it is", poll.account().id(), poll.outTradeNo(), ex);
+			log.error("Micropay polling of {}/{} failed; the watchdog will carry it on", poll.account().id(),
+					poll.outTradeNo(), ex);
 		}
 	}
 
-	private void reverse(Poll poll, String why) {
+	/**
+	 * One poll of a charge in progress: query; paid → apply; ended at the provider → mirror; failed or past the
+	 * deadline → reverse. Returns true when the charge is settled (nothing left to poll).
+	 */
+	public boolean pollOnce(Account account, String outTradeNo, String actor, Instant deadline) {
+		attempts.polled(account.id(), outTradeNo, clock.instant());
+		ProviderAnswer answer = providers.forAccount(account).query(account, outTradeNo);
+		Poll poll = new Poll(account, outTradeNo, actor, deadline);
+		String outcome = switch (answer.status()) {
+			case PAID -> "paid: " + apply(account, answer, actor, "query after micropay: SUCCESS").kind();
+			case REVERSED -> move(poll, OrderStatus.REVERSED, "query after micropay: REVOKED");
+			case CLOSED -> move(poll, OrderStatus.CLOSED, "query after micropay: CLOSED");
+			case NOT_PAID -> reverse(poll, "query after micropay: payment failed (" + answer.errorMessage() + ")");
+			case REFUNDED -> {
+				log.warn("Micropay order {}/{} is REFUNDED at the provider; left for review", account.id(), outTradeNo);
+				yield "refunded at the provider; left for review";
+			}
+			default -> clock.instant().plus(settings.pollInterval()).isAfter(deadline)
+					? reverse(poll, "payer did not confirm within " + settings.pollTimeout() + " (last: " + answer.status()
+							+ (answer.errorCode() == null ? "" : " " + answer.errorCode()) + ")")
+					: null;
+		};
+		if (outcome == null) {
+			return false;
+		}
+		attempts.done(account.id(), outTradeNo, outcome);
+		return true;
+	}
+
+	/** The reverse's outcome, or null when it must be called again (the attempt stays open for the watchdog). */
+	private String reverse(Poll poll, String why) {
 		ProviderAnswer reversed = providers.forAccount(poll.account()).reverse(poll.account(), poll.outTradeNo());
-		switch (reversed.status()) {
+		return switch (reversed.status()) {
 			case REVERSED -> move(poll, OrderStatus.REVERSED, "reversed: " + why);
 			case NOT_FOUND -> move(poll, OrderStatus.FAILED, "nothing to reverse at the provider: " + why);
-			default -> log.warn("Reverse of micropay order {}/{} gave {} {}; the order stays PENDING for the watchdog",
-					poll.account().id(), poll.outTradeNo(), reversed.status(), reversed.errorCode());
-		}
+			default -> {
+				log.warn("Reverse of micropay order {}/{} gave {} {}; the watchdog will try again",
+						poll.account().id(), poll.outTradeNo(), reversed.status(), reversed.errorCode());
+				yield null;
+			}
+		};
 	}
 
-	private void move(Poll poll, OrderStatus to, String reason) {
+	private String move(Poll poll, OrderStatus to, String reason) {
 		orderService.transition(poll.account().id(), poll.outTradeNo(), to, Cause.query(poll.actor(), reason));
+		return reason;
 	}
 
 	private PaymentOutcome apply(Account account, ProviderAnswer answer, String actor, String reason) {

@@ -336,4 +336,31 @@ class OrderRequeryIT {
 		assertThat(orders.events(order.id()).get(1).actor()).isEqualTo("stale-pending-sweep#" + run.executionId());
 		assertThat(run.step("stale-pending-sweep.sweep").writeCount()).isGreaterThanOrEqualTo(1);
 	}
+
+	@Autowired
+	com.payrecon.checkout.MicropayAttempts micropayAttempts;
+
+	@Test
+	void theMicropayWatchdogCarriesOnChargesWhosePollerDied() throws Exception {
+		Instant started = Instant.now().minusSeconds(40); // a charge started 40 s ago by a process that then died
+		PaymentOrder stuck = pending(800, null);
+		micropayAttempts.start(stuck, "checkout-it", started, started.plusSeconds(35));
+		provider.onQuery(stuck.outTradeNo(), answer(Status.USER_PAYING, stuck.outTradeNo(), null, 800));
+		provider.onReverse(stuck.outTradeNo(), answer(Status.REVERSED, stuck.outTradeNo(), null, 800));
+		PaymentOrder paidMeanwhile = pending(900, null);
+		micropayAttempts.start(paidMeanwhile, "checkout-it", started, started.plusSeconds(35));
+		provider.onQuery(paidMeanwhile.outTradeNo(), answer(Status.PAID, paidMeanwhile.outTradeNo(), TestData.transactionId(), 900));
+		PaymentOrder young = pending(700, null); // still being polled in memory: left alone
+		micropayAttempts.start(young, "checkout-it", Instant.now(), Instant.now().plusSeconds(35));
+
+		jobs.runNow("micropay-watchdog");
+		awaitStatus(stuck, OrderStatus.REVERSED);
+
+		assertThat(awaitStatus(paidMeanwhile, OrderStatus.PAID).providerTxnId()).isNotNull();
+		assertThat(micropayAttempts.state(stuck.id())).isEqualTo("DONE");
+		assertThat(micropayAttempts.state(young.id())).isEqualTo("POLLING");
+		assertThat(provider.callsFor("query", young.outTradeNo())).isZero();
+		assertThat(provider.callsFor("reverse", stuck.outTradeNo())).isEqualTo(1);
+		assertThat(orders.events(stuck.id()).get(1).reason()).startsWith("reversed: payer did not confirm");
+	}
 }
