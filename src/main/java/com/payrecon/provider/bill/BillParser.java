@@ -171,7 +171,9 @@ public final class BillParser implements AutoCloseable {
 		}
 		Type type = "REVOKED".equals(state) ? Type.REVERSED : "REFUND".equals(state) ? Type.REFUND : Type.PAYMENT;
 		records++;
-		BigDecimal orderAmount = sum(Measure.ORDER_AMOUNT, first(c, "订单金额", "总金额"));
+		// 订单总金额 covers the payments: a refund row repeats (or zeroes) its order's amount, so it is not added
+		BigDecimal orderAmount = type == Type.REFUND ? decimal(first(c, "订单金额", "总金额"))
+				: sum(Measure.ORDER_AMOUNT, first(c, "订单金额", "总金额"));
 		sum(Measure.SETTLEMENT_AMOUNT, c.get("应结订单金额"));
 		BigDecimal refund = sum(Measure.REFUND_AMOUNT, c.get("退款金额"));
 		BigDecimal requestedRefund = sum(Measure.REQUESTED_REFUND_AMOUNT, c.get("申请退款金额"));
