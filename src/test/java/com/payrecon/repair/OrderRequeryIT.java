@@ -351,7 +351,8 @@ class OrderRequeryIT {
 		micropayAttempts.start(paidMeanwhile, "checkout-it", started, started.plusSeconds(35));
 		provider.onQuery(paidMeanwhile.outTradeNo(), answer(Status.PAID, paidMeanwhile.outTradeNo(), TestData.transactionId(), 900));
 		PaymentOrder young = pending(700, null); // still being polled in memory: left alone
-		micropayAttempts.start(young, "checkout-it", Instant.now(), Instant.now().plusSeconds(35));
+		// (its poller marks it polled; "just now" would age past the IT's 2 x 200 ms quiet time while the job starts)
+		micropayAttempts.start(young, "checkout-it", Instant.now().plusSeconds(30), Instant.now().plusSeconds(65));
 
 		jobs.runNow("micropay-watchdog");
 		awaitStatus(stuck, OrderStatus.REVERSED);
