@@ -1,18 +1,29 @@
 package com.payrecon.console;
 
-import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.springframework.web.util.UriComponents;
 
-/** Links for keyset pagination ({@code @pageLinks} in templates): the current list with another cursor, host-relative. */
-@Component("pageLinks")
-public class PageLinks {
+/**
+ * Links for keyset pagination: the current list with another cursor, host-relative, as the model attributes
+ * {@code olderLink} and {@code newestLink} that {@code fragments/pagination :: pager} shows.
+ */
+public final class PageLinks {
 
-	public String older(Object cursor) {
+	private PageLinks() {
+	}
+
+	/** Adds the pager's links for a page whose next cursor is {@code next} (null on the last page). */
+	public static void addTo(Model model, Object next, boolean notFirstPage) {
+		model.addAttribute("olderLink", next == null ? null : older(next));
+		model.addAttribute("newestLink", notFirstPage ? newest() : null);
+	}
+
+	static String older(Object cursor) {
 		return relative(ServletUriComponentsBuilder.fromCurrentRequest().replaceQueryParam("before", cursor).build());
 	}
 
-	public String newest() {
+	static String newest() {
 		return relative(ServletUriComponentsBuilder.fromCurrentRequest().replaceQueryParam("before").build());
 	}
 

@@ -7,6 +7,7 @@ import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditChainVerifier;
 import com.payrecon.audit.AuditQuery;
 import com.payrecon.console.ConsoleFormat;
+import com.payrecon.console.PageLinks;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.stereotype.Controller;
@@ -34,8 +35,10 @@ class AuditController {
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) LocalDateTime to,
 			@RequestParam(required = false) Long before, @RequestParam(defaultValue = "false") boolean verify,
 			Model model) {
-		model.addAttribute("page", audit.search(actor, action, from == null ? null : from.atZone(fmt.defaultZone()).toInstant(),
-				to == null ? null : to.atZone(fmt.defaultZone()).toInstant(), before));
+		AuditQuery.Page page = audit.search(actor, action, from == null ? null : from.atZone(fmt.defaultZone()).toInstant(),
+				to == null ? null : to.atZone(fmt.defaultZone()).toInstant(), before);
+		model.addAttribute("page", page);
+		PageLinks.addTo(model, page.nextBefore(), before != null);
 		model.addAttribute("actor", actor);
 		model.addAttribute("action", action);
 		model.addAttribute("from", from);

@@ -3,6 +3,8 @@ package com.payrecon.console.notifications;
 import java.util.Optional;
 
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.console.Keyset;
+import com.payrecon.console.PageLinks;
 import com.payrecon.notify.NotificationProcessor.Outcome;
 
 import org.springframework.http.HttpStatus;
@@ -32,7 +34,9 @@ class NotificationController {
 
 	@GetMapping("/notifications")
 	String list(@ModelAttribute("filter") NotificationFilter filter, Model model) {
-		model.addAttribute("page", notifications.list(filter));
+		Keyset.Page<NotificationQuery.Row> page = notifications.list(filter);
+		model.addAttribute("page", page);
+		PageLinks.addTo(model, page.next(), filter.before() != null);
 		model.addAttribute("accounts", accounts.all());
 		model.addAttribute("verdicts", NotificationQuery.verdictNames());
 		return "notifications/list";

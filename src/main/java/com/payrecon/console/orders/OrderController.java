@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.Keyset;
+import com.payrecon.console.PageLinks;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -36,6 +37,7 @@ class OrderController {
 			page = new Keyset.Page<>(List.of(), null);
 		}
 		model.addAttribute("page", page);
+		PageLinks.addTo(model, page.next(), filter.before() != null);
 		model.addAttribute("accounts", accounts.all());
 		model.addAttribute("statuses", OrderQuery.statuses());
 		return "orders/list";
