@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -161,6 +163,17 @@ class ConsoleBrowserIT {
 		assertThat(order.timeline().get(1)).contains("wechatpay-v2 notify → APPLIED");
 		assertThat(order.timeline().get(2)).contains("PENDING → PAID");
 		Browsers.screenshot(browser, "order-detail");
+		// a tablet in portrait: nothing wider than the screen
+		browser.manage().window().setSize(new Dimension(820, 1180));
+		try {
+			Object overflow = ((JavascriptExecutor) browser)
+				.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+			assertThat(((Number) overflow).longValue()).as("horizontal overflow at 820 px").isLessThanOrEqualTo(0);
+			Browsers.screenshot(browser, "order-detail-tablet");
+		}
+		finally {
+			browser.manage().window().setSize(new Dimension(1280, 900));
+		}
 		NotificationDetailPage notification = order.openNotification(1);
 		assertThat(notification.canReprocess()).as("support has no reprocess button").isFalse();
 	}
