@@ -1,6 +1,7 @@
 package com.payrecon.account;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -19,6 +20,8 @@ import com.payrecon.account.AccountsProperties.AccountProperties;
 import com.payrecon.provider.crypto.Keys;
 import com.payrecon.provider.crypto.WechatSignType;
 
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -29,12 +32,15 @@ import org.springframework.stereotype.Component;
  * names the property ({@code payrecon.accounts[1].api-v3-key: ...}) and never the key itself.
  */
 @Component
-public class AccountRegistry {
+public class AccountRegistry implements ApplicationListener<WebServerInitializedEvent> {
+
+	/** A base-url of this scheme ({@code self:/sandbox/wechatpay}) means this very server, whatever its port. */
+	static final String SELF = "self";
 
 	private static final ResourceLoader RESOURCES = new DefaultResourceLoader();
 	private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
-	private final Map<String, Account> accounts;
+	private volatile Map<String, Account> accounts;
 
 	public AccountRegistry(AccountsProperties properties) {
 		Map<String, Account> byId = new LinkedHashMap<>();
@@ -46,6 +52,21 @@ public class AccountRegistry {
 			}
 		}
 		this.accounts = Collections.unmodifiableMap(byId);
+	}
+
+	/** Resolves {@code self:} base URLs once the server knows its port (tests run on a random one). */
+	@Override
+	public void onApplicationEvent(WebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() != null) {
+			return; // the management server, not ours
+		}
+		int port = event.getWebServer().getPort();
+		Map<String, Account> resolved = new LinkedHashMap<>();
+		accounts.forEach((id, a) -> resolved.put(id, SELF.equals(a.baseUrl().getScheme())
+				? new Account(a.id(), a.channel(), a.appId(), a.mchId(), a.sellerId(),
+						URI.create("http://127.0.0.1:" + port + a.baseUrl().getSchemeSpecificPart()), a.zone(), a.credentials())
+				: a));
+		this.accounts = Collections.unmodifiableMap(resolved);
 	}
 
 	public Optional<Account> find(String id) {
@@ -98,6 +119,11 @@ public class AccountRegistry {
 				yield new AlipayKeys(appKey, publicKey(p.alipayPublicKey(), prefix + ".alipay-public-key"));
 			}
 		};
+		if (p.baseUrl() == null || !p.baseUrl().isAbsolute()) {
+			throw new InvalidAccountConfiguration(prefix + ".base-url: required: the provider API root (e.g. "
+					+ "https://api.mch.weixin.qq.com, https://openapi.alipay.com/gateway.do), or self:/sandbox/... for the "
+					+ "built-in sandbox");
+		}
 		return new Account(id, p.channel(), p.appId(), p.mchId(), p.sellerId(), p.baseUrl(), p.zone(), credentials);
 	}
 

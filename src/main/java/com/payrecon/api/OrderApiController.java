@@ -12,7 +12,11 @@ import java.util.regex.Pattern;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.Channel;
+import com.payrecon.checkout.CheckoutProperties;
+import com.payrecon.checkout.MicropayCashier;
+import com.payrecon.checkout.MicropayCashier.Result;
 import com.payrecon.order.Cause;
+import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderEvent;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.order.OrderService;
@@ -21,7 +25,12 @@ import com.payrecon.order.OrderService.Conflict;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.order.OrderService.CreateResult;
 import com.payrecon.order.OrderService.Created;
+import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
+import com.payrecon.provider.PaymentProvider.PlaceRequest;
+import com.payrecon.provider.PaymentProvider.PlaceResult;
+import com.payrecon.provider.ProviderRegistry;
+import com.payrecon.repair.OrderRequery;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -39,7 +48,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The merchant checkout's API: create an order (idempotent on {@code outTradeNo}) and read it with its history.
+ * The merchant checkout's API: create an order (idempotent on {@code outTradeNo}), optionally placed with its
+ * provider ({@code placeWithProvider: true} answers the pay URL as {@code payUrl}), pay one with the payer's payment
+ * code ({@code /micropay}), and read one with its history.
  * Input is read field by field so that every refusal names the field, and no number is coerced (a string "100" or a
  * 1.5 is refused, not rounded).
  */
@@ -50,51 +61,159 @@ class OrderApiController {
 	private static final JsonMapper STRICT = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 	private static final Pattern WECHAT_OUT_TRADE_NO = Pattern.compile("[A-Za-z0-9_\\-|*@]{6,32}");
 	private static final Pattern ALIPAY_OUT_TRADE_NO = Pattern.compile("[A-Za-z0-9_\\-|*@]{1,64}");
+	private static final Pattern AUTH_CODE = Pattern.compile("[0-9]{10,32}");
 	private static final long MAX_AMOUNT = 100_000_000_00L; // 100 million yuan
 
 	private final AccountRegistry accounts;
 	private final OrderService orderService;
 	private final OrderRepository orders;
+	private final ProviderRegistry providers;
+	private final MicropayCashier cashier;
+	private final CheckoutProperties checkout;
+	private final OrderRequery requery;
 
-	OrderApiController(AccountRegistry accounts, OrderService orderService, OrderRepository orders) {
+	OrderApiController(AccountRegistry accounts, OrderService orderService, OrderRepository orders,
+			ProviderRegistry providers, MicropayCashier cashier, CheckoutProperties checkout, OrderRequery requery) {
 		this.accounts = accounts;
+		this.requery = requery;
 		this.orderService = orderService;
 		this.orders = orders;
+		this.providers = providers;
+		this.cashier = cashier;
+		this.checkout = checkout;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> create(@RequestBody byte[] body, Principal client) {
+		Parsed parsed;
+		try {
+			parsed = parse(body, false);
+		}
+		catch (Refused refused) {
+			return refused.response;
+		}
+		boolean place = parsed.place();
+		if (place && checkout.publicBaseUrl() == null) {
+			return error(HttpStatus.SERVICE_UNAVAILABLE, "placeWithProvider", "payrecon.public-base-url is not configured");
+		}
+		CreateResult result = orderService.create(parsed.command(),
+				Cause.api(client.getName(), "order created through the API"));
+		if (result instanceof Conflict conflict) {
+			return error(HttpStatus.CONFLICT, conflict.field(),
+					"an order " + parsed.command().outTradeNo() + " exists with a different " + conflict.field());
+		}
+		HttpStatus status = result instanceof Created ? HttpStatus.CREATED : HttpStatus.OK;
+		PaymentOrder order = result.order();
+		if (!place || order.status() != OrderStatus.PENDING) {
+			return ResponseEntity.status(status).body(view(order, null));
+		}
+		// placing again after an identical retry is safe: the provider answers the same order
+		Account account = parsed.account();
+		PlaceResult placed = providers.forAccount(account).place(account, new PlaceRequest(order.outTradeNo(),
+				order.amount(), order.currency(), order.description(), order.expiresAt(),
+				checkout.notifyUrl(account.channel().wireName(), account.id())));
+		Map<String, Object> view = view(order, null);
+		if (!placed.placed()) {
+			Map<String, Object> body502 = new LinkedHashMap<>();
+			body502.put("error", "bad_gateway");
+			body502.put("message", "the order was created but the provider did not place it; retry the same request");
+			body502.put("providerError", placed.errorCode());
+			body502.put("providerMessage", placed.errorMessage());
+			body502.put("order", view);
+			return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(body502);
+		}
+		view.put("payUrl", placed.payUrl());
+		return ResponseEntity.status(status).body(view);
+	}
+
+	/**
+	 * A payment-code payment: creates the order and charges {@code authCode}. PAID or FAILED come back at once
+	 * (200); while the payer confirms, or when the provider's answer is unknown, the answer is 202 with status
+	 * USER_PAYING and the cashier keeps querying in the background (then reverses). An identical retry answers the
+	 * order as it is now and never charges twice.
+	 */
+	@PostMapping(path = "/micropay", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Map<String, Object>> micropay(@RequestBody byte[] body, Principal client) {
+		Parsed parsed;
+		try {
+			parsed = parse(body, true);
+		}
+		catch (Refused refused) {
+			return refused.response;
+		}
+		Account account = parsed.account();
+		if (account.channel() == Channel.WECHATPAY_V3) {
+			return error(HttpStatus.BAD_REQUEST, "accountId", "payment-code payments need a wechatpay-v2 or alipay account");
+		}
+		CreateResult result = orderService.create(parsed.command(),
+				Cause.api(client.getName(), "micropay order created through the API"));
+		return switch (result) {
+			case Conflict conflict -> error(HttpStatus.CONFLICT, conflict.field(),
+					"an order " + parsed.command().outTradeNo() + " exists with a different " + conflict.field());
+			case AlreadyExists existing -> ResponseEntity.ok(view(existing.order(), null));
+			case Created created -> {
+				Result paid = cashier.pay(account, created.order(), parsed.authCode(), null, client.getName());
+				PaymentOrder order = orders.find(account.id(), created.order().outTradeNo()).orElse(paid.order());
+				Map<String, Object> view = view(order, null);
+				if (paid.answer().errorCode() != null) {
+					view.put("providerError", paid.answer().errorCode());
+					view.put("providerMessage", paid.answer().errorMessage());
+				}
+				if (paid.outcome() == MicropayCashier.Outcome.IN_PROGRESS) {
+					view.put("orderStatus", order.status().name());
+					view.put("status", "USER_PAYING");
+					yield ResponseEntity.status(HttpStatus.ACCEPTED).body(view);
+				}
+				yield ResponseEntity.ok(view);
+			}
+		};
+	}
+
+	private record Parsed(Account account, CreateOrder command, boolean place, String authCode) {
+	}
+
+	/** A refusal, carried as an exception to keep the field-by-field checks flat. */
+	private static final class Refused extends Exception {
+		private final transient ResponseEntity<Map<String, Object>> response;
+
+		Refused(ResponseEntity<Map<String, Object>> response) {
+			super(null, null, false, false);
+			this.response = response;
+		}
+	}
+
+	private Parsed parse(byte[] body, boolean micropay) throws Refused {
 		JsonNode json;
 		try {
 			json = STRICT.readTree(body);
 		}
 		catch (JacksonException ex) {
-			return error(HttpStatus.BAD_REQUEST, null, "the body is not valid JSON");
+			throw new Refused(error(HttpStatus.BAD_REQUEST, null, "the body is not valid JSON"));
 		}
 		if (json == null || !json.isObject()) {
-			return error(HttpStatus.BAD_REQUEST, null, "the body must be a JSON object");
+			throw new Refused(error(HttpStatus.BAD_REQUEST, null, "the body must be a JSON object"));
 		}
 		String accountId = text(json, "accountId");
 		Account account = accounts.find(accountId).orElse(null);
 		if (account == null) {
-			return error(HttpStatus.BAD_REQUEST, "accountId", "no such account");
+			throw new Refused(error(HttpStatus.BAD_REQUEST, "accountId", "no such account"));
 		}
 		String outTradeNo = text(json, "outTradeNo");
 		Pattern pattern = account.channel() == Channel.ALIPAY ? ALIPAY_OUT_TRADE_NO : WECHAT_OUT_TRADE_NO;
 		if (outTradeNo == null || !pattern.matcher(outTradeNo).matches()) {
-			return error(HttpStatus.BAD_REQUEST, "outTradeNo", "required: " + pattern.pattern());
+			throw new Refused(error(HttpStatus.BAD_REQUEST, "outTradeNo", "required: " + pattern.pattern()));
 		}
 		JsonNode amount = json.path("amount");
 		if (!amount.isIntegralNumber() || !amount.canConvertToLong() || amount.asLong() <= 0 || amount.asLong() > MAX_AMOUNT) {
-			return error(HttpStatus.BAD_REQUEST, "amount", "an integer number of minor units (fen), 1.." + MAX_AMOUNT);
+			throw new Refused(error(HttpStatus.BAD_REQUEST, "amount", "an integer number of minor units (fen), 1.." + MAX_AMOUNT));
 		}
 		String currency = text(json, "currency");
 		if (!"CNY".equals(currency)) {
-			return error(HttpStatus.BAD_REQUEST, "currency", "only CNY is supported");
+			throw new Refused(error(HttpStatus.BAD_REQUEST, "currency", "only CNY is supported"));
 		}
 		String description = text(json, "description");
 		if (description == null || description.isBlank() || description.length() > 128) {
-			return error(HttpStatus.BAD_REQUEST, "description", "required, at most 128 characters");
+			throw new Refused(error(HttpStatus.BAD_REQUEST, "description", "required, at most 128 characters"));
 		}
 		Instant expiresAt = null;
 		if (json.has("expiresAt") && !json.get("expiresAt").isNull()) {
@@ -102,25 +221,27 @@ class OrderApiController {
 				expiresAt = OffsetDateTime.parse(json.get("expiresAt").asString("")).toInstant();
 			}
 			catch (DateTimeParseException ex) {
-				return error(HttpStatus.BAD_REQUEST, "expiresAt", "an ISO-8601 date-time with offset, e.g. 2026-11-23T18:00:00+08:00");
+				throw new Refused(error(HttpStatus.BAD_REQUEST, "expiresAt", "an ISO-8601 date-time with offset, e.g. 2026-11-23T18:00:00+08:00"));
 			}
 		}
-		JsonNode place = json.path("placeWithProvider");
-		if (!place.isMissingNode() && !place.isNull() && !place.isBoolean()) {
-			return error(HttpStatus.BAD_REQUEST, "placeWithProvider", "true or false");
+		boolean place = false;
+		String authCode = null;
+		if (micropay) {
+			authCode = text(json, "authCode");
+			if (authCode == null || !AUTH_CODE.matcher(authCode).matches()) {
+				throw new Refused(error(HttpStatus.BAD_REQUEST, "authCode", "the payer's payment code: 10 to 32 digits"));
+			}
 		}
-		if (place.asBoolean(false)) {
-			return error(HttpStatus.BAD_REQUEST, "placeWithProvider", "placing orders with the provider is not available yet");
+		else {
+			JsonNode placeNode = json.path("placeWithProvider");
+			if (!placeNode.isMissingNode() && !placeNode.isNull() && !placeNode.isBoolean()) {
+				throw new Refused(error(HttpStatus.BAD_REQUEST, "placeWithProvider", "true or false"));
+			}
+			place = placeNode.asBoolean(false);
 		}
-		CreateResult result = orderService.create(
-				new CreateOrder(accountId, outTradeNo, Fen.of(amount.asLong()), currency, description, expiresAt),
-				Cause.api(client.getName(), "order created through the API"));
-		return switch (result) {
-			case Created created -> ResponseEntity.status(HttpStatus.CREATED).body(view(created.order(), null));
-			case AlreadyExists existing -> ResponseEntity.ok(view(existing.order(), null));
-			case Conflict conflict -> error(HttpStatus.CONFLICT, conflict.field(),
-					"an order " + outTradeNo + " exists with a different " + conflict.field());
-		};
+		return new Parsed(account,
+				new CreateOrder(accountId, outTradeNo, Fen.of(amount.asLong()), currency, description, expiresAt), place,
+				authCode);
 	}
 
 	@GetMapping("/{accountId}/{outTradeNo}")
@@ -128,6 +249,24 @@ class OrderApiController {
 		return orders.find(accountId, outTradeNo)
 			.map(order -> ResponseEntity.ok(view(order, orders.events(order.id()))))
 			.orElseGet(() -> error(HttpStatus.NOT_FOUND, null, "no such order"));
+	}
+
+	/** Manual re-query (issue 4): ask the provider now and act on a definite answer, recording the API client. */
+	@PostMapping("/{accountId}/{outTradeNo}/requery")
+	ResponseEntity<Map<String, Object>> requery(@PathVariable String accountId, @PathVariable String outTradeNo,
+			Principal client) {
+		Cause cause = new Cause(EventSource.QUERY, client.getName(), null, "re-query requested through the API");
+		return requery.requery(accountId, outTradeNo, cause).map(result -> {
+			Map<String, Object> body = view(result.after(), orders.events(result.after().id()));
+			Map<String, Object> provider = new LinkedHashMap<>();
+			provider.put("status", result.answer().status().name());
+			provider.put("transactionId", result.answer().providerTxnId());
+			provider.put("amount", result.answer().amount() == null ? null : result.answer().amount().value());
+			provider.put("errorCode", result.answer().errorCode());
+			provider.put("outcome", result.outcome());
+			body.put("provider", provider);
+			return ResponseEntity.ok(body);
+		}).orElseGet(() -> error(HttpStatus.NOT_FOUND, null, "no such order"));
 	}
 
 	private static String text(JsonNode json, String field) {

@@ -38,17 +38,15 @@ public class NotificationIntake {
 
 	private final RawNotificationRepository rawLog;
 	private final NotificationProcessor processor;
-	private final Map<Channel, ChannelVerifier> verifiers = new java.util.EnumMap<>(Channel.class);
 	private final NotifyProperties properties;
 	private final TransactionRetry retry;
 	private final Clock clock;
 
-	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, List<ChannelVerifier> verifiers,
-			NotifyProperties properties, TransactionRetry retry, Clock clock) {
+	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, NotifyProperties properties,
+			TransactionRetry retry, Clock clock) {
 		this.rawLog = rawLog;
 		this.retry = retry;
 		this.processor = processor;
-		verifiers.forEach(v -> this.verifiers.put(v.channel(), v));
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -60,7 +58,7 @@ public class NotificationIntake {
 		}
 		catch (IOException ex) {
 			log.warn("notify {} account={}: could not read the request body ({})", channel.wireName(), accountId, ex.toString());
-			Reply reply = verifiers.get(channel).fail(Verdict.MALFORMED, "could not read the body");
+			Reply reply = processor.failure(channel, Verdict.MALFORMED, "could not read the body");
 			return new NotificationProcessor.Outcome(Verdict.MALFORMED, "body unreadable", reply);
 		}
 		long rawId;
@@ -70,7 +68,7 @@ public class NotificationIntake {
 		catch (RuntimeException ex) {
 			log.error("notify {} account={}: could not store the raw notification ({}); answering failure so the provider retries",
 					channel.wireName(), accountId, ex.toString());
-			Reply reply = verifiers.get(channel).fail(Verdict.ERROR, "temporary failure, retry later");
+			Reply reply = processor.failure(channel, Verdict.ERROR, "temporary failure, retry later");
 			return new NotificationProcessor.Outcome(Verdict.ERROR, "raw store failed", reply);
 		}
 		return processor.process(rawId, raw);

@@ -56,6 +56,11 @@ public class NotificationProcessor {
 	public record Outcome(Verdict verdict, String reason, Reply reply) {
 	}
 
+	/** The channel's failure answer, for requests that never got as far as being stored. */
+	Reply failure(Channel channel, Verdict verdict, String message) {
+		return verifiers.get(channel).fail(verdict, message);
+	}
+
 	/** Processes the stored request {@code rawId}; the caller has committed it already. Never throws. */
 	public Outcome process(long rawId, RawRequest raw) {
 		ChannelVerifier verifier = verifiers.get(raw.channel());

@@ -12,6 +12,11 @@ public record Cause(EventSource source, String actor, Long rawNotificationId, St
 		return new Cause(EventSource.NOTIFY, "notify", rawNotificationId, reason);
 	}
 
+	/** A signed provider answer to one of our calls (query, micropay, reverse) made for {@code actor}. */
+	public static Cause query(String actor, String reason) {
+		return new Cause(EventSource.QUERY, actor, null, reason);
+	}
+
 	public static Cause api(String client, String reason) {
 		return new Cause(EventSource.API, client, null, reason);
 	}

@@ -17,6 +17,7 @@ import com.payrecon.order.PaymentOutcome;
 import com.payrecon.order.ProviderPayment;
 import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.provider.ProviderAnswer.Status;
 import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
@@ -47,12 +48,12 @@ public class OrderRequery {
 	private final AccountRegistry accounts;
 	private final OrderRepository orders;
 	private final OrderService orderService;
-	private final ProviderDirectory providers;
+	private final ProviderRegistry providers;
 	private final ProviderQueryLog queryLog;
 	private final TransactionRetry retry;
 	private final Clock clock;
 
-	OrderRequery(AccountRegistry accounts, OrderRepository orders, OrderService orderService, ProviderDirectory providers,
+	OrderRequery(AccountRegistry accounts, OrderRepository orders, OrderService orderService, ProviderRegistry providers,
 			ProviderQueryLog queryLog, TransactionRetry retry, Clock clock) {
 		this.accounts = accounts;
 		this.orders = orders;
@@ -184,7 +185,7 @@ public class OrderRequery {
 	}
 
 	private Optional<PaymentProvider> provider(Account account) {
-		return providers.forChannel(account.channel());
+		return Optional.ofNullable(providers.forAccount(account));
 	}
 
 	private static ProviderAnswer noClient(String outTradeNo) {

@@ -22,7 +22,8 @@ class OrderStateWritersTests {
 
 	/** The packages allowed to apply a payment. Extend deliberately, with a reason. */
 	static final String[] PAYMENT_APPLIERS = { "com.payrecon.order..", "com.payrecon.notify..",
-			"com.payrecon.repair.." /* the query repair: a signed provider answer, same checks as a notification */ };
+			"com.payrecon.repair..", // the query repair: a signed provider answer, same checks as a notification
+			"com.payrecon.checkout.." /* micropay: the provider's signed synchronous answer or its query */ };
 
 	@Test
 	void onlyNamedPackagesApplyPayments() {

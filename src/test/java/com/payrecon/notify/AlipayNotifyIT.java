@@ -80,7 +80,7 @@ class AlipayNotifyIT extends NotifyTestSupport {
 
 		assertThat(responses).allSatisfy(r -> assertThat(r.body()).isEqualTo("success"));
 		assertThat(paidTransitions(order)).isEqualTo(1);
-		List<RawNotificationRecord> rows = rawSince("ali", before);
+		List<RawNotificationRecord> rows = rawSince(order, before);
 		assertThat(rows).hasSize(50);
 		assertThat(rows).filteredOn(r -> r.getVerdict().equals("APPLIED")).hasSize(1);
 	}

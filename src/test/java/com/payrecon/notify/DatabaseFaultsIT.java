@@ -144,7 +144,7 @@ class DatabaseFaultsIT extends NotifyTestSupport {
 		long rawId = rawLog.insert(new RawRequest(Instant.now(), Channel.ALIPAY, RawRequest.NOTIFY, "ali", "POST",
 				"/notify/alipay/ali", null, "127.0.0.1", "application/x-www-form-urlencoded", headers, form, form.length,
 				false, HexFormat.of().formatHex(new byte[32])));
-		RawNotificationRecord stored = rawSince("ali", rawId - 1).get(0);
+		RawNotificationRecord stored = dsl.selectFrom(com.payrecon.db.Tables.RAW_NOTIFICATION).where(com.payrecon.db.Tables.RAW_NOTIFICATION.ID.eq(rawId)).fetchOne();
 		assertThat(stored.getVerdict()).isNull();
 		assertThat(statusOf("ali", no)).isEqualTo("PENDING");
 

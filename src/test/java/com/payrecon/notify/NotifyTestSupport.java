@@ -84,10 +84,11 @@ abstract class NotifyTestSupport {
 				ORDER_EVENT.EVENT_TYPE.eq(OrderEvent.STATUS_CHANGED));
 	}
 
-	/** The raw rows stored for this account since {@code afterId}, oldest first. */
-	List<RawNotificationRecord> rawSince(String accountId, long afterId) {
+	/** The raw rows stored for this order since {@code afterId}, oldest first. */
+	List<RawNotificationRecord> rawSince(PaymentOrder order, long afterId) {
 		return dsl.selectFrom(RAW_NOTIFICATION)
-			.where(RAW_NOTIFICATION.ACCOUNT_ID.eq(accountId), RAW_NOTIFICATION.ID.gt(afterId))
+			.where(RAW_NOTIFICATION.ACCOUNT_ID.eq(order.accountId()), RAW_NOTIFICATION.OUT_TRADE_NO.eq(order.outTradeNo()),
+					RAW_NOTIFICATION.ID.gt(afterId))
 			.orderBy(RAW_NOTIFICATION.ID)
 			.fetch();
 	}

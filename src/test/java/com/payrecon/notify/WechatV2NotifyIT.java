@@ -85,7 +85,7 @@ class WechatV2NotifyIT extends NotifyTestSupport {
 		assertThat(responses).allSatisfy(r -> assertThat(r.body()).isEqualTo(V2_ACK));
 		assertThat(paidTransitions(order)).isEqualTo(1);
 		assertThat(events(order)).hasSize(2);
-		List<RawNotificationRecord> rows = rawSince("wx2-md5", before);
+		List<RawNotificationRecord> rows = rawSince(order, before);
 		assertThat(rows).hasSize(50);
 		assertThat(rows).extracting(RawNotificationRecord::getVerdict).containsOnly("APPLIED", "DUPLICATE");
 		assertThat(rows).filteredOn(r -> r.getVerdict().equals("APPLIED")).hasSize(1);

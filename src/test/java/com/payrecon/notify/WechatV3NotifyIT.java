@@ -83,7 +83,7 @@ class WechatV3NotifyIT extends NotifyTestSupport {
 
 		assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(204));
 		assertThat(paidTransitions(order)).isEqualTo(1);
-		List<RawNotificationRecord> rows = rawSince("wx3", before);
+		List<RawNotificationRecord> rows = rawSince(order, before);
 		assertThat(rows).hasSize(50);
 		assertThat(rows).filteredOn(r -> r.getVerdict().equals("APPLIED")).hasSize(1);
 		assertThat(rows).extracting(RawNotificationRecord::getVerdict).containsOnly("APPLIED", "DUPLICATE");

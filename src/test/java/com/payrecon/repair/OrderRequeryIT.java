@@ -245,4 +245,122 @@ class OrderRequeryIT {
 		}
 		throw new AssertionError("order " + order.outTradeNo() + " never became " + status);
 	}
+
+	@Test
+	void theApiReQueriesAnOrderAndShowsTheProvidersAnswer() {
+		PaymentOrder order = pending(900, null);
+		String txn = TestData.transactionId();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), txn, 900));
+
+		var response = new Http(port).post("/api/orders/wx2-md5/" + order.outTradeNo() + "/requery", "application/json",
+				new byte[0], java.util.Map.of("Authorization", "Bearer it-checkout-token-0123456789"));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"status\":\"PAID\"").contains("\"transactionId\":\"" + txn + "\"");
+		assertThat(orders.events(order.id()).get(1).actor()).isEqualTo("checkout-it");
+		assertThat(new Http(port).post("/api/orders/wx2-md5/NOPE/requery", "application/json", new byte[0],
+				java.util.Map.of("Authorization", "Bearer it-checkout-token-0123456789")).statusCode()).isEqualTo(404);
+	}
+
+	@Autowired
+	StalePendingSweep sweep;
+
+	@Test
+	void theSweepRepairsPaidOrdersAndAsksNoOrderMoreOftenThanItsBackoffAllows() {
+		Instant t0 = Instant.now().minus(Duration.ofHours(1));
+		clock.set(t0);
+		List<PaymentOrder> paid = new java.util.ArrayList<>();
+		List<PaymentOrder> unpaid = new java.util.ArrayList<>();
+		List<PaymentOrder> failing = new java.util.ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			PaymentOrder order = pending(100 + i, t0.plus(Duration.ofHours(2)));
+			provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 100 + i));
+			paid.add(order);
+		}
+		for (int i = 0; i < 5; i++) {
+			PaymentOrder order = pending(100, t0.plus(Duration.ofHours(2)));
+			provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 100));
+			unpaid.add(order);
+			PaymentOrder broken = pending(100, t0.plus(Duration.ofHours(2)));
+			provider.onQuery(broken.outTradeNo(), ProviderAnswer.error(broken.outTradeNo(), "SYSTEMERROR", "busy", null));
+			failing.add(broken);
+		}
+		clock.set(t0.plus(Duration.ofMinutes(10)));
+		PaymentOrder fresh = orderService.create(new CreateOrder("wx2-md5", TestData.outTradeNo(), Fen.of(1), "CNY", "new", null),
+				Cause.api("test", "set-up")).order();
+		var parameters = new StalePendingSweep.Parameters(Duration.ofMinutes(2), 4, 1000, java.util.Set.of("wx2-md5"));
+
+		StalePendingSweep.Summary first = sweep.sweep(parameters, "stale-pending-sweep#1");
+		StalePendingSweep.Summary again = sweep.sweep(parameters, "stale-pending-sweep#2");
+
+		assertThat(paid).allSatisfy(o -> {
+			assertThat(orders.findById(o.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+			assertThat(orders.events(o.id()).get(1).actor()).isEqualTo("stale-pending-sweep#1");
+		});
+		assertThat(first.paid()).isGreaterThanOrEqualTo(10);
+		assertThat(unpaid).allSatisfy(o -> assertThat(orders.findById(o.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING));
+		// the second run at the same instant finds nothing due: every order was asked exactly once
+		for (PaymentOrder o : java.util.stream.Stream.of(paid, unpaid, failing).flatMap(List::stream).toList()) {
+			assertThat(provider.callsFor("query", o.outTradeNo())).as(o.outTradeNo()).isEqualTo(1);
+		}
+		assertThat(provider.callsFor("query", fresh.outTradeNo())).as("younger than staleAfter").isZero();
+
+		clock.advance(Duration.ofMinutes(1)); // the first backoff step has passed
+		sweep.sweep(parameters, "stale-pending-sweep#3");
+		assertThat(unpaid).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(2));
+		assertThat(failing).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(2));
+		assertThat(paid).allSatisfy(o -> assertThat(provider.callsFor("query", o.outTradeNo())).isEqualTo(1));
+		assertThat(again.asked()).isLessThanOrEqualTo(first.asked());
+	}
+
+	@Autowired
+	com.payrecon.scheduling.JobOperations jobs;
+
+	@Test
+	void theSweepRunsAsAScheduledBatchJobAndRecordsItsCounts() throws Exception {
+		clock.set(Instant.now().minus(Duration.ofMinutes(10)));
+		PaymentOrder order = pending(321, null);
+		clock.reset();
+		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), TestData.transactionId(), 321));
+
+		jobs.runNow("stale-pending-sweep");
+
+		com.payrecon.scheduling.JobRun run = null;
+		for (int i = 0; i < 200 && (run == null || !"COMPLETED".equals(run.status())); i++) {
+			Thread.sleep(100);
+			run = jobs.runs("stale-pending-sweep", 1).stream().findFirst().orElse(null);
+		}
+		assertThat(run).isNotNull();
+		assertThat(run.status()).isEqualTo("COMPLETED");
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(orders.events(order.id()).get(1).actor()).isEqualTo("stale-pending-sweep#" + run.executionId());
+		assertThat(run.step("stale-pending-sweep.sweep").writeCount()).isGreaterThanOrEqualTo(1);
+	}
+
+	@Autowired
+	com.payrecon.checkout.MicropayAttempts micropayAttempts;
+
+	@Test
+	void theMicropayWatchdogCarriesOnChargesWhosePollerDied() throws Exception {
+		Instant started = Instant.now().minusSeconds(40); // a charge started 40 s ago by a process that then died
+		PaymentOrder stuck = pending(800, null);
+		micropayAttempts.start(stuck, "checkout-it", started, started.plusSeconds(35));
+		provider.onQuery(stuck.outTradeNo(), answer(Status.USER_PAYING, stuck.outTradeNo(), null, 800));
+		provider.onReverse(stuck.outTradeNo(), answer(Status.REVERSED, stuck.outTradeNo(), null, 800));
+		PaymentOrder paidMeanwhile = pending(900, null);
+		micropayAttempts.start(paidMeanwhile, "checkout-it", started, started.plusSeconds(35));
+		provider.onQuery(paidMeanwhile.outTradeNo(), answer(Status.PAID, paidMeanwhile.outTradeNo(), TestData.transactionId(), 900));
+		PaymentOrder young = pending(700, null); // still being polled in memory: left alone
+		micropayAttempts.start(young, "checkout-it", Instant.now(), Instant.now().plusSeconds(35));
+
+		jobs.runNow("micropay-watchdog");
+		awaitStatus(stuck, OrderStatus.REVERSED);
+
+		assertThat(awaitStatus(paidMeanwhile, OrderStatus.PAID).providerTxnId()).isNotNull();
+		assertThat(micropayAttempts.state(stuck.id())).isEqualTo("DONE");
+		assertThat(micropayAttempts.state(young.id())).isEqualTo("POLLING");
+		assertThat(provider.callsFor("query", young.outTradeNo())).isZero();
+		assertThat(provider.callsFor("reverse", stuck.outTradeNo())).isEqualTo(1);
+		assertThat(orders.events(stuck.id()).get(1).reason()).startsWith("reversed: payer did not confirm");
+	}
 }

@@ -20,6 +20,7 @@ class ScriptedProvider implements PaymentProvider {
 
 	private final Map<String, ConcurrentLinkedDeque<ProviderAnswer>> queries = new ConcurrentHashMap<>();
 	private final Map<String, ProviderAnswer> closes = new ConcurrentHashMap<>();
+	private final Map<String, ProviderAnswer> reverses = new ConcurrentHashMap<>();
 	final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
 
 	/** Answers for successive queries of {@code outTradeNo}; the last one repeats. */
@@ -29,6 +30,10 @@ class ScriptedProvider implements PaymentProvider {
 
 	void onClose(String outTradeNo, ProviderAnswer answer) {
 		closes.put(outTradeNo, answer);
+	}
+
+	void onReverse(String outTradeNo, ProviderAnswer answer) {
+		reverses.put(outTradeNo, answer);
 	}
 
 	long callsFor(String operation, String outTradeNo) {
@@ -70,7 +75,8 @@ class ScriptedProvider implements PaymentProvider {
 
 	@Override
 	public ProviderAnswer reverse(Account account, String outTradeNo) {
-		throw new UnsupportedOperationException("not used by the repair tests");
+		calls.add("reverse " + outTradeNo);
+		return reverses.getOrDefault(outTradeNo, ProviderAnswer.error(outTradeNo, "UNSCRIPTED", "no answer scripted", null));
 	}
 
 	@Override

@@ -1,0 +1,404 @@
+package com.payrecon.provider.alipay;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.Channel;
+import com.payrecon.provider.PaymentProvider;
+import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.provider.ProviderAnswer.Status;
+import com.payrecon.provider.ProviderClient;
+import com.payrecon.provider.ProviderClient.CappedInputStream;
+import com.payrecon.provider.ProviderClient.Outcome;
+import com.payrecon.provider.ProviderClient.RefusedUrlException;
+import com.payrecon.provider.ProviderClient.Reply;
+import com.payrecon.provider.ProviderClient.Streamed;
+import com.payrecon.provider.ProviderSupport;
+import com.payrecon.provider.crypto.AlipaySignature;
+import com.payrecon.provider.crypto.FormCodec;
+import com.payrecon.provider.crypto.MalformedMessageException;
+import com.payrecon.support.money.Fen;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Alipay open-API gateway (protocols.md C): precreate, query, close, pay (bar code), cancel and the trade-bill URL
+ * with its GBK zip. Requests are RSA2-signed with the app private key over every parameter but {@code sign}
+ * ({@code sign_type} included); a response's {@code sign} must verify with the account's Alipay public key over the
+ * exact JSON text of its {@code *_response} member, else it is an ERROR with {@code BAD_RESPONSE_SIGNATURE}. Only an
+ * unsigned gateway error (no {@code sign} at all, code other than 10000) keeps its own code, and stays an ERROR.
+ * The account's {@code base-url} is the gateway URL (…/gateway.do; a base without it gets {@code /gateway.do}).
+ */
+@Component
+public class AlipayProvider implements PaymentProvider {
+
+	private static final Logger log = LoggerFactory.getLogger(AlipayProvider.class);
+
+	static final String DEFAULT_GATEWAY = "https://openapi.alipay.com/gateway.do";
+	static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+	static final Charset GBK = Charset.forName("GBK");
+	static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+	private final ProviderClient client;
+	private final Clock clock;
+
+	public AlipayProvider(ProviderClient client, Clock clock) {
+		this.client = client;
+		this.clock = clock;
+	}
+
+	@Override
+	public Channel channel() {
+		return Channel.ALIPAY;
+	}
+
+	@Override
+	public PlaceResult place(Account account, PlaceRequest request) {
+		Map<String, Object> biz = new LinkedHashMap<>();
+		biz.put("out_trade_no", request.outTradeNo());
+		biz.put("total_amount", request.amount().toYuan());
+		biz.put("subject", ProviderSupport.truncateUtf8(request.description(), 256));
+		if (request.expiresAt() != null) {
+			biz.put("time_expire", TIME.format(request.expiresAt().atZone(account.zone())));
+		}
+		return client.call(account, "place", () -> {
+			AliReply reply = send(account, "alipay.trade.precreate", biz, request.notifyUrl(), request.outTradeNo());
+			if (reply.error() != null) {
+				return ProviderSupport.notPlaced(reply.error());
+			}
+			if (!"10000".equals(reply.code())) {
+				return ProviderSupport.notPlaced(businessError(request.outTradeNo(), reply));
+			}
+			String qr = reply.json().path("qr_code").asString(null);
+			if (qr == null || qr.isEmpty()) {
+				return new PlaceResult(false, null, "UNPARSEABLE", "no qr_code", reply.raw());
+			}
+			return new PlaceResult(true, qr, null, null, reply.raw());
+		}, r -> new Outcome(r.placed() ? "placed" : "error", !r.placed() && ProviderClient.isTransient(r.errorCode())));
+	}
+
+	@Override
+	public ProviderAnswer query(Account account, String outTradeNo) {
+		return client.call(account, "query", () -> {
+			AliReply reply = send(account, "alipay.trade.query", Map.of("out_trade_no", outTradeNo), null, outTradeNo);
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			if (!"10000".equals(reply.code())) {
+				return businessError(outTradeNo, reply);
+			}
+			JsonNode r = reply.json();
+			String tradeStatus = r.path("trade_status").asString("");
+			return switch (tradeStatus) {
+				case "WAIT_BUYER_PAY" -> answer(account, Status.NOT_PAID, outTradeNo, r, "send_pay_date", reply.raw());
+				case "TRADE_SUCCESS", "TRADE_FINISHED" -> answer(account, Status.PAID, outTradeNo, r, "send_pay_date", reply.raw());
+				case "TRADE_CLOSED" -> answer(account, refunded(r) ? Status.REFUNDED : Status.CLOSED, outTradeNo, r,
+						"send_pay_date", reply.raw());
+				default -> ProviderAnswer.error(outTradeNo, "UNKNOWN_TRADE_STATE", "trade_status " + tradeStatus, reply.raw());
+			};
+		}, ProviderClient::classify);
+	}
+
+	/** A close after a full refund reports the refunded amount; a timeout close does not (protocols.md C.2). */
+	private static boolean refunded(JsonNode r) {
+		for (String field : new String[] { "refund_fee", "refund_amount", "send_back_fee" }) {
+			String value = r.path(field).asString("");
+			if (!value.isEmpty() && !value.matches("0+(\\.0+)?")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public ProviderAnswer close(Account account, String outTradeNo) {
+		ProviderAnswer closed = client.call(account, "close", () -> {
+			AliReply reply = send(account, "alipay.trade.close", Map.of("out_trade_no", outTradeNo), null, outTradeNo);
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			if ("10000".equals(reply.code())) {
+				return new ProviderAnswer(Status.CLOSED, outTradeNo, reply.json().path("trade_no").asString(null), null,
+						null, null, null, null, reply.raw());
+			}
+			return businessError(outTradeNo, reply);
+		}, ProviderClient::classify);
+		if (closed.status() == Status.ERROR && "ACQ.TRADE_STATUS_ERROR".equals(closed.errorCode())) {
+			// not closable: paid meanwhile, or closed already; the signed query says which
+			ProviderAnswer queried = query(account, outTradeNo);
+			return queried.status() == Status.PAID || queried.status() == Status.CLOSED ? queried : closed;
+		}
+		return closed;
+	}
+
+	@Override
+	public ProviderAnswer micropay(Account account, MicropayRequest request) {
+		Map<String, Object> biz = new LinkedHashMap<>();
+		biz.put("out_trade_no", request.outTradeNo());
+		biz.put("scene", "bar_code");
+		biz.put("auth_code", request.authCode());
+		biz.put("subject", ProviderSupport.truncateUtf8(request.description(), 256));
+		biz.put("total_amount", request.amount().toYuan());
+		return client.call(account, "micropay", () -> {
+			AliReply reply = send(account, "alipay.trade.pay", biz, null, request.outTradeNo());
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			String code = reply.code();
+			if ("10000".equals(code)) {
+				return answer(account, Status.PAID, request.outTradeNo(), reply.json(), "gmt_payment", reply.raw());
+			}
+			if ("10003".equals(code)) {
+				return new ProviderAnswer(Status.USER_PAYING, request.outTradeNo(), reply.json().path("trade_no").asString(null),
+						request.amount(), request.currency(), null, "10003", reply.json().path("msg").asString(null), reply.raw());
+			}
+			ProviderAnswer error = businessError(request.outTradeNo(), reply);
+			if ("40004".equals(code) && !ProviderClient.isTransient(error.errorCode())) {
+				return new ProviderAnswer(Status.NOT_PAID, request.outTradeNo(), null, request.amount(), request.currency(),
+						null, error.errorCode(), error.errorMessage(), reply.raw());
+			}
+			return error;
+		}, answer -> new Outcome(ProviderClient.classify(answer).tag(), false));
+	}
+
+	@Override
+	public ProviderAnswer reverse(Account account, String outTradeNo) {
+		return client.call(account, "reverse", () -> {
+			AliReply reply = send(account, "alipay.trade.cancel", Map.of("out_trade_no", outTradeNo), null, outTradeNo);
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			if ("10000".equals(reply.code())) {
+				if ("Y".equals(reply.json().path("retry_flag").asString(""))) {
+					return ProviderAnswer.error(outTradeNo, "RECALL", "retry_flag=Y", reply.raw());
+				}
+				return new ProviderAnswer(Status.REVERSED, outTradeNo, reply.json().path("trade_no").asString(null), null,
+						null, null, null, reply.json().path("action").asString(null), reply.raw());
+			}
+			return businessError(outTradeNo, reply);
+		}, answer -> new Outcome(ProviderClient.classify(answer).tag(), answer.status() == Status.ERROR
+				&& (ProviderClient.isTransient(answer.errorCode()) || "RECALL".equals(answer.errorCode()))));
+	}
+
+	@Override
+	public BillDownload bill(Account account, LocalDate day) {
+		return client.call(account, "bill", () -> billOnce(account, day),
+				d -> new Outcome(d.noBill() ? "no_bill" : d.errorCode() == null ? "downloaded" : "error",
+						ProviderClient.isTransient(d.errorCode())));
+	}
+
+	private BillDownload billOnce(Account account, LocalDate day) {
+		AliReply reply = send(account, "alipay.data.dataservice.bill.downloadurl.query",
+				Map.of("bill_type", "trade", "bill_date", day.toString()), null, null);
+		if (reply.error() != null) {
+			return billError(reply.error().errorCode());
+		}
+		if (!"10000".equals(reply.code())) {
+			String code = businessError(null, reply).errorCode();
+			return "isp.bill_not_exist".equals(code) ? new BillDownload(true, code, null, BillDownload.ALIPAY_CSV_GBK)
+					: billError(code);
+		}
+		URI uri;
+		try {
+			uri = client.checkBillUrl(account, reply.json().path("bill_download_url").asString(""));
+		}
+		catch (RefusedUrlException ex) {
+			log.warn("Security: refused an Alipay bill URL for account {}: {}", account.id(), ex.getMessage());
+			return billError("REFUSED_URL");
+		}
+		Streamed streamed;
+		try {
+			streamed = client.download(client.request(uri).GET().build());
+		}
+		catch (IOException ex) {
+			return billError(ProviderClient.errorCode(ex));
+		}
+		try {
+			if (streamed.status() != 200) {
+				streamed.close();
+				return billError(streamed.status() >= 300 && streamed.status() < 400 ? "REDIRECT_REFUSED"
+						: "HTTP_" + streamed.status());
+			}
+			// entry names are GBK without the zip UTF-8 flag (protocols.md C.6)
+			ZipInputStream zip = new ZipInputStream(streamed.body(), GBK);
+			ZipEntry entry;
+			while ((entry = zip.getNextEntry()) != null) {
+				String name = entry.getName();
+				if (!entry.isDirectory() && name.endsWith(".csv") && !name.contains("汇总")) {
+					return new BillDownload(false, null,
+							new CappedInputStream(zip, client.properties().maxBillSize().toBytes()),
+							BillDownload.ALIPAY_CSV_GBK);
+				}
+			}
+			zip.close();
+			return billError("NO_DETAIL_FILE");
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			try {
+				streamed.close();
+			}
+			catch (IOException ignored) {
+				// already failing
+			}
+			return billError(ex instanceof IOException io ? ProviderClient.errorCode(io) : "UNPARSEABLE");
+		}
+	}
+
+	private static BillDownload billError(String code) {
+		return new BillDownload(false, code, null, BillDownload.ALIPAY_CSV_GBK);
+	}
+
+	/** A verified {@code *_response} object with its code, or the ERROR answer that replaces it. */
+	record AliReply(String code, JsonNode json, String raw, ProviderAnswer error) {
+	}
+
+	private AliReply send(Account account, String method, Map<String, ?> biz, String notifyUrl, String outTradeNo) {
+		if (account.alipay().appPrivateKey() == null) {
+			return failed(outTradeNo, "NOT_CONFIGURED", "app-private-key is required", null);
+		}
+		Map<String, String> params = signedParams(account, method, JSON.writeValueAsString(biz), notifyUrl);
+		HttpRequest request = client.request(URI.create(gateway(account)))
+			.header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(params, StandardCharsets.UTF_8)))
+			.build();
+		Reply reply;
+		try {
+			reply = client.exchange(request);
+		}
+		catch (IOException ex) {
+			return failed(outTradeNo, ProviderClient.errorCode(ex), ex.getMessage(), null);
+		}
+		String raw = ProviderSupport.utf8(reply.body());
+		if (reply.status() != 200) {
+			return failed(outTradeNo, "HTTP_" + reply.status(), null, raw);
+		}
+		return verified(account, method, raw, outTradeNo);
+	}
+
+	/** Checks the response's signature over the exact {@code *_response} text (protocols.md C.1). */
+	AliReply verified(Account account, String method, String raw, String outTradeNo) {
+		JsonNode root;
+		try {
+			root = JSON.readTree(raw);
+		}
+		catch (JacksonException ex) {
+			return failed(outTradeNo, "UNPARSEABLE", "response is not JSON", raw);
+		}
+		if (root == null || !root.isObject()) {
+			return failed(outTradeNo, "UNPARSEABLE", "response is not a JSON object", raw);
+		}
+		String key = method.replace('.', '_') + "_response";
+		if (!root.has(key) && root.has("error_response")) {
+			key = "error_response";
+		}
+		String content;
+		try {
+			content = AlipaySignature.extractResponseContent(raw, key);
+		}
+		catch (MalformedMessageException ex) {
+			return failed(outTradeNo, "UNPARSEABLE", ex.getMessage(), raw);
+		}
+		JsonNode response = root.path(key);
+		String code = response.path("code").asString("");
+		JsonNode sign = root.get("sign");
+		if (sign == null && !code.isEmpty() && !"10000".equals(code)) {
+			// the gateway leaves some errors unsigned (e.g. a rejected request signature): an ERROR, never more
+			ProviderAnswer error = businessError(outTradeNo, new AliReply(code, response, raw, null));
+			return failed(outTradeNo, error.errorCode(), "unsigned gateway error: " + error.errorMessage(), raw);
+		}
+		if (sign == null || !sign.isString()
+				|| !AlipaySignature.verify(content, sign.asString(), account.alipay().alipayPublicKey(), "RSA2",
+						StandardCharsets.UTF_8)) {
+			log.warn("Alipay response for account {} failed verification ({})", account.id(), method);
+			return failed(outTradeNo, "BAD_RESPONSE_SIGNATURE", "the response sign does not verify", raw);
+		}
+		String echoed = response.path("out_trade_no").asString(null);
+		if (outTradeNo != null && echoed != null && !echoed.isEmpty() && !echoed.equals(outTradeNo)) {
+			return failed(outTradeNo, "RESPONSE_MISMATCH", "the response names another order", raw);
+		}
+		return new AliReply(code, response, raw, null);
+	}
+
+	Map<String, String> signedParams(Account account, String method, String bizContent, String notifyUrl) {
+		Map<String, String> params = new LinkedHashMap<>();
+		params.put("app_id", account.appId());
+		params.put("method", method);
+		params.put("format", "JSON");
+		params.put("charset", "utf-8");
+		params.put("sign_type", "RSA2");
+		params.put("timestamp", TIME.format(clock.instant().atZone(account.zone())));
+		params.put("version", "1.0");
+		if (notifyUrl != null) {
+			params.put("notify_url", notifyUrl);
+		}
+		params.put("biz_content", bizContent);
+		params.put("sign", AlipaySignature.sign(AlipaySignature.contentV2(params), account.alipay().appPrivateKey(),
+				"RSA2", StandardCharsets.UTF_8));
+		return params;
+	}
+
+	static String gateway(Account account) {
+		String base = ProviderSupport.base(account, DEFAULT_GATEWAY);
+		return base.endsWith(".do") ? base : base + "/gateway.do";
+	}
+
+	private static AliReply failed(String outTradeNo, String code, String message, String raw) {
+		return new AliReply(null, null, raw, ProviderAnswer.error(outTradeNo, code, message, raw));
+	}
+
+	/** ACQ.TRADE_NOT_EXIST is NOT_FOUND; 20000 keeps its code (transient); else the sub_code (or code). */
+	private static ProviderAnswer businessError(String outTradeNo, AliReply reply) {
+		JsonNode r = reply.json();
+		String subCode = r.path("sub_code").asString(null);
+		String message = r.path("sub_msg").asString(r.path("msg").asString(null));
+		if ("ACQ.TRADE_NOT_EXIST".equals(subCode)) {
+			return new ProviderAnswer(Status.NOT_FOUND, outTradeNo, null, null, null, null, subCode, message, reply.raw());
+		}
+		String code = "20000".equals(reply.code()) || subCode == null || subCode.isEmpty() ? reply.code() : subCode;
+		return ProviderAnswer.error(outTradeNo, code, message, reply.raw());
+	}
+
+	private static ProviderAnswer answer(Account account, Status status, String outTradeNo, JsonNode r, String timeField,
+			String raw) {
+		String txn = r.path("trade_no").asString(null);
+		Fen amount;
+		java.time.Instant paidAt = null;
+		try {
+			String total = r.path("total_amount").asString(null);
+			amount = total == null ? null : Fen.parseYuan(total);
+			String time = r.path(timeField).asString(null);
+			if (time != null && !time.isEmpty()) {
+				paidAt = LocalDateTime.parse(time, TIME).atZone(account.zone()).toInstant();
+			}
+		}
+		catch (NumberFormatException | DateTimeParseException ex) {
+			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "bad total_amount or " + timeField, raw);
+		}
+		if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null || paidAt == null)) {
+			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without trade_no, total_amount or " + timeField, raw);
+		}
+		String currency = r.path("trans_currency").asString("CNY");
+		return new ProviderAnswer(status, outTradeNo, txn, amount, currency.isEmpty() ? "CNY" : currency, paidAt, null,
+				r.path("trade_status").asString(null), raw);
+	}
+}

@@ -1,0 +1,390 @@
+package com.payrecon.provider.wechat;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.Account.WechatV2Keys;
+import com.payrecon.account.Channel;
+import com.payrecon.provider.PaymentProvider;
+import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.provider.ProviderAnswer.Status;
+import com.payrecon.provider.ProviderClient;
+import com.payrecon.provider.ProviderClient.CappedInputStream;
+import com.payrecon.provider.ProviderClient.Outcome;
+import com.payrecon.provider.ProviderClient.Reply;
+import com.payrecon.provider.ProviderClient.Streamed;
+import com.payrecon.provider.ProviderSupport;
+import com.payrecon.provider.crypto.MalformedMessageException;
+import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.provider.crypto.WechatV2Signature;
+import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.support.money.Fen;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * WeChat Pay APIv2 (XML, protocols.md A): unifiedorder NATIVE, orderquery, closeorder, micropay, reverse and
+ * downloadbill. Requests are signed with the account's sign type; a response with {@code return_code=SUCCESS} must
+ * carry a valid {@code sign} (same pinned sign type) and name the account's {@code mch_id}/{@code appid}, else it is
+ * an ERROR with {@code BAD_RESPONSE_SIGNATURE} / {@code RESPONSE_MISMATCH}.
+ * <p>
+ * Reverse ({@code /secapi/pay/reverse}) needs the merchant's client certificate (mutual TLS) at the real WeChat;
+ * this client has no client-certificate configuration yet, so it works against the sandbox and fakes only.
+ */
+@Component
+public class WechatV2Provider implements PaymentProvider {
+
+	static final String DEFAULT_BASE = "https://api.mch.weixin.qq.com";
+	static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+	static final DateTimeFormatter BILL_DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
+	private static final int MAX_ERROR_XML = 64 * 1024;
+
+	private final ProviderClient client;
+	private final Clock clock;
+	private java.util.function.Supplier<String> nonces = () -> ProviderSupport.nonce(32);
+	private final String serverIp;
+
+	public WechatV2Provider(ProviderClient client, Clock clock) {
+		this.client = client;
+		this.clock = clock;
+		this.serverIp = "127.0.0.1";
+	}
+
+	/** Fixed nonces, for signing vectors in tests. */
+	WechatV2Provider withNonces(java.util.function.Supplier<String> nonces) {
+		this.nonces = nonces;
+		return this;
+	}
+
+	@Override
+	public Channel channel() {
+		return Channel.WECHATPAY_V2;
+	}
+
+	@Override
+	public PlaceResult place(Account account, PlaceRequest request) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("body", ProviderSupport.truncateUtf8(request.description(), 128));
+		fields.put("out_trade_no", request.outTradeNo());
+		fields.put("fee_type", request.currency());
+		fields.put("total_fee", Long.toString(request.amount().value()));
+		fields.put("spbill_create_ip", serverIp);
+		if (request.expiresAt() != null) {
+			fields.put("time_expire", COMPACT.format(request.expiresAt().atZone(account.zone())));
+		}
+		fields.put("notify_url", request.notifyUrl());
+		fields.put("trade_type", "NATIVE");
+		fields.put("product_id", request.outTradeNo());
+		return client.call(account, "place", () -> {
+			V2Reply reply = post(account, "/pay/unifiedorder", fields, request.outTradeNo());
+			if (reply.error() != null) {
+				return ProviderSupport.notPlaced(reply.error());
+			}
+			Map<String, String> f = reply.fields();
+			if (!"SUCCESS".equals(f.get("result_code"))) {
+				return new PlaceResult(false, null, f.getOrDefault("err_code", "FAIL"), f.get("err_code_des"), reply.raw());
+			}
+			String codeUrl = f.get("code_url");
+			if (codeUrl == null || codeUrl.isEmpty()) {
+				return new PlaceResult(false, null, "UNPARSEABLE", "unifiedorder answered without code_url", reply.raw());
+			}
+			return new PlaceResult(true, codeUrl, null, null, reply.raw());
+		}, r -> new Outcome(r.placed() ? "placed" : "error", !r.placed() && ProviderClient.isTransient(r.errorCode())));
+	}
+
+	@Override
+	public ProviderAnswer query(Account account, String outTradeNo) {
+		return client.call(account, "query", () -> queryOnce(account, outTradeNo), ProviderClient::classify);
+	}
+
+	private ProviderAnswer queryOnce(Account account, String outTradeNo) {
+		V2Reply reply = post(account, "/pay/orderquery", Map.of("out_trade_no", outTradeNo), outTradeNo);
+		if (reply.error() != null) {
+			return reply.error();
+		}
+		Map<String, String> f = reply.fields();
+		if (!"SUCCESS".equals(f.get("result_code"))) {
+			return businessError(outTradeNo, f, reply.raw());
+		}
+		String state = f.get("trade_state");
+		Status status = switch (state == null ? "" : state) {
+			case "SUCCESS" -> Status.PAID;
+			case "NOTPAY", "PAYERROR" -> Status.NOT_PAID;
+			case "CLOSED" -> Status.CLOSED;
+			case "REVOKED" -> Status.REVERSED;
+			case "REFUND" -> Status.REFUNDED;
+			case "USERPAYING" -> Status.USER_PAYING;
+			default -> null;
+		};
+		if (status == null) {
+			return ProviderAnswer.error(outTradeNo, "UNKNOWN_TRADE_STATE", "trade_state " + state, reply.raw());
+		}
+		return answer(account, status, outTradeNo, f, reply.raw());
+	}
+
+	@Override
+	public ProviderAnswer close(Account account, String outTradeNo) {
+		ProviderAnswer closed = client.call(account, "close", () -> {
+			V2Reply reply = post(account, "/pay/closeorder", Map.of("out_trade_no", outTradeNo), outTradeNo);
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			Map<String, String> f = reply.fields();
+			if ("SUCCESS".equals(f.get("result_code")) || "ORDERCLOSED".equals(f.get("err_code"))) {
+				return new ProviderAnswer(Status.CLOSED, outTradeNo, null, null, null, null, null, null, reply.raw());
+			}
+			return businessError(outTradeNo, f, reply.raw());
+		}, ProviderClient::classify);
+		if (closed.status() == Status.ERROR && "ORDERPAID".equals(closed.errorCode())) {
+			// paid meanwhile: the signed query answer is what the caller applies
+			ProviderAnswer queried = query(account, outTradeNo);
+			return queried.status() == Status.PAID ? queried : closed;
+		}
+		return closed;
+	}
+
+	@Override
+	public ProviderAnswer micropay(Account account, MicropayRequest request) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("body", ProviderSupport.truncateUtf8(request.description(), 128));
+		fields.put("out_trade_no", request.outTradeNo());
+		fields.put("total_fee", Long.toString(request.amount().value()));
+		fields.put("fee_type", request.currency());
+		fields.put("spbill_create_ip", request.clientIp() == null ? serverIp : request.clientIp());
+		fields.put("auth_code", request.authCode());
+		// never repeated automatically: the official flow after an unknown result is query, then reverse
+		return client.call(account, "micropay", () -> {
+			V2Reply reply = post(account, "/pay/micropay", fields, request.outTradeNo());
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			Map<String, String> f = reply.fields();
+			if ("SUCCESS".equals(f.get("result_code"))) {
+				return answer(account, Status.PAID, request.outTradeNo(), f, reply.raw());
+			}
+			String code = f.getOrDefault("err_code", "FAIL");
+			return switch (code) {
+				case "USERPAYING" -> new ProviderAnswer(Status.USER_PAYING, request.outTradeNo(), null, request.amount(),
+						request.currency(), null, code, f.get("err_code_des"), reply.raw());
+				// result unknown: the caller queries
+				case "SYSTEMERROR", "BANKERROR", "ORDERPAID", "TRADE_STATE_ERROR" ->
+					ProviderAnswer.error(request.outTradeNo(), code, f.get("err_code_des"), reply.raw());
+				// refused: AUTHCODEEXPIRE, NOTENOUGH, AUTH_CODE_INVALID, PARAM_ERROR, ...
+				default -> new ProviderAnswer(Status.NOT_PAID, request.outTradeNo(), null, request.amount(),
+						request.currency(), null, code, f.get("err_code_des"), reply.raw());
+			};
+		}, answer -> new Outcome(ProviderClient.classify(answer).tag(), false));
+	}
+
+	@Override
+	public ProviderAnswer reverse(Account account, String outTradeNo) {
+		return client.call(account, "reverse", () -> {
+			V2Reply reply = post(account, "/secapi/pay/reverse", Map.of("out_trade_no", outTradeNo), outTradeNo);
+			if (reply.error() != null) {
+				return reply.error();
+			}
+			Map<String, String> f = reply.fields();
+			if ("SUCCESS".equals(f.get("result_code")) && !"Y".equals(f.get("recall"))) {
+				return new ProviderAnswer(Status.REVERSED, outTradeNo, f.get("transaction_id"), null, null, null, null,
+						null, reply.raw());
+			}
+			if ("Y".equals(f.get("recall"))) {
+				return ProviderAnswer.error(outTradeNo, "RECALL", f.get("err_code_des"), reply.raw());
+			}
+			return businessError(outTradeNo, f, reply.raw());
+		}, answer -> new Outcome(ProviderClient.classify(answer).tag(), answer.status() == Status.ERROR
+				&& (ProviderClient.isTransient(answer.errorCode()) || "RECALL".equals(answer.errorCode()))));
+	}
+
+	@Override
+	public BillDownload bill(Account account, LocalDate day) {
+		Map<String, String> fields = signed(account, Map.of("bill_date", BILL_DATE.format(day), "bill_type", "ALL",
+				"tar_type", "GZIP"));
+		return client.call(account, "bill", () -> billOnce(account, fields),
+				d -> new Outcome(d.noBill() ? "no_bill" : d.errorCode() == null ? "downloaded" : "error",
+						ProviderClient.isTransient(d.errorCode())));
+	}
+
+	private BillDownload billOnce(Account account, Map<String, String> fields) {
+		HttpRequest request = xmlRequest(account, "/pay/downloadbill", fields);
+		Streamed streamed;
+		try {
+			streamed = client.download(request);
+		}
+		catch (IOException ex) {
+			return new BillDownload(false, ProviderClient.errorCode(ex), null, BillDownload.WECHAT_TEXT);
+		}
+		try {
+			if (streamed.status() != 200) {
+				streamed.close();
+				return new BillDownload(false, "HTTP_" + streamed.status(), null, BillDownload.WECHAT_TEXT);
+			}
+			BufferedInputStream in = new BufferedInputStream(streamed.body(), MAX_ERROR_XML);
+			in.mark(MAX_ERROR_XML);
+			byte[] head = in.readNBytes(2);
+			in.reset();
+			if (head.length == 0) {
+				in.close();
+				return new BillDownload(false, "EMPTY_BILL", null, BillDownload.WECHAT_TEXT);
+			}
+			if (head[0] == '<') {
+				byte[] xml = in.readNBytes(MAX_ERROR_XML);
+				in.close();
+				return billError(xml);
+			}
+			InputStream content = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
+					? new CappedInputStream(new GZIPInputStream(in), client.properties().maxBillSize().toBytes()) : in;
+			return new BillDownload(false, null, content, BillDownload.WECHAT_TEXT);
+		}
+		catch (IOException ex) {
+			try {
+				streamed.close();
+			}
+			catch (IOException ignored) {
+				// already failing
+			}
+			return new BillDownload(false, ProviderClient.errorCode(ex), null, BillDownload.WECHAT_TEXT);
+		}
+	}
+
+	/** {@code <xml><return_code>FAIL</return_code><return_msg>No Bill Exist</return_msg><error_code>20002</error_code></xml>}. */
+	static BillDownload billError(byte[] xml) {
+		try {
+			Map<String, String> f = WechatV2Xml.parse(xml);
+			String code = f.get("error_code");
+			String message = f.getOrDefault("return_msg", "");
+			if ("20002".equals(code) || message.equalsIgnoreCase("No Bill Exist")) {
+				return new BillDownload(true, "20002", null, BillDownload.WECHAT_TEXT);
+			}
+			String errorCode = message.equalsIgnoreCase("SYSTEMERROR") ? "SYSTEMERROR"
+					: code != null && !code.isEmpty() ? code : message.isEmpty() ? "FAIL" : message;
+			return new BillDownload(false, errorCode, null, BillDownload.WECHAT_TEXT);
+		}
+		catch (MalformedMessageException ex) {
+			return new BillDownload(false, "UNPARSEABLE", null, BillDownload.WECHAT_TEXT);
+		}
+	}
+
+	/** A verified response's fields, or the ERROR answer that replaces it. */
+	record V2Reply(LinkedHashMap<String, String> fields, String raw, ProviderAnswer error) {
+	}
+
+	private V2Reply post(Account account, String path, Map<String, String> business, String outTradeNo) {
+		HttpRequest request = xmlRequest(account, path, signed(account, business));
+		Reply reply;
+		try {
+			reply = client.exchange(request);
+		}
+		catch (IOException ex) {
+			return failed(outTradeNo, ProviderClient.errorCode(ex), ex.getMessage(), null);
+		}
+		String raw = ProviderSupport.utf8(reply.body());
+		if (reply.status() != 200) {
+			return failed(outTradeNo, "HTTP_" + reply.status(), null, raw);
+		}
+		LinkedHashMap<String, String> fields;
+		try {
+			fields = WechatV2Xml.parse(reply.body());
+		}
+		catch (MalformedMessageException ex) {
+			return failed(outTradeNo, "UNPARSEABLE", ex.getMessage(), raw);
+		}
+		if (!"SUCCESS".equals(fields.get("return_code"))) {
+			String message = fields.get("return_msg");
+			return failed(outTradeNo, "SYSTEMERROR".equals(message) ? "SYSTEMERROR" : "RETURN_FAIL", message, raw);
+		}
+		WechatV2Keys keys = keys(account);
+		if (!WechatV2Signature.verify(fields, keys.apiKey(), keys.signType())) {
+			return failed(outTradeNo, "BAD_RESPONSE_SIGNATURE", "the response sign does not verify", raw);
+		}
+		if (!matches(fields, "mch_id", account.mchId()) || !matches(fields, "appid", account.appId())
+				|| !matches(fields, "out_trade_no", outTradeNo)) {
+			return failed(outTradeNo, "RESPONSE_MISMATCH", "the response names another merchant or order", raw);
+		}
+		return new V2Reply(fields, raw, null);
+	}
+
+	private static boolean matches(Map<String, String> fields, String key, String expected) {
+		String value = fields.get(key);
+		return value == null || value.isEmpty() || expected == null || value.equals(expected);
+	}
+
+	private static V2Reply failed(String outTradeNo, String code, String message, String raw) {
+		return new V2Reply(null, raw, ProviderAnswer.error(outTradeNo, code, message, raw));
+	}
+
+	private HttpRequest xmlRequest(Account account, String path, Map<String, String> fields) {
+		return client.request(URI.create(ProviderSupport.base(account, DEFAULT_BASE) + path))
+			.header("Content-Type", "text/xml; charset=UTF-8")
+			.header("Accept", "text/xml, */*")
+			.POST(HttpRequest.BodyPublishers.ofString(WechatV2Xml.write(fields), StandardCharsets.UTF_8))
+			.build();
+	}
+
+	/** appid, mch_id, the business fields, nonce_str, sign_type and sign (protocols.md A.2). */
+	Map<String, String> signed(Account account, Map<String, String> business) {
+		WechatV2Keys keys = keys(account);
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("appid", account.appId());
+		fields.put("mch_id", account.mchId());
+		business.forEach((k, v) -> {
+			if (v != null) {
+				fields.put(k, v);
+			}
+		});
+		fields.put("nonce_str", nonces.get());
+		if (keys.signType() != WechatSignType.MD5) {
+			// MD5 is the default when sign_type is absent; HMAC-SHA256 must be named (and is signed like any field)
+			fields.put("sign_type", keys.signType().wireName());
+		}
+		fields.put("sign", WechatV2Signature.sign(fields, keys.apiKey(), keys.signType()));
+		return fields;
+	}
+
+	private static WechatV2Keys keys(Account account) {
+		return account.wechatV2();
+	}
+
+	private static ProviderAnswer businessError(String outTradeNo, Map<String, String> f, String raw) {
+		String code = f.getOrDefault("err_code", "FAIL");
+		if ("ORDERNOTEXIST".equals(code)) {
+			return new ProviderAnswer(Status.NOT_FOUND, outTradeNo, null, null, null, null, code, f.get("err_code_des"), raw);
+		}
+		return ProviderAnswer.error(outTradeNo, code, f.get("err_code_des"), raw);
+	}
+
+	/** An answer with the trade's fields; PAID needs transaction_id, total_fee and time_end. */
+	private static ProviderAnswer answer(Account account, Status status, String outTradeNo, Map<String, String> f, String raw) {
+		try {
+			Fen amount = f.containsKey("total_fee") ? Fen.parseFen(f.get("total_fee")) : null;
+			String currency = f.getOrDefault("fee_type", "CNY");
+			String txn = f.get("transaction_id");
+			java.time.Instant paidAt = null;
+			String timeEnd = f.get("time_end");
+			if (timeEnd != null && !timeEnd.isEmpty()) {
+				paidAt = LocalDateTime.parse(timeEnd, COMPACT).atZone(account.zone()).toInstant();
+			}
+			if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null || paidAt == null)) {
+				return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without transaction_id, total_fee or time_end", raw);
+			}
+			return new ProviderAnswer(status, outTradeNo, txn == null || txn.isEmpty() ? null : txn, amount, currency,
+					paidAt, null, f.get("trade_state_desc"), raw);
+		}
+		catch (NumberFormatException | DateTimeParseException ex) {
+			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "bad total_fee or time_end", raw);
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package com.payrecon.repair;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.RootCauseExitMessage;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code stale-pending-sweep}: one step that runs {@link StalePendingSweep} and records its counts on the step
+ * (read = orders asked, write = orders settled: paid, closed or failed; skip = questions without a definite answer).
+ * Safe to run twice and to restart: every change goes through OrderService's compare-and-set, and an order's backoff
+ * decides whether it is asked again.
+ */
+@Configuration(proxyBeanMethods = false)
+class StalePendingSweepJobConfiguration {
+
+	static final String JOB = "stale-pending-sweep";
+	static final String STALE_AFTER = "staleAfter";
+	static final String CONCURRENCY = "concurrency";
+	static final String MAX_PER_ACCOUNT = "maxPerAccount";
+	static final String ACCOUNTS = "accounts";
+	private static final Set<String> ACCEPTED = Set.of(STALE_AFTER, CONCURRENCY, MAX_PER_ACCOUNT, ACCOUNTS,
+			JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+
+	@Bean
+	Job stalePendingSweepJob(JobRepository jobRepository, Step stalePendingSweepStep) {
+		return new JobBuilder(JOB, jobRepository).validator(StalePendingSweepJobConfiguration::validate)
+			.listener(new RootCauseExitMessage())
+			.start(stalePendingSweepStep)
+			.build();
+	}
+
+	@Bean
+	Step stalePendingSweepStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			StalePendingSweep sweep) {
+		return new StepBuilder(JOB + ".sweep", jobRepository).tasklet((contribution, chunkContext) -> {
+			var execution = contribution.getStepExecution();
+			StalePendingSweep.Parameters parameters = parameters(execution.getJobParameters());
+			StalePendingSweep.Summary summary = sweep.sweep(parameters, JOB + "#" + execution.getJobExecutionId());
+			for (int i = 0; i < summary.asked(); i++) {
+				contribution.incrementReadCount(); // (no bulk variant in Spring Batch 6)
+			}
+			contribution.incrementWriteCount(summary.paid() + summary.closed() + summary.failed());
+			contribution.incrementProcessSkipCount(summary.errors());
+			return RepeatStatus.FINISHED;
+		}, transactionManager).build();
+	}
+
+	static StalePendingSweep.Parameters parameters(JobParameters parameters) {
+		for (JobParameter<?> p : parameters) {
+			if (!ACCEPTED.contains(p.name())) {
+				throw new IllegalArgumentException(p.name() + ": not a parameter of " + JOB + " (accepted: " + ACCEPTED + ")");
+			}
+		}
+		Duration staleAfter;
+		String text = parameters.getString(STALE_AFTER, "PT2M");
+		try {
+			staleAfter = Duration.parse(text);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException(STALE_AFTER + ": not an ISO-8601 duration (e.g. PT2M): " + text);
+		}
+		int concurrency = wholeNumber(parameters, CONCURRENCY, 4, 1, 64);
+		int maxPerAccount = wholeNumber(parameters, MAX_PER_ACCOUNT, 5000, 1, 1_000_000);
+		String accounts = parameters.getString(ACCOUNTS, "");
+		Set<String> ids = Arrays.stream(accounts.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+			.collect(Collectors.toUnmodifiableSet());
+		try {
+			return new StalePendingSweep.Parameters(staleAfter, concurrency, maxPerAccount, ids);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(STALE_AFTER + ": must not be negative");
+		}
+	}
+
+	private static int wholeNumber(JobParameters parameters, String name, int fallback, int min, int max) {
+		JobParameter<?> p = parameters.getParameter(name);
+		long value = p == null ? fallback : p.value() instanceof Long l ? l : Long.MIN_VALUE;
+		if (value < min || value > max) {
+			throw new IllegalArgumentException(name + ": a whole number from " + min + " to " + max);
+		}
+		return (int) value;
+	}
+
+	private static void validate(JobParameters parameters) throws InvalidJobParametersException {
+		try {
+			parameters(parameters);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidJobParametersException(ex.getMessage());
+		}
+	}
+}

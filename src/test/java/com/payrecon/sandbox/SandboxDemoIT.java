@@ -1,0 +1,72 @@
+package com.payrecon.sandbox;
+
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The demo profile as `./mvnw spring-boot:run` starts it (own database and freshly generated keys under target/),
+ * shortened: the payer simulation creates orders through PayRecon's API, pays most, and the sandbox's notifications
+ * (with dropped ones) mark them paid in PayRecon.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"payrecon.embedded-db.data-dir=target/demo-it-mariadb", "payrecon.embedded-db.fresh=true",
+		"payrecon.sandbox.key-dir=target/demo-it-keys", "payrecon.sandbox.payer.interval=150ms",
+		"payrecon.sandbox.payer.min-pay-delay=100ms", "payrecon.sandbox.payer.max-pay-delay=1s" })
+@ActiveProfiles("demo")
+@DirtiesContext
+class SandboxDemoIT {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	DSLContext dsl;
+
+	@Autowired
+	PayerSimulation payer;
+
+	@Test
+	void payerSimulationCreatesAndPaysOrdersWithSomeNotificationsDropped() throws Exception {
+		assertThat(Files.exists(Path.of("target/demo-it-keys/wechat-v3-platform-private.pem"))).isTrue();
+		SandboxWire wire = new SandboxWire(port);
+		for (String merchant : new String[] { "demo-wx2", "demo-wx3", "demo-ali" }) {
+			wire.control("PUT", "/merchants/" + merchant + "/faults", Map.of("dropShare", 0.3, "duplicateShare", 0.1));
+		}
+		Instant end = Instant.now().plus(Duration.ofSeconds(45));
+		int paid = 0;
+		int dropped = 0;
+		while (Instant.now().isBefore(end)) {
+			Thread.sleep(1000);
+			paid = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.CREATED_BY.eq("demo-payer").and(PAYMENT_ORDER.STATUS.eq("PAID")));
+			dropped = dsl.fetchCount(SANDBOX_DELIVERY, SANDBOX_DELIVERY.STATUS.eq("DROPPED"));
+			if (paid >= 5 && dropped >= 2) {
+				break;
+			}
+		}
+		int created = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.CREATED_BY.eq("demo-payer"));
+		assertThat(payer.paid()).isGreaterThanOrEqualTo(paid);
+		assertThat(created).isGreaterThanOrEqualTo(5);
+		assertThat(paid).isGreaterThanOrEqualTo(5);
+		assertThat(dropped).isGreaterThanOrEqualTo(2);
+		for (String channel : new String[] { "wechatpay-v2", "wechatpay-v3", "alipay" }) {
+			assertThat(dsl.fetchCount(SANDBOX_DELIVERY, SANDBOX_DELIVERY.CHANNEL.eq(channel).and(SANDBOX_DELIVERY.STATUS.eq("DELIVERED"))))
+				.as(channel).isPositive();
+		}
+	}
+}
