@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.payrecon.account.Account;
+import com.payrecon.account.Channel;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderStatus;
@@ -133,7 +134,9 @@ public class MicropayCashier implements AutoCloseable {
 			case PAID -> "paid: " + apply(account, answer, actor, "query after micropay: SUCCESS").kind();
 			case REVERSED -> move(poll, OrderStatus.REVERSED, "query after micropay: REVOKED");
 			case CLOSED -> move(poll, OrderStatus.CLOSED, "query after micropay: CLOSED");
-			case NOT_PAID -> reverse(poll, "query after micropay: payment failed (" + answer.errorMessage() + ")");
+			// Alipay reports a payer still confirming as WAIT_BUYER_PAY (NOT_PAID): keep polling until the deadline
+			case NOT_PAID -> account.channel() == Channel.ALIPAY && !clock.instant().isAfter(deadline) ? null
+					: reverse(poll, "query after micropay: not paid (" + answer.errorCode() + " " + answer.errorMessage() + ")");
 			case REFUNDED -> {
 				log.warn("Micropay order {}/{} is REFUNDED at the provider; left for review", account.id(), outTradeNo);
 				yield "refunded at the provider; left for review";

@@ -166,12 +166,12 @@ class CheckoutApiIT {
 	@Test
 	void aProviderThatCannotPlaceGivesBadGatewayAndKeepsTheOrder() {
 		String no = TestData.outTradeNo();
-		// the wx3 test account has no merchant private key: nothing can be signed, nothing is sent
-		HttpResponse<String> response = post("/api/orders", "{\"accountId\":\"wx3\",\"outTradeNo\":\"" + no
+		// the wx3-nokey test account has no merchant private key: nothing can be signed, nothing is sent
+		HttpResponse<String> response = post("/api/orders", "{\"accountId\":\"wx3-nokey\",\"outTradeNo\":\"" + no
 				+ "\",\"amount\":100,\"currency\":\"CNY\",\"description\":\"v3\",\"placeWithProvider\":true}");
 		assertThat(response.statusCode()).isEqualTo(502);
 		assertThat(JSON.readTree(response.body()).path("providerError").asString()).isEqualTo("NOT_CONFIGURED");
-		assertThat(order("wx3", no).path("status").asString()).isEqualTo("PENDING");
+		assertThat(order("wx3-nokey", no).path("status").asString()).isEqualTo("PENDING");
 	}
 
 	@Test

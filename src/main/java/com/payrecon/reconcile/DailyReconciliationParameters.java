@@ -1,0 +1,90 @@
+package com.payrecon.reconcile;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.payrecon.scheduling.JobParameterNames;
+
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+
+/**
+ * The parameters of {@code daily-reconciliation}. {@code fireTime} comes from the scheduler: each account reconciles
+ * the day before the fire time's date in its own zone. From the catalogue: {@code chunkSize} (1–10000, default 1000),
+ * {@code expectedWindow} (ISO-8601, default PT15M), {@code dryRun} (default false), {@code accounts} (comma-separated
+ * ids, default all).
+ */
+record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration expectedWindow, boolean dryRun,
+		Set<String> accounts) {
+
+	static final String CHUNK_SIZE = "chunkSize";
+	static final String EXPECTED_WINDOW = "expectedWindow";
+	static final String DRY_RUN = "dryRun";
+	static final String ACCOUNTS = "accounts";
+	private static final Set<String> ACCEPTED = Set.of(CHUNK_SIZE, EXPECTED_WINDOW, DRY_RUN, ACCOUNTS,
+			JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+
+	static DailyReconciliationParameters of(JobParameters parameters) {
+		for (JobParameter<?> p : parameters) {
+			if (!ACCEPTED.contains(p.name())) {
+				throw new IllegalArgumentException(p.name() + ": not a parameter of daily-reconciliation (accepted: " + ACCEPTED + ")");
+			}
+		}
+		String fireTimeText = parameters.getString(JobParameterNames.FIRE_TIME);
+		if (fireTimeText == null) {
+			throw new IllegalArgumentException("fireTime is required");
+		}
+		Instant fireTime;
+		try {
+			fireTime = Instant.parse(fireTimeText);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("fireTime: not an ISO-8601 instant: " + fireTimeText);
+		}
+		JobParameter<?> chunk = parameters.getParameter(CHUNK_SIZE);
+		long chunkSize = chunk == null ? 1000 : chunk.value() instanceof Long l ? l : -1;
+		if (chunkSize < 1 || chunkSize > 10_000) {
+			throw new IllegalArgumentException(CHUNK_SIZE + ": a whole number from 1 to 10000");
+		}
+		String windowText = parameters.getString(EXPECTED_WINDOW, "PT15M");
+		Duration window;
+		try {
+			window = Duration.parse(windowText);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException(EXPECTED_WINDOW + ": not an ISO-8601 duration (e.g. PT15M): " + windowText);
+		}
+		if (window.isNegative() || window.compareTo(Duration.ofHours(12)) > 0) {
+			throw new IllegalArgumentException(EXPECTED_WINDOW + ": between PT0S and PT12H");
+		}
+		String dryRun = parameters.getString(DRY_RUN, "false");
+		if (!dryRun.equals("true") && !dryRun.equals("false")) {
+			throw new IllegalArgumentException(DRY_RUN + ": true or false");
+		}
+		Set<String> ids = Arrays.stream(parameters.getString(ACCOUNTS, "").split(",")).map(String::strip)
+			.filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+		return new DailyReconciliationParameters(fireTime, (int) chunkSize, window, Boolean.parseBoolean(dryRun), ids);
+	}
+
+	RunOptions options(String triggeredBy) {
+		return new RunOptions(triggeredBy, dryRun, chunkSize, expectedWindow);
+	}
+
+	static final class Validator implements JobParametersValidator {
+		@Override
+		public void validate(JobParameters parameters) throws InvalidJobParametersException {
+			try {
+				of(parameters);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidJobParametersException(ex.getMessage());
+			}
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package com.payrecon.reconcile;
+
+import static com.payrecon.db.Tables.ORDER_EVENT;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.RECONCILIATION_MATCH;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.payrecon.db.tables.records.PaymentOrderRecord;
+import com.payrecon.order.OrderStatus;
+import com.payrecon.support.money.Fen;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+import org.springframework.stereotype.Component;
+
+/** Reads the orders a run matches against (read only: orders change through the query repair alone). */
+@Component
+class ReconOrderQuery {
+
+	private static final List<String> PAID_STATES = List.of(OrderStatus.PAID.name(), OrderStatus.REFUNDED.name());
+
+	private final DSLContext dsl;
+
+	ReconOrderQuery(DSLContext dsl) {
+		this.dsl = dsl;
+	}
+
+	/** The orders of one chunk, by out_trade_no: one query per chunk, never one per line. */
+	Map<String, LocalOrder> byOutTradeNos(String accountId, Collection<String> outTradeNos) {
+		if (outTradeNos.isEmpty()) {
+			return Map.of();
+		}
+		return dsl.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.OUT_TRADE_NO.in(outTradeNos))
+			.fetch(ReconOrderQuery::toOrder)
+			.stream()
+			.collect(Collectors.toMap(LocalOrder::outTradeNo, Function.identity()));
+	}
+
+	/**
+	 * One page (keyset by id) of the orders paid in [from, to) that no bill line of the given runs matched: one
+	 * anti-join, so the day's matches never have to be held in memory.
+	 */
+	List<LocalOrder> paidWithoutMatch(String accountId, Instant from, Instant to, Collection<Long> runIds, long afterId,
+			int limit) {
+		return dsl.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
+					PAYMENT_ORDER.STATUS.in(PAID_STATES), PAYMENT_ORDER.ID.gt(afterId))
+			.andNotExists(DSL.selectOne()
+				.from(RECONCILIATION_MATCH)
+				.where(RECONCILIATION_MATCH.ORDER_ID.eq(PAYMENT_ORDER.ID), RECONCILIATION_MATCH.RUN_ID.in(runIds)))
+			.orderBy(PAYMENT_ORDER.ID)
+			.limit(limit)
+			.fetch(ReconOrderQuery::toOrder);
+	}
+
+	/** Our side of the day: orders paid in [from, to) (count, gross) and orders refunded in [from, to). */
+	Totals localTotals(String accountId, Instant from, Instant to) {
+		var paid = dsl.select(DSL.count(), DSL.coalesce(DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR), DSL.inline(java.math.BigDecimal.ZERO)))
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
+					PAYMENT_ORDER.STATUS.in(PAID_STATES))
+			.fetchOne();
+		var refunded = dsl.select(DSL.count(), DSL.coalesce(DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR), DSL.inline(java.math.BigDecimal.ZERO)))
+			.from(PAYMENT_ORDER)
+			.join(ORDER_EVENT)
+			.on(ORDER_EVENT.ORDER_ID.eq(PAYMENT_ORDER.ID))
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), ORDER_EVENT.TO_STATUS.eq(OrderStatus.REFUNDED.name()),
+					ORDER_EVENT.FROM_STATUS.ne(OrderStatus.REFUNDED.name()), ORDER_EVENT.CREATED_AT.ge(from),
+					ORDER_EVENT.CREATED_AT.lt(to))
+			.fetchOne();
+		long count = paid.value1();
+		Fen gross = Fen.of(paid.value2().longValueExact());
+		long refundCount = refunded.value1();
+		Fen refunds = Fen.of(refunded.value2().longValueExact());
+		return new Totals(count, gross, null, refundCount, refunds, gross.minus(refunds));
+	}
+
+	private static LocalOrder toOrder(PaymentOrderRecord r) {
+		return new LocalOrder(r.getId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()), OrderStatus.valueOf(r.getStatus()),
+				r.getProviderTxnId(), r.getPaidAt());
+	}
+
+}

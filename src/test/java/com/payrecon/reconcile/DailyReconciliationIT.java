@@ -1,0 +1,661 @@
+package com.payrecon.reconcile;
+
+import static com.payrecon.db.Tables.RECONCILIATION_MATCH;
+import static com.payrecon.db.Tables.RECONCILIATION_RUN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import com.payrecon.checkout.FakeProviderEnvironment;
+import com.payrecon.order.Cause;
+import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
+import com.payrecon.order.OrderService.CreateOrder;
+import com.payrecon.order.OrderStatus;
+import com.payrecon.order.PaymentOrder;
+import com.payrecon.order.ProviderPayment;
+import com.payrecon.provider.FakeServer;
+import com.payrecon.provider.FakeServer.Response;
+import com.payrecon.provider.HashCheckingInputStream;
+import com.payrecon.provider.PaymentProvider.BillDownload;
+import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.provider.crypto.WechatV2Signature;
+import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.reconcile.Discrepancies.IllegalResolutionTransition;
+import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyResolved;
+import com.payrecon.scheduling.JobOperations;
+import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobRun;
+import com.payrecon.support.MutableClock;
+import com.payrecon.support.PayReconIT;
+import com.payrecon.support.TestData;
+import com.payrecon.support.money.Fen;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
+
+/**
+ * Daily reconciliation against the real database, with WeChat Pay v2 bills served by the in-test provider fake
+ * (account {@code wx2-fake}: the real client downloads them, the real parser reads them) and the repair's queries
+ * answered there with signed responses. Each test reconciles its own far-away days, so tests sharing the database
+ * never see each other's runs.
+ */
+@PayReconIT
+@RecordApplicationEvents
+class DailyReconciliationIT {
+
+	static final String ACCOUNT = "wx2-fake";
+	static final String V2_KEY = "192006250b4c09247ec02edce69f6a2d";
+	static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+	static final AtomicInteger DAYS = new AtomicInteger(ThreadLocalRandom.current().nextInt(0, 20_000) * 8);
+	static final Map<String, String> BILLS = new ConcurrentHashMap<>();
+	static final Map<String, Map<String, String>> QUERY_ANSWERS = new ConcurrentHashMap<>();
+
+	@Autowired
+	Reconciliation reconciliation;
+
+	@Autowired
+	Discrepancies discrepancies;
+
+	@Autowired
+	OrderService orderService;
+
+	@Autowired
+	OrderRepository orders;
+
+	@Autowired
+	AccountRegistry accounts;
+
+	@Autowired
+	MutableClock clock;
+
+	@Autowired
+	DSLContext dsl;
+
+	@Autowired
+	ApplicationEvents events;
+
+	final FakeServer fake = FakeProviderEnvironment.server();
+
+	@BeforeEach
+	void provider() {
+		fake.on("/fake/wechatpay/pay/downloadbill", r -> {
+			String day = WechatV2Xml.parse(r.body()).get("bill_date");
+			String bill = BILLS.get(day);
+			return bill == null ? Response.of(200,
+					"<xml><return_code>FAIL</return_code><return_msg>No Bill Exist</return_msg><error_code>20002</error_code></xml>")
+					: Response.of(200, bill);
+		});
+		fake.on("/fake/wechatpay/pay/orderquery", r -> {
+			String no = WechatV2Xml.parse(r.body()).get("out_trade_no");
+			Map<String, String> answer = QUERY_ANSWERS.get(no);
+			return signed(answer != null ? answer
+					: Map.of("result_code", "FAIL", "err_code", "ORDERNOTEXIST", "err_code_des", "order not exist"));
+		});
+	}
+
+	@AfterEach
+	void resetClock() {
+		clock.reset();
+	}
+
+	// ------------------------------------------------------------------------------------------ the planted day
+
+	@Test
+	void aDayWithOneDiscrepancyOfEachKindFindsExactlyThoseAndTotalsBothSides() throws Exception {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder matched = paid(100, day.atTime(9, 0));
+		PaymentOrder wrongAmount = paid(200, day.atTime(9, 10));
+		PaymentOrder pendingPaidThere = pending(300);
+		PaymentOrder pendingUnpaidThere = pending(310);
+		String unknown = TestData.outTradeNo();
+		PaymentOrder notInBill = paid(500, day.atTime(12, 0));
+		PaymentOrder refundedThere = paid(600, day.atTime(13, 0));
+		PaymentOrder closedHere = pending(700);
+		orderService.transition(ACCOUNT, closedHere.outTradeNo(), OrderStatus.CLOSED, Cause.api("test", "closed"));
+		PaymentOrder nearMidnight = paid(800, day.atTime(23, 55));
+		PaymentOrder refundedBoth = paid(1000, day.atTime(14, 0));
+		at(day, 15, 0);
+		orderService.transition(ACCOUNT, refundedBoth.outTradeNo(), OrderStatus.REFUNDED, Cause.api("test", "refund"));
+
+		String repairTxn = TestData.transactionId();
+		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(), paidAnswer(pendingPaidThere.outTradeNo(), repairTxn, 300, day.atTime(10, 0)));
+		QUERY_ANSWERS.put(pendingUnpaidThere.outTradeNo(), Map.of("result_code", "SUCCESS", "trade_state", "NOTPAY",
+				"out_trade_no", pendingUnpaidThere.outTradeNo(), "total_fee", "310"));
+		QUERY_ANSWERS.put(closedHere.outTradeNo(), paidAnswer(closedHere.outTradeNo(), TestData.transactionId(), 700, day.atTime(11, 0)));
+		WechatBill bill = new WechatBill()
+			.paid(day.atTime(9, 0), matched.providerTxnId(), matched.outTradeNo(), 100)
+			.paid(day.atTime(9, 10), wrongAmount.providerTxnId(), wrongAmount.outTradeNo(), 250)
+			.paid(day.atTime(10, 0), repairTxn, pendingPaidThere.outTradeNo(), 300)
+			.paid(day.atTime(10, 5), TestData.transactionId(), pendingUnpaidThere.outTradeNo(), 310)
+			.paid(day.atTime(10, 30), TestData.transactionId(), unknown, 400)
+			.paid(day.atTime(13, 0), refundedThere.providerTxnId(), refundedThere.outTradeNo(), 600)
+			.refunded(day.atTime(16, 0), refundedThere.providerTxnId(), refundedThere.outTradeNo(), 600)
+			.paid(day.atTime(11, 0), TestData.transactionId(), closedHere.outTradeNo(), 700)
+			.paid(day.atTime(14, 0), refundedBoth.providerTxnId(), refundedBoth.outTradeNo(), 1000)
+			.refunded(day.atTime(15, 0), refundedBoth.providerTxnId(), refundedBoth.outTradeNo(), 1000);
+		serve(day, bill);
+		nextMorning(day);
+
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+
+		assertThat(result.discrepancies())
+			.extracting(Discrepancy::type, Discrepancy::outTradeNo, Discrepancy::autoRepaired, Discrepancy::resolution)
+			.containsExactlyInAnyOrder(
+					tuple(DiscrepancyType.AMOUNT_MISMATCH, wrongAmount.outTradeNo(), false, Resolution.OPEN),
+					tuple(DiscrepancyType.MISSING_LOCALLY, pendingPaidThere.outTradeNo(), true, Resolution.RESOLVED),
+					tuple(DiscrepancyType.MISSING_LOCALLY, pendingUnpaidThere.outTradeNo(), false, Resolution.OPEN),
+					tuple(DiscrepancyType.MISSING_LOCALLY, unknown, false, Resolution.OPEN),
+					tuple(DiscrepancyType.MISSING_AT_PROVIDER, notInBill.outTradeNo(), false, Resolution.OPEN),
+					tuple(DiscrepancyType.STATUS_MISMATCH, refundedThere.outTradeNo(), false, Resolution.OPEN),
+					tuple(DiscrepancyType.LATE_PAYMENT, closedHere.outTradeNo(), false, Resolution.OPEN),
+					tuple(DiscrepancyType.EXPECTED, nearMidnight.outTradeNo(), false, Resolution.OPEN));
+		Discrepancy amount = only(result, DiscrepancyType.AMOUNT_MISMATCH);
+		assertThat(amount.localAmount()).isEqualTo(Fen.of(200));
+		assertThat(amount.providerAmount()).isEqualTo(Fen.of(250));
+		assertThat(only(result, DiscrepancyType.EXPECTED).expectedOn()).isEqualTo(day.plusDays(1));
+
+		// the signed query, not the bill, repaired the pending order; the closed one is flagged for review
+		PaymentOrder repaired = orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow();
+		assertThat(repaired.status()).isEqualTo(OrderStatus.PAID);
+		assertThat(repaired.providerTxnId()).isEqualTo(repairTxn);
+		assertThat(orders.find(ACCOUNT, pendingUnpaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		PaymentOrder late = orders.find(ACCOUNT, closedHere.outTradeNo()).orElseThrow();
+		assertThat(late.status()).isEqualTo(OrderStatus.CLOSED);
+		assertThat(late.needsReview()).isTrue();
+
+		RunSummary run = result.run();
+		assertThat(run.status()).isEqualTo(RunStatus.UNBALANCED);
+		assertThat(run.current()).isTrue();
+		assertThat(run.summaryOk()).isTrue();
+		// provider: 8 payments 100+250+300+310+400+600+700+1000, 2 refunds 600+1000, fees 8×1 − 2×1 fen
+		assertThat(run.provider()).isEqualTo(new Totals(8, Fen.of(3660), Fen.of(6), 2, Fen.of(1600), Fen.of(3660 - 1600 - 6)));
+		// local: paid that day 100+200+300(repaired)+500+600+800+1000, refunded that day 1000
+		assertThat(run.local()).isEqualTo(new Totals(7, Fen.of(3500), null, 1, Fen.of(1000), Fen.of(2500)));
+		assertThat(run.discrepancyCount()).isEqualTo(8);
+		assertThat(run.archiveSha256()).hasSize(64);
+		Path archived = Path.of(run.archivePath());
+		assertThat(archived.getFileName().toString()).isEqualTo(day + "-" + run.archiveSha256() + ".txt");
+		assertThat(Files.readString(archived)).isEqualTo(bill.text());
+		assertThat(events.stream(ReconciliationFinished.class).filter(e -> e.runId() == run.id())).hasSize(1);
+	}
+
+	// ------------------------------------------------------------------------------------------ re-runs and dry runs
+
+	@Test
+	void reRunningADayGivesTheSameResultKeepsTheHistoryAndCarriesResolutionsOver() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder ok = paid(100, day.atTime(9, 0));
+		PaymentOrder wrong = paid(200, day.atTime(9, 30));
+		PaymentOrder missing = paid(300, day.atTime(10, 0));
+		String unknown = TestData.outTradeNo();
+		serve(day, new WechatBill().paid(day.atTime(9, 0), ok.providerTxnId(), ok.outTradeNo(), 100)
+			.paid(day.atTime(9, 30), wrong.providerTxnId(), wrong.outTradeNo(), 201)
+			.paid(day.atTime(11, 0), "4200" + unknown, unknown, 50));
+		nextMorning(day);
+
+		ReconciliationResult first = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+		Discrepancy toResolve = first.discrepancies().stream().filter(d -> d.type() == DiscrepancyType.MISSING_AT_PROVIDER)
+			.findFirst().orElseThrow();
+		assertThat(toResolve.outTradeNo()).isEqualTo(missing.outTradeNo());
+		discrepancies.resolve(toResolve.id(), "refunded offline by the shop", "finance.li");
+
+		ReconciliationResult second = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("operator:finance.li", false));
+
+		assertThat(second.run().id()).isNotEqualTo(first.run().id());
+		assertThat(second.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo, Discrepancy::localAmount,
+				Discrepancy::providerAmount)
+			.containsExactlyInAnyOrderElementsOf(first.discrepancies().stream()
+				.map(d -> tuple(d.type(), d.outTradeNo(), d.localAmount(), d.providerAmount()))
+				.toList());
+		assertThat(second.run().provider()).isEqualTo(first.run().provider());
+		assertThat(second.run().local()).isEqualTo(first.run().local());
+		Discrepancy carried = second.discrepancies().stream().filter(d -> d.type() == DiscrepancyType.MISSING_AT_PROVIDER)
+			.findFirst().orElseThrow();
+		assertThat(carried.resolution()).isEqualTo(Resolution.RESOLVED);
+		assertThat(carried.resolutionNote()).isEqualTo("refunded offline by the shop");
+		assertThat(carried.resolvedBy()).isEqualTo("finance.li");
+		assertThat(carried.carriedFrom()).isEqualTo(toResolve.id());
+		assertThat(second.discrepancies()).filteredOn(d -> d.type() != DiscrepancyType.MISSING_AT_PROVIDER)
+			.allSatisfy(d -> assertThat(d.resolution()).isEqualTo(Resolution.OPEN));
+
+		List<RunSummary> history = reconciliation.runs(ACCOUNT, day);
+		assertThat(history).extracting(RunSummary::id, RunSummary::current, RunSummary::supersededBy)
+			.containsExactly(tuple(second.run().id(), true, null), tuple(first.run().id(), false, second.run().id()));
+		assertThat(reconciliation.discrepanciesOf(first.run().id())).hasSize(first.discrepancies().size());
+		assertThat(discrepancies.current(DiscrepancyFilter.account(ACCOUNT).on(day)))
+			.extracting(Discrepancy::runId).containsOnly(second.run().id());
+		// the superseded run's discrepancies are history: they no longer move
+		Discrepancy old = first.discrepancies().stream().filter(d -> d.resolution() == Resolution.OPEN).findFirst().orElseThrow();
+		assertThatThrownBy(() -> discrepancies.accept(old.id(), "late", "finance.li"))
+			.isInstanceOf(IllegalResolutionTransition.class).hasMessageContaining("superseded");
+	}
+
+	@Test
+	void aDryRunComputesEverythingAndWritesNothing() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder pendingPaidThere = pending(300);
+		PaymentOrder missing = paid(500, day.atTime(12, 0));
+		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
+				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
+		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
+		nextMorning(day);
+		int queriesBefore = fake.count("/fake/wechatpay/pay/orderquery");
+		int runsBefore = dsl.fetchCount(RECONCILIATION_RUN);
+
+		ReconciliationResult dry = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("operator:finance.li", true));
+
+		assertThat(dry.run().dryRun()).isTrue();
+		assertThat(dry.run().status()).isEqualTo(RunStatus.UNBALANCED);
+		assertThat(dry.run().provider().count()).isEqualTo(1);
+		assertThat(dry.run().local().gross()).isEqualTo(Fen.of(500));
+		assertThat(dry.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactlyInAnyOrder(tuple(DiscrepancyType.MISSING_LOCALLY, pendingPaidThere.outTradeNo()),
+					tuple(DiscrepancyType.MISSING_AT_PROVIDER, missing.outTradeNo()));
+		assertThat(dry.discrepancies()).allSatisfy(d -> assertThat(d.autoRepaired()).isFalse());
+		assertThat(dsl.fetchCount(RECONCILIATION_RUN)).isEqualTo(runsBefore);
+		assertThat(reconciliation.runs(ACCOUNT, day)).isEmpty();
+		assertThat(fake.count("/fake/wechatpay/pay/orderquery")).isEqualTo(queriesBefore);
+		assertThat(orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(dry.run().archivePath()).isNull();
+	}
+
+	// ------------------------------------------------------------------------------------------ bills that are not there or not right
+
+	@Test
+	void aDayWithoutABillIsRecordedAndItsPaidOrdersAreMissingAtTheProvider() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder paid = paid(100, day.atTime(12, 0));
+		nextMorning(day);
+
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+
+		assertThat(result.run().status()).isEqualTo(RunStatus.NO_BILL);
+		assertThat(result.run().billErrorCode()).isEqualTo("20002");
+		assertThat(result.run().current()).isTrue();
+		assertThat(result.run().summaryOk()).isNull();
+		assertThat(result.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactly(tuple(DiscrepancyType.MISSING_AT_PROVIDER, paid.outTradeNo()));
+		assertThat(result.run().local().count()).isEqualTo(1);
+	}
+
+	@Test
+	void aBillWhoseHashDoesNotMatchIsRejectedUnparsedAndNothingIsMatched() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder paid = paid(100, day.atTime(12, 0));
+		byte[] text = new WechatBill().paid(day.atTime(12, 0), paid.providerTxnId(), paid.outTradeNo(), 100).text()
+			.getBytes(StandardCharsets.UTF_8);
+		nextMorning(day);
+		Account account = accounts.find(ACCOUNT).orElseThrow();
+
+		ReconciliationResult result = reconciliation.reconcile(account, day, reconciliation.options("test", false),
+				() -> new BillDownload(false, null, new HashCheckingInputStream(new ByteArrayInputStream(text), "SHA-1",
+						"79bb0f45fc4c42234a918000b2668d689e2bde04"), BillDownload.WECHAT_TEXT));
+
+		assertFailedAndUnmatched(result, "hash mismatch");
+		assertThat(Files.exists(Path.of("target/it-bills", ACCOUNT))
+				&& listContains(Path.of("target/it-bills", ACCOUNT), day.toString())).isFalse();
+	}
+
+	@Test
+	void anEmptyBillFileIsRejectedAndAProviderErrorIsAFailureToRetry() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		paid(100, day.atTime(12, 0));
+		nextMorning(day);
+		Account account = accounts.find(ACCOUNT).orElseThrow();
+
+		ReconciliationResult empty = reconciliation.reconcile(account, day, reconciliation.options("test", false),
+				() -> new BillDownload(false, null, new ByteArrayInputStream(new byte[0]), BillDownload.WECHAT_TEXT));
+		assertFailedAndUnmatched(empty, "empty bill file (0 bytes)");
+
+		BILLS.put(day.format(DateTimeFormatter.BASIC_ISO_DATE), ""); // the real client answers EMPTY_BILL
+		ReconciliationResult served = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+		assertFailedAndUnmatched(served, "EMPTY_BILL");
+		assertThat(reconciliation.currentRun(ACCOUNT, day)).isEmpty();
+	}
+
+	@Test
+	void aTamperedSummaryIsCaughtAgainstTheSumOfTheLines() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder paid = paid(100, day.atTime(12, 0));
+		serve(day, new WechatBill().paid(day.atTime(12, 0), paid.providerTxnId(), paid.outTradeNo(), 100).tamperOrderTotal("1000.00"));
+		nextMorning(day);
+
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+
+		assertThat(result.discrepancies()).isEmpty();
+		assertThat(result.run().summaryOk()).isFalse();
+		assertThat(result.run().summaryDifferences()).containsExactly("ORDER_AMOUNT: declared 1001.00, lines sum to 1.00");
+		assertThat(result.run().status()).isEqualTo(RunStatus.UNBALANCED);
+	}
+
+	// ------------------------------------------------------------------------------------------ near midnight
+
+	@Test
+	void anOrderPaidNearMidnightIsHeldAndMatchedByTheNextDaysBillOrRaisedWhenNeitherHasIt() {
+		LocalDate day = freshDay();
+		LocalDate next = day.plusDays(1);
+		at(day, 8, 0);
+		PaymentOrder bookedNextDay = paid(100, day.atTime(23, 58));
+		PaymentOrder inNoBill = paid(200, day.atTime(23, 50));
+		PaymentOrder bookedThisDay = paid(300, next.atTime(0, 3)); // paid after midnight here, booked before it there
+		serve(day, new WechatBill().paid(day.atTime(23, 59, 59), bookedThisDay.providerTxnId(), bookedThisDay.outTradeNo(), 300));
+		serve(next, new WechatBill().paid(next.atTime(0, 0, 1), bookedNextDay.providerTxnId(), bookedNextDay.outTradeNo(), 100));
+		nextMorning(day);
+
+		ReconciliationResult first = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+		assertThat(first.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo, Discrepancy::expectedOn)
+			.containsExactlyInAnyOrder(tuple(DiscrepancyType.EXPECTED, bookedNextDay.outTradeNo(), next),
+					tuple(DiscrepancyType.EXPECTED, inNoBill.outTradeNo(), next));
+		assertThat(first.run().status()).isEqualTo(RunStatus.BALANCED);
+
+		nextMorning(next);
+		ReconciliationResult second = reconciliation.reconcile(ACCOUNT, next, reconciliation.options("test", false));
+
+		// the order paid at 00:03 was matched by the previous day's bill: not missing here
+		assertThat(second.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactly(tuple(DiscrepancyType.MISSING_AT_PROVIDER, inNoBill.outTradeNo()));
+		List<Discrepancy> held = reconciliation.discrepanciesOf(first.run().id());
+		assertThat(held).extracting(Discrepancy::outTradeNo, Discrepancy::resolution)
+			.containsExactlyInAnyOrder(tuple(bookedNextDay.outTradeNo(), Resolution.VOID), tuple(inNoBill.outTradeNo(), Resolution.VOID));
+		assertThat(held).filteredOn(d -> d.outTradeNo().equals(bookedNextDay.outTradeNo()))
+			.singleElement().satisfies(d -> assertThat(d.resolutionNote()).startsWith("matched in the " + next + " bill"));
+
+		// a re-run of the first day now knows the neighbour: nothing is held, nothing raised twice
+		ReconciliationResult again = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+		assertThat(again.discrepancies()).isEmpty();
+	}
+
+	// ------------------------------------------------------------------------------------------ restart (S6)
+
+	@Autowired
+	ReconciliationSteps steps;
+
+	@Test
+	void aRunKilledAfterItsFirstChunkResumesAtTheNextLineWithoutCountingTwice() throws Exception {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		WechatBill bill = new WechatBill();
+		List<PaymentOrder> paid = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			PaymentOrder order = paid(100 + i, day.atTime(9, i));
+			paid.add(order);
+			bill.paid(day.atTime(9, i), order.providerTxnId(), order.outTradeNo(), i == 4 ? 999 : 100 + i);
+		}
+		serve(day, bill);
+		nextMorning(day);
+		Account account = accounts.find(ACCOUNT).orElseThrow();
+		RunOptions options = new RunOptions("test", false, 2, java.time.Duration.ofMinutes(15));
+		RunContext ctx = steps.start(account, day, options, () -> downloadOf(bill));
+		try (var parser = steps.open(ctx)) {
+			steps.match(ctx, List.of(parser.next(), parser.next()));
+		} // killed here: RUNNING, two lines committed
+
+		ReconciliationResult resumed = reconciliation.resume(ctx.runId, "operator:ops");
+
+		assertThat(resumed.run().status()).isEqualTo(RunStatus.UNBALANCED);
+		assertThat(resumed.run().provider().count()).isEqualTo(5);
+		assertThat(resumed.run().provider().gross()).isEqualTo(Fen.of(100 + 101 + 102 + 103 + 999));
+		assertThat(resumed.run().summaryOk()).isTrue();
+		assertThat(resumed.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactly(tuple(DiscrepancyType.AMOUNT_MISMATCH, paid.get(4).outTradeNo()));
+		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(ctx.runId))).isEqualTo(5);
+	}
+
+	// ------------------------------------------------------------------------------------------ resolution
+
+	@Test
+	void discrepanciesMoveOnlyAlongTheTableAndEachMoveIsPublished() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder a = paid(100, day.atTime(10, 0));
+		PaymentOrder b = paid(200, day.atTime(11, 0));
+		PaymentOrder c = paid(300, day.atTime(12, 0));
+		nextMorning(day);
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false));
+		long first = idOf(result, a);
+		long second = idOf(result, b);
+		long third = idOf(result, c);
+
+		Discrepancy assigned = discrepancies.assign(first, "finance.wang", "finance.li");
+		assertThat(assigned.resolution()).isEqualTo(Resolution.ASSIGNED);
+		assertThat(assigned.assignedTo()).isEqualTo("finance.wang");
+		Discrepancy resolved = discrepancies.resolve(first, "bank confirmed", "finance.wang");
+		assertThat(resolved.resolution()).isEqualTo(Resolution.RESOLVED);
+		assertThat(resolved.resolvedBy()).isEqualTo("finance.wang");
+		assertThat(resolved.resolvedAt()).isNotNull();
+		assertThat(events.stream(DiscrepancyResolved.class).filter(e -> e.discrepancyId() == first))
+			.singleElement().satisfies(e -> {
+				assertThat(e.from()).isEqualTo(Resolution.ASSIGNED);
+				assertThat(e.note()).isEqualTo("bank confirmed");
+			});
+
+		assertThatThrownBy(() -> discrepancies.resolve(first, "again", "finance.li")).isInstanceOf(IllegalResolutionTransition.class);
+		assertThatThrownBy(() -> discrepancies.voidDiscrepancy(first, "no", "finance.li")).isInstanceOf(IllegalResolutionTransition.class);
+		assertThat(discrepancies.accept(second, "shop refunded in cash", "finance.li").resolution()).isEqualTo(Resolution.ACCEPTED);
+		assertThatThrownBy(() -> discrepancies.assign(second, "x", "finance.li")).isInstanceOf(IllegalResolutionTransition.class);
+		assertThat(discrepancies.voidDiscrepancy(third, "test order", "finance.li").resolution()).isEqualTo(Resolution.VOID);
+		assertThatThrownBy(() -> discrepancies.resolve(third, " ", "finance.li")).isInstanceOf(IllegalArgumentException.class);
+		assertThat(events.stream(DiscrepancyEvent.class).filter(e -> List.of(first, second, third).contains(e.discrepancyId())))
+			.extracting(DiscrepancyEvent::to)
+			.containsExactly(Resolution.ASSIGNED, Resolution.RESOLVED, Resolution.ACCEPTED, Resolution.VOID);
+		assertThat(discrepancies.current(DiscrepancyFilter.account(ACCOUNT).on(day).withResolution(Resolution.VOID)))
+			.extracting(Discrepancy::id).containsExactly(third);
+	}
+
+	// ------------------------------------------------------------------------------------------ Alipay
+
+	@Test
+	void anAlipayGbkBillIsReconciledWithItsFeesChargedAsPositive() {
+		LocalDate day = freshDay();
+		String alipay = "ali-fake";
+		at(day, 8, 0);
+		PaymentOrder paid = paidIn(alipay, 8888, day.atTime(10, 34, 56));
+		String txn = paid.providerTxnId();
+		String time = day + " 10:34:56";
+		String csv = "#支付宝业务明细查询\n#账号：[20880000000000020156]\n#起始日期：[" + day + " 00:00:00]   终止日期：[" + day.plusDays(1) + " 00:00:00]\n"
+				+ "#-----------------------------------------业务明细列表----------------------------------------\n"
+				+ "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\n"
+				+ txn + "\t," + paid.outTradeNo() + "\t,交易\t,会员充值\t," + time + "\t," + time + "\t,\t,\t,\t,\t,159****5620\t,88.88\t,88.88\t,0.00\t,0.00\t,0.00\t,0.00\t,0.00\t,\t,0.00\t,0.00\t,\t,-0.53\t,0.00\t,\t\n"
+				+ txn + "\t," + paid.outTradeNo() + "\t,退款\t,会员充值\t," + day + " 11:00:00\t," + day + " 11:00:01\t,\t,\t,\t,\t,159****5620\t,-10.00\t,-10.00\t,0.00\t,0.00\t,0.00\t,0.00\t,0.00\t,\t,0.00\t,0.00\t,RF0001\t,0.06\t,0.00\t,\t\n"
+				+ "#-----------------------------------------业务明细列表结束------------------------------------\n"
+				+ "#交易合计：1笔，商家实收共88.88元，商家优惠共0.00元\n"
+				+ "#退款合计：1笔，商家实收退款共-10.00元，商家优惠退款共0.00元\n"
+				+ "#导出时间：[" + day.plusDays(1) + " 06:27:10]\n";
+		nextMorning(day);
+
+		ReconciliationResult result = reconciliation.reconcile(accounts.find(alipay).orElseThrow(), day,
+				reconciliation.options("test", false), () -> new BillDownload(false, null,
+						new ByteArrayInputStream(csv.getBytes(Charset.forName("GBK"))), BillDownload.ALIPAY_CSV_GBK));
+
+		assertThat(result.run().summaryOk()).isTrue();
+		assertThat(result.run().provider()).isEqualTo(new Totals(1, Fen.of(8888), Fen.of(47), 1, Fen.of(1000), Fen.of(8888 - 1000 - 47)));
+		assertThat(result.run().archivePath()).endsWith(".csv");
+		// a partial refund there of an order PAID here
+		assertThat(result.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactly(tuple(DiscrepancyType.STATUS_MISMATCH, paid.outTradeNo()));
+	}
+
+	// ------------------------------------------------------------------------------------------ the batch job
+
+	@Autowired
+	JobOperations jobs;
+
+	@Test
+	void theDailyJobReconcilesYesterdayRetriesAFailedBillOnRestartAndRecordsItsRun() {
+		LocalDate yesterday = LocalDate.now(SHANGHAI).minusDays(1);
+		String billDate = yesterday.format(DateTimeFormatter.BASIC_ISO_DATE);
+		PaymentOrder matched = paid(100, yesterday.atTime(9, 0));
+		PaymentOrder wrong = paid(200, yesterday.atTime(9, 5));
+		PaymentOrder alsoMatched = paid(300, yesterday.atTime(9, 10));
+		BILLS.put(billDate, "<xml><return_code>FAIL</return_code><return_msg>Bill Creating</return_msg></xml>");
+
+		JobRun failed = runJobNowAndWait();
+
+		assertThat(failed.status()).isEqualTo("FAILED");
+		assertThat(failed.exitMessage()).contains("runs FAILED").contains(ACCOUNT);
+		assertThat(reconciliation.currentRun(ACCOUNT, yesterday)).isEmpty();
+
+		String bill = new WechatBill().paid(yesterday.atTime(9, 0), matched.providerTxnId(), matched.outTradeNo(), 100)
+			.paid(yesterday.atTime(9, 5), wrong.providerTxnId(), wrong.outTradeNo(), 201)
+			.paid(yesterday.atTime(9, 10), alsoMatched.providerTxnId(), alsoMatched.outTradeNo(), 300)
+			.text();
+		BILLS.put(billDate, bill);
+		JobRun restarted = jobs.restart(failed.executionId());
+
+		assertThat(restarted.status()).isEqualTo("COMPLETED");
+		RunSummary run = reconciliation.currentRun(ACCOUNT, yesterday).orElseThrow();
+		assertThat(run.triggeredBy()).isEqualTo("job:daily-reconciliation#" + restarted.executionId());
+		assertThat(run.provider().count()).isEqualTo(3);
+		assertThat(run.provider().gross()).isEqualTo(Fen.of(601));
+		assertThat(run.summaryOk()).isTrue();
+		assertThat(restarted.step("daily-reconciliation.match").commitCount()).as("chunks of two lines").isGreaterThanOrEqualTo(2);
+		// other tests may have paid wx2-fake orders yesterday: look at ours only
+		List<Discrepancy> ours = reconciliation.discrepanciesOf(run.id()).stream()
+			.filter(d -> List.of(matched.outTradeNo(), wrong.outTradeNo(), alsoMatched.outTradeNo()).contains(d.outTradeNo()))
+			.toList();
+		assertThat(ours).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+			.containsExactly(tuple(DiscrepancyType.AMOUNT_MISMATCH, wrong.outTradeNo()));
+		assertThat(reconciliation.runs(ACCOUNT, yesterday)).extracting(RunSummary::status)
+			.contains(RunStatus.FAILED, run.status());
+	}
+
+	private JobRun runJobNowAndWait() {
+		String request = jobs.runNow("daily-reconciliation");
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			var run = jobs.runs("daily-reconciliation", 20).stream()
+				.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY)))
+				.filter(r -> !r.status().equals("STARTING") && !r.status().equals("STARTED"))
+				.findFirst();
+			if (run.isPresent()) {
+				return run.get();
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+		throw new AssertionError("run " + request + " did not finish within 60 s");
+	}
+
+	// ------------------------------------------------------------------------------------------ helpers
+
+	static LocalDate freshDay() {
+		return LocalDate.of(2040, 1, 1).plusDays(DAYS.addAndGet(4));
+	}
+
+	void at(LocalDate day, int hour, int minute) {
+		clock.set(day.atTime(hour, minute).atZone(SHANGHAI).toInstant());
+	}
+
+	void nextMorning(LocalDate day) {
+		at(day.plusDays(1), 10, 0);
+	}
+
+	PaymentOrder pending(long fen) {
+		return pendingIn(ACCOUNT, fen);
+	}
+
+	PaymentOrder pendingIn(String account, long fen) {
+		return orderService.create(new CreateOrder(account, TestData.outTradeNo(), Fen.of(fen), "CNY", "recon test",
+				clock.instant().plus(java.time.Duration.ofDays(3))), Cause.api("test", "set-up")).order();
+	}
+
+	PaymentOrder paid(long fen, LocalDateTime paidAt) {
+		return paidIn(ACCOUNT, fen, paidAt);
+	}
+
+	PaymentOrder paidIn(String account, long fen, LocalDateTime paidAt) {
+		PaymentOrder order = pendingIn(account, fen);
+		return orderService.applyPayment(account, new ProviderPayment(order.outTradeNo(), TestData.transactionId(),
+				Fen.of(fen), "CNY", paidAt.atZone(SHANGHAI).toInstant()), Cause.api("test", "paid")).order();
+	}
+
+	static void serve(LocalDate day, WechatBill bill) {
+		BILLS.put(day.format(DateTimeFormatter.BASIC_ISO_DATE), bill.text());
+	}
+
+	static BillDownload downloadOf(WechatBill bill) {
+		return new BillDownload(false, null, new ByteArrayInputStream(bill.text().getBytes(StandardCharsets.UTF_8)),
+				BillDownload.WECHAT_TEXT);
+	}
+
+	static Map<String, String> paidAnswer(String no, String txn, long fen, LocalDateTime at) {
+		return Map.of("result_code", "SUCCESS", "trade_state", "SUCCESS", "out_trade_no", no, "transaction_id", txn,
+				"total_fee", Long.toString(fen), "fee_type", "CNY", "time_end",
+				at.format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")), "trade_type", "NATIVE");
+	}
+
+	static Response signed(Map<String, String> business) {
+		Map<String, String> f = new LinkedHashMap<>();
+		f.put("return_code", "SUCCESS");
+		f.put("appid", "wx2421b1c4370ec43b");
+		f.put("mch_id", "10000102");
+		f.put("nonce_str", "n" + System.nanoTime());
+		f.putAll(business);
+		f.put("sign", WechatV2Signature.sign(f, V2_KEY, WechatSignType.HMAC_SHA256));
+		return Response.of(200, WechatV2Xml.write(f));
+	}
+
+	static Discrepancy only(ReconciliationResult result, DiscrepancyType type) {
+		return result.discrepancies().stream().filter(d -> d.type() == type).findFirst().orElseThrow();
+	}
+
+	static long idOf(ReconciliationResult result, PaymentOrder order) {
+		return result.discrepancies().stream().filter(d -> order.outTradeNo().equals(d.outTradeNo())).findFirst()
+			.orElseThrow().id();
+	}
+
+	void assertFailedAndUnmatched(ReconciliationResult result, String reason) {
+		assertThat(result.run().status()).isEqualTo(RunStatus.FAILED);
+		assertThat(result.run().error()).contains(reason);
+		assertThat(result.run().current()).isFalse();
+		assertThat(result.discrepancies()).isEmpty();
+		assertThat(result.run().provider().count()).isZero();
+		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(result.run().id()))).isZero();
+	}
+
+	static boolean listContains(Path dir, String prefix) {
+		try (var files = Files.list(dir)) {
+			return files.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+}
