@@ -28,6 +28,20 @@ public abstract class ConsolePage {
 		return new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
 	}
 
+	/**
+	 * Clicks something that loads a new page and waits until the old page is gone, so that the next page object
+	 * never reads elements of the page before (many pages reload themselves with the same element ids).
+	 */
+	protected void clickAndAwaitNewPage(By target) {
+		WebElement oldPage = driver.findElement(By.tagName("html"));
+		driver.findElement(target).click();
+		awaitNewPage(oldPage);
+	}
+
+	protected void awaitNewPage(WebElement oldPage) {
+		new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(oldPage));
+	}
+
 	/** The ids of the navigation links shown, e.g. nav-orders. */
 	public List<String> navigation() {
 		return driver.findElements(By.cssSelector("nav.main-nav a")).stream().map(a -> a.getAttribute("id")).toList();
@@ -42,7 +56,7 @@ public abstract class ConsolePage {
 	}
 
 	public LoginPage logOut() {
-		driver.findElement(By.id("logout")).click();
+		clickAndAwaitNewPage(By.id("logout"));
 		return new LoginPage(driver, port).assertAt();
 	}
 }

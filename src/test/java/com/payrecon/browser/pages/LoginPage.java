@@ -26,7 +26,7 @@ public class LoginPage extends ConsolePage {
 		driver.findElement(By.id("username")).clear();
 		driver.findElement(By.id("username")).sendKeys(login);
 		driver.findElement(By.id("password")).sendKeys(password);
-		driver.findElement(By.id("login-submit")).click();
+		clickAndAwaitNewPage(By.id("login-submit"));
 	}
 
 	/** Support and finance land on the orders. */

@@ -37,8 +37,10 @@ public class NotificationDetailPage extends ConsolePage {
 
 	/** Presses Reprocess and confirms the browser's question. */
 	public NotificationDetailPage reprocess() {
+		var oldPage = driver.findElement(By.tagName("html"));
 		driver.findElement(By.id("reprocess")).click();
 		new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+		awaitNewPage(oldPage);
 		return new NotificationDetailPage(driver, port).assertAt();
 	}
 }

@@ -23,7 +23,7 @@ public class NotificationsPage extends ConsolePage {
 
 	public NotificationsPage filterByOutTradeNo(String outTradeNo) {
 		driver.findElement(By.id("filter-out-trade-no")).sendKeys(outTradeNo);
-		driver.findElement(By.id("filter-submit")).click();
+		clickAndAwaitNewPage(By.id("filter-submit"));
 		return new NotificationsPage(driver, port).assertAt();
 	}
 
@@ -35,7 +35,7 @@ public class NotificationsPage extends ConsolePage {
 	}
 
 	public NotificationDetailPage open(long id) {
-		driver.findElement(By.cssSelector("#notification-" + id + " a")).click();
+		clickAndAwaitNewPage(By.cssSelector("#notification-" + id + " a"));
 		return new NotificationDetailPage(driver, port).assertAt();
 	}
 }

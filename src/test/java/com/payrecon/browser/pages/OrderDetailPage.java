@@ -30,7 +30,7 @@ public class OrderDetailPage extends ConsolePage {
 	}
 
 	public NotificationDetailPage openNotification(int timelineIndex) {
-		driver.findElement(By.cssSelector("#timeline-" + timelineIndex + " a")).click();
+		clickAndAwaitNewPage(By.cssSelector("#timeline-" + timelineIndex + " a"));
 		return new NotificationDetailPage(driver, port).assertAt();
 	}
 }

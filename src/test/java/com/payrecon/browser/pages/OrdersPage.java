@@ -24,7 +24,7 @@ public class OrdersPage extends ConsolePage {
 	public OrdersPage searchByOutTradeNo(String outTradeNo) {
 		driver.findElement(By.id("search-out-trade-no")).clear();
 		driver.findElement(By.id("search-out-trade-no")).sendKeys(outTradeNo);
-		driver.findElement(By.id("search-submit")).click();
+		clickAndAwaitNewPage(By.id("search-submit"));
 		return new OrdersPage(driver, port).assertAt();
 	}
 
@@ -33,7 +33,7 @@ public class OrdersPage extends ConsolePage {
 	}
 
 	public OrderDetailPage open(String outTradeNo) {
-		driver.findElement(By.linkText(outTradeNo)).click();
+		clickAndAwaitNewPage(By.linkText(outTradeNo));
 		return new OrderDetailPage(driver, port).assertAt();
 	}
 }

@@ -23,7 +23,7 @@ public class UsersPage extends ConsolePage {
 	public UsersPage createUser(String login, String role) {
 		driver.findElement(By.id("new-login")).sendKeys(login);
 		driver.findElement(By.id("new-role-" + role)).click();
-		driver.findElement(By.id("create-user-submit")).click();
+		clickAndAwaitNewPage(By.id("create-user-submit"));
 		return new UsersPage(driver, port).assertAt();
 	}
 
@@ -37,7 +37,7 @@ public class UsersPage extends ConsolePage {
 				"document.querySelectorAll('#create-user input[name=_csrf]').forEach(function (e) { e.remove(); });");
 		driver.findElement(By.id("new-login")).sendKeys(login);
 		driver.findElement(By.id("new-role-" + role)).click();
-		driver.findElement(By.id("create-user-submit")).click();
+		clickAndAwaitNewPage(By.id("create-user-submit"));
 		return new ForbiddenPage(driver, port).assertAt();
 	}
 }
