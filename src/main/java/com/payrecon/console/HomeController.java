@@ -1,24 +1,20 @@
 package com.payrecon.console;
 
-import com.payrecon.account.AccountRegistry;
-
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
-import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The landing page: what is running and where providers post. No secrets, no order data. */
+/** {@code /}: signed-in operators go straight to their work; everyone else sees a minimal page with a sign-in link. */
 @Controller
 class HomeController {
 
-	private final AccountRegistry accounts;
-
-	HomeController(AccountRegistry accounts) {
-		this.accounts = accounts;
-	}
-
 	@GetMapping("/")
-	String home(Model model) {
-		model.addAttribute("accountCount", accounts.all().size());
-		return "home";
+	String home(Authentication authentication) {
+		if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+			return "home";
+		}
+		boolean admin = authentication.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
+		return admin ? "redirect:/notifications" : "redirect:/orders";
 	}
 }

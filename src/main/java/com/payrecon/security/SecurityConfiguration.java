@@ -1,20 +1,54 @@
 package com.payrecon.security;
 
+import java.io.IOException;
+
+import com.payrecon.audit.AuditAction;
+import com.payrecon.audit.AuditLog;
+import com.payrecon.audit.AuditOutcome;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 /**
  * Three doors: the notify URLs (open to providers; every message is authenticated by its signature, so no session
- * and no CSRF), the REST API (bearer tokens, see the api package), and the console (form login).
+ * and no CSRF), the REST API (bearer tokens, see the api package), and the console (form login, users in the
+ * database, CSRF on every form, a strict Content-Security-Policy). URL rules here and {@code @PreAuthorize} on the
+ * services both enforce the roles; templates only hide what a role cannot use.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
 class SecurityConfiguration {
+
+	/** No inline script or style, nothing from elsewhere, no framing. */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 	@Bean
 	@Order(1)
@@ -29,17 +63,106 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(10)
-	SecurityFilterChain consoleChain(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests(auth -> auth.requestMatchers("/", "/error", "/css/**", "/favicon.ico")
-			.permitAll()
-			.anyRequest()
-			.authenticated()).formLogin(Customizer.withDefaults());
+	SecurityFilterChain consoleChain(HttpSecurity http, ConsoleUserDetailsService userDetails,
+			PasswordEncoder passwordEncoder, LoginThrottle throttle, LoginAttempts attempts, AuditLog audit,
+			SessionRegistry sessionRegistry) throws Exception {
+		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
+		passwords.setPasswordEncoder(passwordEncoder);
+		// this chain's own manager, without a parent: a throttled or locked attempt must not be retried elsewhere
+		http.authenticationManager(new ProviderManager(new ThrottlingAuthenticationProvider(passwords, throttle)))
+			.authorizeHttpRequests(auth -> auth
+				.requestMatchers("/", "/login", "/error", "/css/**", "/js/**", "/img/**", "/favicon.ico")
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/notifications/*/reprocess")
+				.hasRole(Role.ADMIN.name())
+				.requestMatchers("/admin/users", "/admin/users/**")
+				.hasRole(Role.ADMIN.name())
+				.requestMatchers("/admin/accounts", "/admin/accounts/**", "/audit", "/audit/**")
+				.hasAnyRole(Role.ADMIN.name(), Role.FINANCE.name())
+				.requestMatchers("/notifications", "/notifications/**", "/orders", "/orders/**")
+				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
+				.anyRequest()
+				.authenticated())
+			.formLogin(form -> form.loginPage("/login")
+				.successHandler(successHandler(attempts))
+				.failureHandler(failureHandler(attempts))
+				.permitAll())
+			.logout(logout -> logout.logoutUrl("/logout")
+				.addLogoutHandler((request, response, authentication) -> {
+					if (authentication != null) {
+						audit.record(authentication.getName(), AuditAction.LOGOUT, "user:" + authentication.getName(),
+								AuditOutcome.SUCCESS, null, request.getRemoteAddr());
+					}
+				})
+				.logoutSuccessUrl("/login?logout")
+				.deleteCookies("JSESSIONID"))
+			.sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId())
+				.maximumSessions(-1)
+				.sessionRegistry(sessionRegistry)
+				.expiredUrl("/login?expired"))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.frameOptions(frame -> frame.deny())
+				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit)))
+			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class);
 		return http.build();
 	}
 
-	/** No console users until the console issue adds them: in particular, no generated default password. */
+	/** {bcrypt} by default; the stored id prefix lets the encoder move to Argon2 later without a migration. */
 	@Bean
-	org.springframework.security.core.userdetails.UserDetailsService noConsoleUsersYet() {
-		return new org.springframework.security.provisioning.InMemoryUserDetailsManager();
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	SessionRegistry sessionRegistry() {
+		return new SessionRegistryImpl();
+	}
+
+	/** Tells the session registry when sessions end, so it does not keep them forever. */
+	@Bean
+	HttpSessionEventPublisher httpSessionEventPublisher() {
+		return new HttpSessionEventPublisher();
+	}
+
+	private static SavedRequestAwareAuthenticationSuccessHandler successHandler(LoginAttempts attempts) {
+		SavedRequestAwareAuthenticationSuccessHandler handler = new SavedRequestAwareAuthenticationSuccessHandler() {
+			@Override
+			public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
+					Authentication authentication) throws ServletException, IOException {
+				ConsoleUserDetails user = (ConsoleUserDetails) authentication.getPrincipal();
+				attempts.succeeded(user, request.getRemoteAddr());
+				if (user.mustChangePassword()) {
+					getRedirectStrategy().sendRedirect(request, response, MustChangePasswordFilter.CHANGE_PASSWORD);
+					return;
+				}
+				super.onAuthenticationSuccess(request, response, authentication);
+			}
+		};
+		handler.setDefaultTargetUrl("/");
+		return handler;
+	}
+
+	private static AuthenticationFailureHandler failureHandler(LoginAttempts attempts) {
+		return (request, response, exception) -> {
+			LoginAttempts.Refusal refusal = attempts.failed(request.getParameter("username"), request.getRemoteAddr(),
+					exception);
+			response.sendRedirect(request.getContextPath()
+					+ (refusal == LoginAttempts.Refusal.BLOCKED ? "/login?blocked" : "/login?error"));
+		};
+	}
+
+	/** A signed-in operator refused a page or action (threat case C4) or a form without its CSRF token (C1). */
+	private static AccessDeniedHandler auditedAccessDenied(AuditLog audit) {
+		AccessDeniedHandlerImpl errorPage = new AccessDeniedHandlerImpl();
+		return (HttpServletRequest request, HttpServletResponse response, AccessDeniedException ex) -> {
+			Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+			if (auth != null && auth.isAuthenticated() && auth.getPrincipal() instanceof ConsoleUserDetails) {
+				String what = ex instanceof CsrfException ? "missing or invalid CSRF token" : "not allowed for this role";
+				audit.record(auth.getName(), AuditAction.ACCESS_DENIED, request.getMethod() + " " + request.getRequestURI(),
+						AuditOutcome.DENIED, what, request.getRemoteAddr());
+			}
+			errorPage.handle(request, response, ex);
+		};
 	}
 }

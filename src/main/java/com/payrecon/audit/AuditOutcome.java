@@ -1,0 +1,6 @@
+package com.payrecon.audit;
+
+/** How an audited action ended. */
+public enum AuditOutcome {
+	SUCCESS, FAILURE, DENIED
+}

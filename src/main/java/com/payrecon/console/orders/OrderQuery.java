@@ -1,0 +1,176 @@
+package com.payrecon.console.orders;
+
+import static com.payrecon.db.Tables.ORDER_EVENT;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.PROVIDER_QUERY;
+import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import com.payrecon.console.ConsoleFormat;
+import com.payrecon.console.Keyset;
+import com.payrecon.db.tables.records.PaymentOrderRecord;
+import com.payrecon.order.OrderStatus;
+import com.payrecon.support.money.Fen;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Orders for the console (read only: a {@code *Query} may read order rows, only the order package writes them).
+ * Newest first, keyset-paginated on (created_at, id); the detail merges the order's events, the notifications that
+ * named it and the questions asked at the provider into one timeline, oldest first.
+ */
+@Component
+@PreAuthorize("hasAnyRole('SUPPORT', 'FINANCE', 'ADMIN')")
+public class OrderQuery {
+
+
+	private final DSLContext dsl;
+	private final ConsoleFormat fmt;
+
+	OrderQuery(DSLContext dsl, ConsoleFormat fmt) {
+		this.dsl = dsl;
+		this.fmt = fmt;
+	}
+
+	public record Row(long id, String accountId, String outTradeNo, Fen amount, String currency, String status,
+			String providerTxnId, Instant createdAt, Instant paidAt, boolean needsReview, String reviewReason,
+			String description) {
+	}
+
+	/** One line of an order's history, whatever its source. */
+	public record TimelineEntry(Instant at, String kind, String title, String source, String actor, String detail,
+			Long notificationId) {
+	}
+
+	public record Detail(Row order, List<TimelineEntry> timeline) {
+	}
+
+	/** The amount field could not be read as yuan. */
+	public static class BadAmount extends IllegalArgumentException {
+		BadAmount(String message) {
+			super(message);
+		}
+	}
+
+	@Transactional(readOnly = true)
+	public Keyset.Page<Row> search(OrderFilter filter) {
+		List<Condition> where = new ArrayList<>();
+		String account = OrderFilter.blankToNull(filter.account());
+		ZoneId zone = fmt.zone(account);
+		if (account != null) {
+			where.add(PAYMENT_ORDER.ACCOUNT_ID.eq(account));
+		}
+		String outTradeNo = OrderFilter.blankToNull(filter.outTradeNo());
+		if (outTradeNo != null) {
+			where.add(PAYMENT_ORDER.OUT_TRADE_NO.eq(outTradeNo));
+		}
+		String txn = OrderFilter.blankToNull(filter.transactionId());
+		if (txn != null) {
+			where.add(PAYMENT_ORDER.PROVIDER_TXN_ID.eq(txn));
+		}
+		String amount = OrderFilter.blankToNull(filter.amount());
+		if (amount != null) {
+			where.add(PAYMENT_ORDER.AMOUNT_MINOR.eq(yuan(amount).value()));
+		}
+		String status = OrderFilter.blankToNull(filter.status());
+		if (status != null) {
+			where.add(PAYMENT_ORDER.STATUS.eq(status));
+		}
+		if (filter.from() != null) {
+			where.add(PAYMENT_ORDER.CREATED_AT.ge(filter.from().atZone(zone).toInstant()));
+		}
+		if (filter.to() != null) {
+			where.add(PAYMENT_ORDER.CREATED_AT.lt(filter.to().atZone(zone).toInstant()));
+		}
+		if (Boolean.TRUE.equals(filter.review())) {
+			where.add(PAYMENT_ORDER.NEEDS_REVIEW.isTrue());
+		}
+		var query = dsl.selectFrom(PAYMENT_ORDER)
+			.where(where)
+			.orderBy(PAYMENT_ORDER.CREATED_AT.desc(), PAYMENT_ORDER.ID.desc());
+		Optional<Keyset.Position> before = Keyset.parse(filter.before());
+		int size = filter.pageSize();
+		List<Row> rows = (before.isPresent() ? query.seek(before.get().at(), before.get().id()).limit(size + 1)
+				: query.limit(size + 1))
+			.fetch(OrderQuery::toRow);
+		if (rows.size() <= size) {
+			return new Keyset.Page<>(rows, null);
+		}
+		List<Row> page = List.copyOf(rows.subList(0, size));
+		Row last = page.get(size - 1);
+		return new Keyset.Page<>(page, new Keyset.Position(last.createdAt(), last.id()).token());
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<Detail> find(long id) {
+		return dsl.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ID.eq(id))
+			.fetchOptional(OrderQuery::toRow)
+			.map(order -> new Detail(order, timeline(order)));
+	}
+
+	private List<TimelineEntry> timeline(Row order) {
+		List<TimelineEntry> entries = new ArrayList<>();
+		dsl.selectFrom(ORDER_EVENT)
+			.where(ORDER_EVENT.ORDER_ID.eq(order.id()))
+			.orderBy(ORDER_EVENT.ID)
+			.forEach(e -> entries.add(new TimelineEntry(e.getCreatedAt(), "event",
+					e.getEventType() + (e.getToStatus() == null ? ""
+							: " " + (e.getFromStatus() == null ? "" : e.getFromStatus() + " → ") + e.getToStatus()),
+					e.getSource(), e.getActor(), join(e.getReason(), e.getDetails()), e.getRawNotificationId())));
+		dsl.select(RAW_NOTIFICATION.ID, RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.CHANNEL, RAW_NOTIFICATION.KIND,
+				RAW_NOTIFICATION.VERDICT, RAW_NOTIFICATION.VERDICT_REASON, RAW_NOTIFICATION.REMOTE_ADDR)
+			.from(RAW_NOTIFICATION)
+			.where(RAW_NOTIFICATION.ORDER_ID.eq(order.id())
+				.or(RAW_NOTIFICATION.ACCOUNT_ID.eq(order.accountId()).and(RAW_NOTIFICATION.OUT_TRADE_NO.eq(order.outTradeNo()))))
+			.orderBy(RAW_NOTIFICATION.ID)
+			.limit(500)
+			.forEach(n -> entries.add(new TimelineEntry(n.get(RAW_NOTIFICATION.RECEIVED_AT), "notification",
+					n.get(RAW_NOTIFICATION.CHANNEL) + " " + n.get(RAW_NOTIFICATION.KIND).toLowerCase(java.util.Locale.ROOT)
+							+ " → " + (n.get(RAW_NOTIFICATION.VERDICT) == null ? "not decided" : n.get(RAW_NOTIFICATION.VERDICT)),
+					"NOTIFY", n.get(RAW_NOTIFICATION.REMOTE_ADDR), n.get(RAW_NOTIFICATION.VERDICT_REASON),
+					n.get(RAW_NOTIFICATION.ID))));
+		dsl.selectFrom(PROVIDER_QUERY)
+			.where(PROVIDER_QUERY.ORDER_ID.eq(order.id()))
+			.orderBy(PROVIDER_QUERY.ID)
+			.limit(500)
+			.forEach(q -> entries.add(new TimelineEntry(q.getAskedAt(), "query",
+					q.getOperation() + " at the provider → " + q.getAnswerStatus()
+							+ (q.getErrorCode() == null ? "" : " (" + q.getErrorCode() + ")"),
+					q.getSource(), q.getActor(), q.getOutcome(), null)));
+		// stable: same instant keeps event, notification, query order
+		entries.sort(Comparator.comparing(TimelineEntry::at));
+		return entries;
+	}
+
+	static Fen yuan(String text) {
+		if (!text.matches("(0|[1-9][0-9]{0,12})(\\.[0-9]{1,2})?")) {
+			throw new BadAmount("Amount: yuan, at most two decimals, for example 12.50");
+		}
+		return Fen.of(new java.math.BigDecimal(text).movePointRight(2).longValueExact());
+	}
+
+	static List<String> statuses() {
+		return java.util.Arrays.stream(OrderStatus.values()).map(Enum::name).toList();
+	}
+
+	private static String join(String reason, String details) {
+		return details == null || details.isBlank() ? reason : reason + " — " + details;
+	}
+
+	private static Row toRow(PaymentOrderRecord r) {
+		return new Row(r.getId(), r.getAccountId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()), r.getCurrency(),
+				r.getStatus(), r.getProviderTxnId(), r.getCreatedAt(), r.getPaidAt(), r.getNeedsReview(),
+				r.getReviewReason(), r.getDescription());
+	}
+}

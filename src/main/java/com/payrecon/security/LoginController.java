@@ -1,0 +1,76 @@
+package com.payrecon.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The login page and the change-password page. */
+@Controller
+class LoginController {
+
+	private final ConsoleUsers consoleUsers;
+	private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+
+	LoginController(ConsoleUsers consoleUsers) {
+		this.consoleUsers = consoleUsers;
+	}
+
+	@GetMapping("/login")
+	String login(Authentication authentication) {
+		if (authentication != null && authentication.isAuthenticated()
+				&& authentication.getPrincipal() instanceof ConsoleUserDetails) {
+			return "redirect:/";
+		}
+		return "login";
+	}
+
+	@GetMapping("/account/password")
+	String passwordForm(Model model) {
+		model.addAttribute("minLength", ConsoleUsers.MIN_PASSWORD_LENGTH);
+		return "account/password";
+	}
+
+	@PostMapping("/account/password")
+	String changePassword(@RequestParam(defaultValue = "") String currentPassword,
+			@RequestParam(defaultValue = "") String newPassword, @RequestParam(defaultValue = "") String confirmPassword,
+			Authentication authentication, HttpServletRequest request, HttpServletResponse response, Model model,
+			RedirectAttributes redirect) {
+		model.addAttribute("minLength", ConsoleUsers.MIN_PASSWORD_LENGTH);
+		if (!newPassword.equals(confirmPassword)) {
+			model.addAttribute("error", "The new password and its confirmation differ.");
+			return "account/password";
+		}
+		try {
+			// always the signed-in user's own password: no user id comes from the request
+			consoleUsers.changeOwnPassword(authentication.getName(), currentPassword, newPassword);
+		}
+		catch (ConsoleUsers.UserChangeRefused ex) {
+			model.addAttribute("error", ex.getMessage());
+			return "account/password";
+		}
+		if (authentication.getPrincipal() instanceof ConsoleUserDetails user && user.mustChangePassword()) {
+			ConsoleUserDetails changed = user.passwordChanged();
+			UsernamePasswordAuthenticationToken updated = UsernamePasswordAuthenticationToken.authenticated(changed, null,
+					changed.getAuthorities());
+			updated.setDetails(authentication.getDetails());
+			SecurityContext context = SecurityContextHolder.createEmptyContext();
+			context.setAuthentication(updated);
+			SecurityContextHolder.setContext(context);
+			contexts.saveContext(context, request, response);
+		}
+		redirect.addFlashAttribute("message", "Your password was changed.");
+		return "redirect:/";
+	}
+}

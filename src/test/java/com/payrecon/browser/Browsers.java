@@ -1,0 +1,71 @@
+package com.payrecon.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Headless Chromium from Debian's packages ({@code chromium}, {@code chromium-driver}; {@code .mvn/ensure-chromium.sh}
+ * installs them in {@code ./mvnw verify} when run as root). Selenium is given both paths, so Selenium Manager never
+ * downloads anything.
+ */
+public final class Browsers {
+
+	static final File CHROMIUM = new File(System.getProperty("payrecon.chromium", "/usr/bin/chromium"));
+	static final File CHROMEDRIVER = new File(System.getProperty("payrecon.chromedriver", "/usr/bin/chromedriver"));
+	static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	private Browsers() {
+	}
+
+	/** False when the binaries are missing: the browser tests are then skipped, not failed. */
+	public static boolean available() {
+		return CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+	}
+
+	public static WebDriver headlessChromium() {
+		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.getAbsolutePath());
+		Path profile;
+		try {
+			profile = Files.createTempDirectory("payrecon-chromium-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM);
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--no-first-run",
+				"--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900", "--lang=en-US");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+			.usingAnyFreePort()
+			.build();
+		ChromeDriver driver = new ChromeDriver(service, options);
+		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		driver.manage().window().setSize(new Dimension(1280, 900));
+		return driver;
+	}
+
+	/** Saves target/screenshots/{name}.png. */
+	public static void screenshot(WebDriver driver, String name) {
+		try {
+			Files.createDirectories(SCREENSHOTS);
+			byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+			Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+}

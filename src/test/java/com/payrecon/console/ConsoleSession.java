@@ -1,0 +1,136 @@
+package com.payrecon.console;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * One browser-like console session over real HTTP: keeps its cookies, does not follow redirects (tests look at
+ * them), and takes the CSRF token from the last page that carried one.
+ */
+public final class ConsoleSession {
+
+	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+
+	private final int port;
+	private final CookieManager cookies = new CookieManager();
+	private final HttpClient client;
+	private String csrf;
+
+	public ConsoleSession(int port) {
+		this.port = port;
+		this.client = HttpClient.newBuilder()
+			.cookieHandler(cookies)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+	}
+
+	/** Logs in through the login form; returns the answer to the POST (a redirect). */
+	public HttpResponse<String> login(String login, String password) {
+		get("/login");
+		return post("/login", Map.of("username", login, "password", password));
+	}
+
+	/** Logs in and fails the test unless the login was accepted. */
+	public ConsoleSession loggedInAs(String login, String password) {
+		HttpResponse<String> response = login(login, password);
+		String location = response.headers().firstValue("Location").orElse("");
+		if (response.statusCode() != 302 || location.contains("/login")) {
+			throw new AssertionError("login of " + login + " refused: " + response.statusCode() + " " + location);
+		}
+		return this;
+	}
+
+	public HttpResponse<String> get(String path) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+		rememberCsrf(response.body());
+		return response;
+	}
+
+	/** A form POST with the session's CSRF token. */
+	public HttpResponse<String> post(String path, Map<String, String> form) {
+		Map<String, String> withToken = new LinkedHashMap<>(form);
+		if (csrf != null) {
+			withToken.put("_csrf", csrf);
+		}
+		return postRaw(path, withToken);
+	}
+
+	/** A form POST without any CSRF token, as a cross-site form would send it. */
+	public HttpResponse<String> postWithoutCsrf(String path, Map<String, String> form) {
+		return postRaw(path, form);
+	}
+
+	/** Refreshes the CSRF token from a page (the token changes at login). */
+	public ConsoleSession csrfFrom(String path) {
+		get(path);
+		return this;
+	}
+
+	public Optional<String> sessionId() {
+		return cookies.getCookieStore()
+			.get(URI.create("http://127.0.0.1:" + port + "/"))
+			.stream()
+			.filter(c -> c.getName().equals("JSESSIONID"))
+			.map(HttpCookie::getValue)
+			.findFirst();
+	}
+
+	private HttpResponse<String> postRaw(String path, Map<String, String> form) {
+		String body = form.entrySet()
+			.stream()
+			.map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+			.collect(Collectors.joining("&"));
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+		rememberCsrf(response.body());
+		return response;
+	}
+
+	private void rememberCsrf(String body) {
+		if (body == null) {
+			return;
+		}
+		Matcher m = CSRF.matcher(body);
+		if (m.find()) {
+			csrf = m.group(1);
+		}
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + port + path);
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return client.send(request.timeout(Duration.ofSeconds(30)).build(),
+					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String enc(String s) {
+		return URLEncoder.encode(s, StandardCharsets.UTF_8);
+	}
+}
