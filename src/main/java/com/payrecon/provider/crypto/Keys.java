@@ -113,7 +113,7 @@ public final class Keys {
 		return pem("PUBLIC KEY", key.getEncoded());
 	}
 
-	/** {@code -----BEGIN PRIVATE KEY-----} PEM of the PKCS#8 encoding, 64-character lines. */
+	/** PEM ("PRIVATE KEY" armour) of the PKCS#8 encoding, 64-character lines. */
 	public static String toPem(PrivateKey key) {
 		if (!"PKCS#8".equals(key.getFormat())) {
 			throw new IllegalArgumentException("private key is not PKCS#8-encodable");
