@@ -81,6 +81,8 @@ class SecurityConfiguration {
 				.hasAnyRole(Role.ADMIN.name(), Role.FINANCE.name())
 				.requestMatchers("/notifications", "/notifications/**", "/orders", "/orders/**")
 				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
+				.requestMatchers("/actuator/**")
+				.hasRole(Role.ADMIN.name())
 				.anyRequest()
 				.authenticated())
 			.formLogin(form -> form.loginPage("/login")

@@ -139,6 +139,22 @@ class ClientsAgainstSandboxIT {
 		assertThat(httpError.errorCode()).isNotBlank();
 	}
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
+	@org.junit.jupiter.api.Test
+	void everyCallIsTimedPerChannelOperationAndOutcome() {
+		Account account = accounts.find("wx2-md5").orElseThrow();
+		provider(account).query(account, TestData.outTradeNo());
+
+		var timer = meters.find("payrecon.provider.calls")
+			.tags("channel", "wechatpay-v2", "operation", "query")
+			.timer();
+		assertThat(timer).isNotNull();
+		assertThat(timer.count()).isPositive();
+		assertThat(timer.getId().getTag("outcome")).isNotBlank();
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "wx2-md5", "wx3", "ali" })
 	void aDayWithoutTradesHasNoBill(String accountId) throws Exception {
