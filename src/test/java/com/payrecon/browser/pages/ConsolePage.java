@@ -39,7 +39,24 @@ public abstract class ConsolePage {
 	}
 
 	protected void awaitNewPage(WebElement oldPage) {
-		new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(oldPage));
+		new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> isGone(oldPage));
+	}
+
+	/**
+	 * Stale, or (Chromium's other way of saying so mid-navigation) "node does not belong to the document": either way
+	 * the old page is gone.
+	 */
+	private static boolean isGone(WebElement element) {
+		try {
+			element.isEnabled();
+			return false;
+		}
+		catch (org.openqa.selenium.StaleElementReferenceException ex) {
+			return true;
+		}
+		catch (org.openqa.selenium.WebDriverException ex) {
+			return ex.getMessage() != null && ex.getMessage().contains("does not belong to the document");
+		}
 	}
 
 	/** The ids of the navigation links shown, e.g. nav-orders. */
