@@ -54,6 +54,18 @@ public final class ProviderSupport {
 		return sb.toString();
 	}
 
+	/** A placed order with the pay URL the provider returned ({@code field}), or UNPARSEABLE when it has none. */
+	public static PlaceResult placed(String payUrl, String field, String raw) {
+		return payUrl == null || payUrl.isEmpty() ? new PlaceResult(false, null, "UNPARSEABLE", "no " + field, raw)
+				: new PlaceResult(true, payUrl, null, null, raw);
+	}
+
+	/** How a place call is counted and whether it is retried. */
+	public static ProviderClient.Outcome placeOutcome(PlaceResult result) {
+		return new ProviderClient.Outcome(result.placed() ? "placed" : "error",
+				!result.placed() && ProviderClient.isTransient(result.errorCode()));
+	}
+
 	public static PlaceResult notPlaced(ProviderAnswer error) {
 		return new PlaceResult(false, null, error.errorCode(), error.errorMessage(), error.rawResponse());
 	}

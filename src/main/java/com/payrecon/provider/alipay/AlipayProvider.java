@@ -88,12 +88,8 @@ public class AlipayProvider implements PaymentProvider {
 			if (!"10000".equals(reply.code())) {
 				return ProviderSupport.notPlaced(businessError(request.outTradeNo(), reply));
 			}
-			String qr = reply.json().path("qr_code").asString(null);
-			if (qr == null || qr.isEmpty()) {
-				return new PlaceResult(false, null, "UNPARSEABLE", "no qr_code", reply.raw());
-			}
-			return new PlaceResult(true, qr, null, null, reply.raw());
-		}, r -> new Outcome(r.placed() ? "placed" : "error", !r.placed() && ProviderClient.isTransient(r.errorCode())));
+			return ProviderSupport.placed(reply.json().path("qr_code").asString(null), "qr_code", reply.raw());
+		}, ProviderSupport::placeOutcome);
 	}
 
 	@Override

@@ -97,12 +97,8 @@ public class WechatV2Provider implements PaymentProvider {
 			if (!"SUCCESS".equals(f.get("result_code"))) {
 				return new PlaceResult(false, null, f.getOrDefault("err_code", "FAIL"), f.get("err_code_des"), reply.raw());
 			}
-			String codeUrl = f.get("code_url");
-			if (codeUrl == null || codeUrl.isEmpty()) {
-				return new PlaceResult(false, null, "UNPARSEABLE", "unifiedorder answered without code_url", reply.raw());
-			}
-			return new PlaceResult(true, codeUrl, null, null, reply.raw());
-		}, r -> new Outcome(r.placed() ? "placed" : "error", !r.placed() && ProviderClient.isTransient(r.errorCode())));
+			return ProviderSupport.placed(f.get("code_url"), "code_url", reply.raw());
+		}, ProviderSupport::placeOutcome);
 	}
 
 	@Override

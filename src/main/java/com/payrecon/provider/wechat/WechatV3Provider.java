@@ -107,12 +107,8 @@ public class WechatV3Provider implements PaymentProvider {
 				ProviderAnswer error = errorOf(reply, request.outTradeNo());
 				return ProviderSupport.notPlaced(error);
 			}
-			String codeUrl = reply.json().path("code_url").asString(null);
-			if (codeUrl == null || codeUrl.isEmpty()) {
-				return new PlaceResult(false, null, "UNPARSEABLE", "no code_url", reply.raw());
-			}
-			return new PlaceResult(true, codeUrl, null, null, reply.raw());
-		}, r -> new Outcome(r.placed() ? "placed" : "error", !r.placed() && ProviderClient.isTransient(r.errorCode())));
+			return ProviderSupport.placed(reply.json().path("code_url").asString(null), "code_url", reply.raw());
+		}, ProviderSupport::placeOutcome);
 	}
 
 	@Override
