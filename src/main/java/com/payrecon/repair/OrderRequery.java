@@ -116,8 +116,8 @@ public class OrderRequery {
 				return null;
 			});
 		}
-		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, outTradeNo.replaceAll("\\p{Cntrl}", "?"),
-				cause.source(), cause.actor(), answer.status(), outcome);
+		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, printable(outTradeNo), cause.source(),
+				cause.actor(), answer.status(), printable(outcome));
 		return Optional.of(new Result(before, answer, orders.findById(before.id()).orElseThrow(), outcome, queryId));
 	}
 
@@ -139,13 +139,18 @@ public class OrderRequery {
 			return Optional.of(new Result(before, ProviderAnswer.error(outTradeNo, "NOT_ASKED", why, null), before, why, null));
 		}
 		Closing closing = closeAtProvider(account.get(), provider.get(), before, cause, "closed at the provider on request");
-		log.info("Close {}/{} by {} ({}): {}", accountId, outTradeNo.replaceAll("\\p{Cntrl}", "?"), cause.source(),
-				cause.actor(), closing.outcome());
+		log.info("Close {}/{} by {} ({}): {}", accountId, printable(outTradeNo), cause.source(), cause.actor(),
+				printable(closing.outcome()));
 		PaymentOrder after = orders.findById(before.id()).orElseThrow();
 		return Optional.of(new Result(before, closing.answer(), after, closing.outcome(), closing.queryId()));
 	}
 
-	/** An operator's event names the question whose signed answer it acts on. */
+	/** Provider-supplied text (codes, messages) in a log line: no CR/LF or escape codes (threat case C7). */
+	private static String printable(String text) {
+		return text.replaceAll("\\p{Cntrl}", "?");
+	}
+
+		/** An operator's event names the question whose signed answer it acts on. */
 	private static Cause naming(Cause cause, long queryId) {
 		return cause.source() != EventSource.OPERATOR ? cause
 				: new Cause(cause.source(), cause.actor(), cause.rawNotificationId(), cause.reason() + "; applied query #" + queryId);

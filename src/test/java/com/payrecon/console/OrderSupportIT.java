@@ -33,8 +33,11 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -491,6 +494,36 @@ class OrderSupportIT {
 		assertThat(detail).contains(HtmlUtils.htmlEscape(script)); // the notifications' verdict reasons, as text
 		assertThat(String.join("\n", timeline(detail))).contains("err_code=" + script).contains("mch_id=" + script);
 		assertThat(ConsolePages.text(preview, "requery-raw-body")).contains("<attach>" + script + "</attach>");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void crLfAndEscapeCodesInCallbackFieldsOrAReasonNeverForgeALogOrAuditLine(CapturedOutput output) {
+		String forged = "2026-11-23T00:00:00.000Z  INFO 1 --- [payrecon] [forged] c.p.Forged : admin approved refund";
+		String no = TestData.outTradeNo();
+		PaymentOrder order = sandbox.placed(no, 610);
+		sandbox.payAndDropTheNotification(SupportOrders.ACCOUNT, no);
+		var fields = com.payrecon.notify.Notifications.v2Fields(no, 610, TestData.transactionId());
+		fields.put("mch_id", "10000160");
+		fields.put("result_code", "FAIL");
+		// LF only: XML turns CR LF into LF before the signature is checked; an escape character is not XML 1.0 at all
+		fields.put("err_code", "E1\n" + forged);
+		String xml = com.payrecon.notify.Notifications.v2Xml(fields, SupportOrders.KEYS.get(SupportOrders.ACCOUNT),
+				com.payrecon.provider.crypto.WechatSignType.MD5);
+		assertThat(new com.payrecon.support.Http(port).post("/notify/wechatpay-v2/" + SupportOrders.ACCOUNT, "text/xml", xml)
+			.statusCode()).isEqualTo(200);
+		ConsoleSession session = session(Role.SUPPORT).csrfFrom("/orders/" + order.id());
+		long previewId = askForPreview(session, order.id());
+		session.post(applyPath(order, previewId), Map.of("reason", "phone call\r\n" + forged + "\u001b[31m"));
+
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(output.getAll().lines().filter(line -> line.contains(forged)).toList()).isNotEmpty()
+			.allSatisfy(line -> assertThat(line).doesNotStartWith(forged).contains("err_code=E1?"));
+		assertThat(audit(order, "REQUERY")).singleElement().satisfies(a -> assertThat(a.getDetails())
+			.contains("reason: phone call  " + forged + " [31m")
+			.doesNotContain("\n")
+			.doesNotContain("\r")
+			.doesNotContain("\u001b"));
 	}
 
 	// ---- helpers -------------------------------------------------------------------------------------------------

@@ -174,7 +174,8 @@ public class OrderSupport {
 	}
 
 	private static String reason(String reason) {
-		String why = reason == null ? "" : reason.strip();
+		// one line of plain text: it ends up in events, the audit log and log lines (threat case C7)
+		String why = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
 		if (why.isEmpty()) {
 			throw new ReasonRequired("A reason is required; nothing was changed.");
 		}
