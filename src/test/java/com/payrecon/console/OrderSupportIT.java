@@ -269,6 +269,24 @@ class OrderSupportIT {
 		assertThat(queries(other)).isZero();
 	}
 
+	@Test
+	void anOrderOfAnAccountNoLongerConfiguredSaysSoInsteadOfFailing() {
+		String no = TestData.outTradeNo();
+		PaymentOrder order = orderService.create(new OrderService.CreateOrder("support-gone", no,
+				com.payrecon.support.money.Fen.of(100), "CNY", "old account", null), Cause.api("checkout-it", "placed")).order();
+		// not PENDING, so that no stale-pending report elsewhere in this JVM trips over its unknown account
+		orderService.transition("support-gone", no, OrderStatus.CLOSED, Cause.api("checkout-it", "expired"));
+		ConsoleSession session = session(Role.SUPPORT).csrfFrom("/orders/" + order.id());
+
+		HttpResponse<String> asked = session.post("/orders/" + order.id() + "/requery", Map.of());
+
+		assertThat(asked.statusCode()).isEqualTo(302);
+		assertThat(asked.headers().firstValue("Location").orElseThrow()).endsWith("/orders/" + order.id());
+		assertThat(ConsolePages.text(session.get("/orders/" + order.id()).body(), "flash-error"))
+			.isEqualTo("The order's account support-gone is not configured: its provider cannot be asked.");
+		assertThat(queries(order)).isZero();
+	}
+
 	// ---- Close -------------------------------------------------------------------------------------------------
 
 	@Test

@@ -100,7 +100,8 @@ public class OrderSupport {
 	public Optional<Long> askForPreview(long orderId, String operator) {
 		return orders.findById(orderId).map(order -> {
 			Cause cause = new Cause(EventSource.OPERATOR, operator, null, "re-query now: preview");
-			OrderRequery.Result result = requery.preview(order.accountId(), order.outTradeNo(), cause).orElseThrow();
+			OrderRequery.Result result = requery.preview(order.accountId(), order.outTradeNo(), cause)
+				.orElseThrow(() -> unconfigured(order));
 			audit.record(operator, AuditAction.REQUERY_PREVIEW, target(order),
 					result.answer().isDefinite() ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
 					"query #" + result.queryId() + ": provider says " + describe(result.answer()) + "; nothing applied");
@@ -133,7 +134,8 @@ public class OrderSupport {
 		}
 		Cause cause = new Cause(EventSource.OPERATOR, operator, null,
 				why + " (re-query now; previewed as query #" + previewQueryId + ")");
-		OrderRequery.Result result = requery.requery(order.get().accountId(), order.get().outTradeNo(), cause).orElseThrow();
+		OrderRequery.Result result = requery.requery(order.get().accountId(), order.get().outTradeNo(), cause)
+			.orElseThrow(() -> unconfigured(order.get()));
 		List<String> changed = changes(previewed.get(), result.answer());
 		boolean definite = result.answer().isDefinite() && result.queryId() != null;
 		audit.record(operator, AuditAction.REQUERY, target(order.get()), definite ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
@@ -161,7 +163,7 @@ public class OrderSupport {
 		}
 		OrderRequery.Result result = requery
 			.close(order.accountId(), order.outTradeNo(), new Cause(EventSource.OPERATOR, operator, null, why))
-			.orElseThrow();
+			.orElseThrow(() -> unconfigured(order));
 		boolean settled = result.after().status() != OrderStatus.PENDING;
 		audit.record(operator, AuditAction.CLOSE, target(order), settled ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
 				"reason: " + why + "; close answered " + describe(result.answer()) + "; " + result.outcome() + "; now "
@@ -249,6 +251,10 @@ public class OrderSupport {
 		}
 		String type = raw.stripLeading().startsWith("<") ? "text/xml" : "application/json";
 		return RawBodyFormatter.format(null, type, raw.getBytes(StandardCharsets.UTF_8)).text();
+	}
+
+	private static NotAllowed unconfigured(PaymentOrder order) {
+		return new NotAllowed("The order's account " + order.accountId() + " is not configured: its provider cannot be asked.");
 	}
 
 	private static String target(PaymentOrder order) {

@@ -38,9 +38,15 @@ class OrderSupportController {
 
 	/** Step 1: ask the provider, then show the stored answer (post/redirect/get: a reload does not ask again). */
 	@PostMapping("/orders/{id}/requery")
-	String askProvider(@PathVariable long id, Authentication operator) {
-		long queryId = support.askForPreview(id, operator.getName()).orElseThrow(OrderSupportController::notFound);
-		return "redirect:/orders/" + id + "/requery/" + queryId;
+	String askProvider(@PathVariable long id, Authentication operator, RedirectAttributes redirect) {
+		try {
+			long queryId = support.askForPreview(id, operator.getName()).orElseThrow(OrderSupportController::notFound);
+			return "redirect:/orders/" + id + "/requery/" + queryId;
+		}
+		catch (OrderSupport.NotAllowed ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/orders/" + id;
+		}
 	}
 
 	@GetMapping("/orders/{id}/requery/{queryId}")
@@ -61,6 +67,10 @@ class OrderSupportController {
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
 			model.addAttribute("error", ex.getMessage());
 			return preview(id, queryId, model);
+		}
+		catch (OrderSupport.NotAllowed ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/orders/" + id;
 		}
 		String changed = applied.changedSincePreview().isEmpty() ? ""
 				: " The provider's answer changed since the preview (" + String.join(", ", applied.changedSincePreview())
