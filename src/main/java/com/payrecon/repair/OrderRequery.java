@@ -150,7 +150,7 @@ public class OrderRequery {
 		return text.replaceAll("\\p{Cntrl}", "?");
 	}
 
-		/** An operator's event names the question whose signed answer it acts on. */
+	/** An operator's event names the question whose signed answer it acts on. */
 	private static Cause naming(Cause cause, long queryId) {
 		return cause.source() != EventSource.OPERATOR ? cause
 				: new Cause(cause.source(), cause.actor(), cause.rawNotificationId(), cause.reason() + "; applied query #" + queryId);

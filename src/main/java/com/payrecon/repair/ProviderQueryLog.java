@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import com.payrecon.db.tables.records.ProviderQueryRecord;
 import com.payrecon.order.Cause;
 import com.payrecon.order.PaymentOrder;
-import com.payrecon.db.tables.records.ProviderQueryRecord;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;

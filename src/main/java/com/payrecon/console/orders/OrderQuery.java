@@ -16,6 +16,7 @@ import java.util.Optional;
 import com.payrecon.console.ConsoleFormat;
 import com.payrecon.console.Keyset;
 import com.payrecon.db.tables.records.PaymentOrderRecord;
+import com.payrecon.db.tables.records.ProviderQueryRecord;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.support.money.Fen;
 import org.jooq.Condition;
@@ -173,7 +174,7 @@ public class OrderQuery {
 	}
 
 	/** The answer's own facts, when it had any (transaction, amount, paid time as the provider reported them). */
-	private String answered(com.payrecon.db.tables.records.ProviderQueryRecord q) {
+	private String answered(ProviderQueryRecord q) {
 		StringBuilder facts = new StringBuilder();
 		if (q.getAnswerTxnId() != null) {
 			facts.append(" · transaction ").append(q.getAnswerTxnId());
