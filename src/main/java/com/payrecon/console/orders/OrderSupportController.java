@@ -104,8 +104,7 @@ class OrderSupportController {
 	String stale(@RequestParam(required = false) String account, @RequestParam(required = false) String after,
 			@RequestParam(required = false) Integer size, Model model) {
 		String accountId = OrderFilter.blankToNull(account);
-		int pageSize = new OrderFilter(null, null, null, null, null, null, null, null, null, size).pageSize();
-		PendingOrderQuery.Stale stale = pending.stale(accountId, after, pageSize);
+		PendingOrderQuery.Stale stale = pending.stale(accountId, after, OrderFilter.pageSize(size));
 		model.addAttribute("stale", stale);
 		model.addAttribute("account", accountId);
 		model.addAttribute("accounts", accounts.all());
