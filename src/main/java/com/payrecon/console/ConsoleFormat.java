@@ -1,5 +1,6 @@
 package com.payrecon.console;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -56,5 +57,23 @@ public class ConsoleFormat {
 
 	public String yuan(Long fen) {
 		return fen == null ? "" : Fen.of(fen).toYuan();
+	}
+
+	/** A short age or wait for people: "45 s", "12 min", "3 h 05 min", "2 d 4 h". */
+	public String duration(Duration d) {
+		if (d == null) {
+			return "";
+		}
+		long s = Math.max(0, d.toSeconds());
+		if (s < 60) {
+			return s + " s";
+		}
+		if (s < 3600) {
+			return s / 60 + " min";
+		}
+		if (s < 86_400) {
+			return s / 3600 + " h " + String.format("%02d", s % 3600 / 60) + " min";
+		}
+		return s / 86_400 + " d " + s % 86_400 / 3600 + " h";
 	}
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
+import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderStatus;
@@ -67,8 +68,9 @@ public class OrderRequery {
 	/**
 	 * @param outcome what was done, in words, for the audit trail and the operator
 	 * @param after the order after the call
+	 * @param queryId the {@code provider_query} row of the question whose answer was acted on (null: nothing asked)
 	 */
-	public record Result(PaymentOrder before, ProviderAnswer answer, PaymentOrder after, String outcome) {
+	public record Result(PaymentOrder before, ProviderAnswer answer, PaymentOrder after, String outcome, Long queryId) {
 	}
 
 	/** Asks without changing anything (the console shows the answer next to the local state first). */
@@ -82,11 +84,15 @@ public class OrderRequery {
 		ProviderAnswer answer = provider(account.get()).map(p -> p.query(account.get(), outTradeNo))
 			.orElseGet(() -> noClient(outTradeNo));
 		String outcome = "preview: provider says " + answer.status() + ", nothing applied";
-		queryLog.record(order.get(), "QUERY", cause, askedAt, answer, outcome);
-		return Optional.of(new Result(order.get(), answer, order.get(), outcome));
+		long queryId = queryLog.record(order.get(), "QUERY", cause, askedAt, answer, outcome);
+		return Optional.of(new Result(order.get(), answer, order.get(), outcome, queryId));
 	}
 
-	/** Asks the provider and acts on a definite answer. Empty when the order or account does not exist. */
+	/**
+	 * Asks the provider and acts on a definite answer. Empty when the order or account does not exist. The question
+	 * is logged before it is acted on; an operator's event names it ("query #id"), so the event points at the signed
+	 * answer it applied.
+	 */
 	public Optional<Result> requery(String accountId, String outTradeNo, Cause cause) {
 		Optional<PaymentOrder> found = orders.find(accountId, outTradeNo);
 		Optional<Account> account = accounts.find(accountId);
@@ -96,12 +102,13 @@ public class OrderRequery {
 		PaymentOrder before = found.get();
 		Optional<PaymentProvider> provider = provider(account.get());
 		if (provider.isEmpty()) { // nothing was asked: nothing to log, no backoff to advance
-			return Optional.of(new Result(before, noClient(outTradeNo), before, "no provider client for " + account.get().channel()));
+			return Optional.of(new Result(before, noClient(outTradeNo), before, "no provider client for " + account.get().channel(), null));
 		}
 		Instant askedAt = clock.instant();
 		ProviderAnswer answer = provider.get().query(account.get(), outTradeNo);
-		String outcome = act(account.get(), provider.get(), before, answer, cause);
-		queryLog.record(before, "QUERY", cause, askedAt, answer, outcome);
+		long queryId = queryLog.record(before, "QUERY", cause, askedAt, answer, "answer received; acting on it");
+		String outcome = act(account.get(), provider.get(), before, answer, naming(cause, queryId));
+		queryLog.outcome(queryId, outcome);
 		PaymentOrder after = orders.findById(before.id()).orElseThrow();
 		if (after.status() == OrderStatus.PENDING) {
 			retry.inTransaction(() -> {
@@ -109,9 +116,44 @@ public class OrderRequery {
 				return null;
 			});
 		}
-		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, outTradeNo.replaceAll("\\p{Cntrl}", "?"),
-				cause.source(), cause.actor(), answer.status(), outcome);
-		return Optional.of(new Result(before, answer, orders.findById(before.id()).orElseThrow(), outcome));
+		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, printable(outTradeNo), cause.source(),
+				cause.actor(), answer.status(), printable(outcome));
+		return Optional.of(new Result(before, answer, orders.findById(before.id()).orElseThrow(), outcome, queryId));
+	}
+
+	/**
+	 * An operator's Close: only an unpaid (PENDING) order, and only with the provider's word: close there first, then
+	 * mirror; a close that finds the order paid is queried and the payment applied instead.
+	 */
+	public Optional<Result> close(String accountId, String outTradeNo, Cause cause) {
+		Optional<PaymentOrder> found = orders.find(accountId, outTradeNo);
+		Optional<Account> account = accounts.find(accountId);
+		if (found.isEmpty() || account.isEmpty()) {
+			return Optional.empty();
+		}
+		PaymentOrder before = found.get();
+		Optional<PaymentProvider> provider = provider(account.get());
+		if (provider.isEmpty() || before.status() != OrderStatus.PENDING) {
+			String why = provider.isEmpty() ? "no provider client for " + account.get().channel()
+					: "the order is " + before.status() + "; only unpaid orders are closed";
+			return Optional.of(new Result(before, ProviderAnswer.error(outTradeNo, "NOT_ASKED", why, null), before, why, null));
+		}
+		Closing closing = closeAtProvider(account.get(), provider.get(), before, cause, "closed at the provider on request");
+		log.info("Close {}/{} by {} ({}): {}", accountId, printable(outTradeNo), cause.source(), cause.actor(),
+				printable(closing.outcome()));
+		PaymentOrder after = orders.findById(before.id()).orElseThrow();
+		return Optional.of(new Result(before, closing.answer(), after, closing.outcome(), closing.queryId()));
+	}
+
+	/** Provider-supplied text (codes, messages) in a log line: no CR/LF or escape codes (threat case C7). */
+	private static String printable(String text) {
+		return text.replaceAll("\\p{Cntrl}", "?");
+	}
+
+	/** An operator's event names the question whose signed answer it acts on. */
+	private static Cause naming(Cause cause, long queryId) {
+		return cause.source() != EventSource.OPERATOR ? cause
+				: new Cause(cause.source(), cause.actor(), cause.rawNotificationId(), cause.reason() + "; applied query #" + queryId);
 	}
 
 	private String act(Account account, PaymentProvider provider, PaymentOrder order, ProviderAnswer answer,
@@ -121,7 +163,7 @@ public class OrderRequery {
 		return switch (answer.status()) {
 			case PAID -> applyPaid(order, answer, cause);
 			case NOT_PAID -> expired && order.status() == OrderStatus.PENDING
-					? closeAtProvider(account, provider, order, cause)
+					? closeAtProvider(account, provider, order, cause, "expired unpaid; closed at the provider").outcome()
 					: "not paid yet; kept";
 			case NOT_FOUND -> order.status() == OrderStatus.PENDING && order.expiresAt() != null
 					&& now.isAfter(order.expiresAt().plus(GRACE))
@@ -146,12 +188,17 @@ public class OrderRequery {
 		return "paid at the provider: " + outcome.kind() + " (" + outcome.detail() + ")";
 	}
 
+	/** What a close at the provider answered, what was done, and its {@code provider_query} row. */
+	private record Closing(ProviderAnswer answer, String outcome, long queryId) {
+	}
+
 	/** Never closes locally without the provider's word: close there, then mirror; "already paid" is applied. */
-	private String closeAtProvider(Account account, PaymentProvider provider, PaymentOrder order, Cause cause) {
+	private Closing closeAtProvider(Account account, PaymentProvider provider, PaymentOrder order, Cause cause,
+			String why) {
 		Instant askedAt = clock.instant();
 		ProviderAnswer closed = provider.close(account, order.outTradeNo());
 		String outcome = switch (closed.status()) {
-			case CLOSED -> mirror(order, OrderStatus.CLOSED, cause, "expired unpaid; closed at the provider");
+			case CLOSED -> mirror(order, OrderStatus.CLOSED, cause, why);
 			case PAID -> {
 				ProviderAnswer again = provider.query(account, order.outTradeNo());
 				queryLog.record(order, "QUERY", cause, clock.instant(), again, "query after close answered paid");
@@ -160,8 +207,8 @@ public class OrderRequery {
 			}
 			default -> "close answered " + closed.status() + " (" + closed.errorCode() + "); nothing changed";
 		};
-		queryLog.record(order, "CLOSE", cause, askedAt, closed, outcome);
-		return outcome;
+		long queryId = queryLog.record(order, "CLOSE", cause, askedAt, closed, outcome);
+		return new Closing(closed, outcome, queryId);
 	}
 
 	private String mirror(PaymentOrder order, OrderStatus to, Cause cause, String why) {
@@ -171,7 +218,9 @@ public class OrderRequery {
 		if (!order.status().canMoveTo(to)) {
 			return why + ", but " + order.status() + " → " + to + " is not allowed; left for review";
 		}
-		Cause withReason = new Cause(cause.source(), cause.actor(), cause.rawNotificationId(), why);
+		// an operator's own reason stays first; jobs and queries record what the provider said
+		String reason = cause.source() == EventSource.OPERATOR ? cause.reason() + " — " + why : why;
+		Cause withReason = new Cause(cause.source(), cause.actor(), cause.rawNotificationId(), reason);
 		return retry.inTransaction(() -> orderService.transition(order.accountId(), order.outTradeNo(), to, withReason))
 			.map(o -> why + ": " + order.status() + " → " + to)
 			.orElse(why + "; transition refused");

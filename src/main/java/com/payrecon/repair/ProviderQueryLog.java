@@ -4,10 +4,13 @@ import static com.payrecon.db.Tables.PROVIDER_QUERY;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
+import com.payrecon.db.tables.records.ProviderQueryRecord;
 import com.payrecon.order.Cause;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
 
 import org.springframework.stereotype.Repository;
@@ -22,8 +25,10 @@ public class ProviderQueryLog {
 		this.dsl = dsl;
 	}
 
+	/** One question and its answer; {@code txnId}, {@code amount}, {@code currency}, {@code paidAt} as the provider said. */
 	public record Entry(long id, long orderId, String operation, String source, String actor, Instant askedAt,
-			String answerStatus, String errorCode, String rawResponse, String outcome) {
+			String answerStatus, String errorCode, String rawResponse, String outcome, String txnId, Fen amount,
+			String currency, Instant paidAt) {
 	}
 
 	long record(PaymentOrder order, String operation, Cause cause, Instant askedAt, ProviderAnswer answer, String outcome) {
@@ -38,16 +43,44 @@ public class ProviderQueryLog {
 			.set(PROVIDER_QUERY.ANSWER_STATUS, answer.status().name())
 			.set(PROVIDER_QUERY.ERROR_CODE, answer.errorCode())
 			.set(PROVIDER_QUERY.RAW_RESPONSE, answer.rawResponse())
-			.set(PROVIDER_QUERY.OUTCOME, outcome.length() > 512 ? outcome.substring(0, 511) + "…" : outcome)
+			.set(PROVIDER_QUERY.ANSWER_TXN_ID, fits(answer.providerTxnId(), 64))
+			.set(PROVIDER_QUERY.ANSWER_AMOUNT_MINOR, answer.amount() == null ? null : answer.amount().value())
+			.set(PROVIDER_QUERY.ANSWER_CURRENCY, fits(answer.currency(), 3))
+			.set(PROVIDER_QUERY.ANSWER_PAID_AT, answer.paidAt())
+			.set(PROVIDER_QUERY.OUTCOME, bounded(outcome))
 			.returning(PROVIDER_QUERY.ID)
 			.fetchOne(PROVIDER_QUERY.ID);
+	}
+
+	/** The outcome, once known, of a question recorded before it was acted on. */
+	void outcome(long id, String outcome) {
+		dsl.update(PROVIDER_QUERY).set(PROVIDER_QUERY.OUTCOME, bounded(outcome)).where(PROVIDER_QUERY.ID.eq(id)).execute();
 	}
 
 	public List<Entry> forOrder(long orderId) {
 		return dsl.selectFrom(PROVIDER_QUERY)
 			.where(PROVIDER_QUERY.ORDER_ID.eq(orderId))
 			.orderBy(PROVIDER_QUERY.ID)
-			.fetch(r -> new Entry(r.getId(), r.getOrderId(), r.getOperation(), r.getSource(), r.getActor(), r.getAskedAt(),
-					r.getAnswerStatus(), r.getErrorCode(), r.getRawResponse(), r.getOutcome()));
+			.fetch(ProviderQueryLog::toEntry);
+	}
+
+	public Optional<Entry> find(long id) {
+		return dsl.selectFrom(PROVIDER_QUERY).where(PROVIDER_QUERY.ID.eq(id)).fetchOptional(ProviderQueryLog::toEntry);
+	}
+
+	private static Entry toEntry(ProviderQueryRecord r) {
+		return new Entry(r.getId(), r.getOrderId(), r.getOperation(), r.getSource(), r.getActor(), r.getAskedAt(),
+				r.getAnswerStatus(), r.getErrorCode(), r.getRawResponse(), r.getOutcome(), r.getAnswerTxnId(),
+				r.getAnswerAmountMinor() == null ? null : Fen.of(r.getAnswerAmountMinor()), r.getAnswerCurrency(),
+				r.getAnswerPaidAt());
+	}
+
+	/** A value too long for its column is not a value we act on: kept only in the raw response. */
+	private static String fits(String value, int max) {
+		return value == null || value.length() > max ? null : value;
+	}
+
+	private static String bounded(String outcome) {
+		return outcome.length() > 512 ? outcome.substring(0, 511) + "…" : outcome;
 	}
 }

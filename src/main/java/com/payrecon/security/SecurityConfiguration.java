@@ -79,6 +79,12 @@ class SecurityConfiguration {
 				.hasRole(Role.ADMIN.name())
 				.requestMatchers("/admin/accounts", "/admin/accounts/**", "/audit", "/audit/**")
 				.hasAnyRole(Role.ADMIN.name(), Role.FINANCE.name())
+				// support work on orders (issue 5, support): Close is for support and admins; Re-query now and the
+				// stale-pending and micropay views for every console role (read rules below)
+				.requestMatchers(HttpMethod.POST, "/orders/*/close")
+				.hasAnyRole(Role.SUPPORT.name(), Role.ADMIN.name())
+				.requestMatchers(HttpMethod.POST, "/orders/*/requery", "/orders/*/requery/*/apply")
+				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
 				.requestMatchers("/notifications", "/notifications/**", "/orders", "/orders/**")
 				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
 				.requestMatchers("/actuator/**")

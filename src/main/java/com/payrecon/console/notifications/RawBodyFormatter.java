@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ArrayNode;
  * Alipay forms decoded one parameter a line; signatures and encrypted blobs shortened. Anything it cannot parse is
  * shown as text. The result is plain text: templates print it with {@code th:text}, never as markup.
  */
-final class RawBodyFormatter {
+public final class RawBodyFormatter {
 
 	/** Values that prove or hide something: shown shortened, never in full. */
 	static final Set<String> SHORTENED = Set.of("sign", "paysign", "signature", "req_info", "ciphertext",
@@ -35,10 +35,10 @@ final class RawBodyFormatter {
 	private RawBodyFormatter() {
 	}
 
-	record FormattedBody(String format, String text) {
+	public record FormattedBody(String format, String text) {
 	}
 
-	static FormattedBody format(String channel, String contentType, byte[] body) {
+	public static FormattedBody format(String channel, String contentType, byte[] body) {
 		if (body == null || body.length == 0) {
 			return new FormattedBody("empty", "");
 		}

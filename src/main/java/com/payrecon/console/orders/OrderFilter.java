@@ -14,6 +14,10 @@ public record OrderFilter(String account, String outTradeNo, String transactionI
 
 	/** Rows per page: 50 unless asked for 1–200. */
 	public int pageSize() {
+		return pageSize(size);
+	}
+
+	static int pageSize(Integer size) {
 		return size == null || size < 1 ? 50 : Math.min(size, 200);
 	}
 

@@ -1,5 +1,6 @@
 package com.payrecon.console.orders;
 
+import static com.payrecon.db.Tables.AUDIT_ENTRY;
 import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.PROVIDER_QUERY;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import com.payrecon.console.ConsoleFormat;
 import com.payrecon.console.Keyset;
 import com.payrecon.db.tables.records.PaymentOrderRecord;
+import com.payrecon.db.tables.records.ProviderQueryRecord;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.support.money.Fen;
 import org.jooq.Condition;
@@ -145,10 +147,17 @@ public class OrderQuery {
 			.orderBy(PROVIDER_QUERY.ID)
 			.limit(500)
 			.forEach(q -> entries.add(new TimelineEntry(q.getAskedAt(), "query",
-					q.getOperation() + " at the provider → " + q.getAnswerStatus()
+					q.getOperation() + " #" + q.getId() + " at the provider → " + q.getAnswerStatus()
 							+ (q.getErrorCode() == null ? "" : " (" + q.getErrorCode() + ")"),
-					q.getSource(), q.getActor(), q.getOutcome(), null)));
-		// stable: same instant keeps event, notification, query order
+					q.getSource(), q.getActor(), q.getOutcome() + answered(q), null)));
+		// operator actions (re-query, close) recorded against the order
+		dsl.selectFrom(AUDIT_ENTRY)
+			.where(AUDIT_ENTRY.TARGET.eq("order:" + order.id()))
+			.orderBy(AUDIT_ENTRY.ID)
+			.limit(500)
+			.forEach(a -> entries.add(new TimelineEntry(a.getOccurredAt(), "operator",
+					a.getAction() + " → " + a.getOutcome(), "OPERATOR", a.getActor(), a.getDetails(), null)));
+		// stable: same instant keeps event, notification, query, operator order
 		entries.sort(Comparator.comparing(TimelineEntry::at));
 		return entries;
 	}
@@ -162,6 +171,22 @@ public class OrderQuery {
 
 	static List<String> statuses() {
 		return java.util.Arrays.stream(OrderStatus.values()).map(Enum::name).toList();
+	}
+
+	/** The answer's own facts, when it had any (transaction, amount, paid time as the provider reported them). */
+	private String answered(ProviderQueryRecord q) {
+		StringBuilder facts = new StringBuilder();
+		if (q.getAnswerTxnId() != null) {
+			facts.append(" · transaction ").append(q.getAnswerTxnId());
+		}
+		if (q.getAnswerAmountMinor() != null) {
+			facts.append(" · ").append(fmt.yuan(q.getAnswerAmountMinor())).append(' ')
+				.append(q.getAnswerCurrency() == null ? "" : q.getAnswerCurrency());
+		}
+		if (q.getAnswerPaidAt() != null) {
+			facts.append(" · paid ").append(fmt.time(q.getAnswerPaidAt(), q.getAccountId()));
+		}
+		return facts.toString();
 	}
 
 	private static String join(String reason, String details) {

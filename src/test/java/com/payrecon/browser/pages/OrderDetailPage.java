@@ -33,4 +33,14 @@ public class OrderDetailPage extends ConsolePage {
 		clickAndAwaitNewPage(By.cssSelector("#timeline-" + timelineIndex + " a"));
 		return new NotificationDetailPage(driver, port).assertAt();
 	}
+
+	/** Presses Re-query now: the provider is asked and its answer shown next to the order. */
+	public RequeryPage requeryNow() {
+		clickAndAwaitNewPage(By.id("requery"));
+		return new RequeryPage(driver, port).assertAt();
+	}
+
+	public boolean canClose() {
+		return !driver.findElements(By.id("close")).isEmpty();
+	}
 }

@@ -1,0 +1,132 @@
+package com.payrecon.console.orders;
+
+import com.payrecon.account.AccountRegistry;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriComponents;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Support's pages on orders: Re-query now (preview, then apply with a reason), Close, the stale-pending view and the
+ * micropay view.
+ */
+@Controller
+class OrderSupportController {
+
+	private final OrderSupport support;
+	private final OrderQuery orders;
+	private final PendingOrderQuery pending;
+	private final AccountRegistry accounts;
+
+	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts) {
+		this.support = support;
+		this.orders = orders;
+		this.pending = pending;
+		this.accounts = accounts;
+	}
+
+	/** Step 1: ask the provider, then show the stored answer (post/redirect/get: a reload does not ask again). */
+	@PostMapping("/orders/{id}/requery")
+	String askProvider(@PathVariable long id, Authentication operator, RedirectAttributes redirect) {
+		try {
+			long queryId = support.askForPreview(id, operator.getName()).orElseThrow(OrderSupportController::notFound);
+			return "redirect:/orders/" + id + "/requery/" + queryId;
+		}
+		catch (OrderSupport.NotAllowed ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/orders/" + id;
+		}
+	}
+
+	@GetMapping("/orders/{id}/requery/{queryId}")
+	String preview(@PathVariable long id, @PathVariable long queryId, Model model) {
+		model.addAttribute("p", support.preview(id, queryId).orElseThrow(OrderSupportController::notFound));
+		return "orders/requery";
+	}
+
+	/** Step 2: with a reason, ask again and apply that answer. */
+	@PostMapping("/orders/{id}/requery/{queryId}/apply")
+	String apply(@PathVariable long id, @PathVariable long queryId, @RequestParam(required = false) String reason,
+			Authentication operator, Model model, RedirectAttributes redirect, HttpServletResponse response) {
+		OrderSupport.Applied applied;
+		try {
+			applied = support.apply(id, queryId, reason, operator.getName()).orElseThrow(OrderSupportController::notFound);
+		}
+		catch (OrderSupport.ReasonRequired ex) {
+			response.setStatus(HttpStatus.BAD_REQUEST.value());
+			model.addAttribute("error", ex.getMessage());
+			return preview(id, queryId, model);
+		}
+		catch (OrderSupport.NotAllowed ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:/orders/" + id;
+		}
+		String changed = applied.changedSincePreview().isEmpty() ? ""
+				: " The provider's answer changed since the preview (" + String.join(", ", applied.changedSincePreview())
+						+ "): its answer now was applied, not the one shown.";
+		String text = "Re-query #" + applied.queryId() + ": " + applied.outcome() + "." + changed;
+		redirect.addFlashAttribute(applied.definite() ? "message" : "error",
+				applied.definite() ? text : "The provider gave no definite answer; nothing was changed. " + text);
+		return "redirect:/orders/" + id;
+	}
+
+	@PostMapping("/orders/{id}/close")
+	String close(@PathVariable long id, @RequestParam(required = false) String reason, Authentication operator,
+			Model model, RedirectAttributes redirect, HttpServletResponse response) {
+		OrderSupport.Closed closed;
+		try {
+			closed = support.close(id, reason, operator.getName()).orElseThrow(OrderSupportController::notFound);
+		}
+		catch (OrderSupport.ReasonRequired | OrderSupport.NotAllowed ex) {
+			response.setStatus(ex instanceof OrderSupport.NotAllowed ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
+			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+			return "orders/detail";
+		}
+		String text = "Close: " + closed.outcome() + "; the order is " + closed.after().status() + ".";
+		redirect.addFlashAttribute(closed.settled() ? "message" : "error",
+				closed.settled() ? text : "The order was not closed. " + text);
+		return "redirect:/orders/" + id;
+	}
+
+	@GetMapping("/orders/stale")
+	String stale(@RequestParam(required = false) String account, @RequestParam(required = false) String after,
+			@RequestParam(required = false) Integer size, Model model) {
+		String accountId = OrderFilter.blankToNull(account);
+		PendingOrderQuery.Stale stale = pending.stale(accountId, after, OrderFilter.pageSize(size));
+		model.addAttribute("stale", stale);
+		model.addAttribute("account", accountId);
+		model.addAttribute("accounts", accounts.all());
+		model.addAttribute("nextLink", stale.page().next() == null ? null : link("after", stale.page().next()));
+		model.addAttribute("firstLink", after == null ? null : link("after", null));
+		return "orders/stale";
+	}
+
+	@GetMapping("/orders/micropay")
+	String micropay(Model model) {
+		model.addAttribute("m", pending.micropay());
+		return "orders/micropay";
+	}
+
+	/** This page with one query parameter replaced (removed for null), host-relative. */
+	private static String link(String name, String value) {
+		var builder = ServletUriComponentsBuilder.fromCurrentRequest();
+		UriComponents uri = (value == null ? builder.replaceQueryParam(name) : builder.replaceQueryParam(name, value)).build();
+		return uri.getQuery() == null || uri.getQuery().isEmpty() ? uri.getPath() : uri.getPath() + "?" + uri.getQuery();
+	}
+
+	private static ResponseStatusException notFound() {
+		return new ResponseStatusException(HttpStatus.NOT_FOUND);
+	}
+}
