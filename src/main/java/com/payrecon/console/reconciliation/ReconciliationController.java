@@ -51,7 +51,8 @@ class ReconciliationController {
 	String list(@RequestParam(required = false) String account,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
-			@RequestParam(required = false) String status, @RequestParam(required = false) String before, Model model) {
+			@RequestParam(required = false) String status, @RequestParam(required = false) String before,
+			@RequestParam(required = false) Integer size, Model model) {
 		String accountId = blankToNull(account);
 		String state = blankToNull(status);
 		model.addAttribute("account", accountId);
@@ -67,7 +68,8 @@ class ReconciliationController {
 		if (state != null && !ReconciliationQuery.statusFilters().contains(state)) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "unknown status");
 		}
-		ReconciliationQuery.DayPage page = query.days(accountId, from, to, state, blankToNull(before), PAGE_SIZE);
+		int pageSize = size == null || size < 1 ? PAGE_SIZE : Math.min(size, 200);
+		ReconciliationQuery.DayPage page = query.days(accountId, from, to, state, blankToNull(before), pageSize);
 		model.addAttribute("page", page);
 		PageLinks.addTo(model, page.next(), before != null);
 		return "reconciliation/list";

@@ -169,6 +169,15 @@ class ReconciliationPagesIT {
 		assertThat(rowIds(finance.get("/reconciliation?account=" + ACCOUNT + "&from=" + a.day() + "&to=" + a.day() + "&status=UNBALANCED")
 			.body(), "day")).containsExactly(runA);
 
+		// keyset pages of one row: newest day, then the older one, then nothing older
+		String range = "/reconciliation?account=" + ACCOUNT + "&from=" + a.day() + "&to=" + b.day() + "&size=1";
+		String first = finance.get(range).body();
+		assertThat(rowIds(first, "day")).containsExactly(b.result().run().id());
+		String second = finance.get(href(first, "page-older")).body();
+		assertThat(rowIds(second, "day")).containsExactly(runA);
+		assertThat(href(second, "page-older")).isNull();
+		assertThat(href(second, "page-newest")).doesNotContain("before=");
+
 		String open = finance.get("/reconciliation?account=" + ACCOUNT + "&status=open").body();
 		assertThat(rowIds(open, "case")).contains(a.id(DiscrepancyType.LATE_PAYMENT), a.id(DiscrepancyType.STATUS_MISMATCH),
 				a.id(DiscrepancyType.MISSING_AT_PROVIDER), a.id(DiscrepancyType.MISSING_LOCALLY),
