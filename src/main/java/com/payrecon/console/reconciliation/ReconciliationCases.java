@@ -224,6 +224,10 @@ public class ReconciliationCases {
 						+ ": proposed by " + current.proposedBy() + ", approved by " + operator + " — " + current.note()
 						+ (note == null || note.isBlank() ? "" : " / " + note.strip());
 				Cause cause = new Cause(EventSource.OPERATOR, operator, null, reason);
+				// the proposal's compare-and-set first: a second approver waits on its row and then loses here
+				if (!cases.decide(current, Proposal.APPROVED, operator, note, now)) {
+					throw new CaseRefused("Someone else decided this proposal first.");
+				}
 				Optional<PaymentOrder> changed = switch (current.kind()) {
 					case REOPEN_LATE_PAYMENT -> orderService.reopenForLatePayment(current.accountId(),
 							new ProviderPayment(current.outTradeNo(), current.providerTxnId(), current.amount(),
@@ -234,9 +238,6 @@ public class ReconciliationCases {
 				};
 				if (changed.isEmpty()) {
 					throw new AdjustmentRefusedByOrder(current);
-				}
-				if (!cases.decide(current, Proposal.APPROVED, operator, note, now)) {
-					throw new CaseRefused("Someone else decided this proposal first.");
 				}
 				cases.addHistory(current.discrepancyId(), "APPROVED", null, null, operator,
 						"proposal " + current.id() + " applied: order " + current.outTradeNo() + " is "

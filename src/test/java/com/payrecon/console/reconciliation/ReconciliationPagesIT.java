@@ -338,6 +338,42 @@ class ReconciliationPagesIT {
 	}
 
 	@Test
+	void twoCheckersApprovingTheSameProposalAtOnceChangeTheOrderOnce() throws Exception {
+		Planted p = days.planted();
+		long late = p.id(DiscrepancyType.LATE_PAYMENT);
+		act(session(Role.FINANCE).csrfFrom(dayPath(p)), "/reconciliation/discrepancies/" + late + "/propose",
+				Map.of("kind", "REOPEN_LATE_PAYMENT", "note", "paid late"), p);
+		long proposal = proposalOf(late);
+		int eventsBefore = orders.events(p.late().id()).size();
+		List<ConsoleSession> checkers = List.of(session(Role.FINANCE).csrfFrom(dayPath(p)), session(Role.ADMIN).csrfFrom(dayPath(p)));
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		List<String> results = new ArrayList<>();
+		try {
+			List<Future<String>> answers = new ArrayList<>();
+			for (ConsoleSession s : checkers) {
+				answers.add(pool.submit(() -> {
+					start.await();
+					s.post("/reconciliation/proposals/" + proposal + "/approve", Map.of("note", "ok"));
+					return flash(s.get(dayPath(p)).body());
+				}));
+			}
+			start.countDown();
+			for (Future<String> f : answers) {
+				results.add(f.get());
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(results).filteredOn(r -> r.equals("message: Proposal " + proposal + " APPROVED.")).hasSize(1);
+		assertThat(results).filteredOn(r -> r.startsWith("error: ")).hasSize(1);
+		assertThat(proposalState(proposal)).isEqualTo("APPROVED");
+		assertThat(orders.findById(p.late().id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(orders.events(p.late().id())).hasSize(eventsBefore + 1);
+	}
+
+	@Test
 	void aRefundIsMarkedOnlyAfterApprovalAndARejectionNeedsAReasonAndChangesNothing() {
 		Planted p = days.planted();
 		long mismatch = p.id(DiscrepancyType.STATUS_MISMATCH);
