@@ -63,13 +63,22 @@ public class OrderRepository {
 
 	/** PENDING → PAID, only if nobody changed the row since it was read. */
 	boolean markPaid(PaymentOrder order, ProviderPayment payment, Instant now) {
+		return markPaid(order, OrderStatus.PENDING, payment, now);
+	}
+
+	/** CLOSED → PAID (a late payment approved by maker-checker), only if nobody changed the row since it was read. */
+	boolean reopenPaid(PaymentOrder order, ProviderPayment payment, Instant now) {
+		return markPaid(order, OrderStatus.CLOSED, payment, now);
+	}
+
+	private boolean markPaid(PaymentOrder order, OrderStatus from, ProviderPayment payment, Instant now) {
 		return dsl.update(PAYMENT_ORDER)
 			.set(PAYMENT_ORDER.STATUS, OrderStatus.PAID.name())
 			.set(PAYMENT_ORDER.PROVIDER_TXN_ID, payment.providerTxnId())
 			.set(PAYMENT_ORDER.PAID_AT, payment.paidAt())
 			.set(PAYMENT_ORDER.UPDATED_AT, now)
 			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
-			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()),
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(from.name()),
 					PAYMENT_ORDER.VERSION.eq(order.version()))
 			.execute() == 1;
 	}

@@ -117,6 +117,34 @@ public class OrderService {
 		return new PaymentOutcome(Kind.APPLIED, paid, "PENDING → PAID");
 	}
 
+	/**
+	 * Maker-checker only: applies a payment the provider received for a CLOSED order (a late payment), CLOSED → PAID,
+	 * after a second operator approved it. The cause must be an OPERATOR cause naming proposer and approver. Refused
+	 * (empty) unless the order is CLOSED and the payment's amount and currency are the order's.
+	 */
+	@Transactional
+	public Optional<PaymentOrder> reopenForLatePayment(String accountId, ProviderPayment payment, Cause cause) {
+		if (cause.source() != EventSource.OPERATOR) {
+			throw new IllegalArgumentException("a late payment is applied by an operator's approval only");
+		}
+		Instant now = clock.instant();
+		PaymentOrder order = orders.lockForUpdate(accountId, payment.outTradeNo())
+			.orElseThrow(() -> new UnknownOrder(accountId, payment.outTradeNo()));
+		if (order.status() != OrderStatus.CLOSED || !order.status().canMoveTo(OrderStatus.PAID)
+				|| !order.amount().equals(payment.amount()) || !order.currency().equals(payment.currency())) {
+			log.warn("Refused late payment of order {}/{} ({}, {} {}) by {}", accountId, sanitize(order.outTradeNo()),
+					order.status(), payment.amount().value(), payment.currency(), cause.actor());
+			return Optional.empty();
+		}
+		if (!orders.reopenPaid(order, payment, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
+				"late payment: transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
+		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId, sanitize(order.outTradeNo()), cause.actor());
+		return orders.findById(order.id());
+	}
+
 	/** Any other transition of the table (close, fail, reverse, refund), compare-and-set, with its event. */
 	@Transactional
 	public Optional<PaymentOrder> transition(String accountId, String outTradeNo, OrderStatus to, Cause cause) {

@@ -161,6 +161,31 @@ public class Reconciliation {
 		return runs.current(accountId, day);
 	}
 
+	/**
+	 * One line of a run's archived bill, read again from the archive (the provider's time, transaction and amount of a
+	 * discrepancy, for maker-checker). Empty when the run has no archive (no bill, dry run) or no such line.
+	 */
+	public Optional<BillLine> billLine(long runId, long lineNumber) {
+		RunSummary run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+		if (run.archivePath() == null || !Files.isReadable(Path.of(run.archivePath()))) {
+			return Optional.empty();
+		}
+		Account account = accounts.find(run.accountId()).orElseThrow();
+		try (BillParser parser = BillParser.open(new BillDownload(false, null, Files.newInputStream(Path.of(run.archivePath())),
+				run.billFormat()), account.zone())) {
+			BillLine line;
+			while ((line = parser.next()) != null) {
+				if (line.lineNumber() == lineNumber) {
+					return Optional.of(line);
+				}
+			}
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
 	/** Every discrepancy of one run (current or superseded). */
 	public List<Discrepancy> discrepanciesOf(long runId) {
 		return discrepancies.ofRun(runId);

@@ -87,6 +87,17 @@ class SecurityConfiguration {
 				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
 				.requestMatchers("/notifications", "/notifications/**", "/orders", "/orders/**")
 				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
+				// reconciliation pages (issue 5, finance): admins view and approve/reject proposals; everything else
+				// that acts (case moves, proposals, sign-off) or exports is finance's
+				.requestMatchers(HttpMethod.POST, "/reconciliation/proposals/*/approve", "/reconciliation/proposals/*/reject")
+				.hasAnyRole(Role.FINANCE.name(), Role.ADMIN.name())
+				.requestMatchers(HttpMethod.POST, "/reconciliation/**")
+				.hasRole(Role.FINANCE.name())
+				.requestMatchers("/reconciliation/*/*/export.csv", "/reconciliation/*/*/export.xlsx")
+				.hasRole(Role.FINANCE.name())
+				.requestMatchers("/reconciliation", "/reconciliation/**")
+				.hasAnyRole(Role.FINANCE.name(), Role.ADMIN.name())
+				// /reconciliation pages
 				.requestMatchers("/actuator/**")
 				.hasRole(Role.ADMIN.name())
 				.anyRequest()

@@ -52,6 +52,29 @@ class OrderStateWritersTests {
 	}
 
 	@Test
+	void onlyMakerCheckerReopensAClosedOrderForALatePayment() {
+		// CLOSED → PAID needs a second person's approval (threat cases C8, R5): the console's reconciliation cases only
+		callsOnlyFrom("reopenForLatePayment", "com.payrecon.order..", "com.payrecon.console.reconciliation..")
+			.because("a late payment is applied only when a second finance or admin user approves the proposal")
+			.check(CLASSES);
+		assertThatThrownBy(() -> callsOnlyFrom("reopenForLatePayment", "com.payrecon.order..").check(CLASSES))
+			.isInstanceOf(AssertionError.class)
+			.hasMessageContaining("ReconciliationCases");
+	}
+
+	static com.tngtech.archunit.lang.ArchRule callsOnlyFrom(String method, String... packages) {
+		return noClasses().that()
+			.resideOutsideOfPackages(packages)
+			.should()
+			.callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates
+				.target(com.tngtech.archunit.core.domain.properties.HasName.Predicates.name(method))
+				.and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+						com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With
+							.owner(com.tngtech.archunit.base.DescribedPredicate.describe("OrderService",
+									owner -> owner.getName().equals(OrderService.class.getName()))))));
+	}
+
+	@Test
 	void onlyTheOrderPackageWritesOrderRows() {
 		noClasses().that()
 			.resideOutsideOfPackages("com.payrecon.order..", "com.payrecon.db..")

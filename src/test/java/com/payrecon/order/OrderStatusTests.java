@@ -14,7 +14,9 @@ class OrderStatusTests {
 		assertThat(allowedFrom(OrderStatus.PENDING)).containsExactlyInAnyOrder(OrderStatus.PAID, OrderStatus.CLOSED,
 				OrderStatus.FAILED, OrderStatus.REVERSED);
 		assertThat(allowedFrom(OrderStatus.PAID)).containsExactlyInAnyOrder(OrderStatus.REFUNDED, OrderStatus.REVERSED);
-		for (OrderStatus terminal : EnumSet.of(OrderStatus.CLOSED, OrderStatus.FAILED, OrderStatus.REVERSED, OrderStatus.REFUNDED)) {
+		// CLOSED → PAID: a late payment, applied only through maker-checker (OrderService.reopenForLatePayment)
+		assertThat(allowedFrom(OrderStatus.CLOSED)).containsExactly(OrderStatus.PAID);
+		for (OrderStatus terminal : EnumSet.of(OrderStatus.FAILED, OrderStatus.REVERSED, OrderStatus.REFUNDED)) {
 			assertThat(allowedFrom(terminal)).as(terminal.name()).isEmpty();
 		}
 	}

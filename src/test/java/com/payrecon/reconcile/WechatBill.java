@@ -12,7 +12,7 @@ import com.payrecon.support.money.Fen;
  * A WeChat Pay trade bill (ALL, current layout; protocols.md A.8) as the provider writes it: a header, backtick
  * rows, the summary header and the summary row computed from the rows (or tampered with).
  */
-final class WechatBill {
+public final class WechatBill {
 
 	static final String HEADER = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,"
 			+ "货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,"
@@ -29,7 +29,7 @@ final class WechatBill {
 	private BigDecimal tamper = BigDecimal.ZERO;
 
 	/** A SUCCESS row: the order paid {@code amount} at {@code time} (account zone), fee 0.01 yuan. */
-	WechatBill paid(LocalDateTime time, String txn, String outTradeNo, long amountFen) {
+	public WechatBill paid(LocalDateTime time, String txn, String outTradeNo, long amountFen) {
 		String yuan = Fen.of(amountFen).toYuan();
 		row(time, txn, outTradeNo, "SUCCESS", yuan, "", "", "0.00", "", "0.01000", yuan, "0.00");
 		settle = settle.add(new BigDecimal(yuan));
@@ -39,7 +39,7 @@ final class WechatBill {
 	}
 
 	/** A REFUND row of {@code amountFen}, fee −0.01 yuan returned. */
-	WechatBill refunded(LocalDateTime time, String txn, String outTradeNo, long amountFen) {
+	public WechatBill refunded(LocalDateTime time, String txn, String outTradeNo, long amountFen) {
 		String yuan = Fen.of(amountFen).toYuan();
 		row(time, txn, outTradeNo, "REFUND", "0.00", "5000" + txn, "R" + outTradeNo, yuan, "SUCCESS", "-0.01000", "0.00",
 				yuan);
@@ -63,7 +63,7 @@ final class WechatBill {
 				"`商品,含逗号", "`", "`" + fee, "`0.60%", "`" + orderYuan, "`" + requestedYuan, "`"));
 	}
 
-	String text() {
+	public String text() {
 		StringBuilder out = new StringBuilder(HEADER).append("\r\n");
 		rows.forEach(r -> out.append(r).append("\r\n"));
 		out.append(SUMMARY_HEADER).append("\r\n");
