@@ -113,9 +113,9 @@ class AdminPagesAccessIT {
 	@Test
 	void servicesRefuseOnTheirOwnWithoutTheRightRole() {
 		try {
-			assertThatThrownBy(() -> dashboard.figures(null)).isInstanceOf(AuthenticationCredentialsNotFoundException.class);
+			assertThatThrownBy(() -> dashboard.figures(null, null)).isInstanceOf(AuthenticationCredentialsNotFoundException.class);
 			authenticateAs("someone", Role.FINANCE);
-			assertThat(dashboard.figures(null)).isNotEmpty();
+			assertThat(dashboard.figures(null, null)).isNotEmpty();
 			assertThat(jobs.catalogue()).isNotEmpty();
 			assertThatThrownBy(() -> jobs.runNow("stale-pending-report", "someone")).isInstanceOf(AccessDeniedException.class);
 			assertThatThrownBy(() -> jobs.restart(1, "someone")).isInstanceOf(AccessDeniedException.class);

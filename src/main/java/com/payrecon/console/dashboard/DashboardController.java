@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
 import com.payrecon.console.dashboard.DashboardQuery.Day;
 import com.payrecon.console.dashboard.DashboardQuery.DayFigures;
@@ -17,7 +19,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * {@code /dashboard}: per account, today and a chosen day ({@code ?day=yyyy-MM-dd}, in each account's zone), and a
+ * {@code /dashboard}: per account (all, or {@code ?account=}), today and a chosen day ({@code ?day=yyyy-MM-dd}, in
+ * each account's zone), and a
  * chart of the last 14 days drawn as inline SVG on the server (attributes and classes only: the CSP forbids inline
  * styles and scripts). Every number links to the list it counts, with the same filters.
  */
@@ -25,9 +28,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 class DashboardController {
 
 	private final DashboardQuery query;
+	private final AccountRegistry accounts;
 
-	DashboardController(DashboardQuery query) {
+	DashboardController(DashboardQuery query, AccountRegistry accounts) {
 		this.query = query;
+		this.accounts = accounts;
 	}
 
 	/** A number with the list behind it (null link: nothing to list). */
@@ -59,7 +64,9 @@ class DashboardController {
 	}
 
 	@GetMapping("/dashboard")
-	String dashboard(@RequestParam(required = false) String day, Model model) {
+	String dashboard(@RequestParam(required = false) String day, @RequestParam(required = false) String account,
+			Model model) {
+		String only = account == null || account.isBlank() ? null : account.strip();
 		LocalDate chosen = null;
 		if (day != null && !day.isBlank()) {
 			try {
@@ -70,7 +77,7 @@ class DashboardController {
 			}
 		}
 		List<AccountView> views = new ArrayList<>();
-		for (AccountFigures f : query.figures(chosen)) {
+		for (AccountFigures f : query.figures(chosen, only)) {
 			views.add(new AccountView(f.accountId(), f.channel(), f.zone().getId(), day(f.accountId(), f.today()),
 					f.chosen() == null ? null : day(f.accountId(), f.chosen()),
 					new Figure(f.staleNow(), Long.toString(f.staleNow()),
@@ -82,6 +89,8 @@ class DashboardController {
 		}
 		model.addAttribute("accounts", views);
 		model.addAttribute("day", chosen);
+		model.addAttribute("account", only);
+		model.addAttribute("accountIds", accounts.all().stream().map(Account::id).toList());
 		return "dashboard/dashboard";
 	}
 

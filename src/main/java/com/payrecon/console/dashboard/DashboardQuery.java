@@ -101,14 +101,19 @@ public class DashboardQuery {
 			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays) {
 	}
 
-	/** All accounts: today (in each account's zone), the chosen day if any, and the 14 days up to today. */
+	/**
+	 * Every account (or only {@code accountId}, when given): today in the account's zone, the chosen day if any, and
+	 * the 14 days up to today.
+	 */
 	@Transactional(readOnly = true)
-	public List<AccountFigures> figures(LocalDate chosenDay) {
+	public List<AccountFigures> figures(LocalDate chosenDay, String accountId) {
 		Instant now = clock.instant();
 		Duration staleAfter = staleAfter();
 		List<AccountFigures> result = new ArrayList<>();
 		for (Account account : accounts.all()) {
-			result.add(figures(account, chosenDay, now, staleAfter));
+			if (accountId == null || accountId.equals(account.id())) {
+				result.add(figures(account, chosenDay, now, staleAfter));
+			}
 		}
 		return result;
 	}
