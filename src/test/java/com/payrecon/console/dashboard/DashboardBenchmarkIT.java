@@ -31,7 +31,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 /**
  * Benchmark, not a test (skipped unless {@code -Dpayrecon.benchmark=true}): fills payment_order (1,000,000),
  * order_event (one PAID event per paid order, 5 % by QUERY) and raw_notification (5,000,000) for four accounts over
- * 30 days with MariaDB's sequence engine, prints EXPLAIN of every dashboard query and p50/p95 of the dashboard (all
+ * 30 days in time order (as rows arrive) with MariaDB's sequence engine, prints EXPLAIN of every dashboard query and p50/p95 of the dashboard (all
  * accounts, over HTTP) and of one account's figures. Run it alone:
  * <pre>
  * ./mvnw -q -B verify -Dit.test=DashboardBenchmarkIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
@@ -95,34 +95,35 @@ class DashboardBenchmarkIT {
 
 	private void fill(long orders, long notifications) {
 		long started = System.nanoTime();
-		long perAccount = orders / ACCOUNTS.length;
-		for (int a = 0; a < ACCOUNTS.length; a++) {
-			// created over the last 30 days; 90 % PAID, 2 % PENDING, the rest CLOSED
-			dsl.execute("INSERT INTO payment_order (account_id, out_trade_no, amount_minor, currency, description, status, "
-					+ "provider_txn_id, paid_at, needs_review, created_by, created_at, updated_at) "
-					+ "SELECT ?, CONCAT('BENCH', ?, '-', seq), 100 + seq % 50000, 'CNY', 'benchmark', "
-					+ "CASE WHEN seq % 50 = 0 THEN 'PENDING' WHEN seq % 10 = 1 THEN 'CLOSED' ELSE 'PAID' END, "
-					+ "CONCAT('4200', ?, seq), TIMESTAMPADD(SECOND, -((seq * 7919) % (" + DAYS + " * 86400)) + 30, UTC_TIMESTAMP(6)), "
-					+ "FALSE, 'bench', TIMESTAMPADD(SECOND, -((seq * 7919) % (" + DAYS + " * 86400)), UTC_TIMESTAMP(6)), UTC_TIMESTAMP(6) "
-					+ "FROM seq_1_to_" + perAccount, ACCOUNTS[a], a, a);
-			dsl.execute("INSERT INTO order_event (order_id, event_type, from_status, to_status, source, actor, reason, created_at) "
-					+ "SELECT id, 'PAID', 'PENDING', 'PAID', IF(id % 20 = 0, 'QUERY', 'NOTIFY'), 'bench', 'benchmark', paid_at "
-					+ "FROM payment_order WHERE account_id = ? AND status = 'PAID' AND description = 'benchmark'", ACCOUNTS[a]);
-			System.out.printf("orders of %s: %.1f s%n", ACCOUNTS[a], (System.nanoTime() - started) / 1e9);
-		}
-		long perAccountNotifications = notifications / ACCOUNTS.length;
-		for (int a = 0; a < ACCOUNTS.length; a++) {
-			dsl.execute("INSERT INTO raw_notification (received_at, channel, kind, account_id, method, request_uri, remote_addr, "
-					+ "headers, body, body_length, body_truncated, body_sha256, verdict, out_trade_no) "
-					+ "SELECT TIMESTAMPADD(SECOND, -((seq * 7919) % (" + DAYS + " * 86400)), UTC_TIMESTAMP(6)), 'wechatpay-v2', 'PAYMENT', ?, "
-					+ "'POST', '/notify', '127.0.0.1', '{}', '', 0, FALSE, REPEAT('0', 64), "
-					+ "ELT(1 + seq % 8, 'APPLIED', 'DUPLICATE', 'APPLIED', 'DUPLICATE', 'APPLIED', 'BAD_SIGNATURE', 'UNKNOWN_ORDER', NULL), "
-					+ "CONCAT('BENCH', ?, '-', seq % " + Math.max(1, perAccount) + ") FROM seq_1_to_" + perAccountNotifications,
-					ACCOUNTS[a], a);
-			System.out.printf("notifications of %s: %.1f s%n", ACCOUNTS[a], (System.nanoTime() - started) / 1e9);
-		}
+		String account = "ELT(1 + seq % " + ACCOUNTS.length + ", '" + String.join("', '", ACCOUNTS) + "')";
+		// created over the last 30 days in time order, the accounts interleaved; 90 % PAID, 2 % PENDING, the rest CLOSED
+		dsl.execute("INSERT INTO payment_order (account_id, out_trade_no, amount_minor, currency, description, status, "
+				+ "provider_txn_id, paid_at, needs_review, created_by, created_at, updated_at) "
+				+ "SELECT " + account + ", CONCAT('BENCH', seq), 100 + seq % 50000, 'CNY', 'benchmark', "
+				+ "CASE WHEN seq % 50 = 0 THEN 'PENDING' WHEN seq % 10 = 1 THEN 'CLOSED' ELSE 'PAID' END, "
+				+ "CONCAT('4200', seq), " + spread("seq", orders, 30) + ", FALSE, 'bench', " + spread("seq", orders, 0)
+				+ ", UTC_TIMESTAMP(6) FROM seq_1_to_" + orders);
+		System.out.printf("orders: %.1f s%n", (System.nanoTime() - started) / 1e9);
+		dsl.execute("INSERT INTO order_event (order_id, event_type, from_status, to_status, source, actor, reason, created_at) "
+				+ "SELECT id, 'PAID', 'PENDING', 'PAID', IF(id % 20 = 0, 'QUERY', 'NOTIFY'), 'bench', 'benchmark', paid_at "
+				+ "FROM payment_order WHERE status = 'PAID' AND description = 'benchmark' ORDER BY id");
+		System.out.printf("order events: %.1f s%n", (System.nanoTime() - started) / 1e9);
+		dsl.execute("INSERT INTO raw_notification (received_at, channel, kind, account_id, method, request_uri, remote_addr, "
+				+ "headers, body, body_length, body_truncated, body_sha256, verdict, out_trade_no) "
+				+ "SELECT " + spread("seq", notifications, 0) + ", 'wechatpay-v2', 'PAYMENT', " + account + ", "
+				+ "'POST', '/notify', '127.0.0.1', '{}', '', 0, FALSE, REPEAT('0', 64), "
+				+ "ELT(1 + seq % 8, 'APPLIED', 'DUPLICATE', 'APPLIED', 'DUPLICATE', 'APPLIED', 'BAD_SIGNATURE', 'UNKNOWN_ORDER', NULL), "
+				+ "CONCAT('BENCH', seq DIV 5) FROM seq_1_to_" + notifications);
+		System.out.printf("notifications: %.1f s%n", (System.nanoTime() - started) / 1e9);
 		dsl.execute("ANALYZE TABLE payment_order, order_event, raw_notification");
 		System.out.printf("filled in %.1f s%n", (System.nanoTime() - started) / 1e9);
+	}
+
+	/** Row {@code seq} of {@code n}, evenly over the last 30 days in time order (as rows arrive), plus an offset. */
+	private static String spread(String seq, long n, int plusSeconds) {
+		// milliseconds first: 5,000,000 × 30 days in microseconds would overflow BIGINT
+		return "TIMESTAMPADD(MICROSECOND, ((CAST(" + seq + " AS SIGNED) * " + DAYS + " * 86400000 DIV " + n + ") - " + DAYS
+				+ " * 86400000 + " + plusSeconds + " * 1000) * 1000, UTC_TIMESTAMP(6))";
 	}
 
 	/** The shapes DashboardQuery sends, for one account and 14 days. */
