@@ -38,7 +38,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * An admin in real headless Chromium: lands on the dashboard, opens the jobs, runs one now and sees it in the
  * history, replaces an account key. Screenshots: target/screenshots/dashboard.png, jobs.png, job-history.png,
- * accounts-replaced.png (copies of the first two are in docs/screenshots).
+ * accounts-replaced.png (docs/screenshots/dashboard.png and jobs.png are copies of dashboard.png and job-history.png).
  */
 @PayReconIT
 class AdminBrowserIT {
