@@ -7,3 +7,32 @@ document.addEventListener('submit', function (event) {
     event.preventDefault();
   }
 });
+
+// --- admin: jobs (issue 5) ---
+// A run page of a running job carries data-progress-url: poll it every 2 s and move the progress bar; reload the
+// page once the run has ended (the server renders the final state). Without JavaScript the page shows the state
+// it was rendered with.
+(function () {
+  var box = document.getElementById('run-progress');
+  var url = box && box.getAttribute('data-progress-url');
+  if (!url || !window.fetch) {
+    return;
+  }
+  var bar = document.getElementById('run-progress-bar');
+  var status = document.getElementById('run-status');
+  var text = document.getElementById('run-progress-text');
+  function poll() {
+    fetch(url, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) {
+        if (!p) { return; }
+        if (!p.running) { window.location.reload(); return; }
+        if (p.percent !== null && p.percent !== undefined) { bar.value = p.percent; } else { bar.removeAttribute('value'); }
+        status.textContent = p.status;
+        text.textContent = 'read ' + p.read + ', written ' + p.written + ', skipped ' + p.skipped
+          + (p.step ? ' (' + p.step + ')' : '');
+        window.setTimeout(poll, 2000);
+      });
+  }
+  window.setTimeout(poll, 2000);
+})();

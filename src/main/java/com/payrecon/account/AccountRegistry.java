@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import com.payrecon.account.Account.AlipayKeys;
@@ -56,7 +57,7 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 
 	/** Resolves {@code self:} base URLs once the server knows its port (tests run on a random one). */
 	@Override
-	public void onApplicationEvent(WebServerInitializedEvent event) {
+	public synchronized void onApplicationEvent(WebServerInitializedEvent event) {
 		if (event.getApplicationContext().getServerNamespace() != null) {
 			return; // the management server, not ours
 		}
@@ -67,6 +68,21 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 						URI.create("http://127.0.0.1:" + port + a.baseUrl().getSchemeSpecificPart()), a.zone(), a.credentials())
 				: a));
 		this.accounts = Collections.unmodifiableMap(resolved);
+	}
+
+	/**
+	 * Puts a replaced key into effect at once (see {@link AccountKeys}): every later {@link #find} sees the new
+	 * credentials, so verification and provider calls use them without a restart.
+	 */
+	synchronized void replaceCredentials(String id, UnaryOperator<Credentials> change) {
+		Account a = accounts.get(id);
+		if (a == null) {
+			throw new IllegalArgumentException("no account '" + id + "'");
+		}
+		Map<String, Account> copy = new LinkedHashMap<>(accounts);
+		copy.put(id, new Account(a.id(), a.channel(), a.appId(), a.mchId(), a.sellerId(), a.baseUrl(), a.zone(),
+				change.apply(a.credentials())));
+		this.accounts = Collections.unmodifiableMap(copy);
 	}
 
 	public Optional<Account> find(String id) {

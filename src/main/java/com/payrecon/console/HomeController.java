@@ -5,7 +5,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** {@code /}: signed-in operators go straight to their work; everyone else sees a minimal page with a sign-in link. */
+/** {@code /}: signed-in operators go to the dashboard; everyone else sees a minimal page with a sign-in link. */
 @Controller
 class HomeController {
 
@@ -14,7 +14,6 @@ class HomeController {
 		if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
 			return "home";
 		}
-		boolean admin = authentication.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
-		return admin ? "redirect:/notifications" : "redirect:/orders";
+		return "redirect:/dashboard";
 	}
 }

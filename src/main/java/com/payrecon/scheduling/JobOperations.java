@@ -27,6 +27,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -84,7 +85,17 @@ public class JobOperations {
 	}
 
 	public Optional<JobRun> run(long executionId) {
-		return Optional.ofNullable(repository.getJobExecution(executionId)).map(JobOperations::toRun);
+		return execution(executionId).map(JobOperations::toRun);
+	}
+
+	/** The JDBC repository throws for an unknown id instead of returning null. */
+	private Optional<JobExecution> execution(long executionId) {
+		try {
+			return Optional.ofNullable(repository.getJobExecution(executionId));
+		}
+		catch (EmptyResultDataAccessException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/**
@@ -149,11 +160,7 @@ public class JobOperations {
 	}
 
 	private JobExecution existing(long executionId) {
-		JobExecution execution = repository.getJobExecution(executionId);
-		if (execution == null) {
-			throw new IllegalArgumentException("no job execution " + executionId);
-		}
-		return execution;
+		return execution(executionId).orElseThrow(() -> new IllegalArgumentException("no job execution " + executionId));
 	}
 
 	static JobRun toRun(JobExecution execution) {

@@ -73,6 +73,14 @@ class SecurityConfiguration {
 			.authorizeHttpRequests(auth -> auth
 				.requestMatchers("/", "/login", "/error", "/css/**", "/js/**", "/img/**", "/favicon.ico")
 				.permitAll()
+				// dashboard, jobs, account keys (issue 5, admin): everyone sees the dashboard; jobs are for admin and
+				// finance to look at and admin to run or restart; account keys are replaced by admin only
+				.requestMatchers("/dashboard")
+				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
+				.requestMatchers(HttpMethod.POST, "/jobs/**", "/admin/accounts/**")
+				.hasRole(Role.ADMIN.name())
+				.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**")
+				.hasAnyRole(Role.ADMIN.name(), Role.FINANCE.name())
 				.requestMatchers(HttpMethod.POST, "/notifications/*/reprocess")
 				.hasRole(Role.ADMIN.name())
 				.requestMatchers("/admin/users", "/admin/users/**")

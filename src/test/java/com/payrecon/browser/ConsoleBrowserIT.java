@@ -89,14 +89,14 @@ class ConsoleBrowserIT {
 	void eachRoleSeesOnlyItsOwnNavigation() {
 		TestUser support = users.create(Role.SUPPORT);
 		OrdersPage supportOrders = LoginPage.to(browser, port).signInToOrders(support.login(), support.password());
-		assertThat(supportOrders.navigation()).containsExactly("nav-notifications", "nav-orders");
+		assertThat(supportOrders.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders");
 		assertThat(supportOrders.currentUser()).isEqualTo(support.login());
 		supportOrders.logOut();
 
 		TestUser finance = users.create(Role.FINANCE);
 		OrdersPage financeOrders = LoginPage.to(browser, port).signInToOrders(finance.login(), finance.password());
-		assertThat(financeOrders.navigation()).containsExactly("nav-notifications", "nav-orders", "nav-reconciliation",
-				"nav-audit", "nav-accounts");
+		assertThat(financeOrders.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
+				"nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs");
 		SimplePage accounts = SimplePage.to(browser, port, "/admin/accounts", "accounts-page");
 		assertThat(accounts.text()).contains("wx2-md5").contains("configured ••••").doesNotContain(Notifications.V2_MD5_KEY);
 		Browsers.screenshot(browser, "accounts");
@@ -104,8 +104,8 @@ class ConsoleBrowserIT {
 
 		TestUser admin = users.create(Role.ADMIN);
 		NotificationsPage adminStart = LoginPage.to(browser, port).signInToNotifications(admin.login(), admin.password());
-		assertThat(adminStart.navigation()).containsExactly("nav-notifications", "nav-orders", "nav-reconciliation",
-				"nav-audit", "nav-accounts", "nav-users");
+		assertThat(adminStart.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
+				"nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs", "nav-users");
 		Browsers.screenshot(browser, "notifications");
 		UsersPage usersPage = UsersPage.to(browser, port).createUser("new" + admin.id(), "SUPPORT");
 		assertThat(usersPage.oneTimePassword()).hasSize(20);

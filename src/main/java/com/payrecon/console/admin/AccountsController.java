@@ -4,39 +4,76 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.payrecon.account.Account;
+import com.payrecon.account.AccountKeyName;
+import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Admin → Accounts: the configured merchant accounts. Keys are never sent to the browser, not even in part: the page
- * only says which ones are configured. Accounts come from configuration, so nothing here is editable.
+ * only says which ones are configured, and which were replaced by whom and when. Admins replace a key with a form
+ * whose value is never shown back ({@link AccountKeys}); finance only looks.
  */
 @Controller
 class AccountsController {
 
 	private final AccountRegistry accounts;
+	private final AccountKeys keys;
 
-	AccountsController(AccountRegistry accounts) {
+	AccountsController(AccountRegistry accounts, AccountKeys keys) {
 		this.accounts = accounts;
+		this.keys = keys;
 	}
 
 	/** What the page may show of an account. */
 	record AccountView(String id, String channel, String appId, String mchId, String sellerId, String zone,
-			String baseUrl, List<String> configuredKeys) {
+			String baseUrl, List<String> configuredKeys, List<AccountKeyName> replaceableKeys,
+			List<AccountKeys.Replacement> replacements) {
 	}
 
 	@GetMapping("/admin/accounts")
 	@PreAuthorize("hasAnyRole('ADMIN', 'FINANCE')")
 	public String list(Model model) {
-		model.addAttribute("accounts", accounts.all().stream().map(AccountsController::view).toList());
+		List<AccountKeys.Replacement> replaced = keys.replacements();
+		model.addAttribute("accounts", accounts.all()
+			.stream()
+			.map(a -> view(a, replaced.stream().filter(r -> r.accountId().equals(a.id())).toList()))
+			.toList());
+		model.addAttribute("replaceable", keys.replaceable());
 		return "admin/accounts";
 	}
 
-	static AccountView view(Account a) {
+	/** Replaces one key; the value goes to the service and nowhere else (not to the flash, not to the log). */
+	@PostMapping("/admin/accounts/{id}/keys")
+	@PreAuthorize("hasRole('ADMIN')")
+	public String replaceKey(@PathVariable String id, @RequestParam("key") String keyName,
+			@RequestParam("value") String value, Authentication auth, RedirectAttributes redirect) {
+		AccountKeyName name = AccountKeyName.fromWire(keyName).orElse(null);
+		if (name == null || accounts.find(id).isEmpty()) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+		}
+		try {
+			keys.replace(id, name, value, auth.getName());
+			redirect.addFlashAttribute("message", "The " + name.label() + " of " + id + " was replaced; it is in use now.");
+		}
+		catch (AccountKeyName.InvalidKey | AccountKeys.NoMasterKey ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+		}
+		return "redirect:/admin/accounts";
+	}
+
+	static AccountView view(Account a, List<AccountKeys.Replacement> replacements) {
 		List<String> keys = new ArrayList<>();
 		switch (a.credentials()) {
 			case Account.WechatV2Keys k -> {
@@ -57,6 +94,6 @@ class AccountsController {
 			}
 		}
 		return new AccountView(a.id(), a.channel().wireName(), a.appId(), a.mchId(), a.sellerId(), a.zone().getId(),
-				a.baseUrl() == null ? null : a.baseUrl().toString(), keys);
+				a.baseUrl() == null ? null : a.baseUrl().toString(), keys, AccountKeyName.of(a.channel()), replacements);
 	}
 }

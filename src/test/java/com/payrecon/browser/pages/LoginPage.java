@@ -29,16 +29,22 @@ public class LoginPage extends ConsolePage {
 		clickAndAwaitNewPage(By.id("login-submit"));
 	}
 
-	/** Support and finance land on the orders. */
-	public OrdersPage signInToOrders(String login, String password) {
+	/** Everyone lands on the dashboard. */
+	public DashboardPage signIn(String login, String password) {
 		submit(login, password);
-		return new OrdersPage(driver, port).assertAt();
+		return new DashboardPage(driver, port).assertAt();
 	}
 
-	/** Admins land on the notifications. */
+	/** Signs in (landing on the dashboard) and opens the orders. */
+	public OrdersPage signInToOrders(String login, String password) {
+		signIn(login, password);
+		return OrdersPage.to(driver, port);
+	}
+
+	/** Signs in (landing on the dashboard) and opens the notifications. */
 	public NotificationsPage signInToNotifications(String login, String password) {
-		submit(login, password);
-		return new NotificationsPage(driver, port).assertAt();
+		signIn(login, password);
+		return NotificationsPage.to(driver, port);
 	}
 
 	public LoginPage signInRefused(String login, String password) {

@@ -1,0 +1,171 @@
+package com.payrecon.console.dashboard;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
+import com.payrecon.console.dashboard.DashboardQuery.Day;
+import com.payrecon.console.dashboard.DashboardQuery.DayFigures;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * {@code /dashboard}: per account (all, or {@code ?account=}), today and a chosen day ({@code ?day=yyyy-MM-dd}, in
+ * each account's zone), and a
+ * chart of the last 14 days drawn as inline SVG on the server (attributes and classes only: the CSP forbids inline
+ * styles and scripts). Every number links to the list it counts, with the same filters.
+ */
+@Controller
+class DashboardController {
+
+	private final DashboardQuery query;
+	private final AccountRegistry accounts;
+
+	DashboardController(DashboardQuery query, AccountRegistry accounts) {
+		this.query = query;
+		this.accounts = accounts;
+	}
+
+	/** A number with the list behind it (null link: nothing to list). */
+	record Figure(long value, String text, String href) {
+	}
+
+	/** One day's column of an account's table. */
+	record DayView(LocalDate date, Figure orders, Figure paid, String paidAmount, Figure pending, Figure repaired,
+			List<Map.Entry<String, Figure>> verdicts) {
+	}
+
+	/** One bar of the chart; {@code title} is the SVG tooltip. */
+	record Bar(String css, int x, int y, int width, int height, String title) {
+	}
+
+	record Label(int x, String text) {
+	}
+
+	record Chart(int width, int height, int baseline, List<Bar> bars, List<Label> labels, long max) {
+	}
+
+	record AccountView(String id, String channel, String zone, DayView today, DayView chosen, Figure stale,
+			String staleAfter, Figure openDiscrepancies, Chart chart) {
+
+		/** The table's columns: today, then the chosen day if any. */
+		public List<DayView> days() {
+			return chosen == null ? List.of(today) : List.of(today, chosen);
+		}
+	}
+
+	@GetMapping("/dashboard")
+	String dashboard(@RequestParam(required = false) String day, @RequestParam(required = false) String account,
+			Model model) {
+		String only = account == null || account.isBlank() ? null : account.strip();
+		LocalDate chosen = null;
+		if (day != null && !day.isBlank()) {
+			try {
+				chosen = LocalDate.parse(day.strip());
+			}
+			catch (DateTimeParseException ex) {
+				model.addAttribute("error", "Day: yyyy-MM-dd, for example 2026-11-23");
+			}
+		}
+		List<AccountView> views = new ArrayList<>();
+		for (AccountFigures f : query.figures(chosen, only)) {
+			views.add(new AccountView(f.accountId(), f.channel(), f.zone().getId(), day(f.accountId(), f.today()),
+					f.chosen() == null ? null : day(f.accountId(), f.chosen()),
+					new Figure(f.staleNow(), Long.toString(f.staleNow()),
+							link("/orders/stale").queryParam("account", f.accountId()).toUriString()),
+					f.staleAfter().toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+					new Figure(f.openDiscrepancies(), Long.toString(f.openDiscrepancies()),
+							link("/reconciliation").queryParam("account", f.accountId()).queryParam("status", "open").toUriString()),
+					chart(f.lastDays())));
+		}
+		model.addAttribute("accounts", views);
+		model.addAttribute("day", chosen);
+		model.addAttribute("account", only);
+		model.addAttribute("accountIds", accounts.all().stream().map(Account::id).toList());
+		return "dashboard/dashboard";
+	}
+
+	private static DayView day(String account, DayFigures f) {
+		List<Map.Entry<String, Figure>> verdicts = new ArrayList<>();
+		f.verdicts().forEach((verdict, count) -> verdicts.add(Map.entry(verdict,
+				figure(count, within(link("/notifications").queryParam("account", account).queryParam("verdict", verdict), f.day())))));
+		return new DayView(f.day().date(), figure(f.orders(), orders(account, null, f.day())),
+				figure(f.paid(), orders(account, "PAID", f.day())), f.paidAmount().toYuan(),
+				figure(f.pending(), orders(account, "PENDING", f.day())), new Figure(f.repairedByQuery(),
+						Long.toString(f.repairedByQuery()), null),
+				verdicts);
+	}
+
+	private static Figure figure(long value, String href) {
+		return new Figure(value, Long.toString(value), href);
+	}
+
+	private static String orders(String account, String status, Day day) {
+		UriComponentsBuilder b = link("/orders").queryParam("account", account);
+		if (status != null) {
+			b.queryParam("status", status);
+		}
+		return within(b, day);
+	}
+
+	/** from/to as the lists read them: wall-clock times in the account's zone, to exclusive. */
+	private static String within(UriComponentsBuilder b, Day day) {
+		return b.queryParam("from", day.date().atStartOfDay() + ":00")
+			.queryParam("to", day.date().plusDays(1).atStartOfDay() + ":00")
+			.encode()
+			.toUriString();
+	}
+
+	private static UriComponentsBuilder link(String path) {
+		return UriComponentsBuilder.fromPath(path);
+	}
+
+	static final int SLOT = 32;
+	static final int HEIGHT = 120;
+	static final int TOP = 8;
+
+	/** Per day: orders, repairs, and notifications stacked acknowledged / refused; one scale for all. */
+	static Chart chart(List<DayFigures> days) {
+		long max = 1;
+		for (DayFigures d : days) {
+			max = Math.max(max, Math.max(d.orders(), d.notifications()));
+		}
+		List<Bar> bars = new ArrayList<>();
+		List<Label> labels = new ArrayList<>();
+		int baseline = TOP + HEIGHT;
+		for (int i = 0; i < days.size(); i++) {
+			DayFigures d = days.get(i);
+			int x = i * SLOT + 2;
+			String date = d.day().date().toString();
+			int h = height(d.orders(), max);
+			bars.add(new Bar("bar-orders", x, baseline - h, 9, h, date + ": " + d.orders() + " orders"));
+			h = height(d.repairedByQuery(), max);
+			bars.add(new Bar("bar-repairs", x + 10, baseline - h, 9, h, date + ": " + d.repairedByQuery() + " repaired by query"));
+			int ack = height(d.acknowledged(), max);
+			bars.add(new Bar("bar-acknowledged", x + 20, baseline - ack, 9, ack,
+					date + ": " + d.acknowledged() + " notifications acknowledged"));
+			int refused = height(d.refused(), max);
+			bars.add(new Bar("bar-refused", x + 20, baseline - ack - refused, 9, refused,
+					date + ": " + d.refused() + " notifications refused or undecided"));
+			labels.add(new Label(x + 14, Integer.toString(d.day().date().getDayOfMonth())));
+		}
+		return new Chart(days.size() * SLOT, baseline + 16, baseline, bars, labels, max);
+	}
+
+	/** Proportional, at least one pixel for a non-zero value. */
+	private static int height(long value, long max) {
+		if (value <= 0) {
+			return 0;
+		}
+		return (int) Math.max(1, value * HEIGHT / max);
+	}
+}
