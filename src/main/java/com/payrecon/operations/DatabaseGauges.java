@@ -1,0 +1,121 @@
+package com.payrecon.operations;
+
+import static com.payrecon.db.Tables.DISCREPANCY;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.RECONCILIATION_RUN;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Gauges per account read from the database: open discrepancies of current reconciliation runs (count and the age
+ * of the oldest) and stale PENDING orders. Two grouped queries, run at most once per {@code gauge-cache} however
+ * often Prometheus scrapes; if the database is away the last values stay (the health endpoint reports that).
+ */
+@Component
+class DatabaseGauges implements MeterBinder {
+
+	private static final Logger log = LoggerFactory.getLogger(DatabaseGauges.class);
+
+	static final String OPEN_DISCREPANCIES = "payrecon.discrepancies.open";
+	static final String OLDEST_OPEN_DISCREPANCY = "payrecon.discrepancies.open.oldest.age";
+	static final String STALE_PENDING = "payrecon.orders.stale.pending";
+
+	private final DSLContext dsl;
+	private final AccountRegistry accounts;
+	private final OperationsProperties properties;
+	private final Clock clock;
+
+	private Snapshot snapshot = new Snapshot(Instant.MIN, Map.of(), Map.of(), Map.of());
+
+	DatabaseGauges(DSLContext dsl, AccountRegistry accounts, OperationsProperties properties, Clock clock) {
+		this.dsl = dsl;
+		this.accounts = accounts;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	private record Snapshot(Instant readAt, Map<String, Long> openDiscrepancies, Map<String, Instant> oldestOpen,
+			Map<String, Long> stalePending) {
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (Account account : accounts.all()) {
+			String id = account.id();
+			Gauge.builder(OPEN_DISCREPANCIES, () -> current().openDiscrepancies().getOrDefault(id, 0L))
+				.description("open or assigned discrepancies of current reconciliation runs")
+				.tag("account", id)
+				.register(registry);
+			Gauge.builder(OLDEST_OPEN_DISCREPANCY, () -> oldestAgeSeconds(id))
+				.description("age of the oldest open discrepancy (0 when none)")
+				.baseUnit("seconds")
+				.tag("account", id)
+				.register(registry);
+			Gauge.builder(STALE_PENDING, () -> current().stalePending().getOrDefault(id, 0L))
+				.description("PENDING orders older than payrecon.operations.stale-after")
+				.tag("account", id)
+				.register(registry);
+		}
+	}
+
+	private double oldestAgeSeconds(String accountId) {
+		Snapshot s = current();
+		Instant oldest = s.oldestOpen().get(accountId);
+		return oldest == null ? 0 : Math.max(0, Duration.between(oldest, s.readAt()).toSeconds());
+	}
+
+	private synchronized Snapshot current() {
+		Instant now = clock.instant();
+		if (snapshot.readAt().plus(properties.gaugeCache()).isAfter(now) && !snapshot.readAt().isAfter(now)) {
+			return snapshot;
+		}
+		try {
+			snapshot = read(now);
+		}
+		catch (RuntimeException ex) {
+			log.debug("Gauges not refreshed: {}", ex.toString());
+		}
+		return snapshot;
+	}
+
+	private Snapshot read(Instant now) {
+		Map<String, Long> open = new HashMap<>();
+		Map<String, Instant> oldest = new HashMap<>();
+		dsl.select(DISCREPANCY.ACCOUNT_ID, DSL.count(), DSL.min(DISCREPANCY.CREATED_AT))
+			.from(DISCREPANCY)
+			.join(RECONCILIATION_RUN)
+			.on(RECONCILIATION_RUN.ID.eq(DISCREPANCY.RUN_ID), RECONCILIATION_RUN.CURRENT_RUN.eq((byte) 1))
+			.where(DISCREPANCY.RESOLUTION.in(List.of("OPEN", "ASSIGNED")))
+			.groupBy(DISCREPANCY.ACCOUNT_ID)
+			.fetch()
+			.forEach(r -> {
+				open.put(r.value1(), r.value2().longValue());
+				oldest.put(r.value1(), r.value3());
+			});
+		Map<String, Long> stale = new HashMap<>();
+		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count())
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.STATUS.eq("PENDING"), PAYMENT_ORDER.CREATED_AT.lt(now.minus(properties.staleAfter())))
+			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
+			.fetch()
+			.forEach(r -> stale.put(r.value1(), r.value2().longValue()));
+		return new Snapshot(now, open, oldest, stale);
+	}
+}
