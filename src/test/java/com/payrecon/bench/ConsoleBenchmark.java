@@ -1,0 +1,162 @@
+package com.payrecon.bench;
+
+import static com.payrecon.bench.BenchReport.f;
+import static com.payrecon.bench.BenchReport.percentileMillis;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
+
+import com.payrecon.console.ConsoleSession;
+import com.payrecon.console.ConsoleTestUsers;
+import com.payrecon.console.ConsoleTestUsers.TestUser;
+import com.payrecon.security.Role;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Benchmark 4: console pages over a large database (1,000,000 orders, 5,000,000 raw notifications, five per order,
+ * over 30 days), 50 sequential requests each through a signed-in session, after 5 warm-up requests.
+ */
+class ConsoleBenchmark extends BenchSupport {
+
+	static final String[] ACCOUNTS = { "wx2-md5", "wx3", "ali" };
+	static final String[] CHANNELS = { "wechatpay-v2", "wechatpay-v3", "alipay" };
+	static final int REQUESTS = 50;
+
+	@Autowired
+	ConsoleTestUsers users;
+
+	@Test
+	void consolePagesOverMillionsOfRows() throws Exception {
+		int orders = BenchReport.scaled(1_000_000, 2_000);
+		int perOrder = 5;
+		String prefix = prefix("K");
+		long t0 = System.nanoTime();
+		long firstOrderId = seed(orders, perOrder, prefix);
+		double seeding = (System.nanoTime() - t0) / 1e9;
+		long rawTotal = dsl.fetchCount(RAW_NOTIFICATION);
+		long orderTotal = dsl.fetchCount(PAYMENT_ORDER);
+
+		TestUser admin = users.create(Role.ADMIN);
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		StringBuilder md = new StringBuilder(f("""
+				## 4. Console
+
+				%,d orders and %,d raw notifications in the database (%,d of them seeded here: %,d orders with %d
+				notifications each over 30 days, multi-row inserts in %.0f s, not measured). Each page requested %d
+				times in a row by a signed-in admin over HTTP, after 5 warm-up requests; time to the full HTML.
+
+				| page | URL | p50 ms | p95 ms | max ms | answer |
+				|---|---|---|---|---|---|
+				""", orderTotal, rawTotal, (long) orders * perOrder, orders, perOrder, seeding, REQUESTS));
+		md.append(page(session, "notification log, first page", i -> "/notifications"));
+		md.append(page(session, "notifications filtered by out_trade_no",
+				i -> "/notifications?outTradeNo=" + prefix + ThreadLocalRandom.current().nextInt(orders)));
+		md.append(page(session, "order detail (timeline, its notifications)",
+				i -> "/orders/" + (firstOrderId + ThreadLocalRandom.current().nextInt(orders))));
+		md.append(page(session, "dashboard", i -> "/dashboard"));
+		BenchReport.section("4-console", md.toString());
+	}
+
+	private String page(ConsoleSession session, String name, IntFunction<String> url) {
+		HttpResponse<String> first = session.get(url.apply(0));
+		if (first.statusCode() == 404) {
+			return f("| %s | `%s` | – | – | – | not available (404 in this build) |%n", name, url.apply(0));
+		}
+		assertThat(first.statusCode()).as(name).isEqualTo(200);
+		for (int i = 0; i < 4; i++) {
+			session.get(url.apply(i));
+		}
+		long[] nanos = new long[REQUESTS];
+		int other = 0;
+		String example = url.apply(0);
+		for (int i = 0; i < REQUESTS; i++) {
+			String path = url.apply(i);
+			long t = System.nanoTime();
+			int status = session.get(path).statusCode();
+			nanos[i] = System.nanoTime() - t;
+			if (status != 200) {
+				other++;
+			}
+		}
+		Arrays.sort(nanos);
+		return f("| %s | `%s` | **%.1f** | **%.1f** | %.1f | %s |%n", name, example, percentileMillis(nanos, 50),
+				percentileMillis(nanos, 95), nanos[nanos.length - 1] / 1e6, other == 0 ? "200" : other + " not 200");
+	}
+
+	/** Orders (two in three PAID) and their raw notifications, two writers side by side; returns the first order id. */
+	private long seed(int orders, int perOrder, String prefix) throws Exception {
+		Instant now = Instant.now();
+		int chunk = 1000;
+		List<Future<?>> work = new ArrayList<>();
+		try (ExecutorService writers = Executors.newFixedThreadPool(2)) {
+			for (int from = 0; from < orders; from += chunk) {
+				int start = from;
+				work.add(writers.submit(() -> insertChunk(prefix, start, Math.min(orders, start + chunk), orders, perOrder, now)));
+			}
+			for (Future<?> f : work) {
+				f.get();
+			}
+		}
+		return dsl.select(org.jooq.impl.DSL.min(PAYMENT_ORDER.ID))
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix))
+			.fetchOne(0, Long.class);
+	}
+
+	private void insertChunk(String prefix, int from, int to, int total, int perOrder, Instant now) {
+		long window = Duration.ofDays(30).toSeconds();
+		var orders = dsl.insertInto(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID, PAYMENT_ORDER.OUT_TRADE_NO,
+				PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.CURRENCY, PAYMENT_ORDER.DESCRIPTION, PAYMENT_ORDER.STATUS,
+				PAYMENT_ORDER.PROVIDER_TXN_ID, PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.EXPIRES_AT, PAYMENT_ORDER.CREATED_BY,
+				PAYMENT_ORDER.CREATED_AT, PAYMENT_ORDER.UPDATED_AT);
+		for (int i = from; i < to; i++) {
+			Instant created = now.minusSeconds(window - (long) i * window / total); // oldest first, over 30 days
+			boolean paid = i % 3 != 0;
+			orders = orders.values(ACCOUNTS[i % 3], prefix + i, 100L + i % 9999, "CNY", "benchmark",
+					paid ? "PAID" : "PENDING", paid ? "4200" + prefix + i : null, paid ? created.plusSeconds(20) : null,
+					created.plusSeconds(7200), "benchmark", created, created);
+		}
+		orders.execute();
+		var raws = dsl.insertInto(RAW_NOTIFICATION, RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.CHANNEL,
+				RAW_NOTIFICATION.KIND, RAW_NOTIFICATION.ACCOUNT_ID, RAW_NOTIFICATION.METHOD, RAW_NOTIFICATION.REQUEST_URI,
+				RAW_NOTIFICATION.REMOTE_ADDR, RAW_NOTIFICATION.CONTENT_TYPE, RAW_NOTIFICATION.HEADERS, RAW_NOTIFICATION.BODY,
+				RAW_NOTIFICATION.BODY_LENGTH, RAW_NOTIFICATION.BODY_TRUNCATED, RAW_NOTIFICATION.BODY_SHA256,
+				RAW_NOTIFICATION.VERDICT, RAW_NOTIFICATION.VERDICT_REASON, RAW_NOTIFICATION.PROCESSED_AT,
+				RAW_NOTIFICATION.PROCESS_COUNT, RAW_NOTIFICATION.RESPONSE_STATUS, RAW_NOTIFICATION.OUT_TRADE_NO,
+				RAW_NOTIFICATION.PROVIDER_TXN_ID);
+		for (int i = from; i < to; i++) {
+			Instant created = now.minusSeconds(window - (long) i * window / total); // oldest first, over 30 days
+			String no = prefix + i;
+			byte[] body = ("<xml><appid><![CDATA[wx2421b1c4370ec43b]]></appid><mch_id><![CDATA[10000100]]></mch_id>"
+					+ "<nonce_str><![CDATA[5d2b6c2a8db53831f7eda20af46e531c]]></nonce_str><result_code><![CDATA[SUCCESS]]>"
+					+ "</result_code><total_fee>" + (100 + i % 9999) + "</total_fee><transaction_id><![CDATA[4200" + no
+					+ "]]></transaction_id><out_trade_no><![CDATA[" + no + "]]></out_trade_no><sign><![CDATA["
+					+ "0F4E1C3B2A1908F7E6D5C4B3A2918070]]></sign></xml>").getBytes(StandardCharsets.UTF_8);
+			for (int n = 0; n < perOrder; n++) {
+				boolean first = n == 0;
+				raws = raws.values(created.plusSeconds(20 + n * 15L), CHANNELS[i % 3], "NOTIFY", ACCOUNTS[i % 3], "POST",
+						"/notify/" + CHANNELS[i % 3] + "/" + ACCOUNTS[i % 3], "127.0.0.1", "text/xml",
+						"{\"content-type\":[\"text/xml\"]}", body, (long) body.length, false,
+						String.format("%064x", (long) i * perOrder + n), first ? "APPLIED" : "DUPLICATE",
+						first ? "PENDING → PAID" : "already PAID", created.plusSeconds(20 + n * 15L), 1, 200, no,
+						"4200" + no);
+			}
+		}
+		raws.execute();
+	}
+}
