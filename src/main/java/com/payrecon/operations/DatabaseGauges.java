@@ -1,14 +1,9 @@
 package com.payrecon.operations;
 
-import static com.payrecon.db.Tables.DISCREPANCY;
-import static com.payrecon.db.Tables.PAYMENT_ORDER;
-import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.payrecon.account.Account;
@@ -16,8 +11,6 @@ import com.payrecon.account.AccountRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gauges per account read from the database: open discrepancies of current reconciliation runs (count and the age
- * of the oldest) and stale PENDING orders. Two grouped queries, run at most once per {@code gauge-cache} however
- * often Prometheus scrapes; if the database is away the last values stay (the health endpoint reports that).
+ * of the oldest) and stale PENDING orders. Two grouped queries ({@link OperationsQuery}), run at most once per
+ * {@code gauge-cache} however often Prometheus scrapes; if the database is away the last values stay (the health
+ * endpoint reports that).
  */
 @Component
 class DatabaseGauges implements MeterBinder {
@@ -37,15 +31,15 @@ class DatabaseGauges implements MeterBinder {
 	static final String OLDEST_OPEN_DISCREPANCY = "payrecon.discrepancies.open.oldest.age";
 	static final String STALE_PENDING = "payrecon.orders.stale.pending";
 
-	private final DSLContext dsl;
+	private final OperationsQuery query;
 	private final AccountRegistry accounts;
 	private final OperationsProperties properties;
 	private final Clock clock;
 
 	private Snapshot snapshot = new Snapshot(Instant.MIN, Map.of(), Map.of(), Map.of());
 
-	DatabaseGauges(DSLContext dsl, AccountRegistry accounts, OperationsProperties properties, Clock clock) {
-		this.dsl = dsl;
+	DatabaseGauges(OperationsQuery query, AccountRegistry accounts, OperationsProperties properties, Clock clock) {
+		this.query = query;
 		this.accounts = accounts;
 		this.properties = properties;
 		this.clock = clock;
@@ -87,35 +81,12 @@ class DatabaseGauges implements MeterBinder {
 			return snapshot;
 		}
 		try {
-			snapshot = read(now);
+			OperationsQuery.Counts counts = query.counts(now.minus(properties.staleAfter()));
+			snapshot = new Snapshot(now, counts.openDiscrepancies(), counts.oldestOpen(), counts.stalePending());
 		}
 		catch (RuntimeException ex) {
 			log.debug("Gauges not refreshed: {}", ex.toString());
 		}
 		return snapshot;
-	}
-
-	private Snapshot read(Instant now) {
-		Map<String, Long> open = new HashMap<>();
-		Map<String, Instant> oldest = new HashMap<>();
-		dsl.select(DISCREPANCY.ACCOUNT_ID, DSL.count(), DSL.min(DISCREPANCY.CREATED_AT))
-			.from(DISCREPANCY)
-			.join(RECONCILIATION_RUN)
-			.on(RECONCILIATION_RUN.ID.eq(DISCREPANCY.RUN_ID), RECONCILIATION_RUN.CURRENT_RUN.eq((byte) 1))
-			.where(DISCREPANCY.RESOLUTION.in(List.of("OPEN", "ASSIGNED")))
-			.groupBy(DISCREPANCY.ACCOUNT_ID)
-			.fetch()
-			.forEach(r -> {
-				open.put(r.value1(), r.value2().longValue());
-				oldest.put(r.value1(), r.value3());
-			});
-		Map<String, Long> stale = new HashMap<>();
-		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count())
-			.from(PAYMENT_ORDER)
-			.where(PAYMENT_ORDER.STATUS.eq("PENDING"), PAYMENT_ORDER.CREATED_AT.lt(now.minus(properties.staleAfter())))
-			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
-			.fetch()
-			.forEach(r -> stale.put(r.value1(), r.value2().longValue()));
-		return new Snapshot(now, open, oldest, stale);
 	}
 }
