@@ -17,6 +17,8 @@ import java.util.Set;
 import com.payrecon.account.Channel;
 import com.payrecon.notify.ChannelVerifier.Reply;
 import com.payrecon.support.db.TransactionRetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +43,11 @@ public class NotificationIntake {
 	private final NotifyProperties properties;
 	private final TransactionRetry retry;
 	private final Clock clock;
+	private final MeterRegistry meters;
 
 	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, NotifyProperties properties,
-			TransactionRetry retry, Clock clock) {
+			TransactionRetry retry, Clock clock, MeterRegistry meters) {
+		this.meters = meters;
 		this.rawLog = rawLog;
 		this.retry = retry;
 		this.processor = processor;
@@ -51,7 +55,23 @@ public class NotificationIntake {
 		this.clock = clock;
 	}
 
+	/** Metric: every delivery, by channel, kind (notify, return) and verdict (see README, Operations). */
+	public static final String METRIC = "payrecon.notifications";
+
 	public NotificationProcessor.Outcome receive(Channel channel, String kind, String accountId, HttpServletRequest request) {
+		NotificationProcessor.Outcome outcome = receiveUncounted(channel, kind, accountId, request);
+		Counter.builder(METRIC)
+			.description("notification deliveries received, by verdict")
+			.tag("channel", channel.wireName())
+			.tag("kind", kind)
+			.tag("verdict", outcome.verdict().name())
+			.register(meters)
+			.increment();
+		return outcome;
+	}
+
+	private NotificationProcessor.Outcome receiveUncounted(Channel channel, String kind, String accountId,
+			HttpServletRequest request) {
 		RawRequest raw;
 		try {
 			raw = read(channel, kind, accountId, request);

@@ -8,11 +8,15 @@ import java.util.Optional;
 
 import com.payrecon.order.PaymentOutcome.Kind;
 import com.payrecon.support.money.Fen;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The single door for order state. Every path that changes an order (notification, sweep, re-query, watchdog,
@@ -27,10 +31,15 @@ public class OrderService {
 
 	private final OrderRepository orders;
 	private final Clock clock;
+	private final MeterRegistry meters;
 
-	OrderService(OrderRepository orders, Clock clock) {
+	/** Metric: payments applied (PENDING → PAID), by account and event source (NOTIFY, QUERY, ...). */
+	public static final String PAID_METRIC = "payrecon.orders.paid";
+
+	OrderService(OrderRepository orders, Clock clock, MeterRegistry meters) {
 		this.orders = orders;
 		this.clock = clock;
+		this.meters = meters;
 	}
 
 	/** A new order from the checkout. {@code expiresAt} null means the default (two hours). */
@@ -114,6 +123,7 @@ public class OrderService {
 				"transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
 		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
 		log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+		countPaid(accountId, cause);
 		return new PaymentOutcome(Kind.APPLIED, paid, "PENDING → PAID");
 	}
 
@@ -142,7 +152,17 @@ public class OrderService {
 		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
 				"late payment: transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
 		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId, sanitize(order.outTradeNo()), cause.actor());
+		countPaid(accountId, cause);
 		return orders.findById(order.id());
+	}
+
+	private void countPaid(String accountId, Cause cause) {
+		Counter paidCounter = Counter.builder(PAID_METRIC)
+			.description("payments applied, by the source of the news")
+			.tag("account", accountId)
+			.tag("source", cause.source().name())
+			.register(meters);
+		afterCommit(paidCounter::increment);
 	}
 
 	/** Any other transition of the table (close, fail, reverse, refund), compare-and-set, with its event. */
@@ -168,6 +188,20 @@ public class OrderService {
 		orders.appendEvent(order.id(), eventType, order.status(), order.status(), cause, detail, now);
 		log.warn("Order {}/{} flagged for review: {}", order.accountId(), sanitize(order.outTradeNo()), kind);
 		return new PaymentOutcome(kind, orders.findById(order.id()).orElseThrow(), detail);
+	}
+
+	/** Counts only what was committed: a transaction retried after a deadlock applies (and counts) once. */
+	private static void afterCommit(Runnable action) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			action.run();
+			return;
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				action.run();
+			}
+		});
 	}
 
 	/** Keeps CR/LF and control characters of provider-supplied text out of log lines (threat case C7). */

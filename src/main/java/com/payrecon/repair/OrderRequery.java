@@ -21,6 +21,8 @@ import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.provider.ProviderAnswer.Status;
 import com.payrecon.support.db.TransactionRetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +55,14 @@ public class OrderRequery {
 	private final ProviderQueryLog queryLog;
 	private final TransactionRetry retry;
 	private final Clock clock;
+	private final MeterRegistry meters;
+
+	/** Metric: payments applied because a query found them paid, by account and trigger (see {@link #trigger}). */
+	public static final String REPAIR_METRIC = "payrecon.repairs";
 
 	OrderRequery(AccountRegistry accounts, OrderRepository orders, OrderService orderService, ProviderRegistry providers,
-			ProviderQueryLog queryLog, TransactionRetry retry, Clock clock) {
+			ProviderQueryLog queryLog, TransactionRetry retry, Clock clock, MeterRegistry meters) {
+		this.meters = meters;
 		this.accounts = accounts;
 		this.orders = orders;
 		this.orderService = orderService;
@@ -185,6 +192,14 @@ public class OrderRequery {
 				answer.currency() == null ? "CNY" : answer.currency(),
 				answer.paidAt() == null ? clock.instant() : answer.paidAt());
 		PaymentOutcome outcome = retry.inTransaction(() -> orderService.applyPayment(order.accountId(), payment, cause));
+		if (outcome.kind() == PaymentOutcome.Kind.APPLIED) {
+			Counter.builder(REPAIR_METRIC)
+				.description("PAID applied from a provider query: the notification never came or was not accepted")
+				.tag("account", order.accountId())
+				.tag("trigger", trigger(cause.actor()))
+				.register(meters)
+				.increment();
+		}
 		return "paid at the provider: " + outcome.kind() + " (" + outcome.detail() + ")";
 	}
 
@@ -224,6 +239,25 @@ public class OrderRequery {
 		return retry.inTransaction(() -> orderService.transition(order.accountId(), order.outTradeNo(), to, withReason))
 			.map(o -> why + ": " + order.status() + " → " + to)
 			.orElse(why + "; transition refused");
+	}
+
+	/**
+	 * Who asked, coarsely (bounded tag values): a job run {@code <job>#<execution>} gives the job name
+	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure},
+	 * anything else (an operator, an API client) {@code manual}.
+	 */
+	static String trigger(String actor) {
+		if (actor == null) {
+			return "manual";
+		}
+		if (actor.startsWith("verification-failure:")) {
+			return "verification-failure";
+		}
+		int hash = actor.indexOf('#');
+		if (hash > 0 && actor.substring(hash + 1).chars().allMatch(Character::isDigit) && hash + 1 < actor.length()) {
+			return actor.substring(0, hash);
+		}
+		return "manual";
 	}
 
 	/** The next check of a still-pending order: the backoff by its check count, never later than needed after expiry. */

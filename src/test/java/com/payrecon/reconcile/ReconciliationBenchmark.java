@@ -1,0 +1,244 @@
+package com.payrecon.reconcile;
+
+import static com.payrecon.bench.BenchReport.f;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import com.payrecon.bench.BenchReport;
+import com.payrecon.provider.PaymentProvider.BillDownload;
+import com.payrecon.support.PayReconIT;
+import com.payrecon.support.money.Fen;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Benchmark 3 (run by {@code ./mvnw -Pbench verify}): for each bill format, reconciles a generated 1,000,000-line
+ * bill against 1,000,000 paid orders of one day in the real database through the whole path (archive with SHA-256,
+ * streaming parse, chunked lookups, match and discrepancy upserts, the MISSING_AT_PROVIDER anti-join, totals) and
+ * reports lines per second and the heap's peak. One amount mismatch is planted per 100,000 lines.
+ */
+@PayReconIT
+class ReconciliationBenchmark {
+
+	static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+	static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+	/** A bill format, the account it is reconciled for and how its file is written. */
+	enum Format {
+		WECHAT_V2("WeChat Pay v2 (ALL, text)", "wx2-fake", false),
+		WECHAT_V3("WeChat Pay v3 (tradebill ALL, gzip)", "wx3", true),
+		ALIPAY("Alipay (业务明细 CSV, GBK)", "ali-fake", false);
+
+		final String label;
+		final String account;
+		final boolean gzip;
+
+		Format(String label, String account, boolean gzip) {
+			this.label = label;
+			this.account = account;
+			this.gzip = gzip;
+		}
+	}
+
+	@Autowired
+	Reconciliation reconciliation;
+
+	@Autowired
+	AccountRegistry accounts;
+
+	@Autowired
+	DSLContext dsl;
+
+	@Test
+	void reconcileOneMillionLinesOfEachFormat() throws Exception {
+		int lines = BenchReport.scaled(1_000_000, 1_000);
+		StringBuilder md = new StringBuilder(f("""
+				## 3. Daily reconciliation
+
+				For each format, %,d paid orders of one day are bulk-inserted and a %,d-line bill of that day is
+				generated (one amount mismatch per 100,000 lines, summary computed), then `Reconciliation.reconcile`
+				runs on it through the whole path: archive with SHA-256, streaming parse (GBK for Alipay, gunzip for
+				v3), chunked lookups (1,000 lines per chunk and transaction), match and discrepancy upserts, the
+				MISSING_AT_PROVIDER anti-join over the day's paid orders, totals, current-run switch. Heap peak = sum of
+				the heap pools' peak usage after a `System.gc()` and a peak reset: an upper bound that includes the
+				whole application.
+
+				| format | lines | bill size | time | lines/s | heap peak | max heap | result |
+				|---|---|---|---|---|---|---|---|
+				""", lines, lines));
+		StringBuilder setup = new StringBuilder();
+		for (Format format : Format.values()) {
+			LocalDate day = LocalDate.of(2099, 1, 1).plusDays(System.currentTimeMillis() % 3000);
+			String prefix = "BM" + format.ordinal() + System.currentTimeMillis() % 100_000 + "-";
+			Instant start = day.atStartOfDay(SHANGHAI).toInstant();
+			long t0 = System.nanoTime();
+			insertPaidOrders(format.account, lines, prefix, start);
+			long t1 = System.nanoTime();
+			Path bill = Files.createTempFile("payrecon-benchmark", format.gzip ? ".txt.gz" : ".csv");
+			writeBill(format, bill, lines, prefix, day);
+			long t2 = System.nanoTime();
+			setup.append(f("%s: %,d orders inserted in %.1f s, bill written in %.1f s. ", format.label, lines,
+					(t1 - t0) / 1e9, (t2 - t1) / 1e9));
+
+			System.gc();
+			for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+				pool.resetPeakUsage();
+			}
+			Account account = accounts.find(format.account).orElseThrow();
+			long r0 = System.nanoTime();
+			ReconciliationResult result = reconciliation.reconcile(account, day,
+					reconciliation.options("benchmark", false), () -> download(format, bill));
+			double seconds = (System.nanoTime() - r0) / 1e9;
+			long peak = 0;
+			for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+				if (pool.getType() == MemoryType.HEAP) {
+					peak += pool.getPeakUsage().getUsed();
+				}
+			}
+			long bytes = Files.size(bill);
+			md.append(f("| %s | %,d | %s | %.1f s | **%,.0f** | %d MB | %d MB | %s, %d discrepancies, summary ok %s |%n",
+					format.label, lines, bytes < 10 << 20 ? (bytes >> 10) + " KB" : (bytes >> 20) + " MB", seconds, lines / seconds, peak >> 20,
+					Runtime.getRuntime().maxMemory() >> 20, result.run().status(), result.run().discrepancyCount(),
+					result.run().summaryOk()));
+			Files.deleteIfExists(bill);
+
+			assertThat(result.run().provider().count()).as(format.label).isEqualTo(lines);
+			assertThat(result.run().summaryOk()).as(format.label + ": " + result.run().summaryDifferences() + " "
+					+ result.run().error()).isTrue();
+			assertThat(result.run().discrepancyCount()).isEqualTo(lines / 100_000); // the planted amount mismatches
+		}
+		md.append("\nSetup (not measured): ").append(setup.toString().strip()).append('\n');
+		BenchReport.section("3-reconciliation", md.toString());
+	}
+
+	private static BillDownload download(Format format, Path bill) {
+		try {
+			InputStream in = Files.newInputStream(bill);
+			return switch (format) {
+				case WECHAT_V2 -> new BillDownload(false, null, in, BillDownload.WECHAT_TEXT);
+				case WECHAT_V3 -> new BillDownload(false, null, new GZIPInputStream(in, 1 << 16), BillDownload.WECHAT_TEXT);
+				case ALIPAY -> new BillDownload(false, null, in, BillDownload.ALIPAY_CSV_GBK);
+			};
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/** Paid orders of the day, amount 1..9999 fen, paid between 00:20 and 23:40 (no EXPECTED near midnight). */
+	private void insertPaidOrders(String accountId, int count, String prefix, Instant dayStart) {
+		Instant now = Instant.now();
+		int batch = 5000;
+		for (int from = 0; from < count; from += batch) {
+			var insert = dsl.insertInto(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID, PAYMENT_ORDER.OUT_TRADE_NO,
+					PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.CURRENCY, PAYMENT_ORDER.DESCRIPTION, PAYMENT_ORDER.STATUS,
+					PAYMENT_ORDER.PROVIDER_TXN_ID, PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.CREATED_BY, PAYMENT_ORDER.CREATED_AT,
+					PAYMENT_ORDER.UPDATED_AT);
+			for (int i = from; i < Math.min(count, from + batch); i++) {
+				insert = insert.values(accountId, prefix + i, amount(i), "CNY", "benchmark", "PAID", "4200" + prefix + i,
+						paidAt(dayStart, i, count), "benchmark", now, now);
+			}
+			insert.execute();
+		}
+	}
+
+	private static void writeBill(Format format, Path file, int count, String prefix, LocalDate day) throws Exception {
+		Instant dayStart = day.atStartOfDay(SHANGHAI).toInstant();
+		Charset charset = format == Format.ALIPAY ? Charset.forName("GBK") : StandardCharsets.UTF_8;
+		try (OutputStream raw = Files.newOutputStream(file);
+				OutputStream out = format.gzip ? new GZIPOutputStream(raw, 1 << 16) : raw;
+				BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, charset), 1 << 16)) {
+			if (format == Format.ALIPAY) {
+				writeAlipay(w, count, prefix, day, dayStart);
+			}
+			else {
+				writeWechat(w, format, count, prefix, dayStart);
+			}
+		}
+	}
+
+	private static void writeWechat(BufferedWriter out, Format format, int count, String prefix, Instant dayStart)
+			throws Exception {
+		String ids = format == Format.WECHAT_V3 ? "`wxd678efh567hg6787,`1900000001" : "`wx2421b1c4370ec43b,`10000102";
+		BigDecimal total = BigDecimal.ZERO;
+		BigDecimal fees = BigDecimal.ZERO;
+		out.write(WechatBill.HEADER + "\r\n");
+		for (int i = 0; i < count; i++) {
+			String yuan = Fen.of(billAmount(i)).toYuan();
+			String at = TIME.format(LocalDateTime.ofInstant(paidAt(dayStart, i, count), SHANGHAI));
+			out.write("`" + at + "," + ids + ",`0,`,`4200" + prefix + i + ",`" + prefix + i
+					+ ",`oUpF8u,`NATIVE,`SUCCESS,`CMC,`CNY,`" + yuan + ",`0.00,`,`,`0.00,`0.00,`,`,`benchmark,`,`0.01000,`0.60%,`"
+					+ yuan + ",`0.00,`\r\n");
+			total = total.add(new BigDecimal(yuan));
+			fees = fees.add(new BigDecimal("0.01000"));
+		}
+		out.write(WechatBill.SUMMARY_HEADER + "\r\n");
+		out.write("`" + count + ",`" + total.toPlainString() + ",`0.00,`0.00,`" + fees.toPlainString() + ",`"
+				+ total.toPlainString() + ",`0.00\r\n");
+	}
+
+	/** The detail file of Alipay's daily bill zip, as the sandbox (and Alipay) writes it: a tab after every value. */
+	private static void writeAlipay(BufferedWriter out, int count, String prefix, LocalDate day, Instant dayStart)
+			throws Exception {
+		DateTimeFormatter cnDay = DateTimeFormatter.ofPattern("yyyy年MM月dd日");
+		out.write("#支付宝业务明细查询\r\n#账号：[2088000000000002]\r\n");
+		out.write("#起始日期：[" + cnDay.format(day) + " 00:00:00]   终止日期：[" + cnDay.format(day.plusDays(1)) + " 00:00:00]\r\n");
+		out.write("#-----------------------------------------业务明细列表----------------------------------------\r\n");
+		out.write("支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,"
+				+ "订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,"
+				+ "商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\r\n");
+		long income = 0;
+		for (int i = 0; i < count; i++) {
+			long fen = billAmount(i);
+			String yuan = Fen.of(fen).toYuan();
+			String at = TIME.format(LocalDateTime.ofInstant(paidAt(dayStart, i, count), SHANGHAI));
+			long fee = Math.round(fen * 0.006);
+			out.write("4200" + prefix + i + "\t," + prefix + i + "\t,交易\t,benchmark\t," + at + "\t," + at
+					+ "\t,\t,\t,\t,\t,bu***@example.com\t," + yuan + "\t," + yuan + "\t,0.00\t,0.00\t,0.00\t,0.00\t,0.00\t,\t,0.00\t,0.00\t,\t,-"
+					+ Fen.of(fee).toYuan() + "\t,0.00\t,\t\r\n");
+			income += fen;
+		}
+		out.write("#-----------------------------------------业务明细列表结束------------------------------------\r\n");
+		out.write("#交易合计：" + count + "笔，商家实收共" + Fen.of(income).toYuan() + "元，商家优惠共0.00元\r\n");
+		out.write("#退款合计：0笔，商家实收退款共0.00元，商家优惠退款共0.00元\r\n");
+		out.write("#导出时间：[" + cnDay.format(day.plusDays(1)) + " 09:00:00]\r\n");
+	}
+
+	/** The bill's amount: the order's, except one mismatch per 100,000 lines. */
+	private static long billAmount(int i) {
+		return i % 100_000 == 99_999 ? amount(i) + 1 : amount(i);
+	}
+
+	private static long amount(int i) {
+		return 1 + i % 9999;
+	}
+
+	private static Instant paidAt(Instant dayStart, int i, int count) {
+		long window = (24 * 60 - 40) * 60L; // seconds from 00:20 to 23:40
+		return dayStart.plusSeconds(20 * 60 + (long) i * window / count);
+	}
+}
