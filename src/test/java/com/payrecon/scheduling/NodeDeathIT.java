@@ -126,6 +126,7 @@ class NodeDeathIT {
 				"spring.config.additional-location", "file:" + config,
 				"spring.datasource.url", db.jdbcUrl(),
 				"spring.datasource.username", db.username(),
+				"spring.datasource.hikari.connection-timeout", "10000", // busy machines: logins can take seconds
 				"spring.quartz.properties.org.quartz.scheduler.instanceId", name,
 				"spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval", "1000",
 				"payrecon.batch-jobs.location", DIR.resolve("batch-jobs").toString()));

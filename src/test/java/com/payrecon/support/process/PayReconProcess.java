@@ -31,6 +31,7 @@ public final class PayReconProcess implements AutoCloseable {
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 	public static final JsonMapper JSON = JsonMapper.builder().build();
 	private static final String STARTED = "Started PayReconApplication";
+	private static final String FAILED = "Application run failed";
 
 	private final String name;
 	private final Path logDir;
@@ -100,7 +101,12 @@ public final class PayReconProcess implements AutoCloseable {
 			if (!process.isAlive()) {
 				throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail(60));
 			}
-			if (logText().contains(STARTED) && answers()) {
+			String text = logText();
+			if (text.contains(FAILED)) { // the context failed; a stray non-daemon thread may keep the JVM alive
+				kill();
+				throw new IllegalStateException(name + " failed to start:\n" + logTail(60));
+			}
+			if (text.contains(STARTED) && answers()) {
 				return this;
 			}
 			sleep(200);
