@@ -266,8 +266,10 @@ final class ChaosChecks {
 				dbAwayAnswers++;
 			}
 			else {
-				wrong.add("delivery %d (%s, %s) at %s answered %d, no raw row".formatted(a.deliveryId(),
-						deliveries.get(a.deliveryId()).outTradeNo(), deliveries.get(a.deliveryId()).fault(), a.at(), a.status()));
+				wrong.add("delivery %d (%s, %s) at %s answered %d (%s%s%s), no raw row".formatted(a.deliveryId(),
+						deliveries.get(a.deliveryId()).outTradeNo(), deliveries.get(a.deliveryId()).fault(), a.at(), a.status(),
+						a.success() ? "success" : "failure", duringOutage ? ", during the outage" : "",
+						deliveredLater ? ", stored later" : ", never stored later"));
 			}
 		}
 		List<Attempt> unanswered = attempts.stream().filter(a -> a.status() == null && a.sha256() != null).toList();
