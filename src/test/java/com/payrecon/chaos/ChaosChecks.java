@@ -11,11 +11,9 @@ import static com.payrecon.db.Tables.SANDBOX_ORDER;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -351,20 +349,25 @@ final class ChaosChecks {
 
 	// ---- matching requests to rows --------------------------------------------------------------------------------
 
-	/** Each attempt's raw row, one to one: same body SHA-256, received while the attempt was under way. */
+	/**
+	 * Each attempt's raw row, one to one: same body SHA-256 (retries and duplicates of a notification may share a
+	 * body), received while the attempt was under way. Attempts that got a success answer are matched first (PayRecon
+	 * stored theirs for certain), then the other answered ones, then the unanswered; within each group by earliest end,
+	 * each taking the earliest free row in its window (the greedy order that finds a maximum matching of intervals to
+	 * points).
+	 */
 	record Matching(Map<Attempt, Raw> rowOf) {
 	}
 
 	static Matching match(List<Attempt> attempts, Map<Long, Raw> raws) {
-		Map<String, Deque<Raw>> bySha = new HashMap<>();
+		Map<String, List<Raw>> bySha = new HashMap<>();
 		raws.values().stream().sorted(Comparator.comparing(Raw::receivedAt))
-			.forEach(r -> bySha.computeIfAbsent(r.sha256(), k -> new ArrayDeque<>()).add(r));
+			.forEach(r -> bySha.computeIfAbsent(r.sha256(), k -> new ArrayList<>()).add(r));
 		Map<Attempt, Raw> rowOf = new HashMap<>();
-		attempts.stream().filter(a -> a.sha256() != null).sorted(Comparator.comparing(Attempt::at)).forEach(a -> {
-			Deque<Raw> candidates = bySha.get(a.sha256());
-			if (candidates == null) {
-				return;
-			}
+		Comparator<Attempt> order = Comparator.<Attempt>comparingInt(a -> a.success() ? 0 : a.status() != null ? 1 : 2)
+			.thenComparing(Attempt::end);
+		attempts.stream().filter(a -> a.sha256() != null).sorted(order).forEach(a -> {
+			List<Raw> candidates = bySha.getOrDefault(a.sha256(), List.of());
 			for (Raw r : candidates) {
 				if (!r.receivedAt().isBefore(a.at().minus(SLACK)) && !r.receivedAt().isAfter(a.end().plus(SLACK))) {
 					rowOf.put(a, r);
