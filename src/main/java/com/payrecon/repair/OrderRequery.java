@@ -41,10 +41,6 @@ public class OrderRequery {
 
 	private static final Logger log = LoggerFactory.getLogger(OrderRequery.class);
 
-	/** Waits between checks of one order: 1, 2, 5, 10, 30 minutes, then hourly. */
-	static final List<Duration> BACKOFF = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
-			Duration.ofMinutes(10), Duration.ofMinutes(30));
-	static final Duration AFTER_BACKOFF = Duration.ofHours(1);
 	/** How long after expiry a not-found order is still asked about before it is failed. */
 	static final Duration GRACE = Duration.ofMinutes(15);
 
@@ -60,9 +56,13 @@ public class OrderRequery {
 	/** Metric: payments applied because a query found them paid, by account and trigger (see {@link #trigger}). */
 	public static final String REPAIR_METRIC = "payrecon.repairs";
 
+	/** Waits between checks of one order: 1, 2, 5, 10, 30 minutes, then hourly (configurable for compressed runs). */
+	private final RepairProperties backoff;
+
 	OrderRequery(AccountRegistry accounts, OrderRepository orders, OrderService orderService, ProviderRegistry providers,
-			ProviderQueryLog queryLog, TransactionRetry retry, Clock clock, MeterRegistry meters) {
+			ProviderQueryLog queryLog, TransactionRetry retry, Clock clock, MeterRegistry meters, RepairProperties backoff) {
 		this.meters = meters;
+		this.backoff = backoff;
 		this.accounts = accounts;
 		this.orders = orders;
 		this.orderService = orderService;
@@ -261,9 +261,10 @@ public class OrderRequery {
 	}
 
 	/** The next check of a still-pending order: the backoff by its check count, never later than needed after expiry. */
-	static Instant nextCheck(PaymentOrder order, Instant now) {
+	Instant nextCheck(PaymentOrder order, Instant now) {
 		int done = order.checkCount();
-		Duration wait = done < BACKOFF.size() ? BACKOFF.get(done) : AFTER_BACKOFF;
+		List<Duration> waits = backoff.backoff();
+		Duration wait = done < waits.size() ? waits.get(done) : backoff.afterBackoff();
 		return now.plus(wait);
 	}
 

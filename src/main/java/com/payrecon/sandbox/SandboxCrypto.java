@@ -90,6 +90,16 @@ public final class SandboxCrypto {
 		return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), sign.getBytes(StandardCharsets.US_ASCII));
 	}
 
+	/** Lower-case hex SHA-256, as PayRecon's raw log keeps {@code body_sha256}: what a delivery attempt sent. */
+	public static String sha256Hex(byte[] data) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	// ---- RSA ----------------------------------------------------------------------------------------------------
 
 	/** @param algorithm {@code SHA256withRSA} or {@code SHA1withRSA} */

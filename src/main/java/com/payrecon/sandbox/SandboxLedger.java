@@ -53,7 +53,7 @@ public class SandboxLedger {
 	}
 
 	public record Attempt(long deliveryId, int attemptNo, Instant attemptedAt, long durationMillis, Integer httpStatus,
-			String responseBody, String error, boolean success) {
+			String responseBody, String error, boolean success, String requestSha256) {
 	}
 
 	// ---- orders -------------------------------------------------------------------------------------------------
@@ -291,6 +291,7 @@ public class SandboxLedger {
 		a.setResponseBody(truncate(attempt.responseBody(), 1024));
 		a.setError(truncate(attempt.error(), 512));
 		a.setSuccess(attempt.success());
+		a.setRequestSha256(attempt.requestSha256());
 		a.setVersion(0);
 		a.store();
 		dsl.update(SANDBOX_DELIVERY)
@@ -337,7 +338,7 @@ public class SandboxLedger {
 			.where(SANDBOX_DELIVERY_ATTEMPT.DELIVERY_ID.in(deliveryIds))
 			.orderBy(SANDBOX_DELIVERY_ATTEMPT.DELIVERY_ID, SANDBOX_DELIVERY_ATTEMPT.ATTEMPT_NO)
 			.fetch(r -> new Attempt(r.getDeliveryId(), r.getAttemptNo(), r.getAttemptedAt(), r.getDurationMs(),
-					r.getHttpStatus(), r.getResponseBody(), r.getError(), r.getSuccess()));
+					r.getHttpStatus(), r.getResponseBody(), r.getError(), r.getSuccess(), r.getRequestSha256()));
 	}
 
 	// ---- mapping ------------------------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ public class SandboxNotifier {
 	void attempt(Delivery d) {
 		SandboxMerchant merchant = merchants.find(d.merchantId()).orElse(null);
 		if (merchant == null) {
-			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, clock.instant(), 0, null, null, "merchant gone", false),
+			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, clock.instant(), 0, null, null, "merchant gone", false, null),
 					"GAVE_UP", null);
 			return;
 		}
@@ -208,13 +208,13 @@ public class SandboxNotifier {
 		}
 		LedgerOrder order = d.orderId() == null ? null : ledger.findById(d.orderId()).orElse(null);
 		if (order == null) {
-			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, now, 0, null, null, "order gone", false), "GAVE_UP", null);
+			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, now, 0, null, null, "order gone", false, null), "GAVE_UP", null);
 			return;
 		}
 		if (!isLoopback(d.notifyUrl())) {
 			// the sandbox plays the provider on this machine only: it never posts anywhere else
 			ledger.recordAttempt(new Attempt(d.id(), d.attempts() + 1, now, 0, null, null,
-					"refused: notify URL is not on this machine", false), "GAVE_UP", null);
+					"refused: notify URL is not on this machine", false, null), "GAVE_UP", null);
 			log.warn("sandbox {}: notification for {} not sent: {} is not a loopback address", merchant.id(),
 					d.outTradeNo(), d.notifyUrl());
 			return;
@@ -259,7 +259,8 @@ public class SandboxNotifier {
 		else {
 			next = "GAVE_UP";
 		}
-		ledger.recordAttempt(new Attempt(d.id(), attemptNo, now, millis, status, body, error, success), next, nextAt);
+		ledger.recordAttempt(new Attempt(d.id(), attemptNo, now, millis, status, body, error, success,
+				SandboxCrypto.sha256Hex(out.body())), next, nextAt);
 		log.info("sandbox {}: notification {} for {} ({}) attempt {} -> {}{}", merchant.id(), d.id(), d.outTradeNo(),
 				d.fault(), attemptNo, status == null ? error : status, success ? " delivered" : " (" + next + ")");
 	}

@@ -1,0 +1,385 @@
+package com.payrecon.chaos;
+
+import static com.payrecon.db.Tables.ORDER_EVENT;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.PROVIDER_QUERY;
+import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
+import static com.payrecon.db.Tables.SANDBOX_DELIVERY_ATTEMPT;
+import static com.payrecon.db.Tables.SANDBOX_ORDER;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.payrecon.order.EventSource;
+import org.jooq.DSLContext;
+
+/**
+ * The end of a chaos run: the provider's ledger (what it considers paid, every notification request it sent, which
+ * ones were forged) against PayRecon's database. Each check prints PASS or FAIL with its figures; the report ends
+ * with {@code N passed, M failed}.
+ *
+ * <p>
+ * <b>"Sent"</b>: a notification request the sandbox got an HTTP response for (any status). Only then did PayRecon
+ * certainly receive the whole request. An attempt that ended in a connection error (PayRecon down, or killed while
+ * answering) is not "sent": it may or may not have a row (stored, then killed before answering), and is counted
+ * apart. One exception is allowed and listed: while PayRecon's database is away, PayRecon cannot store anything and
+ * answers the provider's failure reply ("retry later") without a row; such a response must be a failure answer given
+ * during a database outage, and the provider delivers it again later.
+ */
+final class ChaosChecks {
+
+	/** The slack between the sandbox's and PayRecon's clocks and their rounding (same machine). */
+	static final Duration SLACK = Duration.ofSeconds(2);
+	/** After the database is back, PayRecon's connection pool needs a few seconds to replace its dead connections. */
+	static final Duration RECONNECT = Duration.ofSeconds(15);
+	static final Set<String> FORGED = Set.of("TAMPERED_AMOUNT", "BAD_SIGNATURE");
+	static final Set<String> GENUINE = Set.of("NONE", "DUPLICATE");
+
+	/** A time range in which something was down. */
+	record Window(Instant from, Instant to) {
+
+		boolean contains(Instant t, Duration slack) {
+			return !t.isBefore(from.minus(slack)) && !t.isAfter(to.plus(slack));
+		}
+	}
+
+	private final DSLContext payrecon;
+	private final DSLContext provider;
+	private final String prefix;
+	private final List<Window> dbDown;
+	private final List<String> unconfirmed;
+
+	ChaosChecks(DSLContext payrecon, DSLContext provider, String prefix, List<Window> dbDown, List<String> unconfirmed) {
+		this.unconfirmed = unconfirmed;
+		this.payrecon = payrecon;
+		this.provider = provider;
+		this.prefix = prefix;
+		this.dbDown = dbDown;
+	}
+
+	// ---- what the two sides say ---------------------------------------------------------------------------------
+
+	record LedgerOrder(String merchant, String outTradeNo, String status, long amount, String tradeNo) {
+	}
+
+	record Delivery(long id, String outTradeNo, String fault, String status) {
+	}
+
+	record Attempt(long deliveryId, Instant at, long millis, Integer status, String body, String error, boolean success,
+			String sha256) {
+
+		Instant end() {
+			return at.plusMillis(millis);
+		}
+	}
+
+	record Order(long id, String account, String outTradeNo, String status, long amount, String txnId) {
+	}
+
+	record Event(long orderId, String toStatus, String source, String actor, Long rawId) {
+	}
+
+	record Raw(long id, String sha256, Instant receivedAt, String verdict, Integer responseStatus) {
+	}
+
+	/** The report: lines, and how many checks passed and failed. */
+	record Report(List<String> lines, int passed, int failed) {
+
+		String text() {
+			return String.join("\n", lines) + "\n";
+		}
+
+		void print(PrintStream out) {
+			lines.forEach(out::println);
+		}
+	}
+
+	Report run(List<String> timeline) {
+		List<LedgerOrder> ledger = provider.selectFrom(SANDBOX_ORDER)
+			.where(SANDBOX_ORDER.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new LedgerOrder(r.getMerchantId(), r.getOutTradeNo(), r.getStatus(), r.getAmountMinor(),
+					r.getProviderTradeNo()));
+		List<Delivery> deliveries = provider.selectFrom(SANDBOX_DELIVERY)
+			.where(SANDBOX_DELIVERY.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new Delivery(r.getId(), r.getOutTradeNo(), r.getFault(), r.getStatus()));
+		List<Attempt> attempts = provider.select(SANDBOX_DELIVERY_ATTEMPT.fields())
+			.from(SANDBOX_DELIVERY_ATTEMPT)
+			.join(SANDBOX_DELIVERY).on(SANDBOX_DELIVERY.ID.eq(SANDBOX_DELIVERY_ATTEMPT.DELIVERY_ID))
+			.where(SANDBOX_DELIVERY.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new Attempt(r.get(SANDBOX_DELIVERY_ATTEMPT.DELIVERY_ID), r.get(SANDBOX_DELIVERY_ATTEMPT.ATTEMPTED_AT),
+					r.get(SANDBOX_DELIVERY_ATTEMPT.DURATION_MS), r.get(SANDBOX_DELIVERY_ATTEMPT.HTTP_STATUS),
+					r.get(SANDBOX_DELIVERY_ATTEMPT.RESPONSE_BODY), r.get(SANDBOX_DELIVERY_ATTEMPT.ERROR),
+					r.get(SANDBOX_DELIVERY_ATTEMPT.SUCCESS), r.get(SANDBOX_DELIVERY_ATTEMPT.REQUEST_SHA256)));
+		Map<String, Order> orders = payrecon.selectFrom(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new Order(r.getId(), r.getAccountId(), r.getOutTradeNo(), r.getStatus(), r.getAmountMinor(),
+					r.getProviderTxnId()))
+			.stream()
+			.collect(Collectors.toMap(Order::outTradeNo, Function.identity()));
+		List<Event> events = payrecon.select(ORDER_EVENT.ORDER_ID, ORDER_EVENT.TO_STATUS, ORDER_EVENT.SOURCE,
+				ORDER_EVENT.ACTOR, ORDER_EVENT.RAW_NOTIFICATION_ID)
+			.from(ORDER_EVENT)
+			.join(PAYMENT_ORDER).on(PAYMENT_ORDER.ID.eq(ORDER_EVENT.ORDER_ID))
+			.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new Event(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+		// every row of the raw log: the run's database holds nothing else (forged rows may lack an out_trade_no)
+		Map<Long, Raw> raws = payrecon.select(RAW_NOTIFICATION.ID, RAW_NOTIFICATION.BODY_SHA256, RAW_NOTIFICATION.RECEIVED_AT,
+				RAW_NOTIFICATION.VERDICT, RAW_NOTIFICATION.RESPONSE_STATUS)
+			.from(RAW_NOTIFICATION)
+			.fetch(r -> new Raw(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()))
+			.stream()
+			.collect(Collectors.toMap(Raw::id, Function.identity()));
+		Set<Long> queried = new HashSet<>(payrecon.selectDistinct(PROVIDER_QUERY.ORDER_ID)
+			.from(PROVIDER_QUERY)
+			.where(PROVIDER_QUERY.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(PROVIDER_QUERY.ORDER_ID));
+
+		List<String> lines = new ArrayList<>(timeline);
+		lines.add("");
+		Map<Long, Delivery> deliveryById = deliveries.stream().collect(Collectors.toMap(Delivery::id, Function.identity()));
+		Map<String, Long> byFault = deliveries.stream().collect(Collectors.groupingBy(Delivery::fault, TreeMap::new, Collectors.counting()));
+		Map<String, Long> byStatus = deliveries.stream().collect(Collectors.groupingBy(Delivery::status, TreeMap::new, Collectors.counting()));
+		lines.add("provider: %d orders, %d paid; %d notifications by fault %s, by end state %s; %d requests attempted"
+			.formatted(ledger.size(), ledger.stream().filter(o -> o.status().equals("SUCCESS")).count(), deliveries.size(),
+					byFault, byStatus, attempts.size()));
+		lines.add("PayRecon: %d orders, %d PAID; %d raw notifications; %d order events; %d orders asked about at the provider"
+			.formatted(orders.size(), orders.values().stream().filter(o -> o.status().equals("PAID")).count(), raws.size(),
+					events.size(), queried.size()));
+
+		Matching matching = match(attempts, raws);
+		List<Check> checks = List.of(paidExactlyOnce(ledger, orders, events), unpaidStayUnpaid(ledger, orders),
+				forgedChangedNothing(attempts, deliveryById, matching, raws, events),
+				everyRequestSentHasARow(attempts, matching, deliveryById),
+				everyEventHasItsSource(events, raws, queried),
+				repairsMatchLostNotifications(ledger, orders, events, attempts, deliveryById),
+				new Check("every order the API confirmed (2xx) was placed with the provider", unconfirmed.isEmpty(),
+						"%d confirmed but unknown to the provider when the payer came (the client created them again)%s"
+							.formatted(unconfirmed.size(), sample(unconfirmed))));
+		int passed = 0;
+		for (Check c : checks) {
+			lines.add((c.ok() ? "PASS " : "FAIL ") + c.name() + ": " + c.detail());
+			passed += c.ok() ? 1 : 0;
+		}
+		lines.add("%d passed, %d failed".formatted(passed, checks.size() - passed));
+		return new Report(lines, passed, checks.size() - passed);
+	}
+
+	record Check(String name, boolean ok, String detail) {
+	}
+
+	// ---- the checks -----------------------------------------------------------------------------------------------
+
+	private Check paidExactlyOnce(List<LedgerOrder> ledger, Map<String, Order> orders, List<Event> events) {
+		Map<Long, Long> paidEvents = events.stream().filter(e -> "PAID".equals(e.toStatus()))
+			.collect(Collectors.groupingBy(Event::orderId, Collectors.counting()));
+		List<String> wrong = new ArrayList<>();
+		int paid = 0;
+		for (LedgerOrder l : ledger) {
+			if (!l.status().equals("SUCCESS")) {
+				continue;
+			}
+			paid++;
+			Order o = orders.get(l.outTradeNo());
+			if (o == null) {
+				wrong.add(l.outTradeNo() + " unknown to PayRecon");
+			}
+			else if (!o.status().equals("PAID") || paidEvents.getOrDefault(o.id(), 0L) != 1
+					|| !l.tradeNo().equals(o.txnId()) || l.amount() != o.amount()) {
+				wrong.add("%s %s with %d PAID events, txn %s (provider %s)".formatted(l.outTradeNo(), o.status(),
+						paidEvents.getOrDefault(o.id(), 0L), o.txnId(), l.tradeNo()));
+			}
+		}
+		return new Check("every order the provider considers paid is PAID in PayRecon exactly once (one PAID event, "
+				+ "the provider's transaction id and amount)", wrong.isEmpty() && paid > 0,
+				"%d paid at the provider, %d wrong%s".formatted(paid, wrong.size(), sample(wrong)));
+	}
+
+	private Check unpaidStayUnpaid(List<LedgerOrder> ledger, Map<String, Order> orders) {
+		List<String> wrong = new ArrayList<>();
+		int unpaid = 0;
+		for (LedgerOrder l : ledger) {
+			if (!l.status().equals("SUCCESS")) {
+				unpaid++;
+				Order o = orders.get(l.outTradeNo());
+				if (o != null && o.status().equals("PAID")) {
+					wrong.add(l.outTradeNo() + " is PAID although the provider says " + l.status());
+				}
+			}
+		}
+		return new Check("no order the provider considers unpaid is PAID", wrong.isEmpty(),
+				"%d unpaid at the provider, %d PAID here%s".formatted(unpaid, wrong.size(), sample(wrong)));
+	}
+
+	private Check forgedChangedNothing(List<Attempt> attempts, Map<Long, Delivery> deliveries, Matching matching,
+			Map<Long, Raw> raws, List<Event> events) {
+		Set<String> forgedBodies = attempts.stream()
+			.filter(a -> a.sha256() != null && FORGED.contains(deliveries.get(a.deliveryId()).fault()))
+			.map(Attempt::sha256)
+			.collect(Collectors.toSet());
+		List<Raw> forgedRows = raws.values().stream().filter(r -> forgedBodies.contains(r.sha256())).toList();
+		Set<Long> forgedIds = forgedRows.stream().map(Raw::id).collect(Collectors.toSet());
+		Map<String, Long> verdicts = forgedRows.stream()
+			.collect(Collectors.groupingBy(r -> String.valueOf(r.verdict()), TreeMap::new, Collectors.counting()));
+		List<String> wrong = new ArrayList<>();
+		forgedRows.stream().filter(r -> r.verdict() != null && Set.of("APPLIED", "DUPLICATE", "LATE_PAYMENT").contains(r.verdict()))
+			.forEach(r -> wrong.add("raw " + r.id() + " accepted as " + r.verdict()));
+		events.stream().filter(e -> "NOTIFY".equals(e.source()) && e.rawId() != null && forgedIds.contains(e.rawId()))
+			.forEach(e -> wrong.add("order " + e.orderId() + " changed by forged raw " + e.rawId()));
+		long forgedDeliveries = deliveries.values().stream().filter(d -> FORGED.contains(d.fault())).count();
+		// a forged notification for a pending order makes PayRecon ask the provider at once; the provider's signed
+		// answer (source QUERY, the event names the raw row that prompted it) is what changes the order, not the body
+		long followUps = events.stream().filter(e -> "QUERY".equals(e.source()) && e.rawId() != null && forgedIds.contains(e.rawId()))
+			.count();
+		return new Check("no forged notification changed anything", wrong.isEmpty(),
+				"%d forged notifications, %d forged requests received, verdicts %s, 0 NOTIFY events allowed from them, %d orders paid by the query they prompted%s"
+					.formatted(forgedDeliveries, forgedRows.size(), verdicts, followUps, sample(wrong)));
+	}
+
+	private Check everyRequestSentHasARow(List<Attempt> attempts, Matching matching, Map<Long, Delivery> deliveries) {
+		List<Attempt> sent = attempts.stream().filter(a -> a.status() != null).toList();
+		List<String> wrong = new ArrayList<>();
+		int dbAwayAnswers = 0;
+		for (Attempt a : sent) {
+			if (matching.rowOf().containsKey(a)) {
+				continue;
+			}
+			boolean failureAnswer = !a.success();
+			boolean duringOutage = dbDown.stream().anyMatch(w -> new Window(w.from().minus(SLACK), w.to().plus(RECONNECT)).contains(a.at(), Duration.ZERO));
+			boolean deliveredLater = attempts.stream().anyMatch(b -> b.deliveryId() == a.deliveryId() && b.at().isAfter(a.at())
+					&& matching.rowOf().containsKey(b));
+			if (failureAnswer && duringOutage && deliveredLater) {
+				dbAwayAnswers++;
+			}
+			else {
+				wrong.add("delivery %d (%s, %s) at %s answered %d (%s%s%s), no raw row".formatted(a.deliveryId(),
+						deliveries.get(a.deliveryId()).outTradeNo(), deliveries.get(a.deliveryId()).fault(), a.at(), a.status(),
+						a.success() ? "success" : "failure", duringOutage ? ", during the outage" : "",
+						deliveredLater ? ", stored later" : ", never stored later"));
+			}
+		}
+		List<Attempt> unanswered = attempts.stream().filter(a -> a.status() == null && a.sha256() != null).toList();
+		long refused = unanswered.stream().filter(a -> a.error() != null && a.error().startsWith("ConnectException")).count();
+		long storedThenLost = unanswered.stream().filter(a -> matching.rowOf().containsKey(a)).count();
+		return new Check("every notification request the provider sent (got a response for) has a raw_notification row",
+				wrong.isEmpty() && !sent.isEmpty(),
+				("%d sent, %d matched to their row by body SHA-256 and time, %d answered 'retry later' without a row while the "
+						+ "database was away or the pool reconnecting (each delivered again later); not sent: %d refused connections, %d other errors "
+						+ "(killed mid-request or timed out; %d of them had been stored)%s").formatted(sent.size(),
+						sent.size() - wrong.size() - dbAwayAnswers, dbAwayAnswers, refused, unanswered.size() - refused,
+						storedThenLost, sample(wrong)));
+	}
+
+	private Check everyEventHasItsSource(List<Event> events, Map<Long, Raw> raws, Set<Long> queried) {
+		Set<String> sources = Arrays.stream(EventSource.values()).map(Enum::name).collect(Collectors.toSet());
+		List<String> wrong = new ArrayList<>();
+		for (Event e : events) {
+			if (e.source() == null || !sources.contains(e.source()) || e.actor() == null || e.actor().isBlank()) {
+				wrong.add("order %d → %s: source %s, actor %s".formatted(e.orderId(), e.toStatus(), e.source(), e.actor()));
+			}
+			else if (e.source().equals("NOTIFY") && (e.rawId() == null || !raws.containsKey(e.rawId())
+					|| !"APPLIED".equals(raws.get(e.rawId()).verdict()))) {
+				wrong.add("order %d → %s by NOTIFY without an APPLIED raw notification (%s)".formatted(e.orderId(), e.toStatus(), e.rawId()));
+			}
+			else if (e.source().equals("QUERY") && !queried.contains(e.orderId())) {
+				wrong.add("order %d → %s by QUERY without a recorded query".formatted(e.orderId(), e.toStatus()));
+			}
+		}
+		Map<String, Long> bySource = events.stream()
+			.collect(Collectors.groupingBy(e -> e.source() + (e.toStatus() == null ? "" : "→" + e.toStatus()), TreeMap::new,
+					Collectors.counting()));
+		return new Check("every order event has its source (NOTIFY: its APPLIED raw notification; QUERY: its recorded query)",
+				wrong.isEmpty() && !events.isEmpty(), "%d events %s%s".formatted(events.size(), bySource, sample(wrong)));
+	}
+
+	/**
+	 * Repairs by query are exactly the orders that needed one: paid at the provider, and none of their genuine (not
+	 * forged) notifications was ever acknowledged by PayRecon, because the provider dropped it, or its attempts ran
+	 * out while PayRecon or its database was down.
+	 */
+	private Check repairsMatchLostNotifications(List<LedgerOrder> ledger, Map<String, Order> orders, List<Event> events,
+			List<Attempt> attempts, Map<Long, Delivery> deliveries) {
+		Map<Long, String> noById = orders.values().stream().collect(Collectors.toMap(Order::id, Order::outTradeNo));
+		Set<String> repaired = events.stream().filter(e -> "PAID".equals(e.toStatus()) && "QUERY".equals(e.source()))
+			.map(e -> noById.get(e.orderId()))
+			.collect(Collectors.toSet());
+		Set<String> acknowledged = attempts.stream()
+			.filter(a -> a.success() && GENUINE.contains(deliveries.get(a.deliveryId()).fault()))
+			.map(a -> deliveries.get(a.deliveryId()).outTradeNo())
+			.collect(Collectors.toSet());
+		Set<String> needed = ledger.stream().filter(l -> l.status().equals("SUCCESS") && !acknowledged.contains(l.outTradeNo()))
+			.map(LedgerOrder::outTradeNo)
+			.collect(Collectors.toSet());
+		Map<String, List<Delivery>> byOrder = deliveries.values().stream().collect(Collectors.groupingBy(Delivery::outTradeNo));
+		Map<String, Long> why = needed.stream().collect(Collectors.groupingBy(no -> reason(byOrder.getOrDefault(no, List.of())),
+				TreeMap::new, Collectors.counting()));
+		Set<String> extra = new HashSet<>(repaired);
+		extra.removeAll(needed);
+		Set<String> missing = new HashSet<>(needed);
+		missing.removeAll(repaired);
+		List<String> wrong = new ArrayList<>();
+		extra.forEach(no -> wrong.add(no + " repaired by query although a notification was acknowledged"));
+		missing.forEach(no -> wrong.add(no + " needed a repair but was settled by " + orders.get(no).status()));
+		return new Check("repairs by query (%d) = orders whose notifications were all dropped, forged or lost in a crash (%d)"
+			.formatted(repaired.size(), needed.size()), repaired.equals(needed),
+				"needed because %s%s".formatted(why, sample(wrong)));
+	}
+
+	private static String reason(List<Delivery> deliveries) {
+		if (deliveries.stream().allMatch(d -> d.status().equals("DROPPED"))) {
+			return "dropped";
+		}
+		if (deliveries.stream().allMatch(d -> FORGED.contains(d.fault()))) {
+			return "forged";
+		}
+		return "lost while PayRecon or its database was down";
+	}
+
+	// ---- matching requests to rows --------------------------------------------------------------------------------
+
+	/**
+	 * Each attempt's raw row, one to one: same body SHA-256 (retries and duplicates of a notification may share a
+	 * body), received while the attempt was under way. Attempts that got a success answer are matched first (PayRecon
+	 * stored theirs for certain), then the other answered ones, then the unanswered; within each group by earliest end,
+	 * each taking the earliest free row in its window (the greedy order that finds a maximum matching of intervals to
+	 * points).
+	 */
+	record Matching(Map<Attempt, Raw> rowOf) {
+	}
+
+	static Matching match(List<Attempt> attempts, Map<Long, Raw> raws) {
+		Map<String, List<Raw>> bySha = new HashMap<>();
+		raws.values().stream().sorted(Comparator.comparing(Raw::receivedAt))
+			.forEach(r -> bySha.computeIfAbsent(r.sha256(), k -> new ArrayList<>()).add(r));
+		Map<Attempt, Raw> rowOf = new HashMap<>();
+		Comparator<Attempt> order = Comparator.<Attempt>comparingInt(a -> a.success() ? 0 : a.status() != null ? 1 : 2)
+			.thenComparing(Attempt::end);
+		attempts.stream().filter(a -> a.sha256() != null).sorted(order).forEach(a -> {
+			List<Raw> candidates = bySha.getOrDefault(a.sha256(), List.of());
+			for (Raw r : candidates) {
+				if (!r.receivedAt().isBefore(a.at().minus(SLACK)) && !r.receivedAt().isAfter(a.end().plus(SLACK))) {
+					rowOf.put(a, r);
+					candidates.remove(r);
+					return;
+				}
+			}
+		});
+		return new Matching(rowOf);
+	}
+
+	private static String sample(List<String> wrong) {
+		return wrong.isEmpty() ? "" : "; e.g. " + String.join("; ", wrong.subList(0, Math.min(5, wrong.size())));
+	}
+}

