@@ -174,9 +174,12 @@ public class SandboxLedger {
 		dsl.update(SANDBOX_ORDER).set(SANDBOX_ORDER.PAY_DUE_AT, due).where(SANDBOX_ORDER.ID.eq(order.id())).execute();
 	}
 
-	/** Refunds part or all of a paid order; the order's status becomes REFUND. */
+	/**
+	 * Refunds part or all of a paid order; the order's status becomes REFUND. Requested (and succeeded) at
+	 * {@code now}: the clock's time, or a time in the past for the demo's history.
+	 */
 	@Transactional
-	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo) {
+	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo, Instant now) {
 		int updated = dsl.update(SANDBOX_ORDER)
 			.set(SANDBOX_ORDER.STATUS, "REFUND")
 			.set(SANDBOX_ORDER.REFUNDED_MINOR, SANDBOX_ORDER.REFUNDED_MINOR.plus(amount.value()))
@@ -188,7 +191,6 @@ public class SandboxLedger {
 		if (updated != 1) {
 			return Optional.empty();
 		}
-		Instant now = clock.instant();
 		SandboxRefundRecord r = dsl.newRecord(SANDBOX_REFUND);
 		r.setOrderId(order.id());
 		r.setMerchantId(order.merchantId());

@@ -71,13 +71,23 @@ public class SandboxTrades {
 
 	/** The payer pays (scan and confirm). Empty when the order cannot be paid (closed, already paid). */
 	public Optional<LedgerOrder> pay(LedgerOrder order, String payerId) {
+		return pay(order, payerId, clock.instant(), true);
+	}
+
+	/**
+	 * The payer paid at {@code at} (the demo's history: yesterday); {@code notify} false: the provider's callback is
+	 * lost, so PayRecon learns of the payment only by a query or the bill.
+	 */
+	public Optional<LedgerOrder> pay(LedgerOrder order, String payerId, Instant at, boolean notify) {
 		SandboxMerchantPayer payer = SandboxMerchantPayer.of(order.channel(), payerId);
-		if (!ledger.markPaid(order, payer.id(), payer.bankType(), clock.instant())) {
+		if (!ledger.markPaid(order, payer.id(), payer.bankType(), at)) {
 			return Optional.empty();
 		}
 		LedgerOrder paid = ledger.findById(order.id()).orElseThrow();
 		log.info("sandbox {}: {} paid ({} fen)", order.merchantId(), order.outTradeNo(), order.amount().value());
-		notifier.paymentNotified(paid);
+		if (notify) {
+			notifier.paymentNotified(paid);
+		}
 		return Optional.of(paid);
 	}
 
@@ -198,7 +208,12 @@ public class SandboxTrades {
 	}
 
 	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo) {
-		return ledger.refund(order, amount, outRefundNo);
+		return ledger.refund(order, amount, outRefundNo, clock.instant());
+	}
+
+	/** A refund requested at {@code at} (the demo's history). */
+	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo, Instant at) {
+		return ledger.refund(order, amount, outRefundNo, at);
 	}
 
 	public Instant now() {
