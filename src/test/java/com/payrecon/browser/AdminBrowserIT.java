@@ -26,11 +26,7 @@ import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import com.payrecon.support.money.Fen;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebDriver;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -41,14 +37,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * accounts-replaced.png (docs/screenshots/dashboard.png and jobs.png are copies of dashboard.png and job-history.png).
  */
 @PayReconIT
-class AdminBrowserIT {
+class AdminBrowserIT extends ConsoleInBrowser {
 
 	static final String JOB = "stale-pending-report";
 	static final String ACCOUNT = "keys-browser";
 	static final String ORIGINAL_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 	static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-	static WebDriver browser;
 
 	@LocalServerPort
 	int port;
@@ -64,19 +58,6 @@ class AdminBrowserIT {
 
 	@Autowired
 	MutableClock clock;
-
-	@BeforeAll
-	static void startBrowser() {
-		Assumptions.assumeTrue(Browsers.available(), "chromium and chromedriver are not installed: browser tests skipped");
-		browser = Browsers.headlessChromium();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-	}
 
 	@Test
 	void anAdminWatchesTheDashboardRunsAJobAndReplacesAKey() {

@@ -18,22 +18,15 @@ import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.security.ConsoleUserRepository;
-import com.payrecon.security.LoginThrottle;
 import com.payrecon.security.Role;
 import com.payrecon.support.Http;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -43,9 +36,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * class; each test starts signed out. Screenshots of the main pages go to target/screenshots.
  */
 @PayReconIT
-class ConsoleBrowserIT {
-
-	static WebDriver browser;
+class ConsoleBrowserIT extends ConsoleInBrowser {
 
 	@LocalServerPort
 	int port;
@@ -60,30 +51,7 @@ class ConsoleBrowserIT {
 	OrderService orderService;
 
 	@Autowired
-	LoginThrottle throttle;
-
-	@Autowired
 	DSLContext dsl;
-
-	@BeforeAll
-	static void startBrowser() {
-		Assumptions.assumeTrue(Browsers.available(), "chromium and chromedriver are not installed: browser tests skipped");
-		browser = Browsers.headlessChromium();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-	}
-
-	@BeforeEach
-	@AfterEach
-	void signedOut() {
-		browser.manage().deleteAllCookies();
-		throttle.clear();
-	}
 
 	@Test
 	void eachRoleSeesOnlyItsOwnNavigation() {

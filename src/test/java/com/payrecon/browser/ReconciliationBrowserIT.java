@@ -16,16 +16,9 @@ import com.payrecon.console.ConsoleTestUsers.TestUser;
 import com.payrecon.console.reconciliation.ReconDays;
 import com.payrecon.console.reconciliation.ReconDays.Planted;
 import com.payrecon.reconcile.DiscrepancyType;
-import com.payrecon.security.LoginThrottle;
 import com.payrecon.security.Role;
 import com.payrecon.support.PayReconIT;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebDriver;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,9 +29,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * of the list and the day go to target/screenshots (copies in docs/screenshots).
  */
 @PayReconIT
-class ReconciliationBrowserIT {
-
-	static WebDriver browser;
+class ReconciliationBrowserIT extends ConsoleInBrowser {
 
 	@LocalServerPort
 	int port;
@@ -48,29 +39,6 @@ class ReconciliationBrowserIT {
 
 	@Autowired
 	ReconDays days;
-
-	@Autowired
-	LoginThrottle throttle;
-
-	@BeforeAll
-	static void startBrowser() {
-		Assumptions.assumeTrue(Browsers.available(), "chromium and chromedriver are not installed: browser tests skipped");
-		browser = Browsers.headlessChromium();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-	}
-
-	@BeforeEach
-	@AfterEach
-	void signedOut() {
-		browser.manage().deleteAllCookies();
-		throttle.clear();
-	}
 
 	@Test
 	void financeResolvesTheDaysDiscrepanciesExportsTheCsvAndSignsTheDayOff() throws Exception {

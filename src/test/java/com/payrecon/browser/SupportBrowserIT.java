@@ -22,15 +22,12 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.repair.OrderRequery;
-import com.payrecon.security.LoginThrottle;
 import com.payrecon.security.Role;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -47,9 +44,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * running application and the built-in sandbox (account support-wx2: every notification dropped).
  */
 @PayReconIT
-class SupportBrowserIT {
-
-	static WebDriver browser;
+class SupportBrowserIT extends ConsoleInBrowser {
 
 	@LocalServerPort
 	int port;
@@ -67,29 +62,11 @@ class SupportBrowserIT {
 	OrderRequery requery;
 
 	@Autowired
-	LoginThrottle throttle;
-
-	@Autowired
 	MutableClock clock;
-
-	@BeforeAll
-	static void startBrowser() {
-		Assumptions.assumeTrue(Browsers.available(), "chromium and chromedriver are not installed: browser tests skipped");
-		browser = Browsers.headlessChromium();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-	}
 
 	@BeforeEach
 	@AfterEach
-	void signedOut() {
-		browser.manage().deleteAllCookies();
-		throttle.clear();
+	void clockAsItWas() {
 		clock.reset();
 	}
 
