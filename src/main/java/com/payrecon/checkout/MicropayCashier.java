@@ -20,6 +20,7 @@ import com.payrecon.provider.PaymentProvider.MicropayRequest;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.provider.ProviderAnswer.Status;
 import com.payrecon.provider.ProviderRegistry;
+import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +43,15 @@ public class MicropayCashier implements AutoCloseable {
 	private final OrderService orderService;
 	private final CheckoutProperties.Micropay settings;
 	private final MicropayAttempts attempts;
+	private final TransactionRetry retry;
 	private final Clock clock;
 	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
 			Thread.ofVirtual().name("micropay-poll-", 0).factory());
 
 	public MicropayCashier(ProviderRegistry providers, OrderService orderService, CheckoutProperties properties,
-			MicropayAttempts attempts, Clock clock) {
+			MicropayAttempts attempts, TransactionRetry retry, Clock clock) {
 		this.attempts = attempts;
+		this.retry = retry;
 		this.clock = clock;
 		this.providers = providers;
 		this.orderService = orderService;
@@ -82,8 +85,9 @@ public class MicropayCashier implements AutoCloseable {
 				return new Result(Outcome.PAID, answer, outcome, outcome.order() != null ? outcome.order() : order);
 			}
 			case NOT_PAID -> {
-				PaymentOrder failed = orderService.transition(account.id(), order.outTradeNo(), OrderStatus.FAILED,
-						Cause.query(actor, "micropay refused: " + answer.errorCode())).orElse(order);
+				PaymentOrder failed = retry.inTransaction(() -> orderService.transition(account.id(),
+						order.outTradeNo(), OrderStatus.FAILED, Cause.query(actor, "micropay refused: " + answer.errorCode())))
+					.orElse(order);
 				return new Result(Outcome.FAILED, answer, null, failed);
 			}
 			default -> {
@@ -168,13 +172,16 @@ public class MicropayCashier implements AutoCloseable {
 	}
 
 	private String move(Poll poll, OrderStatus to, String reason) {
-		orderService.transition(poll.account().id(), poll.outTradeNo(), to, Cause.query(poll.actor(), reason));
+		retry.inTransaction(() -> orderService.transition(poll.account().id(), poll.outTradeNo(), to,
+				Cause.query(poll.actor(), reason)));
 		return reason;
 	}
 
 	private PaymentOutcome apply(Account account, ProviderAnswer answer, String actor, String reason) {
-		PaymentOutcome outcome = orderService.applyPayment(account.id(), new ProviderPayment(answer.outTradeNo(),
-				answer.providerTxnId(), answer.amount(), answer.currency(), answer.paidAt()), Cause.query(actor, reason));
+		PaymentOutcome outcome = retry.inTransaction(() -> orderService.applyPayment(account.id(),
+				new ProviderPayment(answer.outTradeNo(), answer.providerTxnId(), answer.amount(), answer.currency(),
+						answer.paidAt()),
+				Cause.query(actor, reason)));
 		if (!outcome.changedStatus() && outcome.kind() != PaymentOutcome.Kind.DUPLICATE) {
 			log.warn("Micropay payment for {}/{} not applied: {}", account.id(), answer.outTradeNo(), outcome.kind());
 		}
