@@ -86,7 +86,7 @@ public class NotificationProcessor {
 			// our own trouble (database away, lock retries exhausted): ask the provider to retry
 			log.warn("notify {} raw={} failed: {}", raw.channel().wireName(), rawId, ex.toString());
 			Reply reply = verifier.fail(Verdict.ERROR, "temporary failure, retry later");
-			trySettle(rawId, new Settlement(Verdict.ERROR, ex.getClass().getSimpleName(), reply.status(), reply.body(),
+			trySettle(rawId, raw, new Settlement(Verdict.ERROR, ex.getClass().getSimpleName(), reply.status(), reply.body(),
 					null, null, null, null));
 			return new Outcome(Verdict.ERROR, ex.getClass().getSimpleName(), reply);
 		}
@@ -97,7 +97,7 @@ public class NotificationProcessor {
 		Settlement settlement = new Settlement(rejected.verdict(), rejected.reason(), reply.status(), reply.body(), null,
 				null, null, null);
 		retry.inTransaction(() -> {
-			rawLog.settle(rawId, settlement, clock.instant());
+			rawLog.settle(rawId, raw, settlement, clock.instant());
 			return null;
 		});
 		logVerdict(raw, rawId, rejected.verdict(), rejected.reason());
@@ -137,15 +137,15 @@ public class NotificationProcessor {
 			reason = "notification id " + notifyId + " settled concurrently by another delivery";
 		}
 		Reply reply = verdict.acknowledged() ? verifier.acknowledge() : verifier.fail(verdict, verdict.summary());
-		rawLog.settle(rawId, new Settlement(verdict, reason, reply.status(), reply.body(), check.outTradeNo(),
+		rawLog.settle(rawId, raw, new Settlement(verdict, reason, reply.status(), reply.body(), check.outTradeNo(),
 				check.providerTxnId(), notifyId, orderId), clock.instant());
 		logVerdict(raw, rawId, verdict, reason);
 		return new Outcome(verdict, reason, reply);
 	}
 
-	private void trySettle(long rawId, Settlement settlement) {
+	private void trySettle(long rawId, RawRequest raw, Settlement settlement) {
 		try {
-			rawLog.settle(rawId, settlement, clock.instant());
+			rawLog.settle(rawId, raw, settlement, clock.instant());
 		}
 		catch (RuntimeException ignored) {
 			// the database is the problem; the row stays without a verdict and can be re-processed

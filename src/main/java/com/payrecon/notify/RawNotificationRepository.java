@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import com.payrecon.account.Channel;
 import com.payrecon.db.tables.records.RawNotificationRecord;
+import com.payrecon.rollup.DayRollup;
 import org.jooq.DSLContext;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,8 +28,11 @@ public class RawNotificationRepository {
 	private final DSLContext dsl;
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	RawNotificationRepository(DSLContext dsl) {
+	private final DayRollup rollup;
+
+	RawNotificationRepository(DSLContext dsl, DayRollup rollup) {
 		this.dsl = dsl;
+		this.rollup = rollup;
 	}
 
 	/** Stores the request and returns its id; commits on its own (callers hold no transaction). */
@@ -57,7 +61,11 @@ public class RawNotificationRepository {
 			String providerTxnId, String providerNotifyId, Long orderId) {
 	}
 
-	public void settle(long id, Settlement s, Instant now) {
+	/**
+	 * Records the verdict about the request {@code raw} stored as {@code id}. In a transaction when it may run for a
+	 * notification received on a closed day (re-processing): that day's dashboard figures are outdated with it.
+	 */
+	public void settle(long id, RawRequest raw, Settlement s, Instant now) {
 		dsl.update(RAW_NOTIFICATION)
 			.set(RAW_NOTIFICATION.VERDICT, s.verdict().name())
 			.set(RAW_NOTIFICATION.VERDICT_REASON, truncate(s.reason(), 1024))
@@ -72,6 +80,7 @@ public class RawNotificationRepository {
 			.set(RAW_NOTIFICATION.VERSION, RAW_NOTIFICATION.VERSION.plus(1))
 			.where(RAW_NOTIFICATION.ID.eq(id))
 			.execute();
+		rollup.rowChanged(raw.accountId(), raw.receivedAt());
 	}
 
 	/** The verdict an earlier delivery with this provider notification id settled on, if any. */

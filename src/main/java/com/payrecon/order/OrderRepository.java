@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import com.payrecon.db.tables.records.OrderEventRecord;
 import com.payrecon.db.tables.records.PaymentOrderRecord;
+import com.payrecon.rollup.DayRollup;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
 
@@ -20,8 +21,11 @@ public class OrderRepository {
 
 	private final DSLContext dsl;
 
-	OrderRepository(DSLContext dsl) {
+	private final DayRollup rollup;
+
+	OrderRepository(DSLContext dsl, DayRollup rollup) {
 		this.dsl = dsl;
+		this.rollup = rollup;
 	}
 
 	public Optional<PaymentOrder> find(String accountId, String outTradeNo) {
@@ -72,7 +76,7 @@ public class OrderRepository {
 	}
 
 	private boolean markPaid(PaymentOrder order, OrderStatus from, ProviderPayment payment, Instant now) {
-		return dsl.update(PAYMENT_ORDER)
+		return statusChanged(order, dsl.update(PAYMENT_ORDER)
 			.set(PAYMENT_ORDER.STATUS, OrderStatus.PAID.name())
 			.set(PAYMENT_ORDER.PROVIDER_TXN_ID, payment.providerTxnId())
 			.set(PAYMENT_ORDER.PAID_AT, payment.paidAt())
@@ -80,18 +84,27 @@ public class OrderRepository {
 			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
 			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(from.name()),
 					PAYMENT_ORDER.VERSION.eq(order.version()))
-			.execute() == 1;
+			.execute());
 	}
 
 	/** Any allowed transition other than payment (close, fail, reverse, refund), compare-and-set. */
 	boolean moveStatus(PaymentOrder order, OrderStatus to, Instant now) {
-		return dsl.update(PAYMENT_ORDER)
+		return statusChanged(order, dsl.update(PAYMENT_ORDER)
 			.set(PAYMENT_ORDER.STATUS, to.name())
 			.set(PAYMENT_ORDER.UPDATED_AT, now)
 			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
 			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(order.status().name()),
 					PAYMENT_ORDER.VERSION.eq(order.version()))
-			.execute() == 1;
+			.execute());
+	}
+
+	/** After a compare-and-set of the status: the figures of the order's day, if closed, are outdated with it. */
+	private boolean statusChanged(PaymentOrder order, int updated) {
+		if (updated != 1) {
+			return false;
+		}
+		rollup.rowChanged(order.accountId(), order.createdAt());
+		return true;
 	}
 
 	boolean flagForReview(PaymentOrder order, String reason, Instant now) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import com.payrecon.notify.Verdict;
 import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.reconcile.Resolution;
+import com.payrecon.rollup.DayRollup;
+import com.payrecon.rollup.DayRollup.DayCounts;
 import com.payrecon.scheduling.JobCatalogue;
 import com.payrecon.support.money.Fen;
 import org.jooq.CaseConditionStep;
@@ -32,14 +35,16 @@ import org.jooq.impl.DSL;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The dashboard's numbers, per account and per day in the account's zone. A day is the UTC instant range
  * [start of day, start of next day) in that zone, so 23:59 and 00:01 local fall on different days whatever the
- * offset (and a DST day has 23 or 25 hours). Every count is one index range scan over the window (migration V11_1):
- * orders by created_at, notifications by received_at, repairs by the PAID event's time; the 14 days of the chart are
- * one grouped query per table, each row put into its day by a CASE on the day boundaries.
+ * offset (and a DST day has 23 or 25 hours). A day still open (today, and yesterday for {@link DayRollup#SETTLE_TIME}
+ * after midnight) is counted from the rows at each request: one index range scan per table (migration V11_1), the
+ * days of a range put into their day by a CASE on the day boundaries. A closed day is counted once and then read from
+ * {@link DayRollup} until a late change to one of its rows outdates it.
+ * <p>
+ * Not transactional on purpose: {@link DayRollup#claim} must commit before the days it claims are counted.
  */
 @Component
 @PreAuthorize("hasAnyRole('SUPPORT', 'FINANCE', 'ADMIN')")
@@ -51,12 +56,14 @@ public class DashboardQuery {
 	static final String SWEEP_JOB = "stale-pending-sweep";
 
 	private final DSLContext dsl;
+	private final DayRollup rollup;
 	private final AccountRegistry accounts;
 	private final JobCatalogue catalogue;
 	private final Clock clock;
 
-	DashboardQuery(DSLContext dsl, AccountRegistry accounts, JobCatalogue catalogue, Clock clock) {
+	DashboardQuery(DSLContext dsl, DayRollup rollup, AccountRegistry accounts, JobCatalogue catalogue, Clock clock) {
 		this.dsl = dsl;
+		this.rollup = rollup;
 		this.accounts = accounts;
 		this.catalogue = catalogue;
 		this.clock = clock;
@@ -105,7 +112,6 @@ public class DashboardQuery {
 	 * Every account (or only {@code accountId}, when given): today in the account's zone, the chosen day if any, and
 	 * the 14 days up to today.
 	 */
-	@Transactional(readOnly = true)
 	public List<AccountFigures> figures(LocalDate chosenDay, String accountId) {
 		Instant now = clock.instant();
 		Duration staleAfter = staleAfter();
@@ -125,21 +131,60 @@ public class DashboardQuery {
 		for (int i = CHART_DAYS - 1; i >= 0; i--) {
 			window.add(Day.of(today.minusDays(i), zone));
 		}
-		List<DayFigures> lastDays = days(account.id(), window);
+		List<DayFigures> lastDays = days(account, window, now);
 		DayFigures chosen = null;
 		if (chosenDay != null) {
 			chosen = lastDays.stream()
 				.filter(d -> d.day().date().equals(chosenDay))
 				.findFirst()
-				.orElseGet(() -> days(account.id(), List.of(Day.of(chosenDay, zone))).get(0));
+				.orElseGet(() -> days(account, List.of(Day.of(chosenDay, zone)), now).get(0));
 		}
 		return new AccountFigures(account.id(), account.channel().wireName(), zone, lastDays.get(lastDays.size() - 1),
 				chosen, staleNow(account.id(), now.minus(staleAfter)), staleAfter, openDiscrepancies(account.id()),
 				lastDays);
 	}
 
-	/** The figures of consecutive days: three grouped range scans (orders, notifications, repairs). */
-	private List<DayFigures> days(String accountId, List<Day> days) {
+	/**
+	 * The figures of consecutive days: closed ones from the rollup where it has them, the others counted (and, when
+	 * closed, stored for the next request).
+	 */
+	private List<DayFigures> days(Account account, List<Day> days, Instant now) {
+		ZoneId zone = account.zone();
+		List<LocalDate> closed = days.stream().filter(d -> DayRollup.closed(d.to(), now)).map(Day::date).toList();
+		Map<LocalDate, DayCounts> stored = rollup.valid(account.id(), zone, closed);
+		List<LocalDate> toStore = closed.stream().filter(d -> !stored.containsKey(d)).toList();
+		Map<LocalDate, Long> generations = toStore.isEmpty() ? Map.of() : rollup.claim(account.id(), zone, toStore);
+
+		Map<LocalDate, DayCounts> counted = new HashMap<>();
+		List<Day> run = new ArrayList<>();
+		for (Day day : days) {
+			if (stored.containsKey(day.date())) {
+				counted.putAll(count(account.id(), run));
+				run.clear();
+			}
+			else {
+				run.add(day);
+			}
+		}
+		counted.putAll(count(account.id(), run));
+		for (LocalDate date : toStore) {
+			rollup.store(account.id(), zone, date, generations.get(date), counted.get(date));
+		}
+
+		List<DayFigures> result = new ArrayList<>(days.size());
+		for (Day day : days) {
+			DayCounts c = stored.containsKey(day.date()) ? stored.get(day.date()) : counted.get(day.date());
+			result.add(new DayFigures(day, c.orders(), c.paid(), Fen.of(c.paidMinor()), c.pending(), c.repaired(),
+					new LinkedHashMap<>(c.verdicts())));
+		}
+		return result;
+	}
+
+	/** Counts consecutive days from the rows: three grouped range scans (orders, notifications, repairs). */
+	private Map<LocalDate, DayCounts> count(String accountId, List<Day> days) {
+		if (days.isEmpty()) {
+			return Map.of();
+		}
 		Instant from = days.get(0).from();
 		Instant to = days.get(days.size() - 1).to();
 		int n = days.size();
@@ -193,10 +238,10 @@ public class DashboardQuery {
 			.groupBy(DSL.field(DSL.name("d")))
 			.forEach(r -> repairs[r.get(0, Integer.class)] += r.get(1, Long.class));
 
-		List<DayFigures> result = new ArrayList<>(n);
+		Map<LocalDate, DayCounts> result = new HashMap<>();
 		for (int i = 0; i < n; i++) {
-			result.add(new DayFigures(days.get(i), orders[i], paid[i], Fen.of(paidAmount[i]), pending[i], repairs[i],
-					new LinkedHashMap<>(verdicts.get(i))));
+			result.put(days.get(i).date(),
+					new DayCounts(orders[i], paid[i], paidAmount[i], pending[i], repairs[i], verdicts.get(i)));
 		}
 		return result;
 	}

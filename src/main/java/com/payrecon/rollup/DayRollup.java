@@ -1,0 +1,157 @@
+package com.payrecon.rollup;
+
+import static com.payrecon.db.Tables.DAY_ROLLUP;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.payrecon.account.Account;
+import com.payrecon.account.AccountRegistry;
+import org.jooq.DSLContext;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The stored figures of closed business days (table {@code day_rollup}, migration V12_1), so the dashboard does not
+ * aggregate two weeks of rows at each request.
+ * <p>
+ * A day is closed {@link #SETTLE_TIME} after its end in the account's zone. Rows are inserted stamped with the time of
+ * their insert, so nothing new lands in a closed day; what can still change is an existing row: an order created that
+ * day changes status, a notification received that day gets a verdict again. The writers of those changes call
+ * {@link #rowChanged} in their transaction, which bumps the day's generation. A reader {@link #claim claims} the days
+ * it is about to compute (reads their generation), computes them from the base tables after that, and
+ * {@link #store stores} the result only if the generation has not moved meanwhile. A change that commits before the
+ * computation reads its rows is in the figures; one that commits after it has moved the generation, so the figures are
+ * either not stored or stored and already outdated. Either way the next reader computes the day again.
+ */
+@Component
+public class DayRollup {
+
+	/**
+	 * How long after its end a day is still treated as open: a writer stamps a row and commits within this, and
+	 * changes to a day that ends within it bump its generation too (so a writer's clock a little behind a reader's
+	 * does not matter).
+	 */
+	public static final Duration SETTLE_TIME = Duration.ofMinutes(5);
+
+	private static final TypeReference<TreeMap<String, Long>> VERDICTS = new TypeReference<>() {
+	};
+
+	private final DSLContext dsl;
+	private final AccountRegistry accounts;
+	private final Clock clock;
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	DayRollup(DSLContext dsl, AccountRegistry accounts, Clock clock) {
+		this.dsl = dsl;
+		this.accounts = accounts;
+		this.clock = clock;
+	}
+
+	/** One day's figures. {@code verdicts}: notifications received that day by verdict name, {@code NONE} = undecided. */
+	public record DayCounts(long orders, long paid, long paidMinor, long pending, long repaired,
+			Map<String, Long> verdicts) {
+	}
+
+	/** Whether figures of the day ending at {@code dayEnd} may be stored (it ended at least {@link #SETTLE_TIME} ago). */
+	public static boolean closed(Instant dayEnd, Instant now) {
+		return !dayEnd.plus(SETTLE_TIME).isAfter(now);
+	}
+
+	/**
+	 * Call in the transaction that changed a row of the account stamped {@code rowTime} (an order's created_at, a
+	 * notification's received_at): if that day has closed or is about to, its stored figures are outdated. Rows of a
+	 * day still open cost nothing.
+	 */
+	public void rowChanged(String accountId, Instant rowTime) {
+		Account account = accounts.find(accountId).orElse(null);
+		if (account == null) {
+			return; // no dashboard for an unknown account
+		}
+		ZoneId zone = account.zone();
+		LocalDate day = LocalDate.ofInstant(rowTime, zone);
+		Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+		if (end.isAfter(clock.instant().plus(SETTLE_TIME))) {
+			return;
+		}
+		// the row may not exist yet (nobody looked at the day); it must exist after this transaction, so that a reader
+		// claiming the day now waits for it to commit
+		if (bump(accountId, day) == 0 && dsl.insertInto(DAY_ROLLUP)
+			.set(DAY_ROLLUP.ACCOUNT_ID, accountId)
+			.set(DAY_ROLLUP.DAY, day)
+			.set(DAY_ROLLUP.ZONE, zone.getId())
+			.set(DAY_ROLLUP.GENERATION, 1L)
+			.onDuplicateKeyIgnore()
+			.execute() == 0) {
+			bump(accountId, day);
+		}
+	}
+
+	private int bump(String accountId, LocalDate day) {
+		return dsl.update(DAY_ROLLUP)
+			.set(DAY_ROLLUP.GENERATION, DAY_ROLLUP.GENERATION.plus(1))
+			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.eq(day))
+			.execute();
+	}
+
+	/** The stored figures of those days that are still valid in {@code zone}. */
+	public Map<LocalDate, DayCounts> valid(String accountId, ZoneId zone, Collection<LocalDate> days) {
+		Map<LocalDate, DayCounts> result = new HashMap<>();
+		if (days.isEmpty()) {
+			return result;
+		}
+		dsl.selectFrom(DAY_ROLLUP)
+			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.in(days), DAY_ROLLUP.ZONE.eq(zone.getId()),
+					DAY_ROLLUP.COMPUTED_GENERATION.eq(DAY_ROLLUP.GENERATION))
+			.forEach(r -> result.put(r.getDay(), new DayCounts(r.getOrders(), r.getPaid(), r.getPaidMinor(),
+					r.getPending(), r.getRepaired(), new LinkedHashMap<>(json.readValue(r.getVerdicts(), VERDICTS)))));
+		return result;
+	}
+
+	/**
+	 * Before computing days: makes sure each has a row and returns its committed generation. Call outside a
+	 * transaction, so that the computation that follows reads the base tables after this.
+	 */
+	public Map<LocalDate, Long> claim(String accountId, ZoneId zone, Collection<LocalDate> days) {
+		var insert = dsl.insertInto(DAY_ROLLUP, DAY_ROLLUP.ACCOUNT_ID, DAY_ROLLUP.DAY, DAY_ROLLUP.ZONE);
+		for (LocalDate day : days) {
+			insert = insert.values(accountId, day, zone.getId());
+		}
+		insert.onDuplicateKeyIgnore().execute();
+		Map<LocalDate, Long> generations = new HashMap<>();
+		dsl.select(DAY_ROLLUP.DAY, DAY_ROLLUP.GENERATION)
+			.from(DAY_ROLLUP)
+			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.in(days))
+			.forEach(r -> generations.put(r.value1(), r.value2()));
+		return generations;
+	}
+
+	/**
+	 * Stores a day computed after {@link #claim} returned {@code generation}; false (nothing stored) when the day has
+	 * changed since.
+	 */
+	public boolean store(String accountId, ZoneId zone, LocalDate day, long generation, DayCounts counts) {
+		return dsl.update(DAY_ROLLUP)
+			.set(DAY_ROLLUP.ZONE, zone.getId())
+			.set(DAY_ROLLUP.COMPUTED_GENERATION, generation)
+			.set(DAY_ROLLUP.COMPUTED_AT, clock.instant())
+			.set(DAY_ROLLUP.ORDERS, counts.orders())
+			.set(DAY_ROLLUP.PAID, counts.paid())
+			.set(DAY_ROLLUP.PAID_MINOR, counts.paidMinor())
+			.set(DAY_ROLLUP.PENDING, counts.pending())
+			.set(DAY_ROLLUP.REPAIRED, counts.repaired())
+			.set(DAY_ROLLUP.VERDICTS, json.writeValueAsString(new TreeMap<>(counts.verdicts())))
+			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.eq(day), DAY_ROLLUP.GENERATION.eq(generation))
+			.execute() == 1;
+	}
+}
