@@ -7,19 +7,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The stored figures of closed business days (table {@code day_rollup}, migration V12_1), so the dashboard does not
@@ -37,6 +48,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class DayRollup {
 
+	private static final Logger log = LoggerFactory.getLogger(DayRollup.class);
+
 	/**
 	 * How long after its end a day is still treated as open: a writer stamps a row and commits within this, and
 	 * changes to a day that ends within it bump its generation too (so a writer's clock a little behind a reader's
@@ -50,10 +63,12 @@ public class DayRollup {
 	private final DSLContext dsl;
 	private final AccountRegistry accounts;
 	private final Clock clock;
+	private final TransactionTemplate transactions;
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	DayRollup(DSLContext dsl, AccountRegistry accounts, Clock clock) {
+	DayRollup(DSLContext dsl, AccountRegistry accounts, PlatformTransactionManager transactionManager, Clock clock) {
 		this.dsl = dsl;
+		this.transactions = new TransactionTemplate(transactionManager);
 		this.accounts = accounts;
 		this.clock = clock;
 	}
@@ -104,54 +119,82 @@ public class DayRollup {
 			.execute();
 	}
 
-	/** The stored figures of those days that are still valid in {@code zone}. */
-	public Map<LocalDate, DayCounts> valid(String accountId, ZoneId zone, Collection<LocalDate> days) {
-		Map<LocalDate, DayCounts> result = new HashMap<>();
+	/** The stored figures of those days (account → day → figures) that are still valid in {@code zone}. */
+	public Map<String, Map<LocalDate, DayCounts>> valid(Collection<String> accountIds, ZoneId zone,
+			Collection<LocalDate> days) {
+		Map<String, Map<LocalDate, DayCounts>> result = new HashMap<>();
 		if (days.isEmpty()) {
 			return result;
 		}
 		dsl.selectFrom(DAY_ROLLUP)
-			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.in(days), DAY_ROLLUP.ZONE.eq(zone.getId()),
+			.where(DAY_ROLLUP.ACCOUNT_ID.in(accountIds), DAY_ROLLUP.DAY.in(days), DAY_ROLLUP.ZONE.eq(zone.getId()),
 					DAY_ROLLUP.COMPUTED_GENERATION.eq(DAY_ROLLUP.GENERATION))
-			.forEach(r -> result.put(r.getDay(), new DayCounts(r.getOrders(), r.getPaid(), r.getPaidMinor(),
-					r.getPending(), r.getRepaired(), new LinkedHashMap<>(json.readValue(r.getVerdicts(), VERDICTS)))));
+			.forEach(r -> result.computeIfAbsent(r.getAccountId(), k -> new HashMap<>())
+				.put(r.getDay(), new DayCounts(r.getOrders(), r.getPaid(), r.getPaidMinor(), r.getPending(),
+						r.getRepaired(), new LinkedHashMap<>(json.readValue(r.getVerdicts(), VERDICTS)))));
 		return result;
 	}
 
 	/**
-	 * Before computing days: makes sure each has a row and returns its committed generation. Call outside a
-	 * transaction, so that the computation that follows reads the base tables after this.
+	 * Before counting days (account → days): makes sure each has a row and returns its committed generation
+	 * (account → day → generation). Call outside a transaction, so that the counting that follows reads the rows
+	 * after this.
 	 */
-	public Map<LocalDate, Long> claim(String accountId, ZoneId zone, Collection<LocalDate> days) {
+	public Map<String, Map<LocalDate, Long>> claim(ZoneId zone, Map<String, ? extends Collection<LocalDate>> days) {
 		var insert = dsl.insertInto(DAY_ROLLUP, DAY_ROLLUP.ACCOUNT_ID, DAY_ROLLUP.DAY, DAY_ROLLUP.ZONE);
-		for (LocalDate day : days) {
-			insert = insert.values(accountId, day, zone.getId());
+		Set<LocalDate> allDays = new HashSet<>();
+		for (Map.Entry<String, ? extends Collection<LocalDate>> e : days.entrySet()) {
+			for (LocalDate day : e.getValue()) {
+				insert = insert.values(e.getKey(), day, zone.getId());
+				allDays.add(day);
+			}
 		}
 		insert.onDuplicateKeyIgnore().execute();
-		Map<LocalDate, Long> generations = new HashMap<>();
-		dsl.select(DAY_ROLLUP.DAY, DAY_ROLLUP.GENERATION)
+		Map<String, Map<LocalDate, Long>> generations = new HashMap<>();
+		dsl.select(DAY_ROLLUP.ACCOUNT_ID, DAY_ROLLUP.DAY, DAY_ROLLUP.GENERATION)
 			.from(DAY_ROLLUP)
-			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.in(days))
-			.forEach(r -> generations.put(r.value1(), r.value2()));
+			.where(DAY_ROLLUP.ACCOUNT_ID.in(days.keySet()), DAY_ROLLUP.DAY.in(allDays))
+			.forEach(r -> generations.computeIfAbsent(r.value1(), k -> new HashMap<>()).put(r.value2(), r.value3()));
 		return generations;
 	}
 
+	/** A day counted after {@link #claim} returned {@code generation} for it. */
+	public record Counted(String accountId, LocalDate day, long generation, DayCounts counts) {
+	}
+
 	/**
-	 * Stores a day computed after {@link #claim} returned {@code generation}; false (nothing stored) when the day has
-	 * changed since.
+	 * Stores counted days in one transaction, each only if its generation has not moved since it was claimed; returns
+	 * how many were stored. Storing saves later requests the counting, nothing more: when it fails (a lock race with a
+	 * writer), the days are counted again next time.
 	 */
-	public boolean store(String accountId, ZoneId zone, LocalDate day, long generation, DayCounts counts) {
-		return dsl.update(DAY_ROLLUP)
-			.set(DAY_ROLLUP.ZONE, zone.getId())
-			.set(DAY_ROLLUP.COMPUTED_GENERATION, generation)
-			.set(DAY_ROLLUP.COMPUTED_AT, clock.instant())
-			.set(DAY_ROLLUP.ORDERS, counts.orders())
-			.set(DAY_ROLLUP.PAID, counts.paid())
-			.set(DAY_ROLLUP.PAID_MINOR, counts.paidMinor())
-			.set(DAY_ROLLUP.PENDING, counts.pending())
-			.set(DAY_ROLLUP.REPAIRED, counts.repaired())
-			.set(DAY_ROLLUP.VERDICTS, json.writeValueAsString(new TreeMap<>(counts.verdicts())))
-			.where(DAY_ROLLUP.ACCOUNT_ID.eq(accountId), DAY_ROLLUP.DAY.eq(day), DAY_ROLLUP.GENERATION.eq(generation))
-			.execute() == 1;
+	public int store(ZoneId zone, List<Counted> days) {
+		Instant now = clock.instant();
+		List<Query> updates = days.stream()
+			.sorted(Comparator.comparing(Counted::accountId).thenComparing(Counted::day))
+			.map(c -> (Query) dsl.update(DAY_ROLLUP)
+				.set(DAY_ROLLUP.ZONE, zone.getId())
+				.set(DAY_ROLLUP.COMPUTED_GENERATION, c.generation())
+				.set(DAY_ROLLUP.COMPUTED_AT, now)
+				.set(DAY_ROLLUP.ORDERS, c.counts().orders())
+				.set(DAY_ROLLUP.PAID, c.counts().paid())
+				.set(DAY_ROLLUP.PAID_MINOR, c.counts().paidMinor())
+				.set(DAY_ROLLUP.PENDING, c.counts().pending())
+				.set(DAY_ROLLUP.REPAIRED, c.counts().repaired())
+				.set(DAY_ROLLUP.VERDICTS, json.writeValueAsString(new TreeMap<>(c.counts().verdicts())))
+				.where(DAY_ROLLUP.ACCOUNT_ID.eq(c.accountId()), DAY_ROLLUP.DAY.eq(c.day()),
+						DAY_ROLLUP.GENERATION.eq(c.generation())))
+			.toList();
+		if (updates.isEmpty()) {
+			return 0;
+		}
+		try {
+			int[] stored = transactions.execute(status -> dsl.batch(updates).execute());
+			return Arrays.stream(stored).sum();
+		}
+		catch (DataAccessException | org.jooq.exception.DataAccessException ex) {
+			log.info("Dashboard figures of {} days not stored ({}); they are counted again next time", updates.size(),
+					ex.getClass().getSimpleName());
+			return 0;
+		}
 	}
 }

@@ -110,158 +110,217 @@ public class DashboardQuery {
 
 	/**
 	 * Every account (or only {@code accountId}, when given): today in the account's zone, the chosen day if any, and
-	 * the 14 days up to today.
+	 * the 14 days up to today. Accounts of one zone share their days, so each query covers all of them.
 	 */
 	public List<AccountFigures> figures(LocalDate chosenDay, String accountId) {
 		Instant now = clock.instant();
 		Duration staleAfter = staleAfter();
-		List<AccountFigures> result = new ArrayList<>();
-		for (Account account : accounts.all()) {
-			if (accountId == null || accountId.equals(account.id())) {
-				result.add(figures(account, chosenDay, now, staleAfter));
-			}
+		List<Account> selected = accounts.all()
+			.stream()
+			.filter(a -> accountId == null || accountId.equals(a.id()))
+			.toList();
+		if (selected.isEmpty()) {
+			return List.of();
 		}
-		return result;
-	}
+		List<String> ids = selected.stream().map(Account::id).toList();
+		Map<String, Long> stale = staleNow(ids, now.minus(staleAfter));
+		Map<String, Long> open = openDiscrepancies(ids);
+		Map<ZoneId, List<Account>> byZone = new LinkedHashMap<>();
+		selected.forEach(a -> byZone.computeIfAbsent(a.zone(), z -> new ArrayList<>()).add(a));
 
-	private AccountFigures figures(Account account, LocalDate chosenDay, Instant now, Duration staleAfter) {
-		ZoneId zone = account.zone();
-		LocalDate today = LocalDate.ofInstant(now, zone);
-		List<Day> window = new ArrayList<>();
-		for (int i = CHART_DAYS - 1; i >= 0; i--) {
-			window.add(Day.of(today.minusDays(i), zone));
-		}
-		List<DayFigures> lastDays = days(account, window, now);
-		DayFigures chosen = null;
-		if (chosenDay != null) {
-			chosen = lastDays.stream()
-				.filter(d -> d.day().date().equals(chosenDay))
-				.findFirst()
-				.orElseGet(() -> days(account, List.of(Day.of(chosenDay, zone)), now).get(0));
-		}
-		return new AccountFigures(account.id(), account.channel().wireName(), zone, lastDays.get(lastDays.size() - 1),
-				chosen, staleNow(account.id(), now.minus(staleAfter)), staleAfter, openDiscrepancies(account.id()),
-				lastDays);
+		Map<String, AccountFigures> result = new HashMap<>();
+		byZone.forEach((zone, group) -> {
+			LocalDate today = LocalDate.ofInstant(now, zone);
+			List<Day> window = new ArrayList<>();
+			for (int i = CHART_DAYS - 1; i >= 0; i--) {
+				window.add(Day.of(today.minusDays(i), zone));
+			}
+			Map<String, List<DayFigures>> lastDays = days(group, zone, window, now);
+			boolean chosenInWindow = chosenDay != null && !chosenDay.isBefore(window.get(0).date())
+					&& !chosenDay.isAfter(today);
+			Map<String, List<DayFigures>> chosen = chosenDay == null || chosenInWindow ? Map.of()
+					: days(group, zone, List.of(Day.of(chosenDay, zone)), now);
+			for (Account account : group) {
+				List<DayFigures> last = lastDays.get(account.id());
+				DayFigures chosenFigures = chosenDay == null ? null
+						: chosenInWindow ? last.get((int) (chosenDay.toEpochDay() - window.get(0).date().toEpochDay()))
+								: chosen.get(account.id()).get(0);
+				result.put(account.id(), new AccountFigures(account.id(), account.channel().wireName(), zone,
+						last.get(last.size() - 1), chosenFigures, stale.getOrDefault(account.id(), 0L), staleAfter,
+						open.getOrDefault(account.id(), 0L), last));
+			}
+		});
+		return ids.stream().map(result::get).toList();
 	}
 
 	/**
-	 * The figures of consecutive days: closed ones from the rollup where it has them, the others counted (and, when
-	 * closed, stored for the next request).
+	 * The figures of consecutive days of accounts sharing {@code zone}: closed days from the rollup where it has them;
+	 * the others counted (and, when closed, stored for the next request).
 	 */
-	private List<DayFigures> days(Account account, List<Day> days, Instant now) {
-		ZoneId zone = account.zone();
+	private Map<String, List<DayFigures>> days(List<Account> group, ZoneId zone, List<Day> days, Instant now) {
+		List<String> ids = group.stream().map(Account::id).toList();
 		List<LocalDate> closed = days.stream().filter(d -> DayRollup.closed(d.to(), now)).map(Day::date).toList();
-		Map<LocalDate, DayCounts> stored = rollup.valid(account.id(), zone, closed);
-		List<LocalDate> toStore = closed.stream().filter(d -> !stored.containsKey(d)).toList();
-		Map<LocalDate, Long> generations = toStore.isEmpty() ? Map.of() : rollup.claim(account.id(), zone, toStore);
+		Map<String, Map<LocalDate, DayCounts>> stored = rollup.valid(ids, zone, closed);
+		Map<String, List<LocalDate>> toStore = new LinkedHashMap<>();
+		for (String id : ids) {
+			Map<LocalDate, DayCounts> own = stored.getOrDefault(id, Map.of());
+			List<LocalDate> missing = closed.stream().filter(d -> !own.containsKey(d)).toList();
+			if (!missing.isEmpty()) {
+				toStore.put(id, missing);
+			}
+		}
+		Map<String, Map<LocalDate, Long>> generations = toStore.isEmpty() ? Map.of() : rollup.claim(zone, toStore);
 
-		Map<LocalDate, DayCounts> counted = new HashMap<>();
+		// a day is counted (for every account of the group) when one of them has no valid stored figures for it
+		Map<String, Map<LocalDate, DayCounts>> counted = new HashMap<>();
 		List<Day> run = new ArrayList<>();
 		for (Day day : days) {
-			if (stored.containsKey(day.date())) {
-				counted.putAll(count(account.id(), run));
+			boolean storedForAll = ids.stream().allMatch(id -> stored.getOrDefault(id, Map.of()).containsKey(day.date()));
+			if (storedForAll) {
+				count(ids, run, counted);
 				run.clear();
 			}
 			else {
 				run.add(day);
 			}
 		}
-		counted.putAll(count(account.id(), run));
-		for (LocalDate date : toStore) {
-			rollup.store(account.id(), zone, date, generations.get(date), counted.get(date));
-		}
+		count(ids, run, counted);
+		List<DayRollup.Counted> done = new ArrayList<>();
+		toStore.forEach((id, dates) -> dates.forEach(date -> done
+			.add(new DayRollup.Counted(id, date, generations.get(id).get(date), counted.get(id).get(date)))));
+		rollup.store(zone, done);
 
-		List<DayFigures> result = new ArrayList<>(days.size());
-		for (Day day : days) {
-			DayCounts c = stored.containsKey(day.date()) ? stored.get(day.date()) : counted.get(day.date());
-			result.add(new DayFigures(day, c.orders(), c.paid(), Fen.of(c.paidMinor()), c.pending(), c.repaired(),
-					new LinkedHashMap<>(c.verdicts())));
+		Map<String, List<DayFigures>> result = new HashMap<>();
+		for (String id : ids) {
+			Map<LocalDate, DayCounts> own = stored.getOrDefault(id, Map.of());
+			List<DayFigures> figures = new ArrayList<>(days.size());
+			for (Day day : days) {
+				DayCounts c = own.containsKey(day.date()) ? own.get(day.date()) : counted.get(id).get(day.date());
+				figures.add(new DayFigures(day, c.orders(), c.paid(), Fen.of(c.paidMinor()), c.pending(), c.repaired(),
+						new LinkedHashMap<>(c.verdicts())));
+			}
+			result.put(id, figures);
 		}
 		return result;
 	}
 
-	/** Counts consecutive days from the rows: three grouped range scans (orders, notifications, repairs). */
-	private Map<LocalDate, DayCounts> count(String accountId, List<Day> days) {
+	/**
+	 * Counts consecutive days of the accounts from the rows, into {@code into} (account → day → counts): three
+	 * grouped range scans (orders, notifications, repairs).
+	 */
+	private void count(List<String> accountIds, List<Day> days, Map<String, Map<LocalDate, DayCounts>> into) {
 		if (days.isEmpty()) {
-			return Map.of();
+			return;
 		}
 		Instant from = days.get(0).from();
 		Instant to = days.get(days.size() - 1).to();
-		int n = days.size();
-		long[] orders = new long[n];
-		long[] paid = new long[n];
-		long[] paidAmount = new long[n];
-		long[] pending = new long[n];
-		long[] repairs = new long[n];
-		List<Map<String, Long>> verdicts = new ArrayList<>();
-		for (int i = 0; i < n; i++) {
-			verdicts.add(new TreeMap<>());
-		}
+		Map<String, Tally> tallies = new HashMap<>();
+		accountIds.forEach(id -> tallies.put(id, new Tally(days.size())));
 
 		Field<Integer> orderDay = dayOf(PAYMENT_ORDER.CREATED_AT, days).as("d");
-		dsl.select(orderDay, PAYMENT_ORDER.STATUS, DSL.count(), DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR))
+		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, orderDay, PAYMENT_ORDER.STATUS, DSL.count(),
+				DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR))
 			.from(PAYMENT_ORDER)
-			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.CREATED_AT.ge(from),
+			.where(PAYMENT_ORDER.ACCOUNT_ID.in(accountIds), PAYMENT_ORDER.CREATED_AT.ge(from),
 					PAYMENT_ORDER.CREATED_AT.lt(to))
-			.groupBy(DSL.field(DSL.name("d")), PAYMENT_ORDER.STATUS)
-			.forEach(r -> {
-				int d = r.get(0, Integer.class);
-				long count = r.get(2, Long.class);
-				orders[d] += count;
-				if (OrderStatus.PAID.name().equals(r.get(PAYMENT_ORDER.STATUS))) {
-					paid[d] += count;
-					paidAmount[d] += r.get(3, Long.class);
-				}
-				else if (OrderStatus.PENDING.name().equals(r.get(PAYMENT_ORDER.STATUS))) {
-					pending[d] += count;
-				}
-			});
+			.groupBy(PAYMENT_ORDER.ACCOUNT_ID, DSL.field(DSL.name("d")), PAYMENT_ORDER.STATUS)
+			.forEach(r -> tallies.get(r.value1())
+				.order(r.get(1, Integer.class), r.get(PAYMENT_ORDER.STATUS), r.get(3, Long.class), r.get(4, Long.class)));
 
 		Field<Integer> notificationDay = dayOf(RAW_NOTIFICATION.RECEIVED_AT, days).as("d");
-		dsl.select(notificationDay, RAW_NOTIFICATION.VERDICT, DSL.count())
+		dsl.select(RAW_NOTIFICATION.ACCOUNT_ID, notificationDay, RAW_NOTIFICATION.VERDICT, DSL.count())
 			.from(RAW_NOTIFICATION)
-			.where(RAW_NOTIFICATION.ACCOUNT_ID.eq(accountId), RAW_NOTIFICATION.RECEIVED_AT.ge(from),
+			.where(RAW_NOTIFICATION.ACCOUNT_ID.in(accountIds), RAW_NOTIFICATION.RECEIVED_AT.ge(from),
 					RAW_NOTIFICATION.RECEIVED_AT.lt(to))
-			.groupBy(DSL.field(DSL.name("d")), RAW_NOTIFICATION.VERDICT)
-			.forEach(r -> {
-				String verdict = r.get(RAW_NOTIFICATION.VERDICT);
-				verdicts.get(r.get(0, Integer.class)).merge(verdict == null ? "NONE" : verdict, r.get(2, Long.class), Long::sum);
-			});
+			.groupBy(RAW_NOTIFICATION.ACCOUNT_ID, DSL.field(DSL.name("d")), RAW_NOTIFICATION.VERDICT)
+			.forEach(r -> tallies.get(r.value1())
+				.notification(r.get(1, Integer.class), r.get(RAW_NOTIFICATION.VERDICT), r.get(3, Long.class)));
 
 		Field<Integer> repairDay = dayOf(ORDER_EVENT.CREATED_AT, days).as("d");
-		dsl.select(repairDay, DSL.count())
+		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, repairDay, DSL.count())
 			.from(ORDER_EVENT)
 			.join(PAYMENT_ORDER)
 			.on(PAYMENT_ORDER.ID.eq(ORDER_EVENT.ORDER_ID))
 			.where(ORDER_EVENT.SOURCE.eq(EventSource.QUERY.name()), ORDER_EVENT.TO_STATUS.eq(OrderStatus.PAID.name()),
-					ORDER_EVENT.CREATED_AT.ge(from), ORDER_EVENT.CREATED_AT.lt(to), PAYMENT_ORDER.ACCOUNT_ID.eq(accountId))
-			.groupBy(DSL.field(DSL.name("d")))
-			.forEach(r -> repairs[r.get(0, Integer.class)] += r.get(1, Long.class));
+					ORDER_EVENT.CREATED_AT.ge(from), ORDER_EVENT.CREATED_AT.lt(to),
+					PAYMENT_ORDER.ACCOUNT_ID.in(accountIds))
+			.groupBy(PAYMENT_ORDER.ACCOUNT_ID, DSL.field(DSL.name("d")))
+			.forEach(r -> tallies.get(r.value1()).repairs[r.get(1, Integer.class)] += r.get(2, Long.class));
 
-		Map<LocalDate, DayCounts> result = new HashMap<>();
-		for (int i = 0; i < n; i++) {
-			result.put(days.get(i).date(),
-					new DayCounts(orders[i], paid[i], paidAmount[i], pending[i], repairs[i], verdicts.get(i)));
+		tallies.forEach((id, tally) -> {
+			Map<LocalDate, DayCounts> own = into.computeIfAbsent(id, k -> new HashMap<>());
+			for (int i = 0; i < days.size(); i++) {
+				own.put(days.get(i).date(), tally.counts(i));
+			}
+		});
+	}
+
+	/** One account's counts of consecutive days while the rows are read. */
+	private static final class Tally {
+
+		final long[] orders;
+		final long[] paid;
+		final long[] paidAmount;
+		final long[] pending;
+		final long[] repairs;
+		final List<Map<String, Long>> verdicts = new ArrayList<>();
+
+		Tally(int days) {
+			orders = new long[days];
+			paid = new long[days];
+			paidAmount = new long[days];
+			pending = new long[days];
+			repairs = new long[days];
+			for (int i = 0; i < days; i++) {
+				verdicts.add(new TreeMap<>());
+			}
 		}
-		return result;
+
+		void order(int day, String status, long count, long amount) {
+			orders[day] += count;
+			if (OrderStatus.PAID.name().equals(status)) {
+				paid[day] += count;
+				paidAmount[day] += amount;
+			}
+			else if (OrderStatus.PENDING.name().equals(status)) {
+				pending[day] += count;
+			}
+		}
+
+		void notification(int day, String verdict, long count) {
+			verdicts.get(day).merge(verdict == null ? "NONE" : verdict, count, Long::sum);
+		}
+
+		DayCounts counts(int day) {
+			return new DayCounts(orders[day], paid[day], paidAmount[day], pending[day], repairs[day],
+					verdicts.get(day));
+		}
 	}
 
-	/** Orders of the account still PENDING that were created before {@code cutoff} (the sweep's definition of stale). */
-	private long staleNow(String accountId, Instant cutoff) {
-		return dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID.eq(accountId),
-				PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()), PAYMENT_ORDER.CREATED_AT.lt(cutoff));
+	/**
+	 * Orders of each account still PENDING that were created before {@code cutoff} (the sweep's definition of
+	 * stale).
+	 */
+	private Map<String, Long> staleNow(List<String> accountIds, Instant cutoff) {
+		return dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count())
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.in(accountIds), PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()),
+					PAYMENT_ORDER.CREATED_AT.lt(cutoff))
+			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
+			.fetchMap(r -> r.value1(), r -> r.value2().longValue());
 	}
 
-	/** Discrepancies of the account's current reconciliation runs that nobody has settled yet. */
-	private long openDiscrepancies(String accountId) {
-		return dsl.selectCount()
+	/** Discrepancies of each account's current reconciliation runs that nobody has settled yet. */
+	private Map<String, Long> openDiscrepancies(List<String> accountIds) {
+		return dsl.select(DISCREPANCY.ACCOUNT_ID, DSL.count())
 			.from(DISCREPANCY)
 			.join(RECONCILIATION_RUN)
 			.on(RECONCILIATION_RUN.ID.eq(DISCREPANCY.RUN_ID))
-			.where(DISCREPANCY.ACCOUNT_ID.eq(accountId),
+			.where(DISCREPANCY.ACCOUNT_ID.in(accountIds),
 					DISCREPANCY.RESOLUTION.in(Resolution.OPEN.name(), Resolution.ASSIGNED.name()),
 					RECONCILIATION_RUN.CURRENT_RUN.isNotNull())
-			.fetchOne(0, Long.class);
+			.groupBy(DISCREPANCY.ACCOUNT_ID)
+			.fetchMap(r -> r.value1(), r -> r.value2().longValue());
 	}
 
 	/** The sweep's staleAfter from the job catalogue, so "stale" here means what the sweep acts on. */
