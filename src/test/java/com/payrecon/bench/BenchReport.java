@@ -58,7 +58,7 @@ public final class BenchReport {
 				check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
 				embedded one; `-Dpayrecon.it.db.username/password`), `-Dbench.notify.clients` (16),
 				`-Dbench.notify.seconds` (20), `-Dbench.sweep.rate` (200), `-Dbench.sweep.concurrency` (32). The full
-				run takes about 25–30 minutes on two cores (most of it seeding the console's 6,000,000 rows and the
+				run takes about 20 minutes on two cores (most of it seeding the console's 6,000,000 rows and the
 				sweep's 100,000 rate-limited questions).
 
 				""");
