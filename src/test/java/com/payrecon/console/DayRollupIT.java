@@ -174,6 +174,18 @@ class DayRollupIT {
 	}
 
 	@Test
+	void figuresStoredInAnotherZoneAreCountedAgain() {
+		ConsoleSession finance = session();
+		LocalDate day = LocalDate.now(NEW_YORK).minusDays(30);
+		assertThat(text(day(finance, day), "day-orders")).isEqualTo("0");
+		// as if the account's zone had been Shanghai when the day was stored
+		dsl.update(DAY_ROLLUP).set(DAY_ROLLUP.ORDERS, 42L).set(DAY_ROLLUP.ZONE, "Asia/Shanghai")
+			.where(DAY_ROLLUP.ACCOUNT_ID.eq(ACCOUNT), DAY_ROLLUP.DAY.eq(day)).execute();
+		assertThat(text(day(finance, day), "day-orders")).isEqualTo("0");
+		assertThat(stored(day).getZone()).isEqualTo("America/New_York");
+	}
+
+	@Test
 	void aDayIsStoredOnlyOnceItHasSettled() {
 		ConsoleSession support = session();
 		LocalDate day = LocalDate.now(NEW_YORK).minusDays(20);
