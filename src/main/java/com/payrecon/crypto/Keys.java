@@ -1,4 +1,4 @@
-package com.payrecon.provider.crypto;
+package com.payrecon.crypto;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package com.payrecon.provider.crypto;
+package com.payrecon.crypto;
 
 import org.jspecify.annotations.Nullable;
 

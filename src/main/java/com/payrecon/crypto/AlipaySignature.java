@@ -1,4 +1,4 @@
-package com.payrecon.provider.crypto;
+package com.payrecon.crypto;
 
 import java.nio.charset.Charset;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package com.payrecon.provider.crypto;
+package com.payrecon.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

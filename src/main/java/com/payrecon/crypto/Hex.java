@@ -1,4 +1,4 @@
-package com.payrecon.provider.crypto;
+package com.payrecon.crypto;
 
 /** Hex encoding helpers shared by the signature classes. */
 final class Hex {
