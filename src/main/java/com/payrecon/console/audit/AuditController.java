@@ -1,4 +1,4 @@
-package com.payrecon.audit.web;
+package com.payrecon.console.audit;
 
 import java.time.LocalDateTime;
 import java.util.Arrays;
