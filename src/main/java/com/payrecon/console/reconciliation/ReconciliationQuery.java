@@ -17,11 +17,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.payrecon.db.tables.records.DiscrepancyRecord;
+import com.payrecon.reconcile.AdjustmentKind;
+import com.payrecon.reconcile.CaseRepository;
 import com.payrecon.reconcile.DiscrepancyType;
+import com.payrecon.reconcile.HistoryEntry;
+import com.payrecon.reconcile.Proposal;
 import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.reconcile.Resolution;
 import com.payrecon.reconcile.RunStatus;
 import com.payrecon.reconcile.RunSummary;
+import com.payrecon.reconcile.SignOff;
 import com.payrecon.reconcile.Totals;
 import com.payrecon.support.money.Fen;
 import org.jooq.Condition;

@@ -1,4 +1,4 @@
-package com.payrecon.console.reconciliation;
+package com.payrecon.reconcile;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package com.payrecon.console.reconciliation;
+package com.payrecon.reconcile;
 
 /** A change of an order's state or money that a discrepancy calls for; applied only by maker-checker. */
 public enum AdjustmentKind {

@@ -1,4 +1,4 @@
-package com.payrecon.console.reconciliation;
+package com.payrecon.reconcile;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,11 +16,7 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.order.ProviderPayment;
 import com.payrecon.provider.bill.BillLine;
-import com.payrecon.reconcile.Discrepancies;
-import com.payrecon.reconcile.Discrepancy;
-import com.payrecon.reconcile.DiscrepancyEvent;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
-import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.security.ConsoleUserRepository;
 import com.payrecon.security.Role;
 

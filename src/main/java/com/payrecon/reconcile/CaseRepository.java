@@ -1,4 +1,4 @@
-package com.payrecon.console.reconciliation;
+package com.payrecon.reconcile;
 
 import static com.payrecon.db.Tables.ADJUSTMENT_PROPOSAL;
 import static com.payrecon.db.Tables.DAY_SIGN_OFF;
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Repository;
  * are compare-and-set on (state, version); "at most one" rules are unique keys over a nullable flag column.
  */
 @Repository
-class CaseRepository {
+public class CaseRepository {
 
 	private static final byte YES = 1;
 
@@ -46,7 +46,7 @@ class CaseRepository {
 			.execute();
 	}
 
-	List<HistoryEntry> history(Collection<Long> discrepancyIds) {
+	public List<HistoryEntry> history(Collection<Long> discrepancyIds) {
 		return dsl.selectFrom(DISCREPANCY_HISTORY)
 			.where(DISCREPANCY_HISTORY.DISCREPANCY_ID.in(discrepancyIds))
 			.orderBy(DISCREPANCY_HISTORY.ID)
@@ -80,7 +80,7 @@ class CaseRepository {
 			.map(r -> r.value1());
 	}
 
-	Optional<Proposal> proposal(long id) {
+	public Optional<Proposal> proposal(long id) {
 		return dsl.selectFrom(ADJUSTMENT_PROPOSAL).where(ADJUSTMENT_PROPOSAL.ID.eq(id)).fetchOptional(CaseRepository::toProposal);
 	}
 
@@ -103,7 +103,7 @@ class CaseRepository {
 			.execute() == 1;
 	}
 
-	List<Proposal> proposalsOf(String accountId, LocalDate day) {
+	public List<Proposal> proposalsOf(String accountId, LocalDate day) {
 		return dsl.selectFrom(ADJUSTMENT_PROPOSAL)
 			.where(ADJUSTMENT_PROPOSAL.ACCOUNT_ID.eq(accountId), ADJUSTMENT_PROPOSAL.BUSINESS_DATE.eq(day))
 			.orderBy(ADJUSTMENT_PROPOSAL.ID)
@@ -138,7 +138,7 @@ class CaseRepository {
 			.fetchOptional(CaseRepository::toSignOff);
 	}
 
-	List<SignOff> signOffs(String accountId, LocalDate day) {
+	public List<SignOff> signOffs(String accountId, LocalDate day) {
 		return dsl.selectFrom(DAY_SIGN_OFF)
 			.where(DAY_SIGN_OFF.ACCOUNT_ID.eq(accountId), DAY_SIGN_OFF.BUSINESS_DATE.eq(day))
 			.orderBy(DAY_SIGN_OFF.ID.desc())

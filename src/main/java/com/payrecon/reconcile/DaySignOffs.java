@@ -1,4 +1,4 @@
-package com.payrecon.console.reconciliation;
+package com.payrecon.reconcile;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -10,13 +10,6 @@ import java.util.Optional;
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
 import com.payrecon.audit.AuditOutcome;
-import com.payrecon.reconcile.Discrepancies;
-import com.payrecon.reconcile.DiscrepancyFilter;
-import com.payrecon.reconcile.Reconciliation;
-import com.payrecon.reconcile.ReconciliationFinished;
-import com.payrecon.reconcile.Resolution;
-import com.payrecon.reconcile.RunStatus;
-import com.payrecon.reconcile.RunSummary;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -127,7 +120,7 @@ public class DaySignOffs {
 				+ discrepancies.current(all.withResolution(Resolution.ASSIGNED)).size();
 	}
 
-	static String target(String accountId, LocalDate day) {
+	public static String target(String accountId, LocalDate day) {
 		return "reconciliation:" + accountId + "/" + day;
 	}
 }
