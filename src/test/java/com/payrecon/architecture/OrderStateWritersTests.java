@@ -3,6 +3,7 @@ package com.payrecon.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.payrecon.demo.DemoHistory;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.order.OrderService;
 import com.payrecon.reconcile.ReconciliationCases;
@@ -21,9 +22,10 @@ class OrderStateWritersTests {
 	static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("com.payrecon");
 
-	/** The packages allowed to apply a payment. Extend deliberately, with a reason. */
-	static final String DEMO_HISTORY = "com.payrecon.sandbox.DemoHistory";
+	/** The demo seeder (demo/, never the sandbox): the one class outside the appliers' packages that applies a payment. */
+	static final String DEMO_HISTORY = DemoHistory.class.getName();
 
+	/** The packages allowed to apply a payment. Extend deliberately, with a reason. */
 	static final String[] PAYMENT_APPLIERS = { "com.payrecon.order..", "com.payrecon.notify..",
 			"com.payrecon.repair..", // the query repair: a signed provider answer, same checks as a notification
 			"com.payrecon.checkout.." /* micropay: the provider's signed synchronous answer or its query */ };

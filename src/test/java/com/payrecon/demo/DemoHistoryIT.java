@@ -1,4 +1,4 @@
-package com.payrecon.sandbox;
+package com.payrecon.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +20,9 @@ import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.reconcile.Resolution;
 import com.payrecon.reconcile.RunStatus;
 import com.payrecon.reconcile.RunSummary;
+import com.payrecon.sandbox.SandboxLedger;
+import com.payrecon.sandbox.SandboxMerchants;
+import com.payrecon.sandbox.SandboxTrades;
 import com.payrecon.support.PayReconIT;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package com.payrecon.sandbox;
+package com.payrecon.demo;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +27,12 @@ import com.payrecon.reconcile.Discrepancy;
 import com.payrecon.reconcile.DiscrepancyType;
 import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.reconcile.ReconciliationResult;
+import com.payrecon.sandbox.LedgerOrder;
+import com.payrecon.sandbox.PayerSimulation;
+import com.payrecon.sandbox.SandboxLedger;
+import com.payrecon.sandbox.SandboxMerchant;
+import com.payrecon.sandbox.SandboxMerchants;
+import com.payrecon.sandbox.SandboxTrades;
 import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
