@@ -70,10 +70,6 @@ public class ReconciliationQuery {
 	/** One account's day in the list. */
 	public record DayRow(long runId, String accountId, LocalDate day, RunStatus status, Totals provider, Totals local,
 			long openCount, String signedBy, Instant signedAt) {
-
-		public boolean balanced() {
-			return status == RunStatus.BALANCED;
-		}
 	}
 
 	public record DayPage(List<DayRow> rows, String next) {
