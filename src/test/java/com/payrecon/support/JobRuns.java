@@ -15,8 +15,12 @@ public final class JobRuns {
 
 	/** Runs {@code job} now and returns its run once it has ended (any status but STARTING/STARTED), within 30 s. */
 	public static JobRun runNowAndWait(JobOperations operations, String job) {
+		return runNowAndWait(operations, job, Duration.ofSeconds(30));
+	}
+
+	public static JobRun runNowAndWait(JobOperations operations, String job, Duration within) {
 		String request = operations.runNow(job);
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		long deadline = System.nanoTime() + within.toNanos();
 		while (System.nanoTime() < deadline) {
 			Optional<JobRun> run = operations.runs(job, 20)
 				.stream()
@@ -34,6 +38,6 @@ public final class JobRuns {
 				throw new IllegalStateException(ex);
 			}
 		}
-		throw new AssertionError("run " + request + " of " + job + " did not finish within 30 s");
+		throw new AssertionError("run " + request + " of " + job + " did not finish within " + within);
 	}
 }
