@@ -17,7 +17,7 @@ import java.util.Map;
 
 import com.payrecon.notify.Notifications;
 import com.payrecon.order.Cause;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.scheduling.JobOperations;
