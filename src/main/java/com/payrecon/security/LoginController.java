@@ -3,6 +3,8 @@ package com.payrecon.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -49,7 +51,7 @@ class LoginController {
 			RedirectAttributes redirect) {
 		model.addAttribute("minLength", ConsoleUsers.MIN_PASSWORD_LENGTH);
 		if (!newPassword.equals(confirmPassword)) {
-			model.addAttribute("error", "The new password and its confirmation differ.");
+			model.addAttribute("error", Text.of("password.mismatch"));
 			return "account/password";
 		}
 		try {
@@ -70,7 +72,7 @@ class LoginController {
 			SecurityContextHolder.setContext(context);
 			contexts.saveContext(context, request, response);
 		}
-		redirect.addFlashAttribute("message", "Your password was changed.");
+		redirect.addFlashAttribute("message", Text.of("password.changed"));
 		return "redirect:/";
 	}
 }

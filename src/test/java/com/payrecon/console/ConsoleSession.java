@@ -29,6 +29,7 @@ public final class ConsoleSession {
 	private final CookieManager cookies = new CookieManager();
 	private final HttpClient client;
 	private String csrf;
+	private String acceptLanguage;
 
 	public ConsoleSession(int port) {
 		this.port = port;
@@ -37,6 +38,12 @@ public final class ConsoleSession {
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
+	}
+
+	/** Sends {@code Accept-Language} with every request from now on (none by default: English). */
+	public ConsoleSession acceptLanguage(String value) {
+		this.acceptLanguage = value;
+		return this;
 	}
 
 	/** Logs in through the login form; returns the answer to the POST (a redirect). */
@@ -117,6 +124,9 @@ public final class ConsoleSession {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		if (acceptLanguage != null) {
+			request.header("Accept-Language", acceptLanguage);
+		}
 		try {
 			return client.send(request.timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -8,6 +8,8 @@ import com.payrecon.account.AccountKeyName;
 import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
 
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
@@ -65,7 +67,7 @@ class AccountsController {
 		}
 		try {
 			keys.replace(id, name, value, auth.getName());
-			redirect.addFlashAttribute("message", "The " + name.label() + " of " + id + " was replaced; it is in use now.");
+			redirect.addFlashAttribute("message", Text.of("accounts.replaced.done", Text.of("account.key." + name.wireName()), id));
 		}
 		catch (AccountKeyName.InvalidKey | AccountKeys.NoMasterKey ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());

@@ -113,7 +113,17 @@ public class DashboardQuery {
 
 	/** What the dashboard shows of one account. */
 	public record AccountFigures(String accountId, String channel, ZoneId zone, DayFigures today, DayFigures chosen,
-			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays, StaleReport staleReport) {
+			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays, StaleReport staleReport,
+			PaidInDay paidToday, PaidInDay paidChosen) {
+	}
+
+	/**
+	 * Orders paid within the day as reconciliation counts them: paid time in the account's zone, PAID or REFUNDED now
+	 * (the run's local side), whatever day they were created.
+	 */
+	public record PaidInDay(long count, Fen amount) {
+
+		static final PaidInDay NONE = new PaidInDay(0, Fen.ZERO);
 	}
 
 	/**
@@ -165,6 +175,8 @@ public class DashboardQuery {
 					&& !chosenDay.isAfter(today);
 			Map<String, List<DayFigures>> chosen = chosenDay == null || chosenInWindow ? Map.of()
 					: days(group, zone, List.of(Day.of(chosenDay, zone)), now);
+			Map<String, PaidInDay> paidToday = paidInDay(group, Day.of(today, zone));
+			Map<String, PaidInDay> paidChosen = chosenDay == null ? Map.of() : paidInDay(group, Day.of(chosenDay, zone));
 			for (Account account : group) {
 				List<DayFigures> last = lastDays.get(account.id());
 				DayFigures chosenFigures = chosenDay == null ? null
@@ -173,10 +185,25 @@ public class DashboardQuery {
 				result.put(account.id(), new AccountFigures(account.id(), account.channel().wireName(), zone,
 						last.get(last.size() - 1), chosenFigures, stale.getOrDefault(account.id(), 0L), staleAfter,
 						open.getOrDefault(account.id(), 0L), last, new StaleReport(reportZone, reportStaleAfter,
-								reported.getOrDefault(account.id(), List.of()))));
+								reported.getOrDefault(account.id(), List.of())),
+						paidToday.getOrDefault(account.id(), PaidInDay.NONE),
+						chosenDay == null ? null : paidChosen.getOrDefault(account.id(), PaidInDay.NONE)));
 			}
 		});
 		return ids.stream().map(result::get).toList();
+	}
+
+	/** One range scan of {@code (account_id, paid_at)} for the accounts of one zone (migration V6_4). */
+	private Map<String, PaidInDay> paidInDay(List<Account> group, Day day) {
+		Map<String, PaidInDay> paid = new HashMap<>();
+		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count(), DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR))
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.in(group.stream().map(Account::id).toList()),
+					PAYMENT_ORDER.PAID_AT.ge(day.from()), PAYMENT_ORDER.PAID_AT.lt(day.to()),
+					PAYMENT_ORDER.STATUS.in(OrderStatus.PAID.name(), OrderStatus.REFUNDED.name()))
+			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
+			.forEach(r -> paid.put(r.value1(), new PaidInDay(r.value2(), Fen.of(r.value3().longValueExact()))));
+		return paid;
 	}
 
 	/**

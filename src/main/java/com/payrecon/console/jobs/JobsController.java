@@ -3,6 +3,8 @@ package com.payrecon.console.jobs;
 
 import com.payrecon.console.jobs.ConsoleJobs.Progress;
 
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -60,7 +62,7 @@ class JobsController {
 	String runNow(@PathVariable String name, Authentication auth, RedirectAttributes redirect) {
 		try {
 			String request = jobs.runNow(name, auth.getName());
-			redirect.addFlashAttribute("message", "Run of " + name + " requested (request " + request + ").");
+			redirect.addFlashAttribute("message", Text.of("jobs.runNow.requested", name, request));
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
@@ -73,7 +75,7 @@ class JobsController {
 	String restart(@PathVariable long id, Authentication auth, RedirectAttributes redirect) {
 		try {
 			var run = jobs.restart(id, auth.getName());
-			redirect.addFlashAttribute("message", "Restart of run " + id + " of " + run.jobName() + " requested.");
+			redirect.addFlashAttribute("message", Text.of("jobs.restart.requested", id, run.jobName()));
 			return "redirect:/jobs/" + run.jobName();
 		}
 		catch (IllegalArgumentException ex) {

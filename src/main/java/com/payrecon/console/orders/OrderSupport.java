@@ -20,6 +20,8 @@ import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.repair.OrderRequery;
 import com.payrecon.repair.ProviderQueryLog;
+import com.payrecon.support.i18n.Refusal;
+import com.payrecon.support.i18n.Text;
 import com.payrecon.support.money.Fen;
 
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -82,16 +84,16 @@ public class OrderSupport {
 	}
 
 	/** A change needs the operator's reason. */
-	public static class ReasonRequired extends IllegalArgumentException {
-		ReasonRequired(String message) {
-			super(message);
+	public static class ReasonRequired extends Refusal {
+		ReasonRequired(String code, Object... args) {
+			super(code, args);
 		}
 	}
 
 	/** The action does not apply to this order as it is. */
-	public static class NotAllowed extends IllegalStateException {
-		NotAllowed(String message) {
-			super(message);
+	public static class NotAllowed extends Refusal {
+		NotAllowed(String code, Object... args) {
+			super(code, args);
 		}
 	}
 
@@ -156,10 +158,10 @@ public class OrderSupport {
 		}
 		PaymentOrder order = found.get();
 		if (order.status() != OrderStatus.PENDING) {
-			throw new NotAllowed("Only unpaid orders can be closed; this one is " + order.status() + ".");
+			throw new NotAllowed("orders.close.notPending", Text.of("order.status." + order.status()));
 		}
 		if ("POLLING".equals(micropay.state(order.id()))) {
-			throw new NotAllowed("A payment-code charge is in progress: the micropay watchdog settles it or reverses it at its deadline.");
+			throw new NotAllowed("orders.close.micropay");
 		}
 		OrderRequery.Result result = requery
 			.close(order.accountId(), order.outTradeNo(), new Cause(EventSource.OPERATOR, operator, null, why))
@@ -179,10 +181,10 @@ public class OrderSupport {
 		// one line of plain text: it ends up in events, the audit log and log lines (threat case C7)
 		String why = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
 		if (why.isEmpty()) {
-			throw new ReasonRequired("A reason is required; nothing was changed.");
+			throw new ReasonRequired("orders.reason.required");
 		}
 		if (why.length() > MAX_REASON) {
-			throw new ReasonRequired("The reason is longer than " + MAX_REASON + " characters; nothing was changed.");
+			throw new ReasonRequired("orders.reason.tooLong", MAX_REASON);
 		}
 		return why;
 	}
@@ -254,7 +256,7 @@ public class OrderSupport {
 	}
 
 	private static NotAllowed unconfigured(PaymentOrder order) {
-		return new NotAllowed("The order's account " + order.accountId() + " is not configured: its provider cannot be asked.");
+		return new NotAllowed("orders.account.unconfigured", order.accountId());
 	}
 
 	private static String target(PaymentOrder order) {

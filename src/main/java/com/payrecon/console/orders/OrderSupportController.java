@@ -2,6 +2,8 @@ package com.payrecon.console.orders;
 
 import com.payrecon.account.AccountRegistry;
 
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -44,7 +46,7 @@ class OrderSupportController {
 			return "redirect:/orders/" + id + "/requery/" + queryId;
 		}
 		catch (OrderSupport.NotAllowed ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 			return "redirect:/orders/" + id;
 		}
 	}
@@ -65,19 +67,18 @@ class OrderSupportController {
 		}
 		catch (OrderSupport.ReasonRequired ex) {
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
-			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("error", ex.text());
 			return preview(id, queryId, model);
 		}
 		catch (OrderSupport.NotAllowed ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 			return "redirect:/orders/" + id;
 		}
-		String changed = applied.changedSincePreview().isEmpty() ? ""
-				: " The provider's answer changed since the preview (" + String.join(", ", applied.changedSincePreview())
-						+ "): its answer now was applied, not the one shown.";
-		String text = "Re-query #" + applied.queryId() + ": " + applied.outcome() + "." + changed;
+		Text done = Text.of("requery.applied", applied.queryId(), applied.outcome());
+		Text text = applied.changedSincePreview().isEmpty() ? done
+				: Text.of("requery.applied.changed", done, String.join(", ", applied.changedSincePreview()));
 		redirect.addFlashAttribute(applied.definite() ? "message" : "error",
-				applied.definite() ? text : "The provider gave no definite answer; nothing was changed. " + text);
+				applied.definite() ? text : Text.of("requery.applied.indefinite", text));
 		return "redirect:/orders/" + id;
 	}
 
@@ -90,13 +91,13 @@ class OrderSupportController {
 		}
 		catch (OrderSupport.ReasonRequired | OrderSupport.NotAllowed ex) {
 			response.setStatus(ex instanceof OrderSupport.NotAllowed ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
-			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("error", ex.text());
 			model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
 			return "orders/detail";
 		}
-		String text = "Close: " + closed.outcome() + "; the order is " + closed.after().status() + ".";
+		Text text = Text.of("orders.closed", closed.outcome(), Text.of("order.status." + closed.after().status()));
 		redirect.addFlashAttribute(closed.settled() ? "message" : "error",
-				closed.settled() ? text : "The order was not closed. " + text);
+				closed.settled() ? text : Text.of("orders.closed.not", text));
 		return "redirect:/orders/" + id;
 	}
 
