@@ -70,7 +70,7 @@ class AdminBrowserIT extends ConsoleInBrowser {
 				Cause.api("test", "set-up"));
 		TestUser admin = users.create(Role.ADMIN);
 
-		DashboardPage dashboard = LoginPage.to(browser, port).signIn(admin.login(), admin.password());
+		DashboardPage dashboard = LoginPage.to(browser, port).signIn(admin);
 		assertThat(dashboard.figure(ACCOUNT, "today-orders")).isEqualTo("2");
 		assertThat(dashboard.figure(ACCOUNT, "today-paid-amount")).isEqualTo("88.00");
 		assertThat(dashboard.figure(ACCOUNT, "today-repaired")).isEqualTo("1");

@@ -62,7 +62,7 @@ class AccountKeysIT {
 	void aReplacedKeyVerifiesNotificationsAtOnceAndTheOldOneNoLonger(CapturedOutput output) {
 		assertThat(notifyPaid(OLD_KEY).statusCode()).as("before: the configured key").isEqualTo(200);
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password()).csrfFrom("/admin/accounts");
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/admin/accounts");
 		String newKey = randomKey();
 
 		HttpResponse<String> replaced = session.post("/admin/accounts/" + ACCOUNT + "/keys",
@@ -115,7 +115,7 @@ class AccountKeysIT {
 	void onlyAnAdminWithTheFormsTokenReplacesKeys() {
 		String inUse = registry.find(ACCOUNT).orElseThrow().wechatV2().apiKey();
 		TestUser finance = users.create(Role.FINANCE);
-		ConsoleSession financeSession = new ConsoleSession(port).loggedInAs(finance.login(), finance.password())
+		ConsoleSession financeSession = new ConsoleSession(port).loggedInAs(finance)
 			.csrfFrom("/admin/accounts");
 		String page = financeSession.get("/admin/accounts").body();
 		assertThat(page).contains("id=\"account-" + ACCOUNT + "\"").doesNotContain("id=\"replace-" + ACCOUNT + "\"");
@@ -123,7 +123,7 @@ class AccountKeysIT {
 			.statusCode()).isEqualTo(403);
 
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin);
 		assertThat(adminSession.get("/admin/accounts").body()).contains("id=\"replace-" + ACCOUNT + "\"");
 		assertThat(adminSession.postWithoutCsrf("/admin/accounts/" + ACCOUNT + "/keys",
 				Map.of("key", "api-key", "value", randomKey())).statusCode()).isEqualTo(403);

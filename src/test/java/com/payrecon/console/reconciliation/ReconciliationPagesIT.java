@@ -545,7 +545,7 @@ class ReconciliationPagesIT {
 	}
 
 	ConsoleSession login(TestUser user) {
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	/** Posts an action and reads the flash it left on the day page: "message: …" or "error: …". */
