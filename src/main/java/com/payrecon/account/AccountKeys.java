@@ -89,16 +89,12 @@ public class AccountKeys implements SmartInitializingSingleton {
 		for (KeyProposals.KeyChange change : changes) {
 			AccountKeyName name = change.name();
 			byte[] sealed = cipher.encrypt(change.value().strip(), associatedData(accountId, name));
-			dsl.insertInto(ACCOUNT_KEY)
-				.set(ACCOUNT_KEY.ACCOUNT_ID, accountId)
-				.set(ACCOUNT_KEY.KEY_NAME, name.wireName())
-				.set(ACCOUNT_KEY.KEY_ID, change.keyId())
-				.set(ACCOUNT_KEY.CIPHERTEXT, sealed)
-				.set(ACCOUNT_KEY.REPLACED_BY, proposedBy)
-				.set(ACCOUNT_KEY.APPROVED_BY, approvedBy)
-				.set(ACCOUNT_KEY.PROPOSAL_ID, proposalId)
-				.set(ACCOUNT_KEY.REPLACED_AT, now)
-				.onDuplicateKeyUpdate()
+			dsl.insertInto(ACCOUNT_KEY, ACCOUNT_KEY.ACCOUNT_ID, ACCOUNT_KEY.KEY_NAME, ACCOUNT_KEY.CIPHERTEXT,
+					ACCOUNT_KEY.REPLACED_BY, ACCOUNT_KEY.REPLACED_AT)
+				.values(accountId, name.wireName(), sealed, proposedBy, now)
+				.onDuplicateKeyIgnore()
+				.execute();
+			dsl.update(ACCOUNT_KEY)
 				.set(ACCOUNT_KEY.KEY_ID, change.keyId())
 				.set(ACCOUNT_KEY.CIPHERTEXT, sealed)
 				.set(ACCOUNT_KEY.REPLACED_BY, proposedBy)
@@ -106,6 +102,7 @@ public class AccountKeys implements SmartInitializingSingleton {
 				.set(ACCOUNT_KEY.PROPOSAL_ID, proposalId)
 				.set(ACCOUNT_KEY.REPLACED_AT, now)
 				.set(ACCOUNT_KEY.VERSION, ACCOUNT_KEY.VERSION.plus(1))
+				.where(ACCOUNT_KEY.ACCOUNT_ID.eq(accountId), ACCOUNT_KEY.KEY_NAME.eq(name.wireName()))
 				.execute();
 			audit.record(approvedBy, AuditAction.ACCOUNT_KEY_REPLACED, "account:" + accountId + "/" + name.wireName(),
 					AuditOutcome.SUCCESS, name.label() + (change.keyId() == null ? "" : " (" + change.keyId() + ")")

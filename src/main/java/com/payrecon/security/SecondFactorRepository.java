@@ -69,7 +69,7 @@ public class SecondFactorRepository {
 		return dsl.update(SECOND_FACTOR)
 			.set(SECOND_FACTOR.LAST_STEP, step)
 			.set(SECOND_FACTOR.LAST_USED_AT, now)
-			.set(SECOND_FACTOR.CONFIRMED_AT, org.jooq.impl.DSL.coalesce(SECOND_FACTOR.CONFIRMED_AT, org.jooq.impl.DSL.val(now)))
+			.set(SECOND_FACTOR.CONFIRMED_AT, org.jooq.impl.DSL.coalesce(SECOND_FACTOR.CONFIRMED_AT, org.jooq.impl.DSL.val(now, SECOND_FACTOR.CONFIRMED_AT)))
 			.set(SECOND_FACTOR.VERSION, SECOND_FACTOR.VERSION.plus(1))
 			.where(SECOND_FACTOR.LOGIN.eq(login),
 					SECOND_FACTOR.LAST_STEP.isNull().or(SECOND_FACTOR.LAST_STEP.lt(step)))

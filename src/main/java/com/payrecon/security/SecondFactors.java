@@ -156,7 +156,7 @@ public class SecondFactors implements SmartInitializingSingleton {
 			byte[] raw = new byte[20]; // 160 bits, as RFC 4226 recommends for HMAC-SHA-1
 			RANDOM.nextBytes(raw);
 			secret = Base32.encode(raw);
-			if (!factors.insert(login, cipher.encrypt(secret, associatedData(login)), clock.instant())) {
+			if (!factors.insert(login, cipher.encrypt(secret, associatedData(login)), now())) {
 				throw new Refused("factor.enrolled.already");
 			}
 			audit.record(login, AuditAction.SECOND_FACTOR_ENROLLED, "user:" + login, AuditOutcome.SUCCESS,
@@ -177,7 +177,7 @@ public class SecondFactors implements SmartInitializingSingleton {
 			throw new Refused("factor.enrolled.already");
 		}
 		byte[] secret = Base32.decode(cipher.decrypt(factor.sealedSecret(), associatedData(login)));
-		Instant now = clock.instant();
+		Instant now = now();
 		OptionalLong step = Totp.match(secret, normalise(code), now, factor.lastStep());
 		if (step.isEmpty() || !factors.useStep(login, step.getAsLong(), now)) {
 			audit.record(login, AuditAction.SECOND_FACTOR_ENROLLED, "user:" + login, AuditOutcome.FAILURE,
@@ -205,7 +205,7 @@ public class SecondFactors implements SmartInitializingSingleton {
 	public Verdict verify(String login, String input, String address) {
 		String code = normalise(input);
 		var factor = factors.find(login).filter(SecondFactorRepository.Factor::confirmed).orElse(null);
-		Instant now = clock.instant();
+		Instant now = now();
 		if (factor == null) {
 			return failed(login, "no second factor enrolled", address, Verdict.WRONG);
 		}
@@ -230,7 +230,7 @@ public class SecondFactors implements SmartInitializingSingleton {
 	}
 
 	private Verdict failed(String login, String why, String address, Verdict verdict) {
-		Instant now = clock.instant();
+		Instant now = now();
 		var user = users.findByLogin(login);
 		audit.record(login, AuditAction.SECOND_FACTOR_USED, "user:" + login, AuditOutcome.FAILURE, why, address);
 		if (user.isEmpty()) {
@@ -267,6 +267,10 @@ public class SecondFactors implements SmartInitializingSingleton {
 			}
 		}
 		return user;
+	}
+
+	private Instant now() {
+		return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
 	}
 
 	static String associatedData(String login) {
