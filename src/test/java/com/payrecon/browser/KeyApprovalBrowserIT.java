@@ -1,7 +1,6 @@
 package com.payrecon.browser;
 
 import static com.payrecon.db.Tables.KEY_PROPOSAL;
-import static com.payrecon.db.Tables.RAW_NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -11,16 +10,9 @@ import com.payrecon.browser.pages.AccountsPage;
 import com.payrecon.browser.pages.LoginPage;
 import com.payrecon.console.ConsoleTestUsers;
 import com.payrecon.console.ConsoleTestUsers.TestUser;
-import com.payrecon.notify.Notifications;
-import com.payrecon.order.Cause;
-import com.payrecon.order.OrderService;
-import com.payrecon.order.OrderService.CreateOrder;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.console.KeyChecks;
 import com.payrecon.security.Role;
-import com.payrecon.support.Http;
 import com.payrecon.support.PayReconIT;
-import com.payrecon.support.TestData;
-import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +37,7 @@ class KeyApprovalBrowserIT extends ConsoleInBrowser {
 	ConsoleTestUsers users;
 
 	@Autowired
-	OrderService orders;
+	KeyChecks keys;
 
 	@Autowired
 	AccountRegistry registry;
@@ -96,19 +88,10 @@ class KeyApprovalBrowserIT extends ConsoleInBrowser {
 	}
 
 	private HttpResponse<String> notifyPaid(String key) {
-		String outTradeNo = TestData.outTradeNo();
-		orders.create(new CreateOrder(ACCOUNT, outTradeNo, Fen.of(4200), "CNY", "browser key test", null),
-				Cause.api("test", "set-up"));
-		return new Http(port).post("/notify/wechatpay-v2/" + ACCOUNT, "text/xml",
-				Notifications.v2Xml(Notifications.v2Fields(outTradeNo, 4200, TestData.transactionId()), key, WechatSignType.MD5));
+		return keys.notifyV2Paid(port, ACCOUNT, key);
 	}
 
 	private String lastVerdict() {
-		return dsl.select(RAW_NOTIFICATION.VERDICT)
-			.from(RAW_NOTIFICATION)
-			.where(RAW_NOTIFICATION.ACCOUNT_ID.eq(ACCOUNT))
-			.orderBy(RAW_NOTIFICATION.ID.desc())
-			.limit(1)
-			.fetchOne(RAW_NOTIFICATION.VERDICT);
+		return keys.lastVerdict(ACCOUNT);
 	}
 }

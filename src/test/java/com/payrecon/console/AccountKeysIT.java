@@ -4,7 +4,6 @@ import static com.payrecon.db.Tables.ACCOUNT_KEY;
 import static com.payrecon.db.Tables.AUDIT_ENTRY;
 import static com.payrecon.db.Tables.KEY_PROPOSAL;
 import static com.payrecon.db.Tables.KEY_PROPOSAL_ITEM;
-import static com.payrecon.db.Tables.RAW_NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -29,7 +28,6 @@ import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
 import com.payrecon.security.Role;
 import com.payrecon.security.StepUp;
 import com.payrecon.support.Http;
@@ -80,6 +78,9 @@ class AccountKeysIT {
 
 	@Autowired
 	StepUp stepUp;
+
+	@Autowired
+	KeyChecks keys;
 
 	/** A proposal left waiting by a failed test would block the next one: withdraw it. */
 	@org.junit.jupiter.api.BeforeEach
@@ -299,6 +300,30 @@ class AccountKeysIT {
 	}
 
 	@Test
+	void fiveWrongStepUpPasswordsRefuseStepUpsForAWhileEvenWithTheRightOne() {
+		TestUser admin = users.create(Role.ADMIN);
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/admin/accounts");
+		Map<String, String> form = new java.util.HashMap<>(Map.of("key", "api-key", "value", randomKey()));
+		for (int i = 1; i <= 5; i++) {
+			form.put("password", "guess-" + i);
+			session.post("/admin/accounts/" + ACCOUNT + "/keys", form);
+			assertThat(ConsolePages.text(session.get("/admin/accounts").body(), "flash-error")).as("guess " + i)
+				.isEqualTo("Your password was wrong: nothing was done.");
+		}
+		form.put("password", admin.password());
+		session.post("/admin/accounts/" + ACCOUNT + "/keys", form);
+		assertThat(ConsolePages.text(session.get("/admin/accounts").body(), "flash-error")).startsWith("Too many wrong passwords");
+		assertThat(pendingProposal(ACCOUNT)).isNull();
+		assertThat(audited(admin.login(), "STEP_UP", "FAILURE")).isEqualTo(5);
+		assertThat(audited(admin.login(), "STEP_UP", "DENIED")).isEqualTo(1);
+
+		clock.set(Instant.now().plus(Duration.ofMinutes(16)));
+		session.post("/admin/accounts/" + ACCOUNT + "/keys", form);
+		assertThat(ConsolePages.text(session.get("/admin/accounts").body(), "flash-message")).startsWith("Proposal ");
+		assertThat(pendingProposal(ACCOUNT)).isNotNull();
+	}
+
+	@Test
 	void onlyAnAdminWithTheFormsTokenProposesOrApprovesKeys() {
 		String inUse = registry.find(ACCOUNT).orElseThrow().wechatV2().apiKey();
 		TestUser finance = users.create(Role.FINANCE);
@@ -337,10 +362,7 @@ class AccountKeysIT {
 	}
 
 	private HttpResponse<String> notifyPaid(String key) {
-		String outTradeNo = TestData.outTradeNo();
-		orders.create(new CreateOrder(ACCOUNT, outTradeNo, Fen.of(321), "CNY", "key test", null), Cause.api("test", "set-up"));
-		return new Http(port).post("/notify/wechatpay-v2/" + ACCOUNT, "text/xml",
-				Notifications.v2Xml(Notifications.v2Fields(outTradeNo, 321, TestData.transactionId()), key, WechatSignType.MD5));
+		return keys.notifyV2Paid(port, ACCOUNT, key);
 	}
 
 	private HttpResponse<String> notifyV3(java.security.PrivateKey platformKey, String serial) {
@@ -353,12 +375,7 @@ class AccountKeysIT {
 	}
 
 	private String lastVerdict(String account) {
-		return dsl.select(RAW_NOTIFICATION.VERDICT)
-			.from(RAW_NOTIFICATION)
-			.where(RAW_NOTIFICATION.ACCOUNT_ID.eq(account))
-			.orderBy(RAW_NOTIFICATION.ID.desc())
-			.limit(1)
-			.fetchOne(RAW_NOTIFICATION.VERDICT);
+		return keys.lastVerdict(account);
 	}
 
 	static String randomKey() {

@@ -55,6 +55,9 @@ class AdminPagesAccessIT {
 	KeyProposals proposals;
 
 	@Autowired
+	com.payrecon.security.SecondFactors factors;
+
+	@Autowired
 	DashboardQuery dashboard;
 
 	@Autowired
@@ -130,6 +133,10 @@ class AdminPagesAccessIT {
 			assertThatThrownBy(() -> jobs.catalogue()).isInstanceOf(AccessDeniedException.class);
 			assertThatThrownBy(() -> keys.replacements()).isInstanceOf(AccessDeniedException.class);
 			assertThatThrownBy(() -> proposals.recent()).isInstanceOf(AccessDeniedException.class);
+			authenticateAs("someone", Role.FINANCE);
+			assertThatThrownBy(() -> proposals.approve(1, "pw", "someone")).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> proposals.reject(1, "no", "someone")).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> factors.reset(1, "someone")).isInstanceOf(AccessDeniedException.class);
 			authenticateAs("someone", Role.ADMIN);
 			// an admin acting in somebody else's name is refused too
 			assertThatThrownBy(() -> jobs.runNow("stale-pending-report", "somebody-else"))
@@ -137,6 +144,8 @@ class AdminPagesAccessIT {
 			assertThatThrownBy(() -> proposals.propose("keys-wx2", List.of(new KeyProposals.KeyChange(AccountKeyName.API_KEY, null, "x".repeat(32))),
 					null, "pw", "somebody-else"))
 				.isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> proposals.approve(1, "pw", "somebody-else")).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> factors.reset(1, "somebody-else")).isInstanceOf(AccessDeniedException.class);
 		}
 		finally {
 			SecurityContextHolder.clearContext();
