@@ -27,7 +27,7 @@ import com.payrecon.notify.Notifications;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
-import com.payrecon.provider.crypto.Keys;
+import com.payrecon.crypto.Keys;
 import com.payrecon.security.Role;
 import com.payrecon.security.StepUp;
 import com.payrecon.support.Http;
