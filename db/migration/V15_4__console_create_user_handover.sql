@@ -1,5 +1,5 @@
 -- Separation of duties (issue 11): every time one console user hands power or access to another (creates the user,
--- adds a role, enables them, resets their password or second factor), a row. For payrecon.console.approval-tie
+-- adds a role, enables them, resets their password or second factor), a row. For payrecon.console.handover-tie
 -- (7 days by default) the two are tied, and so are two users handed power by the same person in that time: tied
 -- users never approve each other's proposals (SeparationOfDuties). by_login 'system' (first admin, demo users) ties
 -- nobody.
