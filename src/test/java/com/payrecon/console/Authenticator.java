@@ -9,7 +9,7 @@ import com.payrecon.security.Totp;
  * The authenticator app of a test user: computes TOTP codes from the user's secret with the application's clock (the
  * tests' {@code MutableClock}). PayRecon refuses a code of a step already used, so each code comes from a step later
  * than the last one handed out: the current step, else the next one (the server accepts ± one); a third sign-in of
- * the same user within one step waits for the next step (at most 30 s; never seen in the suite so far).
+ * the same user within one step waits for the next step (at most 30 s).
  */
 public final class Authenticator {
 
