@@ -21,7 +21,9 @@ import com.payrecon.support.i18n.Refusal;
 import com.payrecon.support.i18n.Text;
 import com.payrecon.security.ConsoleUserRepository;
 import com.payrecon.security.Role;
+import com.payrecon.security.SeparationOfDuties;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -30,8 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What finance does with a discrepancy (a case): assign, resolve, accept, void; and maker-checker for the cases that
- * need an order changed: one finance user proposes, a different finance or admin user approves (the change goes
- * through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
+ * need an order changed: one finance user proposes, a different finance or admin user, not tied to the proposer
+ * ({@link SeparationOfDuties}), approves (the change goes through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
  * the discrepancy's history in the transaction of the change.
  */
 @Service
@@ -46,10 +48,14 @@ public class ReconciliationCases {
 	private final AuditLog audit;
 	private final Clock clock;
 	private final TransactionTemplate tx;
+	private final SeparationOfDuties duties;
+	private final MessageSource messages;
 
 	ReconciliationCases(Discrepancies discrepancies, Reconciliation reconciliation, OrderService orderService,
 			OrderRepository orders, ConsoleUserRepository users, CaseRepository cases, AuditLog audit, Clock clock,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, SeparationOfDuties duties, MessageSource messages) {
+		this.duties = duties;
+		this.messages = messages;
 		this.discrepancies = discrepancies;
 		this.reconciliation = reconciliation;
 		this.orderService = orderService;
@@ -65,6 +71,10 @@ public class ReconciliationCases {
 	public static class CaseRefused extends Refusal {
 		public CaseRefused(String code, Object... args) {
 			super(code, args);
+		}
+
+		public CaseRefused(Text text) {
+			super(text);
 		}
 	}
 
@@ -215,6 +225,10 @@ public class ReconciliationCases {
 				if (current.proposedBy().equals(operator)) {
 					throw new CaseRefused("case.refused.ownProposal");
 				}
+				// nor one tied to the proposer (created or given power by them, or by the same person, recently)
+				duties.refusal(current.proposedBy(), operator).ifPresent(r -> {
+					throw new CaseRefused(r.text());
+				});
 				// the checker says why they approve: the note goes into the order event and the audit log
 				String checked = required(note, "case.required.note");
 				Instant now = clock.instant();
