@@ -73,6 +73,39 @@ public class DaySignOffs {
 		}
 	}
 
+	/** Cleared sign-offs of these accounts not acknowledged yet, newest first (at most {@code limit}). */
+	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN')")
+	public List<ClearedSignOff> clearedUnseen(java.util.Collection<String> accountIds, int limit) {
+		return accountIds.isEmpty() ? List.of() : cases.clearedUnseen(accountIds, limit);
+	}
+
+	/**
+	 * Finance says they saw that a re-run cleared the sign-off (audited {@code DAY_SIGN_OFF_CLEARING_SEEN}; a second
+	 * acknowledgement is refused and audited as FAILURE). The day can then be signed off again as usual.
+	 */
+	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
+	public ClearedSignOff acknowledgeClearing(long signOffId, String operator) {
+		var record = cases.signOffRecord(signOffId)
+			.orElseThrow(() -> new ReconciliationCases.CaseRefused("signOff.refused.noSuch", signOffId));
+		String target = target(record.getAccountId(), record.getBusinessDate());
+		try {
+			return tx.execute(status -> {
+				if (!cases.markClearingSeen(signOffId, operator, clock.instant())) {
+					throw new ReconciliationCases.CaseRefused("signOff.refused.seen", signOffId);
+				}
+				audit.record(operator, AuditAction.DAY_SIGN_OFF_CLEARING_SEEN, target, AuditOutcome.SUCCESS,
+						"sign-off " + signOffId + " by " + record.getSignedBy() + " cleared at " + record.getClearedAt()
+								+ ": seen");
+				return new ClearedSignOff(record.getId(), record.getAccountId(), record.getBusinessDate(),
+						record.getSignedBy(), record.getSignedAt(), record.getClearedAt(), record.getClearedReason());
+			});
+		}
+		catch (ReconciliationCases.CaseRefused ex) {
+			audit.record(operator, AuditAction.DAY_SIGN_OFF_CLEARING_SEEN, target, AuditOutcome.FAILURE, ex.getMessage());
+			throw ex;
+		}
+	}
+
 	/** A finished run of a signed-off day: keep the sign-off when nothing changed, else clear it and say why. */
 	@EventListener
 	public void runFinished(ReconciliationFinished finished) {

@@ -315,8 +315,7 @@ public class ReconciliationCases {
 		try {
 			return tx.execute(status -> work.get());
 		}
-		catch (CaseRefused | IllegalArgumentException | Discrepancies.DiscrepancyNotFound
-				| Discrepancies.IllegalResolutionTransition | Discrepancies.ConcurrentDiscrepancyUpdate ex) {
+		catch (Refusal | IllegalArgumentException ex) {
 			audit.record(operator, action, target(discrepancyId), AuditOutcome.FAILURE, ex.getMessage());
 			throw ex;
 		}

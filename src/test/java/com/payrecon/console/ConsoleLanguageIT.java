@@ -56,7 +56,7 @@ class ConsoleLanguageIT {
 	@Test
 	void aUsersChoiceIsRememberedForTheirNextSessionOnAnotherBrowser() {
 		TestUser finance = users.create(Role.FINANCE);
-		ConsoleSession first = new ConsoleSession(port).acceptLanguage("en").loggedInAs(finance.login(), finance.password());
+		ConsoleSession first = new ConsoleSession(port).acceptLanguage("en").loggedInAs(finance);
 		assertThat(first.get("/dashboard").body()).contains("lang=\"en\"");
 		assertThat(first.get("/dashboard?lang=zh-CN").body()).contains("lang=\"zh-CN\"").contains("概览");
 		assertThat(languages.of(finance.login())).contains("zh-CN");
@@ -64,7 +64,7 @@ class ConsoleLanguageIT {
 		// a new browser that asks for English: the user's own choice wins once they are signed in
 		ConsoleSession other = new ConsoleSession(port).acceptLanguage("en");
 		assertThat(other.get("/login").body()).contains("lang=\"en\"");
-		other.loggedInAs(finance.login(), finance.password());
+		other.loggedInAs(finance);
 		String dashboard = other.get("/dashboard").body();
 		assertThat(dashboard).contains("lang=\"zh-CN\"");
 		assertThat(ConsolePages.text(dashboard, "nav-orders")).isEqualTo("订单");
@@ -73,7 +73,7 @@ class ConsoleLanguageIT {
 	@Test
 	void flashMessagesAndRefusalsAreInTheReadersLanguage() {
 		TestUser finance = users.create(Role.FINANCE);
-		ConsoleSession zh = new ConsoleSession(port).acceptLanguage("zh-CN").loggedInAs(finance.login(), finance.password());
+		ConsoleSession zh = new ConsoleSession(port).acceptLanguage("zh-CN").loggedInAs(finance);
 		zh.csrfFrom("/account/password");
 		HttpResponse<String> mismatch = zh.post("/account/password",
 				Map.of("currentPassword", finance.password(), "newPassword", "a-new-Secret-1234", "confirmPassword", "other"));
@@ -81,7 +81,7 @@ class ConsoleLanguageIT {
 		String badAmount = zh.get("/orders?amount=12.345").body();
 		assertThat(ConsolePages.text(badAmount, "flash-error")).isEqualTo("金额：以元为单位，最多两位小数，例如 12.50");
 
-		ConsoleSession en = new ConsoleSession(port).loggedInAs(finance.login(), finance.password());
+		ConsoleSession en = new ConsoleSession(port).loggedInAs(finance);
 		assertThat(ConsolePages.text(en.get("/orders?amount=12.345").body(), "flash-error"))
 			.isEqualTo("Amount: yuan, at most two decimals, for example 12.50");
 	}

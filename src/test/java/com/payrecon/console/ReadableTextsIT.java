@@ -39,7 +39,7 @@ class ReadableTextsIT {
 		orderService.applyPayment("recon-console", new ProviderPayment(order.outTradeNo(), TestData.transactionId(),
 				Fen.of(18317), "CNY", Instant.parse("2070-01-01T12:10:00Z")), Cause.api("test", "paid"));
 		TestUser support = users.create(Role.SUPPORT);
-		String page = new ConsoleSession(port).loggedInAs(support.login(), support.password())
+		String page = new ConsoleSession(port).loggedInAs(support)
 			.get("/orders/" + order.id())
 			.body();
 		String timeline = org.springframework.web.util.HtmlUtils.htmlUnescape(

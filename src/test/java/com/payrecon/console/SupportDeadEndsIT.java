@@ -106,6 +106,6 @@ class SupportDeadEndsIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = users.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 }

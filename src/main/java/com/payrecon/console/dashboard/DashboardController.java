@@ -10,6 +10,7 @@ import java.util.Map;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.ConsoleFormat;
+import com.payrecon.reconcile.DaySignOffs;
 import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
 import com.payrecon.console.dashboard.DashboardQuery.Day;
 import com.payrecon.console.dashboard.DashboardQuery.DayFigures;
@@ -34,10 +35,12 @@ class DashboardController {
 
 	private final DashboardQuery query;
 	private final AccountRegistry accounts;
+	private final DaySignOffs signOffs;
 
-	DashboardController(DashboardQuery query, AccountRegistry accounts) {
+	DashboardController(DashboardQuery query, AccountRegistry accounts, DaySignOffs signOffs) {
 		this.query = query;
 		this.accounts = accounts;
+		this.signOffs = signOffs;
 	}
 
 	/** A number with the list behind it (null link: nothing to list). */
@@ -77,7 +80,12 @@ class DashboardController {
 
 	@GetMapping("/dashboard")
 	String dashboard(@RequestParam(required = false) String day, @RequestParam(required = false) String account,
-			Model model) {
+			Model model, org.springframework.security.core.Authentication auth) {
+		boolean finance = auth.getAuthorities()
+			.stream()
+			.anyMatch(a -> a.getAuthority().equals("ROLE_FINANCE") || a.getAuthority().equals("ROLE_ADMIN"));
+		model.addAttribute("clearedSignOffs", finance
+				? signOffs.clearedUnseen(accounts.all().stream().map(Account::id).toList(), 20) : List.of());
 		String only = account == null || account.isBlank() ? null : account.strip();
 		LocalDate chosen = null;
 		if (day != null && !day.isBlank()) {

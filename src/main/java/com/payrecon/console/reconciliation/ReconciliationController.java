@@ -1,6 +1,7 @@
 package com.payrecon.console.reconciliation;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.function.Supplier;
 
 import com.payrecon.account.AccountRegistry;
@@ -91,6 +92,10 @@ class ReconciliationController {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		model.addAttribute("d", d);
+		model.addAttribute("cleared", signOffs.clearedUnseen(List.of(accountId), 50)
+			.stream()
+			.filter(c -> c.businessDate().equals(day))
+			.toList());
 		model.addAttribute("kinds", AdjustmentKind.values());
 		return "reconciliation/day";
 	}
@@ -127,6 +132,18 @@ class ReconciliationController {
 		return act(accountId, day, "sign-off-state", redirect, () -> {
 			SignOff s = signOffs.signOff(accountId, day, auth.getName());
 			return Text.of("signOff.done", day, accountId, s.signedBy());
+		});
+	}
+
+	/** Finance has seen that a re-run cleared the day's sign-off: the notice goes away (audited). */
+	@PostMapping("/reconciliation/sign-offs/{id}/seen")
+	String clearingSeen(@PathVariable long id, @RequestParam String account,
+			@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day, Authentication auth,
+			RedirectAttributes redirect) {
+		known(account);
+		return act(account, day, "sign-off-state", redirect, () -> {
+			var seen = signOffs.acknowledgeClearing(id, auth.getName());
+			return Text.of("signOff.clearingSeen", seen.businessDate(), seen.accountId());
 		});
 	}
 

@@ -120,7 +120,7 @@ class DayWorkQueueIT {
 	void resolveAcceptAndVoidSayWhatTheyMean() {
 		Planted p = days.planted();
 		String page = session(Role.FINANCE).get(dayPath(p)).body();
-		assertThat(text(page, "help-resolve")).contains("Put right");
+		assertThat(text(page, "help-resolve")).contains("put right");
 		assertThat(text(page, "help-accept")).contains("accepted as it is");
 		assertThat(text(page, "help-void")).contains("Not a discrepancy after all");
 	}
@@ -193,7 +193,7 @@ class DayWorkQueueIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = users.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password()).csrfFrom("/reconciliation");
+		return new ConsoleSession(port).loggedInAs(user).csrfFrom("/reconciliation");
 	}
 
 	private static void post(ConsoleSession session, Planted p, String path, Map<String, String> form) {

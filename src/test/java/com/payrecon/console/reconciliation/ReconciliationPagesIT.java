@@ -444,7 +444,7 @@ class ReconciliationPagesIT {
 		// an admin not tied to either approves
 		TestUser other = users.create(Role.ADMIN);
 		assertThat(act(login(other).csrfFrom(dayPath(p)), "/reconciliation/proposals/" + proposal + "/approve",
-				Map.of("note", ""), p)).isEqualTo("message: Proposal " + proposal + " APPROVED.");
+				Map.of("note", "checked the bill line"), p)).isEqualTo("message: Proposal " + proposal + " APPROVED.");
 	}
 
 	// ------------------------------------------------------------------------------------------ exports
