@@ -1,6 +1,8 @@
 package com.payrecon.console.jobs;
 
 
+import java.util.List;
+
 import com.payrecon.console.jobs.ConsoleJobs.Progress;
 
 import com.payrecon.support.i18n.Text;
@@ -12,6 +14,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -27,9 +30,11 @@ class JobsController {
 	static final int HISTORY = 50;
 
 	private final ConsoleJobs jobs;
+	private final DailyReconciliationView reconciliation;
 
-	JobsController(ConsoleJobs jobs) {
+	JobsController(ConsoleJobs jobs, DailyReconciliationView reconciliation) {
 		this.jobs = jobs;
+		this.reconciliation = reconciliation;
 	}
 
 	@GetMapping("/jobs")
@@ -49,6 +54,7 @@ class JobsController {
 		var run = jobs.run(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
 		model.addAttribute("run", run);
 		model.addAttribute("progress", jobs.progressOf(run));
+		model.addAttribute("reconciled", reconciliation.of(run));
 		return "jobs/run";
 	}
 
@@ -58,8 +64,29 @@ class JobsController {
 		return jobs.progress(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
 	}
 
+	/**
+	 * Before the daily reconciliation runs now: the account-days it will (re)reconcile, and a warning for each one that
+	 * is signed off (a re-run whose results differ clears the sign-off). Other jobs need no such page.
+	 */
+	@GetMapping("/jobs/{name}/run-now")
+	String confirmRunNow(@PathVariable String name, Model model) {
+		if (!DailyReconciliationView.JOB.equals(name)) {
+			return "redirect:/jobs/" + name;
+		}
+		List<DailyReconciliationView.AccountDay> days = reconciliation.runNow();
+		model.addAttribute("job", name);
+		model.addAttribute("days", days);
+		model.addAttribute("signedOff", days.stream().filter(DailyReconciliationView.AccountDay::signedOff).count());
+		return "jobs/run-now";
+	}
+
 	@PostMapping("/jobs/{name}/run-now")
-	String runNow(@PathVariable String name, Authentication auth, RedirectAttributes redirect) {
+	String runNow(@PathVariable String name, @RequestParam(defaultValue = "false") boolean confirmed, Authentication auth,
+			RedirectAttributes redirect) {
+		if (DailyReconciliationView.JOB.equals(name) && !confirmed) {
+			// the daily reconciliation runs only from its confirmation page, which names the days and the sign-offs
+			return "redirect:/jobs/" + name + "/run-now";
+		}
 		try {
 			String request = jobs.runNow(name, auth.getName());
 			redirect.addFlashAttribute("message", Text.of("jobs.runNow.requested", name, request));
