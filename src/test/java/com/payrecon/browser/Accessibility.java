@@ -44,10 +44,23 @@ public final class Accessibility {
 		}
 	}
 
-	/** True when the page is wider than the window (the window scrolls sideways). */
-	public static boolean scrollsSideways(WebDriver driver) {
-		Object wider = ((JavascriptExecutor) driver)
-			.executeScript("return document.documentElement.scrollWidth > window.innerWidth + 1;");
-		return Boolean.TRUE.equals(wider);
+	/**
+	 * Empty when the page fits the window; else the deepest elements that reach past its right edge (tag, id,
+	 * classes, right edge), the ones to fix.
+	 */
+	public static String scrollsSideways(WebDriver driver) {
+		Object wider = ((JavascriptExecutor) driver).executeScript("""
+				if (document.documentElement.scrollWidth <= window.innerWidth + 1) { return ''; }
+				const out = [];
+				for (const e of document.querySelectorAll('body *')) {
+				  const r = e.getBoundingClientRect();
+				  if (r.right > window.innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1)) {
+				    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className.trim().replace(/\\s+/g, '.') : '') + ' ' + Math.round(r.right));
+				  }
+				  if (out.length >= 3) { break; }
+				}
+				return out.join(', ') || 'scrollWidth ' + document.documentElement.scrollWidth;
+				""");
+		return String.valueOf(wider);
 	}
 }

@@ -80,8 +80,9 @@ class ConsoleLookBrowserIT extends ConsoleInBrowser {
 					browser.manage().window().setSize(size);
 					browser.get(url(page));
 					assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).as(page).isEqualTo(language);
-					if (Accessibility.scrollsSideways(browser)) {
-						sideways.add(page + " at " + size.getWidth() + " px in " + language);
+					String wide = Accessibility.scrollsSideways(browser);
+					if (!wide.isEmpty()) {
+						sideways.add(page + " at " + size.getWidth() + " px in " + language + ": " + wide);
 					}
 				}
 			}

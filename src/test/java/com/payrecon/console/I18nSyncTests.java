@@ -103,6 +103,26 @@ class I18nSyncTests {
 		assertThat(onlyChinese).as("keys missing from messages.properties").isEmpty();
 	}
 
+	/** A key defined twice (two areas appending the same key) silently keeps the last value: one definition each. */
+	@Test
+	void noKeyIsDefinedTwiceInAFile() throws IOException {
+		List<String> twice = new ArrayList<>();
+		for (String file : List.of("messages.properties", "messages_zh_CN.properties")) {
+			Set<String> seen = new java.util.HashSet<>();
+			for (String line : Files.readAllLines(RESOURCES.resolve(file), StandardCharsets.UTF_8)) {
+				String l = line.strip();
+				int eq = l.indexOf('=');
+				if (l.isEmpty() || l.startsWith("#") || eq < 0) {
+					continue;
+				}
+				if (!seen.add(l.substring(0, eq).strip())) {
+					twice.add(file + ": " + l.substring(0, eq).strip());
+				}
+			}
+		}
+		assertThat(twice).isEmpty();
+	}
+
 	@Test
 	void bothLanguagesTakeTheSameArgumentsAndKeepTheirApostrophes() {
 		List<String> problems = new ArrayList<>();

@@ -13,6 +13,8 @@ import com.payrecon.security.Refused;
 import com.payrecon.security.Role;
 import com.payrecon.security.SecondFactors;
 
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.context.MessageSource;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -56,7 +58,7 @@ class UserAdminController {
 			Authentication authentication, RedirectAttributes redirect) {
 		try {
 			CreatedUser created = users.create(login, roleSet(roles), authentication.getName());
-			oneTimePassword(redirect, created, "created");
+			oneTimePassword(redirect, created, "users.created");
 		}
 		catch (UserChangeRefused ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
@@ -66,12 +68,12 @@ class UserAdminController {
 
 	@PostMapping("/admin/users/{id}/disable")
 	String disable(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
-		return change(redirect, () -> users.setEnabled(id, false, authentication.getName()).login() + " disabled; their sessions ended.");
+		return change(redirect, () -> Text.of("users.disabled.done", users.setEnabled(id, false, authentication.getName()).login()));
 	}
 
 	@PostMapping("/admin/users/{id}/enable")
 	String enable(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
-		return change(redirect, () -> users.setEnabled(id, true, authentication.getName()).login() + " enabled.");
+		return change(redirect, () -> Text.of("users.enabled.done", users.setEnabled(id, true, authentication.getName()).login()));
 	}
 
 	@PostMapping("/admin/users/{id}/roles")
@@ -79,14 +81,15 @@ class UserAdminController {
 			RedirectAttributes redirect) {
 		return change(redirect, () -> {
 			var user = users.setRoles(id, roleSet(roles), authentication.getName());
-			return user.login() + " now has roles " + user.roles() + ".";
+			return Text.of("users.roles.done", user.login(), user.roles().stream().sorted().map(Role::name)
+				.collect(java.util.stream.Collectors.joining(", ")));
 		});
 	}
 
 	@PostMapping("/admin/users/{id}/reset-password")
 	String resetPassword(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
 		try {
-			oneTimePassword(redirect, users.resetPassword(id, authentication.getName()), "given a new password");
+			oneTimePassword(redirect, users.resetPassword(id, authentication.getName()), "users.reset.done");
 		}
 		catch (UserChangeRefused ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
@@ -109,12 +112,12 @@ class UserAdminController {
 	}
 
 	private static void oneTimePassword(RedirectAttributes redirect, CreatedUser user, String what) {
-		redirect.addFlashAttribute("message", user.user().login() + " " + what + ".");
+		redirect.addFlashAttribute("message", Text.of(what, user.user().login()));
 		redirect.addFlashAttribute("oneTimeLogin", user.user().login());
 		redirect.addFlashAttribute("oneTimePassword", user.oneTimePassword());
 	}
 
-	private static String change(RedirectAttributes redirect, java.util.function.Supplier<String> action) {
+	private static String change(RedirectAttributes redirect, java.util.function.Supplier<Text> action) {
 		try {
 			redirect.addFlashAttribute("message", action.get());
 		}

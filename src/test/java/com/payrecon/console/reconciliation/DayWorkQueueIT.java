@@ -122,7 +122,7 @@ class DayWorkQueueIT {
 		String page = session(Role.FINANCE).get(dayPath(p)).body();
 		assertThat(text(page, "help-resolve")).contains("put right");
 		assertThat(text(page, "help-accept")).contains("accepted as it is");
-		assertThat(text(page, "help-void")).contains("Not a discrepancy after all");
+		assertThat(text(page, "help-void")).contains("not a discrepancy after all");
 	}
 
 	@Test
