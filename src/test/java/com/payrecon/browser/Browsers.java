@@ -94,15 +94,23 @@ public final class Browsers {
 		}
 	}
 
-	/** Saves target/screenshots/{name}.png. */
+	/** Saves target/screenshots/{name}.png: the whole page (up to 4,000 px high) at the window's width. */
 	public static void screenshot(WebDriver driver, String name) {
+		Dimension window = driver.manage().window().getSize();
 		try {
+			Object height = ((org.openqa.selenium.JavascriptExecutor) driver)
+				.executeScript("return document.documentElement.scrollHeight;");
+			int page = height instanceof Number n ? n.intValue() : window.getHeight();
+			driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(4000, Math.max(window.getHeight(), page + 140))));
 			Files.createDirectories(SCREENSHOTS);
 			byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
 			Files.write(SCREENSHOTS.resolve(name + ".png"), png);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+		finally {
+			driver.manage().window().setSize(window);
 		}
 	}
 }
