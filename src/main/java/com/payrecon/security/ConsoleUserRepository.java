@@ -84,6 +84,17 @@ public class ConsoleUserRepository {
 			.execute();
 	}
 
+	/** Forgets the failed logins and lifts the lock. */
+	public void unlock(long id, Instant now) {
+		dsl.update(CONSOLE_USER)
+			.set(CONSOLE_USER.FAILED_ATTEMPTS, 0)
+			.setNull(CONSOLE_USER.LOCKED_UNTIL)
+			.set(CONSOLE_USER.UPDATED_AT, now)
+			.set(CONSOLE_USER.VERSION, CONSOLE_USER.VERSION.plus(1))
+			.where(CONSOLE_USER.ID.eq(id))
+			.execute();
+	}
+
 	public void setRoles(long id, Set<Role> roles, Instant now) {
 		dsl.update(CONSOLE_USER)
 			.set(CONSOLE_USER.ROLES, rolesText(roles))

@@ -89,6 +89,22 @@ public class ConsoleUsers {
 		return new CreatedUser(user, password);
 	}
 
+	/**
+	 * Lets a user locked after failed logins sign in again at once (the login page told them how long to wait, or to
+	 * ask an administrator): failures forgotten, the lock lifted, audited {@code USER_UNLOCKED}. Addresses slowed
+	 * down by the throttle are not affected: they wait out their own delay.
+	 */
+	@PreAuthorize("hasRole('ADMIN') and #operator == authentication.name")
+	@Transactional
+	public ConsoleUser unlock(long userId, String operator) {
+		ConsoleUser user = existing(userId);
+		boolean wasLocked = user.lockedAt(clock.instant());
+		users.unlock(userId, clock.instant());
+		audit.record(operator, AuditAction.USER_UNLOCKED, "user:" + user.login(), AuditOutcome.SUCCESS,
+				wasLocked ? "locked until " + user.lockedUntil() + "; unlocked" : "was not locked; failures forgotten");
+		return existing(userId);
+	}
+
 	@PreAuthorize("hasRole('ADMIN')")
 	@Transactional
 	public ConsoleUser setEnabled(long userId, boolean enabled, String operator) {

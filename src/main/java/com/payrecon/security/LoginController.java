@@ -23,18 +23,24 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class LoginController {
 
 	private final ConsoleUsers consoleUsers;
+	private final ConsoleSecurityProperties properties;
 	private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
-	LoginController(ConsoleUsers consoleUsers) {
+	LoginController(ConsoleUsers consoleUsers, ConsoleSecurityProperties properties) {
 		this.consoleUsers = consoleUsers;
+		this.properties = properties;
 	}
 
 	@GetMapping("/login")
-	String login(Authentication authentication) {
+	String login(Authentication authentication, Model model) {
 		if (authentication != null && authentication.isAuthenticated()
 				&& authentication.getPrincipal() instanceof ConsoleUserDetails) {
 			return "redirect:/";
 		}
+		// the lockout message says how long: a locked login waits lockDuration, a slowed-down address at most ipMaxDelay
+		model.addAttribute("lockFor", properties.lockDuration());
+		model.addAttribute("addressWait", properties.ipMaxDelay());
+		model.addAttribute("maxFailures", properties.maxFailures());
 		return "login";
 	}
 

@@ -76,6 +76,11 @@ class UserAdminController {
 		return change(redirect, () -> Text.of("users.enabled.done", users.setEnabled(id, true, authentication.getName()).login()));
 	}
 
+	@PostMapping("/admin/users/{id}/unlock")
+	String unlock(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
+		return change(redirect, () -> Text.of("users.unlocked.done", users.unlock(id, authentication.getName()).login()));
+	}
+
 	@PostMapping("/admin/users/{id}/roles")
 	String roles(@PathVariable long id, @RequestParam(required = false) List<Role> roles, Authentication authentication,
 			RedirectAttributes redirect) {
