@@ -139,6 +139,46 @@ class OrderRequeryIT {
 	}
 
 	@Test
+	void aStillPendingOrderIsAskedAgainAtItsExpiryAndAfterItsGraceNotAnHourLater() {
+		Instant now = Instant.parse("2026-11-23T08:00:00Z");
+		clock.set(now);
+		Instant expiry = now.plus(Duration.ofMinutes(70));
+		PaymentOrder order = pending(500, expiry);
+		provider.onQuery(order.outTradeNo(), answer(Status.NOT_FOUND, order.outTradeNo(), null, 500));
+		for (int i = 0; i < 5; i++) { // the backoff list is used up: hourly from now on
+			requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		}
+		clock.set(expiry.minus(Duration.ofMinutes(20)));
+
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		Instant beforeExpiry = orders.findById(order.id()).orElseThrow().nextCheckAt();
+		clock.set(expiry.plus(Duration.ofMinutes(1))); // not found, but within the grace: kept
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		Instant inGrace = orders.findById(order.id()).orElseThrow().nextCheckAt();
+		clock.set(inGrace);
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+
+		assertThat(beforeExpiry).as("capped at expiry, not an hour later").isEqualTo(expiry.plusSeconds(1));
+		assertThat(inGrace).as("capped at the end of the grace").isEqualTo(expiry.plus(OrderRequery.GRACE).plusSeconds(1));
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.FAILED);
+	}
+
+	@Test
+	void aPaidAnswerWithoutAPaidTimeIsAppliedWithThePaidTimeUnknownNotNow() {
+		PaymentOrder order = pending(500, null);
+		// a quarter past midnight in Shanghai: "now" would put the payment into a business day it may not belong to
+		clock.set(Instant.parse("2026-11-23T16:15:00Z"));
+		provider.onQuery(order.outTradeNo(), new ProviderAnswer(Status.PAID, order.outTradeNo(), "TXN-NOTIME-" + order.id(),
+				Fen.of(500), "CNY", null, null, null, "{\"trade_status\":\"TRADE_SUCCESS\"}"));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(result.after().paidAt()).isNull();
+		assertThat(orders.events(order.id()).get(1).details()).contains("paid time unknown");
+	}
+
+	@Test
 	void anExpiredUnpaidOrderIsClosedAtTheProviderFirst() {
 		PaymentOrder order = pending(500, Instant.now().minusSeconds(60));
 		provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 500));
