@@ -120,7 +120,7 @@ public class OrderService {
 			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
 		}
 		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
-				"transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
+				"transaction " + payment.providerTxnId() + ", " + paidAt(payment), now);
 		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
 		log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
 		countPaid(accountId, cause);
@@ -154,6 +154,34 @@ public class OrderService {
 		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId, sanitize(order.outTradeNo()), cause.actor());
 		countPaid(accountId, cause);
 		return orders.findById(order.id());
+	}
+
+	private static String paidAt(ProviderPayment payment) {
+		return payment.paidAt() == null ? "paid time unknown (the provider gave none; the day's bill line will give it)"
+				: "paid at " + payment.paidAt();
+	}
+
+	/**
+	 * Gives a paid order whose paid time is unknown the provider's time (the trade time of its bill line), once: only
+	 * while {@code paid_at} is still unset and only for the same provider transaction. The status does not change;
+	 * the event says where the time came from. False when there is nothing to set.
+	 */
+	@Transactional
+	public boolean settlePaidTime(String accountId, String outTradeNo, String providerTxnId, Instant paidAt, Cause cause) {
+		Instant now = clock.instant();
+		Optional<PaymentOrder> locked = orders.lockForUpdate(accountId, outTradeNo);
+		if (locked.isEmpty() || locked.get().paidAt() != null
+				|| (locked.get().status() != OrderStatus.PAID && locked.get().status() != OrderStatus.REFUNDED)
+				|| !Objects.equals(locked.get().providerTxnId(), providerTxnId)) {
+			return false;
+		}
+		PaymentOrder order = locked.get();
+		if (!orders.setPaidTime(order, paidAt, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.PAID_TIME_SET, order.status(), order.status(), cause,
+				"paid at " + paidAt + " (transaction " + providerTxnId + ")", now);
+		return true;
 	}
 
 	private void countPaid(String accountId, Cause cause) {
