@@ -127,6 +127,17 @@ public class OrderRepository {
 			.execute() == 1;
 	}
 
+	boolean clearReview(PaymentOrder order, Instant now) {
+		return dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.NEEDS_REVIEW, false)
+			.set(PAYMENT_ORDER.REVIEW_REASON, (String) null)
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.NEEDS_REVIEW.isTrue(),
+					PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute() == 1;
+	}
+
 	void appendEvent(long orderId, String eventType, OrderStatus from, OrderStatus to, Cause cause, String details,
 			Instant now) {
 		dsl.insertInto(ORDER_EVENT)

@@ -210,6 +210,32 @@ public class OrderService {
 		return orders.findById(order.id());
 	}
 
+	/**
+	 * Clears the order's review flag (raised by a late or conflicting payment): a person settled what it was raised
+	 * for. The cause names who and why; the event keeps the reason the flag had. Empty when the order is not flagged
+	 * (nothing to clear) or does not exist.
+	 */
+	@Transactional
+	public Optional<PaymentOrder> clearReview(long orderId, Cause cause) {
+		Optional<PaymentOrder> found = orders.findById(orderId);
+		if (found.isEmpty()) {
+			return Optional.empty();
+		}
+		Instant now = clock.instant();
+		PaymentOrder order = orders.lockForUpdate(found.get().accountId(), found.get().outTradeNo()).orElseThrow();
+		if (!order.needsReview()) {
+			return Optional.empty();
+		}
+		if (!orders.clearReview(order, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.REVIEW_CLEARED, order.status(), order.status(), cause,
+				"was flagged: " + order.reviewReason(), now);
+		log.info("Order {}/{} review flag cleared by {} ({})", order.accountId(), sanitize(order.outTradeNo()),
+				cause.source(), sanitize(cause.actor()));
+		return orders.findById(order.id());
+	}
+
 	private PaymentOutcome flag(PaymentOrder order, Kind kind, String eventType, String detail, Cause cause,
 			Instant now) {
 		orders.flagForReview(order, kind + ": " + detail, now);
