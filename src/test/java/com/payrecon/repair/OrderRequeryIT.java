@@ -404,4 +404,49 @@ class OrderRequeryIT {
 		assertThat(provider.callsFor("reverse", stuck.outTradeNo())).isEqualTo(1);
 		assertThat(orders.events(stuck.id()).get(1).reason()).startsWith("reversed: payer did not confirm");
 	}
+
+	@Autowired
+	com.payrecon.checkout.MicropayCashier cashier;
+
+	@Autowired
+	com.payrecon.account.AccountRegistry accounts;
+
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
+	@Autowired
+	com.payrecon.console.ConsoleTestUsers consoleUsers;
+
+	@Test
+	void aReverseThatNeverSucceedsIsGivenUpAfterItsAttemptsAndShownToAPerson() {
+		Instant started = Instant.now().minusSeconds(60);
+		PaymentOrder stuck = pending(600, null);
+		micropayAttempts.start(stuck, "checkout-it", started, started.plusSeconds(35)); // past its deadline
+		provider.onQuery(stuck.outTradeNo(), answer(Status.USER_PAYING, stuck.outTradeNo(), null, 600));
+		// e.g. no client certificate for /secapi/pay/reverse: the provider refuses every time
+		provider.onReverse(stuck.outTradeNo(), ProviderAnswer.error(stuck.outTradeNo(), "CERT_ERROR", "certificate required", null));
+		var account = accounts.find("wx2-md5").orElseThrow();
+		double givenUpBefore = givenUp();
+
+		int polls = 0;
+		while (polls < 20 && !cashier.pollOnce(account, stuck.outTradeNo(), "checkout-it", started.plusSeconds(35))) {
+			polls++;
+		}
+
+		assertThat(provider.callsFor("reverse", stuck.outTradeNo())).as("capped, not retried forever").isEqualTo(5);
+		assertThat(micropayAttempts.state(stuck.id())).isEqualTo("NEEDS_PERSON");
+		assertThat(orders.findById(stuck.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(givenUp() - givenUpBefore).isEqualTo(1.0);
+		var support = consoleUsers.create(com.payrecon.security.Role.SUPPORT);
+		String page = new com.payrecon.console.ConsoleSession(port).loggedInAs(support.login(), support.password())
+			.get("/orders/micropay").body();
+		assertThat(page.indexOf("id=\"micropay-" + stuck.id() + "\"")).as("in the table for a person")
+			.isGreaterThan(page.indexOf("id=\"micropay-needs-person\""));
+		assertThat(page).contains("CERT_ERROR");
+	}
+
+	private double givenUp() {
+		var counter = meters.find("payrecon.micropay.reverse.given.up").tag("account", "wx2-md5").counter();
+		return counter == null ? 0 : counter.count();
+	}
 }
