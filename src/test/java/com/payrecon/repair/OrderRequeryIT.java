@@ -427,6 +427,7 @@ class OrderRequeryIT {
 		provider.onReverse(stuck.outTradeNo(), ProviderAnswer.error(stuck.outTradeNo(), "CERT_ERROR", "certificate required", null));
 		var account = accounts.find("wx2-md5").orElseThrow();
 		double givenUpBefore = givenUp();
+		double needsPersonBefore = needsPerson();
 
 		int polls = 0;
 		while (polls < 20 && !cashier.pollOnce(account, stuck.outTradeNo(), "checkout-it", started.plusSeconds(35))) {
@@ -437,12 +438,18 @@ class OrderRequeryIT {
 		assertThat(micropayAttempts.state(stuck.id())).isEqualTo("NEEDS_PERSON");
 		assertThat(orders.findById(stuck.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
 		assertThat(givenUp() - givenUpBefore).isEqualTo(1.0);
+		clock.set(Instant.now().plusSeconds(10)); // past the gauges' cache
+		assertThat(needsPerson() - needsPersonBefore).as("gauge payrecon.micropay.needs.person").isEqualTo(1.0);
 		var support = consoleUsers.create(com.payrecon.security.Role.SUPPORT);
 		String page = new com.payrecon.console.ConsoleSession(port).loggedInAs(support.login(), support.password())
 			.get("/orders/micropay").body();
 		assertThat(page.indexOf("id=\"micropay-" + stuck.id() + "\"")).as("in the table for a person")
 			.isGreaterThan(page.indexOf("id=\"micropay-needs-person\""));
 		assertThat(page).contains("CERT_ERROR");
+	}
+
+	private double needsPerson() {
+		return meters.get("payrecon.micropay.needs.person").tag("account", "wx2-md5").gauge().value();
 	}
 
 	private double givenUp() {
