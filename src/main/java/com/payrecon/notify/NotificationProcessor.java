@@ -78,8 +78,15 @@ public class NotificationProcessor {
 					: verifier.check(account.get(), raw);
 			return switch (check) {
 				case Check.Rejected rejected -> settleRejected(rawId, raw, verifier, rejected);
-				case Check.Authenticated authenticated -> retry
-					.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+				case Check.Authenticated authenticated -> {
+					Outcome outcome = retry
+						.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+					if (outcome.verdict() == Verdict.RETURN_VERIFIED && authenticated.outTradeNo() != null) {
+						// after the commit: listeners ask the provider, whose signed answer decides
+						events.publishEvent(new PayerReturned(raw.accountId(), authenticated.outTradeNo(), rawId));
+					}
+					yield outcome;
+				}
 			};
 		}
 		catch (RuntimeException ex) {

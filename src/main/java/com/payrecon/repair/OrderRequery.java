@@ -34,7 +34,8 @@ import org.springframework.stereotype.Service;
  * <em>at the provider first</em> (a close that answers "already paid" is queried again and applied); CLOSED /
  * REVERSED / REFUNDED are mirrored; NOT_FOUND after expiry fails the order; USER_PAYING and ERROR change nothing.
  * Every question and answer is logged ({@link ProviderQueryLog}); the order's next check follows a backoff.
- * Used by the stale-pending sweep, the manual re-query and a failed-verification trigger.
+ * Used by the stale-pending sweep, the manual re-query, the reconciliation's repair and the follow-up of a failed
+ * verification or a verified browser return ({@link FollowUpQueries}).
  */
 @Service
 public class OrderRequery {
@@ -244,15 +245,17 @@ public class OrderRequery {
 
 	/**
 	 * Who asked, coarsely (bounded tag values): a job run {@code <job>#<execution>} gives the job name
-	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure},
-	 * anything else (an operator, an API client) {@code manual}.
+	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure}, a
+	 * verified browser return {@code payer-return}, anything else (an operator, an API client) {@code manual}.
 	 */
 	static String trigger(String actor) {
 		if (actor == null) {
 			return "manual";
 		}
-		if (actor.startsWith("verification-failure:")) {
-			return "verification-failure";
+		for (String followUp : new String[] { FollowUpQueries.VERIFICATION_FAILURE, FollowUpQueries.PAYER_RETURN }) {
+			if (actor.startsWith(followUp + ":")) {
+				return followUp;
+			}
 		}
 		int hash = actor.indexOf('#');
 		if (hash > 0 && actor.substring(hash + 1).chars().allMatch(Character::isDigit) && hash + 1 < actor.length()) {
