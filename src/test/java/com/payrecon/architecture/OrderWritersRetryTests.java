@@ -39,9 +39,9 @@ class OrderWritersRetryTests {
 
 	/** Calls that join a transaction a retried unit opened, and why. Extend deliberately, with a reason. */
 	static final Map<String, String> JOINS = Map.of(
-			"com.payrecon.console.reconciliation.ReconciliationCases.clearReviewOfItsOrder",
+			"com.payrecon.reconcile.ReconciliationCases.clearReviewOfItsOrder",
 			"an event listener of a case move, which runs inside the move's own retried transaction",
-			"com.payrecon.sandbox.DemoHistory",
+			OrderStateWritersTests.DEMO_HISTORY,
 			"demo data seeded once at start-up, single-threaded, before any traffic");
 
 	@Test

@@ -16,7 +16,7 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.FakeServer;
 import com.payrecon.provider.FakeServer.Response;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.WechatV2Xml;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
