@@ -19,19 +19,22 @@ import com.payrecon.provider.bill.BillLine;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
 import com.payrecon.security.ConsoleUserRepository;
 import com.payrecon.security.Role;
+import com.payrecon.security.SeparationOfDuties;
 import com.payrecon.support.db.TransactionRetry;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
  * What finance does with a discrepancy (a case): assign, resolve, accept, void; and maker-checker for the cases that
- * need an order changed: one finance user proposes, a different finance or admin user approves (the change goes
- * through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
- * the discrepancy's history in the transaction of the change. Each step is one transaction run through
- * {@link TransactionRetry}, retried whole on a deadlock or lock wait timeout like every other writer of order state.
- * Settling a case clears the review flag of its order (unless another case about it is still open).
+ * need an order changed: one finance user proposes, a different finance or admin user, not tied to the proposer
+ * ({@link SeparationOfDuties}), approves (the change goes through {@link OrderService}) or rejects. Every step is
+ * audited (a refusal too, after its rollback) and written to the discrepancy's history in the transaction of the
+ * change. Each step is one transaction run through {@link TransactionRetry}, retried whole on a deadlock or lock
+ * wait timeout like every other writer of order state. Settling a case clears the review flag of its order (unless
+ * another case about it is still open).
  */
 @Service
 public class ReconciliationCases {
@@ -45,10 +48,14 @@ public class ReconciliationCases {
 	private final AuditLog audit;
 	private final Clock clock;
 	private final TransactionRetry tx;
+	private final SeparationOfDuties duties;
+	private final MessageSource messages;
 
 	ReconciliationCases(Discrepancies discrepancies, Reconciliation reconciliation, OrderService orderService,
 			OrderRepository orders, ConsoleUserRepository users, CaseRepository cases, AuditLog audit, Clock clock,
-			TransactionRetry retry) {
+			TransactionRetry retry, SeparationOfDuties duties, MessageSource messages) {
+		this.duties = duties;
+		this.messages = messages;
 		this.discrepancies = discrepancies;
 		this.reconciliation = reconciliation;
 		this.orderService = orderService;
@@ -232,6 +239,10 @@ public class ReconciliationCases {
 				if (current.proposedBy().equals(operator)) {
 					throw new CaseRefused("You proposed this change: a different finance or admin user must approve it.");
 				}
+				// nor one tied to the proposer (created or given power by them, or by the same person, recently)
+				duties.refusal(current.proposedBy(), operator).ifPresent(r -> {
+					throw new CaseRefused(r.text(messages, java.util.Locale.ENGLISH));
+				});
 				Instant now = clock.instant();
 				String reason = "maker-checker proposal " + current.id() + " for discrepancy " + current.discrepancyId()
 						+ ": proposed by " + current.proposedBy() + ", approved by " + operator + " — " + current.note()
