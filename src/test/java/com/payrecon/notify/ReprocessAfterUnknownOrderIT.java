@@ -112,6 +112,6 @@ class ReprocessAfterUnknownOrderIT extends NotifyTestSupport {
 
 	private ConsoleSession admin() {
 		TestUser admin = testUsers.create(Role.ADMIN);
-		return new ConsoleSession(port).loggedInAs(admin.login(), admin.password()).csrfFrom("/notifications");
+		return new ConsoleSession(port).loggedInAs(admin).csrfFrom("/notifications");
 	}
 }

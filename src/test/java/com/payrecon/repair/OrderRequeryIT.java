@@ -441,7 +441,7 @@ class OrderRequeryIT {
 		clock.set(Instant.now().plusSeconds(10)); // past the gauges' cache
 		assertThat(needsPerson() - needsPersonBefore).as("gauge payrecon.micropay.needs.person").isEqualTo(1.0);
 		var support = consoleUsers.create(com.payrecon.security.Role.SUPPORT);
-		String page = new com.payrecon.console.ConsoleSession(port).loggedInAs(support.login(), support.password())
+		String page = new com.payrecon.console.ConsoleSession(port).loggedInAs(support)
 			.get("/orders/micropay").body();
 		assertThat(page.indexOf("id=\"micropay-" + stuck.id() + "\"")).as("in the table for a person")
 			.isGreaterThan(page.indexOf("id=\"micropay-needs-person\""));

@@ -211,7 +211,7 @@ class ReviewFlagIT {
 	}
 
 	private ConsoleSession login(TestUser user) {
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	private static String dayPath(Planted p) {
