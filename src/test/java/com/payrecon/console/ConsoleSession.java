@@ -61,6 +61,15 @@ public final class ConsoleSession {
 		return response;
 	}
 
+	/** A GET with the {@code Accept} header a browser sends for a page. */
+	public HttpResponse<String> browse(String path) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path))
+			.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+			.GET());
+		rememberCsrf(response.body());
+		return response;
+	}
+
 	/** A form POST with the session's CSRF token. */
 	public HttpResponse<String> post(String path, Map<String, String> form) {
 		Map<String, String> withToken = new LinkedHashMap<>(form);
