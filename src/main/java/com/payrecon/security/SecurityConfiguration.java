@@ -1,6 +1,7 @@
 package com.payrecon.security;
 
 import java.io.IOException;
+import java.time.Clock;
 
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
@@ -65,7 +66,7 @@ class SecurityConfiguration {
 	@Order(10)
 	SecurityFilterChain consoleChain(HttpSecurity http, ConsoleUserDetailsService userDetails,
 			PasswordEncoder passwordEncoder, LoginThrottle throttle, LoginAttempts attempts, AuditLog audit,
-			SessionRegistry sessionRegistry) throws Exception {
+			SessionRegistry sessionRegistry, ConsoleSessionProperties sessions, Clock clock) throws Exception {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
 		passwords.setPasswordEncoder(passwordEncoder);
 		// this chain's own manager, without a parent: a throttled or locked attempt must not be retried elsewhere
@@ -130,8 +131,12 @@ class SecurityConfiguration {
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.frameOptions(frame -> frame.deny())
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
-			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit)))
-			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class);
+			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit))
+				// issue 11: relative, never the Host header a client sent
+				.authenticationEntryPoint(RelativeRedirects.loginEntryPoint("/login")))
+			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class)
+			// issue 11: an absolute session lifetime, checked before anything else looks at the signed-in user
+			.addFilterBefore(new SessionLifetimeFilter(sessions, clock), AuthorizationFilter.class);
 		return http.build();
 	}
 
@@ -167,6 +172,7 @@ class SecurityConfiguration {
 			}
 		};
 		handler.setDefaultTargetUrl("/");
+		handler.setRedirectStrategy(RelativeRedirects.pathOnly()); // issue 11: the saved request's path, not its host
 		return handler;
 	}
 
