@@ -37,14 +37,14 @@ import com.payrecon.provider.FakeServer;
 import com.payrecon.provider.FakeServer.Response;
 import com.payrecon.provider.HashCheckingInputStream;
 import com.payrecon.provider.PaymentProvider.BillDownload;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
 import com.payrecon.reconcile.Discrepancies.IllegalResolutionTransition;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyResolved;
 import com.payrecon.scheduling.JobOperations;
-import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.JobRun;
+import com.payrecon.support.JobRuns;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
@@ -552,25 +552,7 @@ class DailyReconciliationIT {
 	}
 
 	private JobRun runJobNowAndWait() {
-		String request = jobs.runNow("daily-reconciliation");
-		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-		while (System.nanoTime() < deadline) {
-			var run = jobs.runs("daily-reconciliation", 20).stream()
-				.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY)))
-				.filter(r -> !r.status().equals("STARTING") && !r.status().equals("STARTED"))
-				.findFirst();
-			if (run.isPresent()) {
-				return run.get();
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-		throw new AssertionError("run " + request + " did not finish within 60 s");
+		return JobRuns.runNowAndWait(jobs, "daily-reconciliation", java.time.Duration.ofSeconds(60));
 	}
 
 	// ------------------------------------------------------------------------------------------ helpers
