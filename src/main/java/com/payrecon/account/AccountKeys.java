@@ -92,6 +92,8 @@ public class AccountKeys implements SmartInitializingSingleton {
 			throw new NoMasterKey();
 		}
 		if (name.channel() != account.channel()) {
+			audit.recordRefusal(operator, AuditAction.ACCOUNT_KEY_REPLACED, target,
+					name.wireName() + " is not a key of a " + account.channel().wireName() + " account");
 			throw new AccountKeyName.InvalidKey(name.label() + ": not a key of a " + account.channel().wireName() + " account");
 		}
 		Account.Credentials replaced;

@@ -25,7 +25,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -69,6 +69,12 @@ class SecurityConfiguration {
 			SessionRegistry sessionRegistry, ConsoleSessionProperties sessions, Clock clock) throws Exception {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
 		passwords.setPasswordEncoder(passwordEncoder);
+		// issue 11: every account check after the password (a disabled or expired user answers like a wrong password
+		// to whoever does not know it, and as fast), and older hashes re-hashed at login
+		passwords.setPreAuthenticationChecks(user -> {
+		});
+		passwords.setPostAuthenticationChecks(new AccountStatusUserDetailsChecker());
+		passwords.setUserDetailsPasswordService(userDetails);
 		// this chain's own manager, without a parent: a throttled or locked attempt must not be retried elsewhere
 		http.authenticationManager(new ProviderManager(new ThrottlingAuthenticationProvider(passwords, throttle)))
 			.authorizeHttpRequests(auth -> auth
@@ -140,10 +146,10 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
-	/** {bcrypt} by default; the stored id prefix lets the encoder move to Argon2 later without a migration. */
+	/** {bcrypt-sha256} (see {@link ConsolePasswords}); the stored id prefix lets the encoding move on without a migration. */
 	@Bean
 	PasswordEncoder passwordEncoder() {
-		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+		return ConsolePasswords.encoder();
 	}
 
 	@Bean
@@ -180,8 +186,11 @@ class SecurityConfiguration {
 		return (request, response, exception) -> {
 			LoginAttempts.Refusal refusal = attempts.failed(request.getParameter("username"), request.getRemoteAddr(),
 					exception);
-			response.sendRedirect(request.getContextPath()
-					+ (refusal == LoginAttempts.Refusal.BLOCKED ? "/login?blocked" : "/login?error"));
+			response.sendRedirect(request.getContextPath() + switch (refusal) {
+				case BAD_CREDENTIALS -> "/login?error";
+				case BLOCKED -> "/login?blocked";
+				case ONE_TIME_PASSWORD_EXPIRED -> "/login?otp-expired";
+			});
 		};
 	}
 

@@ -28,10 +28,20 @@ public final class ConsoleSession {
 	private final int port;
 	private final CookieManager cookies = new CookieManager();
 	private final HttpClient client;
+	private final String forwardedFor;
 	private String csrf;
 
 	public ConsoleSession(int port) {
+		this(port, null);
+	}
+
+	/**
+	 * A session whose requests come from {@code clientAddress} as a proxy on this host tells it
+	 * ({@code X-Forwarded-For}; loopback is the trusted proxy), for tests of per-address rules.
+	 */
+	public ConsoleSession(int port, String clientAddress) {
 		this.port = port;
+		this.forwardedFor = clientAddress;
 		this.client = HttpClient.newBuilder()
 			.cookieHandler(cookies)
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -126,6 +136,9 @@ public final class ConsoleSession {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		if (forwardedFor != null) {
+			request.header("X-Forwarded-For", forwardedFor);
+		}
 		try {
 			return client.send(request.timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

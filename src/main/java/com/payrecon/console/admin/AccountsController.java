@@ -7,6 +7,8 @@ import com.payrecon.account.Account;
 import com.payrecon.account.AccountKeyName;
 import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.audit.AuditAction;
+import com.payrecon.audit.AuditLog;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -30,10 +32,12 @@ class AccountsController {
 
 	private final AccountRegistry accounts;
 	private final AccountKeys keys;
+	private final AuditLog audit;
 
-	AccountsController(AccountRegistry accounts, AccountKeys keys) {
+	AccountsController(AccountRegistry accounts, AccountKeys keys, AuditLog audit) {
 		this.accounts = accounts;
 		this.keys = keys;
+		this.audit = audit;
 	}
 
 	/** What the page may show of an account. */
@@ -61,6 +65,9 @@ class AccountsController {
 			@RequestParam("value") String value, Authentication auth, RedirectAttributes redirect) {
 		AccountKeyName name = AccountKeyName.fromWire(keyName).orElse(null);
 		if (name == null || accounts.find(id).isEmpty()) {
+			// issue 11: a refused attempt is audited too (no transaction here: written at once)
+			audit.recordRefusal(auth.getName(), AuditAction.ACCOUNT_KEY_REPLACED, "account:" + id + "/" + keyName,
+					name == null ? "no such key name" : "no such account");
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		try {
