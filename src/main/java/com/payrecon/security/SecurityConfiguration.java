@@ -66,7 +66,8 @@ class SecurityConfiguration {
 	@Order(10)
 	SecurityFilterChain consoleChain(HttpSecurity http, ConsoleUserDetailsService userDetails,
 			PasswordEncoder passwordEncoder, LoginThrottle throttle, LoginAttempts attempts, AuditLog audit,
-			SessionRegistry sessionRegistry, ConsoleSessionProperties sessions, Clock clock) throws Exception {
+			SessionRegistry sessionRegistry, SecondFactorLogin secondFactor, ConsoleSessionProperties sessions,
+			Clock clock) throws Exception {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
 		passwords.setPasswordEncoder(passwordEncoder);
 		// issue 11: every account check after the password (a disabled or expired user answers like a wrong password
@@ -118,7 +119,7 @@ class SecurityConfiguration {
 				.anyRequest()
 				.authenticated())
 			.formLogin(form -> form.loginPage("/login")
-				.successHandler(successHandler(attempts))
+				.successHandler(successHandler(attempts, secondFactor))
 				.failureHandler(failureHandler(attempts))
 				.permitAll())
 			.logout(logout -> logout.logoutUrl("/logout")
@@ -140,9 +141,10 @@ class SecurityConfiguration {
 			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit))
 				// issue 11: relative, never the Host header a client sent
 				.authenticationEntryPoint(RelativeRedirects.loginEntryPoint("/login")))
-			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class)
 			// issue 11: an absolute session lifetime, checked before anything else looks at the signed-in user
-			.addFilterBefore(new SessionLifetimeFilter(sessions, clock), AuthorizationFilter.class);
+			.addFilterBefore(new SessionLifetimeFilter(sessions, clock), AuthorizationFilter.class)
+			.addFilterBefore(new SecondFactorFilter(), AuthorizationFilter.class)
+			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class);
 		return http.build();
 	}
 
@@ -163,12 +165,16 @@ class SecurityConfiguration {
 		return new HttpSessionEventPublisher();
 	}
 
-	private static SavedRequestAwareAuthenticationSuccessHandler successHandler(LoginAttempts attempts) {
+	private static SavedRequestAwareAuthenticationSuccessHandler successHandler(LoginAttempts attempts,
+			SecondFactorLogin secondFactor) {
 		SavedRequestAwareAuthenticationSuccessHandler handler = new SavedRequestAwareAuthenticationSuccessHandler() {
 			@Override
 			public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 					Authentication authentication) throws ServletException, IOException {
 				ConsoleUserDetails user = (ConsoleUserDetails) authentication.getPrincipal();
+				if (secondFactor.holdBack(request, response, user, authentication)) {
+					return; // the second factor first: no role, no LOGIN entry until it is done
+				}
 				attempts.succeeded(user, request.getRemoteAddr());
 				if (user.mustChangePassword()) {
 					getRedirectStrategy().sendRedirect(request, response, MustChangePasswordFilter.CHANGE_PASSWORD);

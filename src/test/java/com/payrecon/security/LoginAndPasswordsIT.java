@@ -96,7 +96,7 @@ class LoginAndPasswordsIT {
 		}
 		assertThat(location(from(attacker).login(admin.login(), admin.password()))).as("from the attacker's address")
 			.endsWith("/login?blocked");
-		from(freshAddress()).loggedInAs(admin.login(), admin.password());
+		from(freshAddress()).loggedInAs(admin);
 	}
 
 	@Test
@@ -126,7 +126,7 @@ class LoginAndPasswordsIT {
 	@Test
 	void aOneTimePasswordStopsWorkingAfter24Hours() {
 		TestUser admin = testUsers.create(Role.ADMIN);
-		ConsoleSession adminSession = from(freshAddress()).loggedInAs(admin.login(), admin.password()).csrfFrom("/admin/users");
+		ConsoleSession adminSession = from(freshAddress()).loggedInAs(admin).csrfFrom("/admin/users");
 		String login = "otp" + admin.id();
 		adminSession.post("/admin/users", Map.of("login", login, "roles", "SUPPORT"));
 		Matcher otp = ONE_TIME.matcher(adminSession.get("/admin/users").body());
@@ -158,8 +158,8 @@ class LoginAndPasswordsIT {
 	@Test
 	void changingThePasswordEndsTheOtherSessions() {
 		TestUser user = testUsers.create(Role.FINANCE);
-		ConsoleSession office = from(freshAddress()).loggedInAs(user.login(), user.password());
-		ConsoleSession laptop = from(freshAddress()).loggedInAs(user.login(), user.password());
+		ConsoleSession office = from(freshAddress()).loggedInAs(user);
+		ConsoleSession laptop = from(freshAddress()).loggedInAs(user);
 		assertThat(laptop.get("/orders").statusCode()).isEqualTo(200);
 
 		assertThat(change(office, user.password(), "a brand new passphrase for finance").statusCode()).isEqualTo(302);
@@ -188,7 +188,7 @@ class LoginAndPasswordsIT {
 	@Test
 	void refusedAdminActionsStayInTheAuditLogAlthoughTheyRollBack() {
 		TestUser admin = testUsers.create(Role.ADMIN);
-		ConsoleSession session = from(freshAddress()).loggedInAs(admin.login(), admin.password()).csrfFrom("/admin/users");
+		ConsoleSession session = from(freshAddress()).loggedInAs(admin).csrfFrom("/admin/users");
 		String login = "dup" + admin.id();
 		session.post("/admin/users", Map.of("login", login, "roles", "SUPPORT"));
 		session.csrfFrom("/admin/users");
@@ -205,13 +205,12 @@ class LoginAndPasswordsIT {
 			.isEqualTo(1);
 
 		session.csrfFrom("/admin/accounts");
-		session.post("/admin/accounts/wx2-md5/keys", Map.of("key", "api-v3-key", "value", "0".repeat(32)));
-		session.csrfFrom("/admin/accounts");
 		assertThat(session.post("/admin/accounts/wx2-md5/keys", Map.of("key", "no-such-key", "value", "x")).statusCode())
 			.isEqualTo(404);
 		assertThat(dsl.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.ACTOR.eq(admin.login()),
 				AUDIT_ENTRY.ACTION.eq("ACCOUNT_KEY_REPLACED"), AUDIT_ENTRY.OUTCOME.eq("FAILURE")))
-			.as("a key of another channel, and a key name that does not exist").isEqualTo(2);
+			.as("a key name that does not exist").isEqualTo(1);
+		// a key of another channel is refused by the key proposal (issue 11, section 2), which audits its refusals
 	}
 
 	private HttpResponse<String> change(ConsoleSession session, String current, String next) {
