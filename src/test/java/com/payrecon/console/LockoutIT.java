@@ -50,7 +50,7 @@ class LockoutIT {
 		}
 		assertThat(location).endsWith("/login?blocked");
 		String blocked = guesser.get("/login?blocked").body();
-		assertThat(ConsolePages.text(blocked, "login-blocked")).contains("locked for 15 min").contains("at most 5 min");
+		assertThat(ConsolePages.text(blocked, "login-blocked")).contains("locked from your address for 15 min").contains("at most 5 min");
 		assertThat(new ConsoleSession(port).login(support.login(), support.password()).headers().firstValue("Location")
 			.orElse("")).as("the right password does not help while locked").contains("/login");
 

@@ -1,14 +1,18 @@
 package com.payrecon.console.admin;
 
-import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
+import com.payrecon.security.ConsoleUser;
 import com.payrecon.security.ConsoleUsers;
 import com.payrecon.security.ConsoleUsers.CreatedUser;
 import com.payrecon.security.ConsoleUsers.UserChangeRefused;
+import com.payrecon.security.LoginThrottle;
 import com.payrecon.security.Refused;
 import com.payrecon.security.Role;
 import com.payrecon.security.SecondFactors;
@@ -35,20 +39,24 @@ class UserAdminController {
 	private final ConsoleUsers users;
 	private final SecondFactors factors;
 	private final MessageSource messages;
-	private final Clock clock;
+	private final LoginThrottle throttle;
 
-	UserAdminController(ConsoleUsers users, SecondFactors factors, MessageSource messages, Clock clock) {
+	UserAdminController(ConsoleUsers users, SecondFactors factors, MessageSource messages, LoginThrottle throttle) {
 		this.users = users;
 		this.factors = factors;
 		this.messages = messages;
-		this.clock = clock;
+		this.throttle = throttle;
 	}
 
 	@GetMapping("/admin/users")
 	String list(Model model) {
-		model.addAttribute("users", users.list());
+		List<ConsoleUser> all = users.list();
+		model.addAttribute("users", all);
 		model.addAttribute("roles", Role.values());
-		model.addAttribute("now", clock.instant());
+		// locked out from some address (LoginThrottle, this node): login -> until when
+		Map<String, Instant> locks = new HashMap<>();
+		all.forEach(u -> throttle.lockedUntil(u.login()).ifPresent(until -> locks.put(u.login(), until)));
+		model.addAttribute("locks", locks);
 		model.addAttribute("enrolled", factors.enrolledLogins());
 		return "admin/users";
 	}

@@ -15,6 +15,7 @@ import com.payrecon.console.notifications.RawBodyFormatter;
 import com.payrecon.order.Cause;
 import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.ProviderAnswer;
@@ -22,6 +23,7 @@ import com.payrecon.repair.OrderRequery;
 import com.payrecon.repair.ProviderQueryLog;
 import com.payrecon.support.i18n.Refusal;
 import com.payrecon.support.i18n.Text;
+import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -30,7 +32,8 @@ import org.springframework.stereotype.Service;
 /**
  * Support work on one order (issue 5): <b>Re-query now</b> in two steps (ask the provider and show its answer next to
  * the local state; then, with a reason, ask again and act on that answer through {@link OrderRequery}, so the same
- * state machine and checks apply as for the sweep) and <b>Close</b> an unpaid order (closed at the provider first).
+ * state machine and checks apply as for the sweep), <b>Close</b> an unpaid order (closed at the provider first) and
+ * <b>Clear the review flag</b> of a late or conflicting payment once a person has dealt with it (with a reason).
  * The form never carries a value that is applied: only the order, the preview's query id and the reason.
  * Not one transaction with the audit entry: the re-query commits in its own retried transactions, so the entry is
  * written right after, with the outcome produced.
@@ -47,9 +50,13 @@ public class OrderSupport {
 	private final MicropayAttempts micropay;
 	private final AuditLog audit;
 	private final ConsoleFormat fmt;
+	private final OrderService orderService;
+	private final TransactionRetry retry;
 
 	OrderSupport(OrderRepository orders, OrderRequery requery, ProviderQueryLog queries, MicropayAttempts micropay,
-			AuditLog audit, ConsoleFormat fmt) {
+			AuditLog audit, ConsoleFormat fmt, OrderService orderService, TransactionRetry retry) {
+		this.orderService = orderService;
+		this.retry = retry;
 		this.orders = orders;
 		this.requery = requery;
 		this.queries = queries;
@@ -171,6 +178,34 @@ public class OrderSupport {
 				"reason: " + why + "; close answered " + describe(result.answer()) + "; " + result.outcome() + "; now "
 						+ result.after().status());
 		return Optional.of(new Closed(result.after(), result.outcome(), settled));
+	}
+
+	/**
+	 * Clears the order's review flag with the operator's reason: the order event (REVIEW_CLEARED, source OPERATOR)
+	 * and the audit entry commit together, retried whole on a lock race. A missing reason or an order that is not
+	 * flagged is refused and the refusal audited. Empty when there is no such order.
+	 */
+	@PreAuthorize("hasAnyRole('SUPPORT', 'FINANCE', 'ADMIN') and #operator == authentication.name")
+	public Optional<PaymentOrder> clearReview(long orderId, String reason, String operator) {
+		Optional<PaymentOrder> found = orders.findById(orderId);
+		if (found.isEmpty()) {
+			return Optional.empty();
+		}
+		PaymentOrder order = found.get();
+		try {
+			String why = reason(reason);
+			return Optional.of(retry.inTransaction(() -> {
+				PaymentOrder cleared = orderService.clearReview(orderId, new Cause(EventSource.OPERATOR, operator, null, why))
+					.orElseThrow(() -> new NotAllowed("orders.review.notFlagged"));
+				audit.record(operator, AuditAction.ORDER_REVIEW_CLEARED, target(order), AuditOutcome.SUCCESS,
+						"reason: " + why + "; was flagged: " + order.reviewReason());
+				return cleared;
+			}));
+		}
+		catch (ReasonRequired | NotAllowed ex) {
+			audit.record(operator, AuditAction.ORDER_REVIEW_CLEARED, target(order), AuditOutcome.FAILURE, ex.getMessage());
+			throw ex;
+		}
 	}
 
 	private Optional<ProviderQueryLog.Entry> previewQuery(long orderId, long queryId) {

@@ -101,6 +101,30 @@ class OrderSupportController {
 		return "redirect:/orders/" + id;
 	}
 
+	/** Clears the review flag with a reason (support, finance, admin); audited. */
+	@PostMapping("/orders/{id}/review/clear")
+	String clearReview(@PathVariable long id, @RequestParam(required = false) String reason, Authentication operator,
+			Model model, RedirectAttributes redirect, HttpServletResponse response) {
+		try {
+			support.clearReview(id, reason, operator.getName()).orElseThrow(OrderSupportController::notFound);
+		}
+		catch (OrderSupport.ReasonRequired ex) {
+			return refused(id, HttpStatus.BAD_REQUEST, ex.text(), model, response);
+		}
+		catch (OrderSupport.NotAllowed ex) {
+			return refused(id, HttpStatus.CONFLICT, ex.text(), model, response);
+		}
+		redirect.addFlashAttribute("message", Text.of("orders.review.cleared"));
+		return "redirect:/orders/" + id;
+	}
+
+	private String refused(long id, HttpStatus status, Text error, Model model, HttpServletResponse response) {
+		response.setStatus(status.value());
+		model.addAttribute("error", error);
+		model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+		return "orders/detail";
+	}
+
 	@GetMapping("/orders/stale")
 	String stale(@RequestParam(required = false) String account, @RequestParam(required = false) String after,
 			@RequestParam(required = false) Integer size, Model model) {
