@@ -1,13 +1,10 @@
 package com.payrecon.security;
 
-import java.util.Locale;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import com.payrecon.support.i18n.Text;
 
-import org.springframework.context.MessageSource;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -27,13 +24,11 @@ class LoginController {
 
 	private final ConsoleUsers consoleUsers;
 	private final ConsoleSecurityProperties properties;
-	private final MessageSource messages;
 	private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
-	LoginController(ConsoleUsers consoleUsers, ConsoleSecurityProperties properties, MessageSource messages) {
+	LoginController(ConsoleUsers consoleUsers, ConsoleSecurityProperties properties) {
 		this.consoleUsers = consoleUsers;
 		this.properties = properties;
-		this.messages = messages;
 	}
 
 	@GetMapping("/login")
@@ -64,7 +59,7 @@ class LoginController {
 	String changePassword(@RequestParam(defaultValue = "") String currentPassword,
 			@RequestParam(defaultValue = "") String newPassword, @RequestParam(defaultValue = "") String confirmPassword,
 			Authentication authentication, HttpServletRequest request, HttpServletResponse response, Model model,
-			RedirectAttributes redirect, Locale locale) {
+			RedirectAttributes redirect) {
 		rules(model);
 		if (!newPassword.equals(confirmPassword)) {
 			model.addAttribute("error", Text.of("password.mismatch"));
@@ -76,9 +71,7 @@ class LoginController {
 					request.getRemoteAddr(), request.getSession().getId());
 		}
 		catch (ConsoleUsers.UserChangeRefused ex) {
-			model.addAttribute("error", ex.messageKey() == null ? ex.getMessage()
-					: messages.getMessage(ex.messageKey(), new Object[] { ConsolePasswords.MIN_LENGTH,
-							ConsolePasswords.MAX_LENGTH }, locale));
+			model.addAttribute("error", ex.text());
 			return "account/password";
 		}
 		if (authentication.getPrincipal() instanceof ConsoleUserDetails user && user.mustChangePassword()) {

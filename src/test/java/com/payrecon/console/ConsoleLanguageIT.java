@@ -85,4 +85,20 @@ class ConsoleLanguageIT {
 		assertThat(ConsolePages.text(en.get("/orders?amount=12.345").body(), "flash-error"))
 			.isEqualTo("Amount: yuan, at most two decimals, for example 12.50");
 	}
+
+	@Test
+	void anAdminsRefusalsAreInTheReadersLanguage() {
+		TestUser admin = users.create(Role.ADMIN);
+		ConsoleSession zh = new ConsoleSession(port).acceptLanguage("zh-CN").loggedInAs(admin).csrfFrom("/admin/users");
+		zh.post("/admin/users", Map.of("login", "1-not-a-login", "roles", "SUPPORT"));
+		assertThat(ConsolePages.text(zh.get("/admin/users").body(), "flash-error"))
+			.isEqualTo("用户名为 2–64 个字符：字母、数字、“.”、“_”或“-”，以字母开头。");
+		zh.post("/admin/users/" + admin.id() + "/disable", Map.of());
+		assertThat(ConsolePages.text(zh.get("/admin/users").body(), "flash-error")).isEqualTo("您不能停用自己。");
+
+		ConsoleSession en = new ConsoleSession(port).acceptLanguage("en").loggedInAs(admin).csrfFrom("/admin/users");
+		en.post("/admin/users/" + admin.id() + "/roles", Map.of("roles", "FINANCE"));
+		assertThat(ConsolePages.text(en.get("/admin/users").body(), "flash-error"))
+			.isEqualTo("You cannot change your own roles: another admin must do it.");
+	}
 }

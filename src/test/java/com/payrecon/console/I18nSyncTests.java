@@ -233,6 +233,31 @@ class I18nSyncTests {
 		assertThat(found).as("hard-coded text in templates: use #{key}").isEmpty();
 	}
 
+	/**
+	 * What a controller puts in front of a person ({@code error}, {@code message}) is a {@code Text} or a translated
+	 * message, never an exception's English message or a string literal.
+	 */
+	@Test
+	void controllersShowNoUntranslatedText() throws IOException {
+		List<String> found = new ArrayList<>();
+		try (Stream<Path> java = Files.walk(Path.of("src/main/java"))) {
+			for (Path source : java.filter(p -> p.toString().endsWith(".java")).toList()) {
+				Matcher m = UNTRANSLATED_FLASH.matcher(Files.readString(source));
+				while (m.find()) {
+					found.add(source.getFileName() + ": " + m.group());
+				}
+			}
+		}
+		assertThat(found).as("a person would read English or a literal: use Text.of(key, ...) or a Refusal's text()")
+			.isEmpty();
+		assertThat(UNTRANSLATED_FLASH.matcher("redirect.addFlashAttribute(\"error\", ex.getMessage());").find()).isTrue();
+		assertThat(UNTRANSLATED_FLASH.matcher("model.addAttribute(\"message\", \"Done.\");").find()).isTrue();
+		assertThat(UNTRANSLATED_FLASH.matcher("redirect.addFlashAttribute(\"error\", ex.text());").find()).isFalse();
+	}
+
+	private static final Pattern UNTRANSLATED_FLASH = Pattern.compile(
+			"add(?:Flash)?Attribute\\(\"(?:error|message|notice)\",\\s*(?:\"|[\\w.]*getMessage\\(\\))");
+
 	@Test
 	void theTemplateCheckFindsHardCodedText() {
 		// guards the rule itself

@@ -69,7 +69,7 @@ class UserAdminController {
 			oneTimePassword(redirect, created, "users.created");
 		}
 		catch (UserChangeRefused ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 		}
 		return "redirect:/admin/users";
 	}
@@ -105,7 +105,7 @@ class UserAdminController {
 			oneTimePassword(redirect, users.resetPassword(id, authentication.getName()), "users.reset.done");
 		}
 		catch (UserChangeRefused ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 		}
 		return "redirect:/admin/users";
 	}
@@ -135,7 +135,7 @@ class UserAdminController {
 			redirect.addFlashAttribute("message", action.get());
 		}
 		catch (UserChangeRefused ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 		}
 		return "redirect:/admin/users";
 	}

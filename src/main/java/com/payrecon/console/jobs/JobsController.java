@@ -92,7 +92,8 @@ class JobsController {
 			redirect.addFlashAttribute("message", Text.of("jobs.runNow.requested", name, request));
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			// the reason (unknown job, Quartz refused) is in the audit entry and the log, in English
+			redirect.addFlashAttribute("error", Text.of("jobs.runNow.failed", name));
 			return "redirect:/jobs";
 		}
 		return "redirect:/jobs/" + name;
@@ -109,7 +110,7 @@ class JobsController {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		catch (IllegalStateException ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", Text.of("jobs.restart.refused", id));
 			return "redirect:/jobs/runs/" + id;
 		}
 	}
