@@ -66,4 +66,27 @@ class LockoutIT {
 				AUDIT_ENTRY.TARGET.eq("user:" + support.login()), AUDIT_ENTRY.ACTOR.eq(admin.login()))).isEqualTo(1);
 		new ConsoleSession(port).loggedInAs(support);
 	}
+
+	/** Wrong second-factor codes count like wrong passwords (issue 11): the same message, the same unlock. */
+	@Test
+	void wrongSecondFactorCodesLockLikePasswordsAndAnAdminUnlocksThatToo() {
+		TestUser finance = users.create(Role.FINANCE);
+		ConsoleSession guesser = new ConsoleSession(port);
+		guesser.login(finance.login(), finance.password());
+		String wrong = finance.authenticator().currentCode().equals("000000") ? "000001" : "000000";
+		String location = "";
+		for (int i = 0; i < 5; i++) {
+			location = guesser.secondFactor(wrong).headers().firstValue("Location").orElse("");
+		}
+		assertThat(location).endsWith("/login?blocked");
+		assertThat(ConsolePages.text(new ConsoleSession(port).get("/login?blocked").body(), "login-blocked"))
+			.contains("locked from your address for 15 min");
+
+		TestUser admin = users.create(Role.ADMIN);
+		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/admin/users");
+		assertThat(ConsolePages.text(adminSession.get("/admin/users").body(), "locked-" + finance.login()))
+			.startsWith("locked until");
+		adminSession.post("/admin/users/" + finance.id() + "/unlock", Map.of());
+		new ConsoleSession(port).loggedInAs(finance);
+	}
 }
