@@ -47,7 +47,7 @@ class ClearingReasonsTests {
 		assertThat(reasons.text(reason, null)).isEqualTo("run 812 changed the results: status "
 				+ messages.getMessage("run.status.BALANCED", null, Locale.ENGLISH) + " → "
 				+ messages.getMessage("run.status.UNBALANCED", null, Locale.ENGLISH)
-				+ "; provider totals differ; local totals differ; 1 cases open");
+				+ "; provider totals differ; local totals differ; 1 discrepancies open");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ package com.payrecon.console.jobs;
 import java.util.List;
 
 import com.payrecon.console.jobs.ConsoleJobs.Progress;
+import com.payrecon.support.i18n.Refusal;
 
 import com.payrecon.support.i18n.Text;
 
@@ -109,8 +110,8 @@ class JobsController {
 		catch (IllegalArgumentException ex) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
-		catch (IllegalStateException ex) {
-			redirect.addFlashAttribute("error", Text.of("jobs.restart.refused", id));
+		catch (Refusal ex) {
+			redirect.addFlashAttribute("error", ex.text());
 			return "redirect:/jobs/runs/" + id;
 		}
 	}
