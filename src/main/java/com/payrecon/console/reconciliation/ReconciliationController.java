@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.PageLinks;
 import com.payrecon.reconcile.AdjustmentKind;
-import com.payrecon.reconcile.DayReruns;
 import com.payrecon.reconcile.DaySignOffs;
 import com.payrecon.reconcile.Discrepancies;
 import com.payrecon.reconcile.Proposal;
@@ -46,11 +45,9 @@ class ReconciliationController {
 	private final DaySignOffs signOffs;
 	private final DayExport export;
 	private final AccountRegistry accounts;
-	private final DayReruns reruns;
 
 	ReconciliationController(ReconciliationQuery query, ReconciliationCases cases, DaySignOffs signOffs, DayExport export,
-			AccountRegistry accounts, DayReruns reruns) {
-		this.reruns = reruns;
+			AccountRegistry accounts) {
 		this.query = query;
 		this.cases = cases;
 		this.signOffs = signOffs;
@@ -135,33 +132,6 @@ class ReconciliationController {
 		return act(accountId, day, "sign-off-state", redirect, () -> {
 			SignOff s = signOffs.signOff(accountId, day, auth.getName());
 			return Text.of("signOff.done", day, accountId, s.signedBy());
-		});
-	}
-
-	/** Dry run from the day page: the day's page with what a run now would find; nothing written. */
-	@PostMapping("/reconciliation/{accountId}/{day}/dry-run")
-	String dryRun(@PathVariable String accountId, @PathVariable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day,
-			Authentication auth, Model model, RedirectAttributes redirect) {
-		known(accountId);
-		try {
-			model.addAttribute("dryRun", reruns.dryRun(accountId, day, auth.getName()));
-		}
-		catch (Refusal ex) {
-			redirect.addFlashAttribute("error", ex.text());
-			return "redirect:/reconciliation/" + accountId + "/" + day + "#reconcile-again";
-		}
-		return day(accountId, day, null, model);
-	}
-
-	/** Reconciles the day again from its page; a signed-off day only with {@code confirmed} (its sign-off may clear). */
-	@PostMapping("/reconciliation/{accountId}/{day}/reconcile")
-	String reconcileAgain(@PathVariable String accountId,
-			@PathVariable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day,
-			@RequestParam(defaultValue = "false") boolean confirmed, Authentication auth, RedirectAttributes redirect) {
-		known(accountId);
-		return act(accountId, day, "reconcile-again", redirect, () -> {
-			var run = reruns.reconcileAgain(accountId, day, confirmed, auth.getName());
-			return Text.of("recon.rerun.done", run.id(), Text.of("run.status." + run.status()), run.discrepancyCount());
 		});
 	}
 

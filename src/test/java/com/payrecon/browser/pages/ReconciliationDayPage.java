@@ -101,18 +101,6 @@ public class ReconciliationDayPage extends ConsolePage {
 		return assertAt();
 	}
 
-	/** Dry run from the day page; returns the page with what a run now would find. */
-	public ReconciliationDayPage dryRun() {
-		var oldPage = driver.findElement(By.tagName("html"));
-		driver.findElement(By.id("dry-run")).click();
-		awaitNewPage(oldPage);
-		return assertAt();
-	}
-
-	public String dryRunResult() {
-		return driver.findElement(By.id("dry-run-result")).getText();
-	}
-
 	public String signedOff() {
 		return driver.findElement(By.id("signed-off")).getText();
 	}
