@@ -9,7 +9,7 @@ import com.payrecon.account.Channel;
 public record SandboxMerchant(String id, Channel channel, String appId, String mchId, String sellerId, String apiKey,
 		String signType, String apiV3Key, PublicKey merchantPublicKey, String merchantSerialNo,
 		PrivateKey platformPrivateKey, String platformPublicKeyId, PublicKey appPublicKey, PrivateKey alipayPrivateKey,
-		String notifyUrl) {
+		String notifyUrl, boolean requireClientCertificate) {
 
 	@Override
 	public String toString() {

@@ -179,7 +179,7 @@ public class SandboxMerchants {
 				}
 				yield new SandboxMerchant(id, p.channel(), required(p.appId(), prefix + ".app-id"),
 						required(p.mchId(), prefix + ".mch-id"), null, read(p.apiKey(), prefix + ".api-key"), signType,
-						null, null, null, null, null, null, null, p.notifyUrl());
+						null, null, null, null, null, null, null, p.notifyUrl(), p.requireClientCertificate());
 			}
 			case WECHATPAY_V3 -> {
 				String apiV3Key = read(p.apiV3Key(), prefix + ".api-v3-key");
@@ -190,12 +190,13 @@ public class SandboxMerchants {
 						required(p.mchId(), prefix + ".mch-id"), null, null, null, apiV3Key,
 						publicKey(p.merchantPublicKey(), prefix + ".merchant-public-key"), p.merchantSerialNo(),
 						privateKey(p.platformPrivateKey(), prefix + ".platform-private-key"),
-						required(p.platformPublicKeyId(), prefix + ".platform-public-key-id"), null, null, p.notifyUrl());
+						required(p.platformPublicKeyId(), prefix + ".platform-public-key-id"), null, null, p.notifyUrl(),
+						false);
 			}
 			case ALIPAY -> new SandboxMerchant(id, p.channel(), required(p.appId(), prefix + ".app-id"), null,
 					required(p.sellerId(), prefix + ".seller-id"), null, null, null, null, null, null, null,
 					publicKey(p.appPublicKey(), prefix + ".app-public-key"),
-					privateKey(p.alipayPrivateKey(), prefix + ".alipay-private-key"), p.notifyUrl());
+					privateKey(p.alipayPrivateKey(), prefix + ".alipay-private-key"), p.notifyUrl(), false);
 		};
 	}
 
