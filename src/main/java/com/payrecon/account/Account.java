@@ -24,13 +24,17 @@ public record Account(String id, Channel channel, String appId, String mchId, St
 
 	/**
 	 * The account's certificates, configured and fixed for the process (the replaceable keys are
-	 * {@link Credentials}): the WeChat v2 client certificate for mutual TLS.
+	 * {@link Credentials}): the WeChat v2 client certificate for mutual TLS, whether WeChat v3 platform certificates
+	 * are downloaded (certificate mode), and Alipay's certificate mode.
 	 *
 	 * @param clientCertificate wechatpay-v2 {@code client-certificate}; null when none is configured
+	 * @param downloadPlatformCertificates wechatpay-v3 {@code platform-certificates: download}
+	 * @param alipay Alipay certificate mode; null in public-key mode
 	 */
-	public record Certificates(@Nullable ClientCertificate clientCertificate) {
+	public record Certificates(@Nullable ClientCertificate clientCertificate, boolean downloadPlatformCertificates,
+			@Nullable AlipayCertificateMode alipay) {
 
-		public static final Certificates NONE = new Certificates(null);
+		public static final Certificates NONE = new Certificates(null, false, null);
 	}
 
 	/** Keys per channel. */

@@ -127,16 +127,22 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 				}
 				PrivateKey merchantKey = p.merchantPrivateKey() == null ? null
 						: privateKey(p.merchantPrivateKey(), prefix + ".merchant-private-key");
-				String keyId = required(p.platformPublicKeyId(), prefix + ".platform-public-key-id");
-				PublicKey platformKey = publicKey(p.platformPublicKey(), prefix + ".platform-public-key");
-				yield new WechatV3Keys(apiV3Key, p.merchantSerialNo(), merchantKey, Map.of(keyId, platformKey));
+				Map<String, PublicKey> platform = Map.of();
+				if (!certificates.downloadPlatformCertificates() || p.platformPublicKey() != null
+						|| p.platformPublicKeyId() != null) { // public-key mode, or both during WeChat's migration
+					String keyId = required(p.platformPublicKeyId(), prefix + ".platform-public-key-id");
+					platform = Map.of(keyId, publicKey(p.platformPublicKey(), prefix + ".platform-public-key"));
+				}
+				yield new WechatV3Keys(apiV3Key, p.merchantSerialNo(), merchantKey, platform);
 			}
 			case ALIPAY -> {
 				required(p.appId(), prefix + ".app-id");
 				required(p.sellerId(), prefix + ".seller-id");
 				PrivateKey appKey = p.appPrivateKey() == null ? null
 						: privateKey(p.appPrivateKey(), prefix + ".app-private-key");
-				yield new AlipayKeys(appKey, publicKey(p.alipayPublicKey(), prefix + ".alipay-public-key"));
+				yield new AlipayKeys(appKey, certificates.alipay() != null
+						? certificates.alipay().alipayCertificate().getPublicKey()
+						: publicKey(p.alipayPublicKey(), prefix + ".alipay-public-key"));
 			}
 		};
 		if (p.baseUrl() == null || !p.baseUrl().isAbsolute()) {

@@ -79,12 +79,13 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 	 * @param notifyUrl used when an order carries no notify URL of its own
 	 * @param requireClientCertificate v2: {@code secapi/*} calls must come over the TLS listener with a client
 	 * certificate issued by {@code tls.client-ca} whose CN is the mch_id
-	 * @param platformCertificates v3 certificate mode: the platform certificates with their keys, oldest first; all
-	 * are listed by {@code GET /v3/certificates} and the last one signs, until the control API says otherwise
+	 * @param platformCertificates v3 certificate mode: the platform certificates with their keys, oldest first; at
+	 * first only the first one is listed by {@code GET /v3/certificates} and signs; the control API publishes the
+	 * others and switches (a rotation)
 	 * @param appCertificate Alipay certificate mode: the app's certificate (its key verifies requests; its SN must
 	 * be the request's {@code app_cert_sn})
-	 * @param alipayCertificates Alipay certificate mode: Alipay's certificates with their keys, oldest first; the last
-	 * one signs (its SN is the response's {@code alipay_cert_sn}) until the control API says otherwise
+	 * @param alipayCertificates Alipay certificate mode: Alipay's certificates with their keys, oldest first; the first
+	 * one signs (its SN is the response's {@code alipay_cert_sn}) until the control API switches (a rotation)
 	 * @param alipayRootCertificate Alipay certificate mode: the root certificate file (its SN must be the request's
 	 * {@code alipay_root_cert_sn})
 	 */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -85,7 +84,7 @@ class ClientCertificateTlsTests {
 		});
 		server.start();
 		base = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/");
-		client = new ProviderClient(patient(), ObservationRegistry.NOOP,
+		client = new ProviderClient(TestKeys.patient(), ObservationRegistry.NOOP,
 				ProviderTls.of(new ProviderTlsProperties(List.of(serverCa.certificatePem()))));
 	}
 
@@ -123,7 +122,7 @@ class ClientCertificateTlsTests {
 
 	@Test
 	void aServerOutsideTheTrustedCertificatesIsRefused() {
-		ProviderClient jdkTrustOnly = new ProviderClient(patient(), ObservationRegistry.NOOP);
+		ProviderClient jdkTrustOnly = new ProviderClient(TestKeys.patient(), ObservationRegistry.NOOP);
 		try {
 			jdkTrustOnly.exchange(get());
 			throw new AssertionError("handshake with an untrusted server succeeded");
@@ -134,13 +133,6 @@ class ClientCertificateTlsTests {
 		finally {
 			jdkTrustOnly.close();
 		}
-	}
-
-	/** RSA handshakes on a loaded two-core machine: more than the 500 ms of {@link TestKeys#fast()}. */
-	private static ProviderProperties patient() {
-		ProviderProperties fast = TestKeys.fast();
-		return new ProviderProperties(Duration.ofSeconds(5), Duration.ofSeconds(10), 1, fast.initialBackoff(),
-				fast.maxBackoff(), fast.rateLimitPerSecond(), fast.maxResponseSize(), fast.maxBillSize(), List.of());
 	}
 
 	private static java.net.http.HttpRequest get() {
@@ -156,7 +148,7 @@ class ClientCertificateTlsTests {
 		String p12 = Base64.getEncoder().encodeToString(leaf.pkcs12(mch));
 		ClientCertificate certificate = ClientCertificate.load(p12, null, mch, "c", "p", Instant.now());
 		return new Account(id, Channel.WECHATPAY_V2, "wx", mch, null, base, TestKeys.SHANGHAI,
-				new WechatV2Keys(TestKeys.V2_KEY, WechatSignType.MD5), new Account.Certificates(certificate));
+				new WechatV2Keys(TestKeys.V2_KEY, WechatSignType.MD5), new Account.Certificates(certificate, false, null));
 	}
 
 	/** The test server accepts any client certificate and reports whose it was. */

@@ -103,6 +103,14 @@ public final class TestCertificates {
 				Instant.now().plus(Duration.ofDays(3650)), true, List.of()), keys);
 	}
 
+	/** A CA certificate issued by {@code issuer} (an intermediate), valid for ten years. */
+	public static Issued intermediate(Issued issuer, String subject) {
+		KeyPair keys = rsa();
+		return new Issued(build(subject, keys, issuer.certificate().getSubjectX500Principal().getName(),
+				issuer.privateKey(), serial(), Instant.now().minus(Duration.ofDays(1)),
+				Instant.now().plus(Duration.ofDays(3650)), true, List.of()), keys);
+	}
+
 	/** A leaf certificate issued by {@code issuer}, valid from {@code notBefore} to {@code notAfter}. */
 	public static Issued leaf(Issued issuer, String subject, BigInteger serial, Instant notBefore, Instant notAfter,
 			String... ipOrDnsNames) {

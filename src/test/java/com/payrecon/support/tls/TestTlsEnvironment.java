@@ -86,5 +86,50 @@ public class TestTlsEnvironment implements EnvironmentPostProcessor {
 			.pkcs12(MCH));
 		Issued foreignCa = TestCertificates.ca("CN=Some Other CA,O=Elsewhere");
 		Files.write(dir.resolve("foreign.p12"), TestCertificates.leaf(foreignCa, subject.formatted(MCH), 365).pkcs12(MCH));
+
+		// WeChat Pay v3 platform certificates (certificate mode): "Tenpay.com sign" certificates of a test CA, each
+		// with its key, for the sandbox to sign with and list (CertificateModesIT)
+		Issued tenpayCa = TestCertificates.ca("CN=Sandbox Tenpay.com Root CA,OU=Tenpay.com CA Center,O=Tenpay.com,C=CN");
+		for (String name : PLATFORM_CERTIFICATES) {
+			write(dir, name, TestCertificates.leaf(tenpayCa,
+					"CN=Tenpay.com sign,OU=Tenpay.com CA Center,O=Tenpay.com,L=ShenZhen,C=CN", 1800));
+		}
+
+		// Alipay certificate mode: a root file (SHA256withRSA root, then an unrelated RSA root), the app's certificate
+		// (issued by a "Class 1" CA) and two Alipay certificates (issued by a "Class 2" CA), each file with its issuer
+		Issued root = TestCertificates.ca("CN=Sandbox Alipay Root R1,OU=Certification Authority,O=PayRecon tests,C=CN");
+		Issued other = TestCertificates.ca("CN=Sandbox Other Root,O=PayRecon tests,C=CN");
+		Files.writeString(dir.resolve("alipay-root.crt"), root.certificatePem() + other.certificatePem());
+		Issued class1 = TestCertificates.intermediate(root, "CN=Sandbox Alipay Class 1 R1,OU=Certification Authority,O=PayRecon tests,C=CN");
+		Issued class2 = TestCertificates.intermediate(root, "CN=Sandbox Alipay Class 2 R1,OU=Certification Authority,O=PayRecon tests,C=CN");
+		Issued app = TestCertificates.leaf(class1, "CN=2021000000000170,OU=Alipay,O=PayRecon test shop,C=CN", 365);
+		Files.writeString(dir.resolve("alipay-app.crt"), app.certificatePem() + class1.certificatePem());
+		Files.writeString(dir.resolve("alipay-app.key"), app.privateKeyPem());
+		for (int i = 0; i < ALIPAY_CERTIFICATES.size(); i++) {
+			String name = ALIPAY_CERTIFICATES.get(i);
+			// each successor valid from a later time, as a rotated certificate is
+			Issued alipay = TestCertificates.leaf(class2, "CN=Sandbox Alipay " + name + ",OU=Alipay,O=PayRecon tests,C=CN",
+					TestCertificates.serial(), Instant.now().minus(Duration.ofHours(48 - 12 * i)),
+					Instant.now().plus(Duration.ofDays(365)));
+			Files.writeString(dir.resolve(name + ".crt"), alipay.certificatePem() + class2.certificatePem());
+			Files.writeString(dir.resolve(name + ".key"), alipay.privateKeyPem());
+		}
+		// an Alipay certificate that chains to no configured root: a response naming it must not be believed
+		Issued rogue = TestCertificates.leaf(TestCertificates.ca("CN=Sandbox Alipay Class 2 R1,OU=Certification Authority,O=PayRecon tests,C=CN"),
+				"CN=Sandbox Alipay rogue,OU=Alipay,O=PayRecon tests,C=CN", 365);
+		Files.writeString(dir.resolve("alipay-rogue.crt"), rogue.certificatePem());
+		Files.writeString(dir.resolve("alipay-rogue.key"), rogue.privateKeyPem());
+	}
+
+	/** The v3 platform certificates made, by file name (.crt with .key). */
+	public static final java.util.List<String> PLATFORM_CERTIFICATES = java.util.List.of("platform-old", "platform-new",
+			"platform-newer", "burst-a", "burst-b", "sync-a", "sync-b");
+
+	/** Alipay certificates made (.crt with its issuer, .key): the configured one, and its successor. */
+	public static final java.util.List<String> ALIPAY_CERTIFICATES = java.util.List.of("alipay-a", "alipay-b");
+
+	private static void write(Path dir, String name, Issued issued) throws IOException {
+		Files.writeString(dir.resolve(name + ".crt"), issued.certificatePem());
+		Files.writeString(dir.resolve(name + ".key"), issued.privateKeyPem());
 	}
 }
