@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
@@ -47,13 +44,13 @@ import org.springframework.stereotype.Service;
  * <li><b>Refresh on an unknown serial</b> ({@link #refresh}): one download per account at a time (concurrent
  * callers wait for it: a burst of notifications causes exactly one), at most once per
  * {@code payrecon.keys.refresh-throttle} (1 min), before the caller answers the provider's retryable failure.</li>
- * <li><b>Refresh on a timer</b> (this class's own, not a batch-jobs entry): every minute, each WeChat v3 account in
- * certificate mode whose newest download is older than {@code payrecon.keys.refresh-interval} (1 h) downloads
+ * <li><b>Refresh on a timer</b> ({@link KeySync}'s own, not a batch-jobs entry): every minute, each WeChat v3 account
+ * in certificate mode whose newest download is older than {@code payrecon.keys.refresh-interval} (1 h) downloads
  * again.</li>
  * </ul>
  */
 @Service
-public class ProviderCertificates implements SmartLifecycle {
+public class ProviderCertificates {
 
 	private static final Logger log = LoggerFactory.getLogger(ProviderCertificates.class);
 
@@ -70,7 +67,6 @@ public class ProviderCertificates implements SmartLifecycle {
 
 	private volatile Map<String, List<ProviderCertificate>> stored = Map.of();
 	private volatile Fingerprint fingerprint = new Fingerprint(-1, -1);
-	private volatile @Nullable ScheduledExecutorService timer;
 
 	ProviderCertificates(DSLContext dsl, Clock clock, KeysProperties properties, AccountRegistry accounts,
 			ObjectProvider<CertificateSource> sources, ObjectProvider<MeterRegistry> meters) {
@@ -245,11 +241,15 @@ public class ProviderCertificates implements SmartLifecycle {
 				.set(PROVIDER_CERTIFICATE.SOURCE, Source.DOWNLOADED.name())
 				.set(PROVIDER_CERTIFICATE.ADDED_AT, now)
 				.set(PROVIDER_CERTIFICATE.LAST_SEEN_AT, now)
-				.onDuplicateKeyUpdate()
+				.onDuplicateKeyIgnore() // (jOOQ's MySQL upsert renders "AS excluded", which MariaDB lacks)
+				.execute();
+			dsl.update(PROVIDER_CERTIFICATE)
 				.set(PROVIDER_CERTIFICATE.LAST_SEEN_AT, now)
 				// WeChat shortens expire_time before a replacement (protocols-refunds-credentials.md C.1)
 				.set(PROVIDER_CERTIFICATE.NOT_AFTER, d.notAfter())
 				.set(PROVIDER_CERTIFICATE.VERSION, PROVIDER_CERTIFICATE.VERSION.plus(1))
+				.where(PROVIDER_CERTIFICATE.ACCOUNT_ID.eq(accountId), PROVIDER_CERTIFICATE.KIND.eq(d.kind().name()),
+						PROVIDER_CERTIFICATE.SERIAL.eq(d.serial()))
 				.execute();
 		}
 		reload();
@@ -299,7 +299,8 @@ public class ProviderCertificates implements SmartLifecycle {
 		listeners.add(listener);
 	}
 
-	private void scheduledRefreshes() {
+	/** Downloads for every v3 account in certificate mode whose newest download is older than refresh-interval. */
+	void scheduledRefreshes() {
 		Instant now = clock.instant();
 		for (Account account : accounts.all()) {
 			if (!account.certificates().downloadPlatformCertificates()) {
@@ -315,50 +316,5 @@ public class ProviderCertificates implements SmartLifecycle {
 				refresh(account, Kind.WECHATPAY_PLATFORM, null, Trigger.SCHEDULE);
 			}
 		}
-	}
-
-	// ---- lifecycle ----------------------------------------------------------------------------------------------
-
-	@Override
-	public void start() {
-		reload();
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "provider-certificates");
-			t.setDaemon(true);
-			return t;
-		});
-		long sync = Math.max(100, properties.syncInterval().toMillis());
-		executor.scheduleWithFixedDelay(() -> quietly("sync", this::sync), sync, sync, TimeUnit.MILLISECONDS);
-		executor.scheduleWithFixedDelay(() -> quietly("scheduled refresh", this::scheduledRefreshes), 5, 60,
-				TimeUnit.SECONDS);
-		this.timer = executor;
-	}
-
-	private static void quietly(String what, Runnable task) {
-		try {
-			task.run();
-		}
-		catch (RuntimeException ex) {
-			log.warn("provider certificates: {} failed: {}", what, ex.toString());
-		}
-	}
-
-	@Override
-	public void stop() {
-		ScheduledExecutorService executor = timer;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
-		timer = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return timer != null;
-	}
-
-	@Override
-	public int getPhase() {
-		return 0; // after the database is up, before the web server takes requests
 	}
 }

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import com.payrecon.PayReconApplication;
 import com.payrecon.account.ProviderCertificate.Kind;
+import com.payrecon.console.KeyChecks;
 import com.payrecon.support.PayReconIT;
 import com.zaxxer.hikari.HikariDataSource;
 import tools.jackson.databind.JsonNode;
@@ -22,13 +23,17 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Every node uses the same provider certificates: one downloaded by another node (a second application context on
- * the same database, as in SchedulingClusterIT) is in force here within {@code payrecon.keys.sync-interval} (5 s),
- * without this node downloading anything.
+ * Every node uses the same keys: a provider certificate downloaded by another node, or an account key replaced
+ * through another node (a second application context on the same database, as in SchedulingClusterIT), is in force
+ * here within {@code payrecon.keys.sync-interval} (5 s), without a restart and without this node downloading
+ * anything.
  */
 @PayReconIT
 class KeySyncIT {
@@ -47,10 +52,24 @@ class KeySyncIT {
 	@Autowired
 	KeysProperties keys;
 
+	@Autowired
+	KeyChecks checks;
+
+	@LocalServerPort
+	int port;
+
+	/** One other node for both checks (each extra application context costs tens of seconds). */
 	@Test
-	void aCertificateDownloadedByAnotherNodeIsInForceHereWithinTheSyncInterval() throws Exception {
-		Account here = accounts.find("sync-wx3").orElseThrow();
+	void whatAnotherNodeDownloadsOrReplacesIsInForceHereWithinTheSyncInterval() throws Exception {
 		try (ConfigurableApplicationContext other = node()) {
+			aCertificateDownloadedByAnotherNode(other);
+			aKeyReplacedThroughAnotherNode(other);
+		}
+	}
+
+	private void aCertificateDownloadedByAnotherNode(ConfigurableApplicationContext other) throws Exception {
+		Account here = accounts.find("sync-wx3").orElseThrow();
+		{
 			int otherPort = ((WebServerApplicationContext) other).getWebServer().getPort();
 			// the other node's sandbox publishes its second certificate; the other node downloads it
 			JsonNode published = control(otherPort, "DELETE", "/merchants/sync-wx3/keys", null);
@@ -77,6 +96,32 @@ class KeySyncIT {
 					+ "(sync-interval %s)%n", took.toMillis(), keys.syncInterval());
 			assertThat(certificates.find(here, Kind.WECHATPAY_PLATFORM, ids.get(1)))
 				.as("in force here within sync-interval + 2 s").isPresent();
+		}
+	}
+
+	private void aKeyReplacedThroughAnotherNode(ConfigurableApplicationContext other) throws Exception {
+		String oldKey = "4d5e6f708192a3b4c5d6e7f8091a2b3c";
+		String newKey = "5e6f708192a3b4c5d6e7f8091a2b3c4d";
+		assertThat(checks.notifyV2Paid(port, "sync-wx2", oldKey).statusCode()).isEqualTo(200);
+		{
+			AccountKeys there = other.getBean(AccountKeys.class);
+			long start = System.nanoTime();
+			// what an approved proposal does on the approving node (KeyProposals#approve -> AccountKeys#install)
+			new TransactionTemplate(other.getBean(PlatformTransactionManager.class)).executeWithoutResult(tx -> there
+				.install("sync-wx2", List.of(new KeyProposals.KeyChange(AccountKeyName.API_KEY, null, newKey)), 0L,
+						"it-maker", "it-checker", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+			Duration bound = keys.syncInterval().plusSeconds(2);
+			while (!newKey.equals(accounts.find("sync-wx2").orElseThrow().wechatV2().apiKey())
+					&& System.nanoTime() - start < bound.toNanos()) {
+				Thread.sleep(50);
+			}
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			System.out.printf("key sync: a key replaced on node B was in force on node A after %d ms (sync-interval %s)%n",
+					took.toMillis(), keys.syncInterval());
+			assertThat(checks.notifyV2Paid(port, "sync-wx2", newKey).statusCode()).as("the new key verifies here")
+				.isEqualTo(200);
+			assertThat(checks.notifyV2Paid(port, "sync-wx2", oldKey).statusCode()).as("the old key no longer")
+				.isEqualTo(401);
 		}
 	}
 

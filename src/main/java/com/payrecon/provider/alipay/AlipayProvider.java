@@ -300,15 +300,9 @@ public class AlipayProvider implements PaymentProvider, CertificateSource {
 		if (account.alipay().appPrivateKey() == null) {
 			return failed(outTradeNo, "NOT_CONFIGURED", "app-private-key is required", null);
 		}
-		Map<String, String> params = signedParams(account, method, JSON.writeValueAsString(biz), notifyUrl);
-		HttpRequest request = client.request(URI.create(gateway(account)))
-			.header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(params, StandardCharsets.UTF_8)))
-			.build();
 		Reply reply;
 		try {
-			reply = client.exchange(request);
+			reply = client.exchange(gatewayRequest(account, method, JSON.writeValueAsString(biz), notifyUrl));
 		}
 		catch (IOException ex) {
 			return failed(outTradeNo, ProviderClient.errorCode(ex), ex.getMessage(), null);
@@ -318,6 +312,16 @@ public class AlipayProvider implements PaymentProvider, CertificateSource {
 			return failed(outTradeNo, "HTTP_" + reply.status(), null, raw);
 		}
 		return verified(account, method, raw, outTradeNo);
+	}
+
+	/** A signed gateway call: every parameter in the form body. */
+	private HttpRequest gatewayRequest(Account account, String method, String bizContent, String notifyUrl) {
+		Map<String, String> params = signedParams(account, method, bizContent, notifyUrl);
+		return client.request(URI.create(gateway(account)))
+			.header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(params, StandardCharsets.UTF_8)))
+			.build();
 	}
 
 	/** Checks the response's signature over the exact {@code *_response} text (protocols.md C.1). */
@@ -430,16 +434,10 @@ public class AlipayProvider implements PaymentProvider, CertificateSource {
 		if (account.alipay().appPrivateKey() == null) {
 			throw new DownloadFailed("app-private-key is required to call " + CERT_DOWNLOAD);
 		}
-		Map<String, String> params = signedParams(account, CERT_DOWNLOAD,
-				JSON.writeValueAsString(Map.of("alipay_cert_sn", sn)), null);
-		HttpRequest request = client.request(URI.create(gateway(account)))
-			.header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(params, StandardCharsets.UTF_8)))
-			.build();
 		Reply reply;
 		try {
-			reply = client.exchange(request);
+			reply = client.exchange(gatewayRequest(account, CERT_DOWNLOAD,
+					JSON.writeValueAsString(Map.of("alipay_cert_sn", sn)), null));
 		}
 		catch (IOException ex) {
 			throw new DownloadFailed(ProviderClient.errorCode(ex) + " " + ex.getMessage());
