@@ -14,6 +14,8 @@ import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.KeyProposals;
 import com.payrecon.account.ProviderCertificates;
+import com.payrecon.audit.AuditAction;
+import com.payrecon.audit.AuditLog;
 import com.payrecon.security.Refused;
 
 import org.springframework.context.MessageSource;
@@ -45,15 +47,17 @@ class AccountsController {
 	private final MessageSource messages;
 	private final ProviderCertificates certificates;
 	private final Clock clock;
+	private final AuditLog audit;
 
 	AccountsController(AccountRegistry accounts, AccountKeys keys, KeyProposals proposals, MessageSource messages,
-			ProviderCertificates certificates, Clock clock) {
+			ProviderCertificates certificates, Clock clock, AuditLog audit) {
 		this.accounts = accounts;
 		this.keys = keys;
 		this.proposals = proposals;
 		this.messages = messages;
 		this.certificates = certificates;
 		this.clock = clock;
+		this.audit = audit;
 	}
 
 	/** What the page may show of an account. */
@@ -96,6 +100,9 @@ class AccountsController {
 			RedirectAttributes redirect, Locale locale) {
 		AccountKeyName name = AccountKeyName.fromWire(keyName).orElse(null);
 		if (name == null || accounts.find(id).isEmpty()) {
+			// issue 11: a refused attempt is audited too (no transaction here: written at once)
+			audit.recordRefusal(auth.getName(), AuditAction.ACCOUNT_KEY_REPLACED, "account:" + id + "/" + keyName,
+					name == null ? "no such key name" : "no such account");
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		return act(redirect, locale, () -> {
