@@ -236,6 +236,28 @@ class CertificateModesIT {
 		assertThat(SandboxWire.text(response)).contains("isv.missing-app-cert-sn");
 	}
 
+	/**
+	 * WeChat Pay v2 with the merchant's client certificate: every operation of the account goes over the sandbox's
+	 * TLS listener (its base-url), where the sandbox merchant requires the certificate on {@code secapi}: notify,
+	 * query, close, reverse (mutual TLS) and the bill.
+	 */
+	@Test
+	void v2ClientCertificateModeEndToEnd() throws Exception {
+		Account account = accounts.find("tls-wx2").orElseThrow();
+		PaymentProvider wechat = providers.forAccount(account);
+
+		String paid = paidByNotification(account, "tls-wx2", "wechatpay-v2");
+		assertThat(wechat.query(account, paid).status()).isEqualTo(Status.PAID);
+		String unpaid = placed(account);
+		assertThat(wechat.close(account, unpaid).status()).isEqualTo(Status.CLOSED);
+		String reversed = placed(account);
+		ProviderAnswer reverse = wechat.reverse(account, reversed);
+		assertThat(reverse.status()).as(reverse.errorCode() + " " + reverse.rawResponse()).isEqualTo(Status.REVERSED);
+		try (BillDownload bill = wechat.bill(account, LocalDate.now(SHANGHAI).minusDays(1))) {
+			assertThat(bill.errorCode() == null || bill.noBill()).as("bill of yesterday: " + bill.errorCode()).isTrue();
+		}
+	}
+
 	// ---- helpers ------------------------------------------------------------------------------------------------
 
 	static final java.time.ZoneId SHANGHAI = java.time.ZoneId.of("Asia/Shanghai");
