@@ -35,8 +35,7 @@ class MicropayWatchdogJobConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(MicropayWatchdogJobConfiguration.class);
 	static final String JOB = "micropay-watchdog";
 	static final String BATCH = "batch";
-	private static final Set<String> ACCEPTED = Set.of(BATCH, JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE,
-			JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(BATCH);
 
 	@Bean
 	Job micropayWatchdogJob(JobRepository jobRepository, Step micropayWatchdogStep) {

@@ -78,7 +78,8 @@ class DailyReconciliationJobConfiguration {
 				if (kept.containsKey(account.id())) {
 					continue;
 				}
-				var day = parameters.fireTime().atZone(account.zone()).toLocalDate().minusDays(1);
+				var day = parameters.day() != null ? parameters.day()
+						: parameters.fireTime().atZone(account.zone()).toLocalDate().minusDays(1);
 				if (parameters.dryRun()) {
 					ReconciliationResult dry = reconciliation.reconcile(account.id(), day, parameters.options(by));
 					log.info("Dry run of {} for {}: {}, {} discrepancies, provider {}, local {}", account.id(), day,

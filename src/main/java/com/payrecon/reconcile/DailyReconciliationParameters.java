@@ -2,12 +2,14 @@ package com.payrecon.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.payrecon.scheduling.JobParameterNames;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
@@ -18,17 +20,18 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
  * The parameters of {@code daily-reconciliation}. {@code fireTime} comes from the scheduler: each account reconciles
  * the day before the fire time's date in its own zone. From the catalogue: {@code chunkSize} (1–10000, default 1000),
  * {@code expectedWindow} (ISO-8601, default PT15M), {@code dryRun} (default false), {@code accounts} (comma-separated
- * ids, default all).
+ * ids, default all), {@code day} (ISO date: reconcile that day instead of the day before the fire time).
  */
 record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration expectedWindow, boolean dryRun,
-		Set<String> accounts) {
+		Set<String> accounts, @Nullable LocalDate day) {
 
 	static final String CHUNK_SIZE = "chunkSize";
 	static final String EXPECTED_WINDOW = "expectedWindow";
 	static final String DRY_RUN = "dryRun";
 	static final String ACCOUNTS = "accounts";
-	private static final Set<String> ACCEPTED = Set.of(CHUNK_SIZE, EXPECTED_WINDOW, DRY_RUN, ACCOUNTS,
-			JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	static final String DAY = "day";
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(CHUNK_SIZE, EXPECTED_WINDOW, DRY_RUN, ACCOUNTS,
+			DAY);
 
 	static DailyReconciliationParameters of(JobParameters parameters) {
 		for (JobParameter<?> p : parameters) {
@@ -69,7 +72,15 @@ record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration e
 		}
 		Set<String> ids = Arrays.stream(parameters.getString(ACCOUNTS, "").split(",")).map(String::strip)
 			.filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
-		return new DailyReconciliationParameters(fireTime, (int) chunkSize, window, Boolean.parseBoolean(dryRun), ids);
+		String dayText = parameters.getString(DAY);
+		LocalDate day;
+		try {
+			day = dayText == null || dayText.isBlank() ? null : LocalDate.parse(dayText);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException(DAY + ": not an ISO-8601 date (e.g. 2026-05-12): " + dayText);
+		}
+		return new DailyReconciliationParameters(fireTime, (int) chunkSize, window, Boolean.parseBoolean(dryRun), ids, day);
 	}
 
 	RunOptions options(String triggeredBy) {

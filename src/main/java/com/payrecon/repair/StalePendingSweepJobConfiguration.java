@@ -36,8 +36,7 @@ class StalePendingSweepJobConfiguration {
 	static final String CONCURRENCY = "concurrency";
 	static final String MAX_PER_ACCOUNT = "maxPerAccount";
 	static final String ACCOUNTS = "accounts";
-	private static final Set<String> ACCEPTED = Set.of(STALE_AFTER, CONCURRENCY, MAX_PER_ACCOUNT, ACCOUNTS,
-			JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(STALE_AFTER, CONCURRENCY, MAX_PER_ACCOUNT, ACCOUNTS);
 
 	@Bean
 	Job stalePendingSweepJob(JobRepository jobRepository, Step stalePendingSweepStep) {

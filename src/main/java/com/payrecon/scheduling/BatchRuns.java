@@ -2,6 +2,7 @@ package com.payrecon.scheduling;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -9,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.payrecon.scheduling.CatalogueEntry.RunKey;
 import com.payrecon.scheduling.JobCatalogueLoader.InvalidJobCatalogue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +67,19 @@ class BatchRuns {
 	 * STARTED is an orphan: it is marked FAILED ({@link JobOperator#recover}) and the slot restarted.
 	 */
 	Outcome start(String jobName, Instant fireTime, String firedBy, boolean recovering) {
+		return start(jobName, fireTime, firedBy, null, Map.of(), recovering);
+	}
+
+	/**
+	 * Same, for an operator's request ({@code request} not null: its own job instance, identified by the request id)
+	 * with parameters that replace the catalogue's for this run.
+	 */
+	Outcome start(String jobName, Instant fireTime, String firedBy, @Nullable String request,
+			Map<String, String> overrides, boolean recovering) {
 		CatalogueEntry entry = catalogue.find(jobName)
 			.orElseThrow(() -> new IllegalArgumentException("no job '" + jobName + "' in the catalogue"));
 		Job job = jobs.get(jobName);
-		JobParameters parameters = parameters(entry, fireTime, firedBy);
+		JobParameters parameters = parameters(entry, fireTime, firedBy, request, overrides);
 		if (recovering) {
 			recoverOrphan(job, parameters);
 		}
@@ -106,13 +117,23 @@ class BatchRuns {
 	}
 
 	JobParameters parameters(CatalogueEntry entry, Instant fireTime, String firedBy) {
+		return parameters(entry, fireTime, firedBy, null, Map.of());
+	}
+
+	JobParameters parameters(CatalogueEntry entry, Instant fireTime, String firedBy, @Nullable String request,
+			Map<String, String> overrides) {
 		boolean perFireTime = entry.runKey() == RunKey.FIRE_TIME;
 		var builder = new JobParametersBuilder()
 			.addString(JobParameterNames.FIRE_TIME, fireTime.toString(), perFireTime)
 			.addLocalDate(JobParameterNames.BUSINESS_DATE, LocalDate.ofInstant(fireTime, entry.zone()), !perFireTime)
 			.addString(JobParameterNames.ZONE, entry.zone().getId(), false)
 			.addString(JobParameterNames.FIRED_BY, firedBy, false);
-		entry.parameters().forEach((name, value) -> {
+		if (request != null) {
+			builder.addString(JobParameterNames.RUN_REQUEST, request, true);
+		}
+		Map<String, Object> values = new LinkedHashMap<>(entry.parameters());
+		overrides.forEach((name, text) -> values.put(name, typed(text)));
+		values.forEach((name, value) -> {
 			switch (value) {
 				case Long l -> builder.addLong(name, l, false);
 				case Double d -> builder.addDouble(name, d, false);
@@ -120,6 +141,11 @@ class BatchRuns {
 			}
 		});
 		return builder.toJobParameters();
+	}
+
+	/** An operator's parameter as the catalogue's YAML would have typed it: a whole number is a number. */
+	static Object typed(String text) {
+		return text.matches("-?\\d{1,18}") ? (Object) Long.valueOf(text) : text;
 	}
 
 	/** Start-up: every entry's parameters pass its job's validator, so a typo fails now and not at 3 a.m. */

@@ -104,11 +104,23 @@ public class JobOperations {
 	 * {@code firedBy=operator:<id>}.
 	 */
 	public String runNow(String jobName) {
+		return runNow(jobName, Map.of());
+	}
+
+	/**
+	 * Same, with parameters of this run that replace the catalogue's (e.g. {@code accounts}, {@code day},
+	 * {@code dryRun} of daily-reconciliation); they are checked by the job's validator when the run starts. The run
+	 * is its own job instance (identified by the request id).
+	 */
+	public String runNow(String jobName, Map<String, String> parameters) {
 		catalogue.find(jobName).orElseThrow(() -> new IllegalArgumentException("no job '" + jobName + "' in the catalogue"));
 		String request = UUID.randomUUID().toString();
+		Map<String, String> data = new LinkedHashMap<>();
+		data.put(QuartzBatchBridge.RUN_REQUEST, request);
+		parameters.forEach((name, value) -> data.put(QuartzBatchBridge.PARAMETER_PREFIX + name, value));
 		transactions.executeWithoutResult(status -> {
 			try {
-				scheduler.triggerJob(JobSchedules.jobKey(jobName), new JobDataMap(Map.of(QuartzBatchBridge.RUN_REQUEST, request)));
+				scheduler.triggerJob(JobSchedules.jobKey(jobName), new JobDataMap(data));
 			}
 			catch (SchedulerException ex) {
 				throw new IllegalStateException("Quartz: " + ex.getMessage(), ex);

@@ -1,6 +1,8 @@
 package com.payrecon.scheduling;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.JobDataMap;
@@ -21,6 +23,8 @@ class QuartzBatchBridge extends QuartzJobBean {
 
 	/** Job data of an operator's "run now": the request id, reported as {@code firedBy=operator:<id>}. */
 	static final String RUN_REQUEST = "runRequest";
+	/** Job data of an operator's run: a parameter of its own, {@code parameter.<name>} = value (strings only in Quartz). */
+	static final String PARAMETER_PREFIX = "parameter.";
 
 	private final BatchRuns runs;
 
@@ -40,7 +44,13 @@ class QuartzBatchBridge extends QuartzJobBean {
 		catch (SchedulerException ex) {
 			firedBy = "quartz";
 		}
-		runs.start(jobName, scheduledFireTime(context), firedBy, context.isRecovering());
+		Map<String, String> overrides = new TreeMap<>();
+		for (String key : data.getKeys()) {
+			if (key.startsWith(PARAMETER_PREFIX)) {
+				overrides.put(key.substring(PARAMETER_PREFIX.length()), data.getString(key));
+			}
+		}
+		runs.start(jobName, scheduledFireTime(context), firedBy, request, overrides, context.isRecovering());
 	}
 
 	/** The slot: for a recovery firing, the slot of the firing that was lost, not the recovery's own time. */

@@ -26,8 +26,7 @@ record StalePendingReportParameters(Instant fireTime, LocalDate businessDate, Du
 
 	static final String STALE_AFTER = "staleAfter";
 	static final String CHUNK_SIZE = "chunkSize";
-	private static final Set<String> ACCEPTED = Set.of(STALE_AFTER, CHUNK_SIZE, JobParameterNames.FIRE_TIME,
-			JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(STALE_AFTER, CHUNK_SIZE);
 
 	static StalePendingReportParameters of(JobParameters parameters) {
 		for (JobParameter<?> p : parameters) {
