@@ -45,6 +45,7 @@ import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyResolved;
 import com.payrecon.scheduling.JobOperations;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.JobRun;
+import com.payrecon.support.JobRuns;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
@@ -552,25 +553,65 @@ class DailyReconciliationIT {
 	}
 
 	private JobRun runJobNowAndWait() {
-		String request = jobs.runNow("daily-reconciliation");
-		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-		while (System.nanoTime() < deadline) {
-			var run = jobs.runs("daily-reconciliation", 20).stream()
-				.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY)))
-				.filter(r -> !r.status().equals("STARTING") && !r.status().equals("STARTED"))
-				.findFirst();
-			if (run.isPresent()) {
-				return run.get();
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-		throw new AssertionError("run " + request + " did not finish within 60 s");
+		return JobRuns.runNowAndWait(jobs, "daily-reconciliation");
+	}
+
+	private JobRun runJobNowAndWait(Map<String, String> parameters) {
+		return JobRuns.runNowAndWait(jobs, "daily-reconciliation", parameters);
+	}
+
+	// ------------------------------------------------------------------------------------------ transactions under the job
+
+	/**
+	 * Issue 12: the complete step threw "runs FAILED" after completing the healthy accounts, and the step's
+	 * transaction took every healthy completion back with it: the healthy run stayed RUNNING, never current.
+	 */
+	@Test
+	void aBillThatFailsForOneAccountDoesNotHoldBackTheOthersInTheSameRun() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder matched = paid(100, day.atTime(9, 0));
+		serve(day, new WechatBill().paid(day.atTime(9, 0), matched.providerTxnId(), matched.outTradeNo(), 100));
+		fake.on("/fake/alipay/gateway.do", r -> Response.of(500, "busy"));
+		nextMorning(day);
+
+		JobRun run = runJobNowAndWait(Map.of("accounts", ACCOUNT + ",ali-fake", "day", day.toString()));
+
+		assertThat(run.status()).isEqualTo("FAILED");
+		assertThat(run.exitMessage()).contains("ali-fake").doesNotContain(ACCOUNT + " " + day);
+		RunSummary healthy = reconciliation.currentRun(ACCOUNT, day).orElseThrow(
+				() -> new AssertionError("the healthy account's run is not the day's current run: "
+						+ reconciliation.runs(ACCOUNT, day)));
+		assertThat(healthy.status()).isEqualTo(RunStatus.BALANCED);
+		assertThat(healthy.finishedAt()).isNotNull();
+		assertThat(reconciliation.runs("ali-fake", day)).extracting(RunSummary::status).containsExactly(RunStatus.FAILED);
+		assertThat(events.stream(ReconciliationFinished.class).filter(e -> e.runId() == healthy.id())).hasSize(1);
+	}
+
+	/** Issue 12: the dry run marked the step's transaction rollback-only, and the job ended in UnexpectedRollbackException. */
+	@Test
+	void theJobRunsADryRunThroughTheSchedulerAndWritesNothing() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder pendingPaidThere = pending(300);
+		PaymentOrder missing = paid(500, day.atTime(12, 0));
+		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
+				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
+		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
+		nextMorning(day);
+		int queriesBefore = fake.count("/fake/wechatpay/pay/orderquery");
+
+		JobRun run = runJobNowAndWait(Map.of("day", day.toString(), "dryRun", "true"));
+
+		assertThat(run.status()).as(run.exitMessage()).isEqualTo("COMPLETED");
+		assertThat(reconciliation.runs(ACCOUNT, day)).isEmpty();
+		assertThat(dsl.fetchCount(com.payrecon.db.Tables.DISCREPANCY,
+				com.payrecon.db.Tables.DISCREPANCY.OUT_TRADE_NO.in(pendingPaidThere.outTradeNo(), missing.outTradeNo())))
+			.isZero();
+		assertThat(fake.count("/fake/wechatpay/pay/orderquery")).isEqualTo(queriesBefore);
+		assertThat(orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		Path archive = Path.of("target/it-bills", ACCOUNT);
+		assertThat(!Files.isDirectory(archive) || !listContains(archive, day.toString())).as("no archived bill").isTrue();
 	}
 
 	// ------------------------------------------------------------------------------------------ helpers
