@@ -9,6 +9,7 @@ import com.payrecon.account.AccountRegistry;
 import com.payrecon.checkout.MicropayAttempts.Attempt;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.RootCauseExitMessage;
+import com.payrecon.scheduling.StepTransactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
@@ -21,7 +22,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code micropay-watchdog} (issue 4, job 2): every few seconds, adopts the micropay charges in progress that nobody
@@ -52,9 +52,13 @@ class MicropayWatchdogJobConfiguration {
 		}).listener(new RootCauseExitMessage()).start(micropayWatchdogStep).build();
 	}
 
+	/**
+	 * Transaction rule: none around the tasklet ({@link StepTransactions#none()}). Each attempt is claimed (one
+	 * compare-and-set, committed), polled at the provider outside any transaction, and settled in its own
+	 * transactions; an attempt that fails is counted as a skip and undoes nothing else.
+	 */
 	@Bean
-	Step micropayWatchdogStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			MicropayAttempts attempts, MicropayCashier cashier, AccountRegistry accounts, CheckoutProperties properties,
+	Step micropayWatchdogStep(JobRepository jobRepository, MicropayAttempts attempts, MicropayCashier cashier, AccountRegistry accounts, CheckoutProperties properties,
 			Clock clock) {
 		return new StepBuilder(JOB + ".adopt", jobRepository).tasklet((contribution, chunkContext) -> {
 			JobParameter<?> batch = contribution.getStepExecution().getJobParameters().getParameter(BATCH);
@@ -80,6 +84,6 @@ class MicropayWatchdogJobConfiguration {
 			}
 			contribution.incrementWriteCount(settled);
 			return RepeatStatus.FINISHED;
-		}, transactionManager).build();
+		}, StepTransactions.none()).build();
 	}
 }

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.RootCauseExitMessage;
+import com.payrecon.scheduling.StepTransactions;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -20,7 +21,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code stale-pending-sweep}: one step that runs {@link StalePendingSweep} and records its counts on the step
@@ -46,9 +46,12 @@ class StalePendingSweepJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * Transaction rule: none around the tasklet ({@link StepTransactions#none()}): the sweep asks providers, and each
+	 * order's change is its own transaction in {@link OrderRequery}.
+	 */
 	@Bean
-	Step stalePendingSweepStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			StalePendingSweep sweep) {
+	Step stalePendingSweepStep(JobRepository jobRepository, StalePendingSweep sweep) {
 		return new StepBuilder(JOB + ".sweep", jobRepository).tasklet((contribution, chunkContext) -> {
 			var execution = contribution.getStepExecution();
 			StalePendingSweep.Parameters parameters = parameters(execution.getJobParameters());
@@ -59,7 +62,7 @@ class StalePendingSweepJobConfiguration {
 			contribution.incrementWriteCount(summary.paid() + summary.closed() + summary.failed());
 			contribution.incrementProcessSkipCount(summary.errors());
 			return RepeatStatus.FINISHED;
-		}, transactionManager).build();
+		}, StepTransactions.none()).build();
 	}
 
 	static StalePendingSweep.Parameters parameters(JobParameters parameters) {

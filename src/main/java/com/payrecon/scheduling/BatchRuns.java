@@ -102,6 +102,33 @@ class BatchRuns {
 		}
 	}
 
+	/**
+	 * A retry a run asked for ({@link JobOperations#retryLater}): restarts its job instance if its last execution
+	 * FAILED; nothing when it completed meanwhile (an operator restarted it) or is running.
+	 */
+	Outcome retry(String jobName, long executionId) {
+		JobExecution asked = repository.getJobExecution(executionId);
+		if (asked == null) {
+			log.warn("Job {}: retry of execution {}: no such execution", jobName, executionId);
+			return Outcome.ALREADY_COMPLETE;
+		}
+		JobExecution last = repository.getLastJobExecution(asked.getJobInstance());
+		if (last == null || last.getStatus() != BatchStatus.FAILED) {
+			log.info("Job {}: retry of execution {}: instance is {}, nothing to do", jobName, executionId,
+					last == null ? "gone" : last.getStatus());
+			return last != null && last.isRunning() ? Outcome.ALREADY_RUNNING : Outcome.ALREADY_COMPLETE;
+		}
+		try {
+			JobExecution restarted = operator.restart(last);
+			log.info("Job {}: retry of execution {} as {}: {} {}", jobName, executionId, restarted.getId(),
+					restarted.getStatus(), restarted.getExitStatus().getExitCode());
+			return Outcome.RAN;
+		}
+		catch (JobRestartException ex) {
+			throw new IllegalStateException("job " + jobName + ": retry of execution " + executionId + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	private void recoverOrphan(Job job, JobParameters parameters) {
 		JobInstance instance = repository.getJobInstance(job.getName(), parameters);
 		if (instance == null) {

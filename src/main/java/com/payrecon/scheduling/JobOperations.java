@@ -129,6 +129,49 @@ public class JobOperations {
 		return request;
 	}
 
+	/**
+	 * Asks the cluster to restart the job instance of {@code executionId} {@code delay} from now (a one-shot Quartz
+	 * trigger, so it never overlaps another run of the job): for a run that failed on something that passes by itself,
+	 * such as a provider's bill that is not ready yet. Nothing happens then if the instance completed meanwhile. Returns
+	 * when (by the scheduler's clock, the wall clock).
+	 */
+	public Instant retryLater(long executionId, java.time.Duration delay) {
+		Instant at = Instant.now().plus(delay);
+		JobExecution execution = existing(executionId);
+		String jobName = execution.getJobInstance().getJobName();
+		org.quartz.Trigger trigger = org.quartz.TriggerBuilder.newTrigger()
+			.withIdentity("retry-" + executionId + "-" + UUID.randomUUID(), JobSchedules.GROUP)
+			.forJob(JobSchedules.jobKey(jobName))
+			.usingJobData(QuartzBatchBridge.RETRY_EXECUTION, Long.toString(executionId))
+			.startAt(java.util.Date.from(at))
+			.withSchedule(org.quartz.SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+			.build();
+		transactions.executeWithoutResult(status -> {
+			try {
+				scheduler.scheduleJob(trigger);
+			}
+			catch (SchedulerException ex) {
+				throw new IllegalStateException("Quartz: " + ex.getMessage(), ex);
+			}
+		});
+		return at;
+	}
+
+	/** The retries a job has asked for and that have not fired yet: when they fire. */
+	public List<Instant> pendingRetries(String jobName) {
+		try {
+			return scheduler.getTriggersOfJob(JobSchedules.jobKey(jobName)).stream()
+				.filter(t -> t.getJobDataMap().containsKey(QuartzBatchBridge.RETRY_EXECUTION))
+				.map(t -> t.getNextFireTime() == null ? null : t.getNextFireTime().toInstant())
+				.filter(java.util.Objects::nonNull)
+				.sorted()
+				.toList();
+		}
+		catch (SchedulerException ex) {
+			throw new IllegalStateException("Quartz: " + ex.getMessage(), ex);
+		}
+	}
+
 	/** Restarts a FAILED or STOPPED run in the calling thread; it resumes after its last committed chunk. */
 	public JobRun restart(long executionId) {
 		JobExecution execution = existing(executionId);

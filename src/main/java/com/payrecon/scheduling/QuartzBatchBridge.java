@@ -25,6 +25,8 @@ class QuartzBatchBridge extends QuartzJobBean {
 	static final String RUN_REQUEST = "runRequest";
 	/** Job data of an operator's run: a parameter of its own, {@code parameter.<name>} = value (strings only in Quartz). */
 	static final String PARAMETER_PREFIX = "parameter.";
+	/** Job data of a retry asked for by a run ({@link JobOperations#retryLater}): the execution to restart. */
+	static final String RETRY_EXECUTION = "retryExecution";
 
 	private final BatchRuns runs;
 
@@ -36,6 +38,11 @@ class QuartzBatchBridge extends QuartzJobBean {
 	protected void executeInternal(JobExecutionContext context) {
 		String jobName = context.getJobDetail().getKey().getName();
 		JobDataMap data = context.getMergedJobDataMap();
+		String retry = data.getString(RETRY_EXECUTION);
+		if (retry != null) {
+			runs.retry(jobName, Long.parseLong(retry));
+			return;
+		}
 		String request = data.getString(RUN_REQUEST);
 		String firedBy;
 		try {

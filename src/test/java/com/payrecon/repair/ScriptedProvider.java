@@ -11,8 +11,7 @@ import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderAnswer;
-
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+import com.payrecon.support.db.DatabaseTransactions;
 
 /**
  * A provider whose answers a test scripts per order number, recording every call. It exercises the repair logic's
@@ -35,7 +34,7 @@ class ScriptedProvider implements PaymentProvider {
 
 	private void record(String call) {
 		calls.add(call);
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (DatabaseTransactions.isOpen()) {
 			callsInTransaction.add(call);
 		}
 	}

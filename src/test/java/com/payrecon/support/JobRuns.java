@@ -37,7 +37,7 @@ public final class JobRuns {
 		throw new AssertionError("run " + request + " of " + job + " did not finish within " + timeout);
 	}
 
-	static void sleep(long millis) {
+	public static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
 		}

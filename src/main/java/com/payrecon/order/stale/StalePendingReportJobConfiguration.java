@@ -42,6 +42,7 @@ class StalePendingReportJobConfiguration {
 			.build();
 	}
 
+	/** Transaction rule: the application's transaction manager; the delete is one transaction. */
 	@Bean
 	@JobScope
 	Step stalePendingReportReset(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -53,6 +54,10 @@ class StalePendingReportJobConfiguration {
 		}, transactionManager).build();
 	}
 
+	/**
+	 * Transaction rule: the application's transaction manager, one database transaction per chunk with the reader's
+	 * restart point (database work only, no provider calls).
+	 */
 	@Bean
 	@JobScope
 	Step stalePendingReportCount(JobRepository jobRepository, PlatformTransactionManager transactionManager,
