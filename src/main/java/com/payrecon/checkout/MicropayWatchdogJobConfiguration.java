@@ -10,12 +10,14 @@ import com.payrecon.checkout.MicropayAttempts.Attempt;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.RootCauseExitMessage;
 import com.payrecon.scheduling.StepTransactions;
+import com.payrecon.scheduling.WorkProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -52,6 +54,26 @@ class MicropayWatchdogJobConfiguration {
 		}).listener(new RootCauseExitMessage()).start(micropayWatchdogStep).build();
 	}
 
+	/** The watchdog fires every 5 s; it starts a run (and a job instance) only when an attempt is orphaned. */
+	@Bean
+	WorkProbe micropayWatchdogWork(MicropayAttempts attempts, CheckoutProperties properties, Clock clock) {
+		return new WorkProbe() {
+			@Override
+			public String jobName() {
+				return JOB;
+			}
+
+			@Override
+			public boolean hasWork(JobParameters parameters, Instant fireTime) {
+				return attempts.anyOrphaned(quietSince(clock, properties));
+			}
+		};
+	}
+
+	static Instant quietSince(Clock clock, CheckoutProperties properties) {
+		return clock.instant().minus(properties.micropay().pollInterval().multipliedBy(2));
+	}
+
 	/**
 	 * Transaction rule: none around the tasklet ({@link StepTransactions#none()}). Each attempt is claimed (one
 	 * compare-and-set, committed), polled at the provider outside any transaction, and settled in its own
@@ -64,7 +86,7 @@ class MicropayWatchdogJobConfiguration {
 			JobParameter<?> batch = contribution.getStepExecution().getJobParameters().getParameter(BATCH);
 			int limit = batch == null ? 500 : ((Long) batch.value()).intValue();
 			Instant now = clock.instant();
-			Instant quietSince = now.minus(properties.micropay().pollInterval().multipliedBy(2));
+			Instant quietSince = quietSince(clock, properties);
 			int settled = 0;
 			for (Attempt attempt : attempts.orphaned(quietSince, limit)) {
 				contribution.incrementReadCount();

@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -153,6 +156,22 @@ class BillArchive {
 			// small statements: a large bill never holds a long lock
 		}
 		dsl.deleteFrom(BILL_ARCHIVE).where(BILL_ARCHIVE.ID.eq(id)).execute();
+	}
+
+	/**
+	 * Deletes up to {@code limit} archived bills made before {@code before}, and bills left STORING by a crash more than
+	 * a day ago; returns how many.
+	 */
+	int purgeChunk(Instant before, int limit) {
+		List<Long> ids = dsl.select(BILL_ARCHIVE.ID)
+			.from(BILL_ARCHIVE)
+			.where(BILL_ARCHIVE.CREATED_AT.lt(before)
+				.or(BILL_ARCHIVE.STATE.eq(STORING).and(BILL_ARCHIVE.CREATED_AT.lt(clock.instant().minus(Duration.ofDays(1))))))
+			.orderBy(BILL_ARCHIVE.CREATED_AT, BILL_ARCHIVE.ID)
+			.limit(limit)
+			.fetch(BILL_ARCHIVE.ID);
+		ids.forEach(this::delete);
+		return ids.size();
 	}
 
 	private record Copied(String sha256, long bytes) {

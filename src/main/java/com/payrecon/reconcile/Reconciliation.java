@@ -21,6 +21,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Service;
 
 /**
@@ -44,12 +45,14 @@ public class Reconciliation {
 	private final BillArchive archive;
 	private final BillImports imports;
 	private final JobOperator operator;
+	private final JobRepository repository;
 	private final Job job;
 	private final Clock clock;
 
 	Reconciliation(AccountRegistry accounts, ReconciliationRunRepository runs, DiscrepancyRepository discrepancies,
 			ReconcileProperties properties, BillArchive archive, BillImports imports, JobOperator operator,
-			List<Job> jobs, Clock clock) {
+			JobRepository repository, List<Job> jobs, Clock clock) {
+		this.repository = repository;
 		this.accounts = accounts;
 		this.runs = runs;
 		this.discrepancies = discrepancies;
@@ -134,9 +137,17 @@ public class Reconciliation {
 			.map(run -> new ReconciliationResult(run, discrepancies.ofRun(run.id())));
 	}
 
-	/** The dry runs an execution of the job made (empty when it was not a dry run). */
-	public List<ReconciliationResult> dryRuns(JobExecution execution) {
-		return DryRunReport.read(execution.getExecutionContext().getString(DailyReconciliationJobConfiguration.DRY_RUNS, ""));
+	/** The dry runs an execution of the job made (empty when it was not a dry run, or it is unknown). */
+	public List<ReconciliationResult> dryRuns(long executionId) {
+		JobExecution execution;
+		try {
+			execution = repository.getJobExecution(executionId);
+		}
+		catch (org.springframework.dao.EmptyResultDataAccessException ex) {
+			return List.of();
+		}
+		return execution == null ? List.of()
+				: DryRunReport.read(execution.getExecutionContext().getString(DailyReconciliationJobConfiguration.DRY_RUNS, ""));
 	}
 
 	/**
@@ -198,6 +209,14 @@ public class Reconciliation {
 		catch (IOException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * Retention: deletes up to {@code limit} archived bills made before {@code before} (their runs keep the bill's
+	 * SHA-256 and size); returns how many.
+	 */
+	public int purgeBillArchives(java.time.Instant before, int limit) {
+		return archive.purgeChunk(before, limit);
 	}
 
 	/** Every discrepancy of one run (current or superseded). */

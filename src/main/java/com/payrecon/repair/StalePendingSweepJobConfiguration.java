@@ -1,14 +1,18 @@
 package com.payrecon.repair;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.payrecon.order.OrderRepository;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.RootCauseExitMessage;
 import com.payrecon.scheduling.StepTransactions;
+import com.payrecon.scheduling.WorkProbe;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -44,6 +48,24 @@ class StalePendingSweepJobConfiguration {
 			.listener(new RootCauseExitMessage())
 			.start(stalePendingSweepStep)
 			.build();
+	}
+
+	/** The sweep fires every minute; it starts a run (and a job instance) only when an order is due for a check. */
+	@Bean
+	WorkProbe stalePendingSweepWork(OrderRepository orders, Clock clock) {
+		return new WorkProbe() {
+			@Override
+			public String jobName() {
+				return JOB;
+			}
+
+			@Override
+			public boolean hasWork(JobParameters parameters, Instant fireTime) {
+				StalePendingSweep.Parameters p = parameters(parameters);
+				Instant now = clock.instant();
+				return orders.anyDueForCheck(p.accountIds(), now.minus(p.staleAfter()), now);
+			}
+		};
 	}
 
 	/**

@@ -45,19 +45,24 @@ class BatchRuns {
 		/** The slot had completed already: nothing done. */
 		ALREADY_COMPLETE,
 		/** The slot is being run (here or on another node): nothing done. */
-		ALREADY_RUNNING
+		ALREADY_RUNNING,
+		/** A scheduled firing whose job had nothing to do ({@link WorkProbe}): no run, no job instance. */
+		NO_WORK
 	}
 
 	private final JobOperator operator;
 	private final JobRepository repository;
 	private final JobCatalogue catalogue;
 	private final Map<String, Job> jobs;
+	private final Map<String, WorkProbe> probes;
 
-	BatchRuns(JobOperator operator, JobRepository repository, JobCatalogue catalogue, List<Job> jobs) {
+	BatchRuns(JobOperator operator, JobRepository repository, JobCatalogue catalogue, List<Job> jobs,
+			List<WorkProbe> probes) {
 		this.operator = operator;
 		this.repository = repository;
 		this.catalogue = catalogue;
 		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
+		this.probes = probes.stream().collect(Collectors.toMap(WorkProbe::jobName, Function.identity()));
 		checkCatalogueParameters();
 	}
 
@@ -83,6 +88,10 @@ class BatchRuns {
 		if (recovering) {
 			recoverOrphan(job, parameters);
 		}
+		else if (request == null && !hasWork(jobName, parameters, fireTime)) {
+			log.debug("Job {} for {} ({}): nothing to do, no run", jobName, fireTime, firedBy);
+			return Outcome.NO_WORK;
+		}
 		try {
 			JobExecution execution = operator.start(job, parameters);
 			log.info("Job {} for {} ({}): {} {}", jobName, fireTime, firedBy, execution.getStatus(),
@@ -99,6 +108,20 @@ class BatchRuns {
 		}
 		catch (InvalidJobParametersException | JobRestartException ex) {
 			throw new IllegalStateException("job " + jobName + " for " + fireTime + " could not start: " + ex.getMessage(), ex);
+		}
+	}
+
+	private boolean hasWork(String jobName, JobParameters parameters, Instant fireTime) {
+		WorkProbe probe = probes.get(jobName);
+		if (probe == null) {
+			return true;
+		}
+		try {
+			return probe.hasWork(parameters, fireTime);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Job {}: could not tell whether there is work ({}); running it", jobName, ex.toString());
+			return true;
 		}
 	}
 

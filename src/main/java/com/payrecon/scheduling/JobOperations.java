@@ -84,6 +84,14 @@ public class JobOperations {
 		return runs;
 	}
 
+	/** The latest execution of the run an operator requested ({@link #runNow}), once it has started. */
+	public Optional<JobRun> runOfRequest(String jobName, String request) {
+		return runs(jobName, 50).stream()
+			.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY))
+					|| request.equals(r.parameter(JobParameterNames.RUN_REQUEST)))
+			.findFirst();
+	}
+
 	public Optional<JobRun> run(long executionId) {
 		return execution(executionId).map(JobOperations::toRun);
 	}

@@ -61,6 +61,13 @@ public final class ConsoleSession {
 		return response;
 	}
 
+	/** A GET in another language ({@code Accept-Language}, e.g. {@code zh-CN}). */
+	public HttpResponse<String> get(String path, String language) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).header("Accept-Language", language).GET());
+		rememberCsrf(response.body());
+		return response;
+	}
+
 	/** A form POST with the session's CSRF token. */
 	public HttpResponse<String> post(String path, Map<String, String> form) {
 		Map<String, String> withToken = new LinkedHashMap<>(form);
