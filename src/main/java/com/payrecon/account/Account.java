@@ -6,7 +6,7 @@ import java.security.PublicKey;
 import java.time.ZoneId;
 import java.util.Map;
 
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 
 /**
  * A merchant account ready for use: identifiers, the provider API root, the zone its days are billed in, and its

@@ -15,7 +15,7 @@ import com.payrecon.account.Account.AlipayKeys;
 import com.payrecon.account.Account.Credentials;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Account.WechatV3Keys;
-import com.payrecon.provider.crypto.Keys;
+import com.payrecon.crypto.Keys;
 
 /**
  * The keys of an account an admin may replace, named as in the configuration. Each checks a new value (format,

@@ -18,8 +18,8 @@ import com.payrecon.account.Account.Credentials;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Account.WechatV3Keys;
 import com.payrecon.account.AccountsProperties.AccountProperties;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
 
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;

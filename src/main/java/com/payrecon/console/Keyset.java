@@ -25,9 +25,6 @@ public final class Keyset {
 	}
 
 	public record Page<T>(List<T> rows, String next) {
-		public boolean hasNext() {
-			return next != null;
-		}
 	}
 
 	/** Empty for a missing or malformed token (then the list starts from the newest). */

@@ -14,9 +14,9 @@ import java.util.Set;
 import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.crypto.AlipaySignature;
-import com.payrecon.provider.crypto.FormCodec;
-import com.payrecon.provider.crypto.MalformedMessageException;
+import com.payrecon.crypto.AlipaySignature;
+import com.payrecon.crypto.FormCodec;
+import com.payrecon.crypto.MalformedMessageException;
 import com.payrecon.support.money.Fen;
 
 import org.springframework.stereotype.Component;

@@ -10,11 +10,11 @@ import com.payrecon.account.Account;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Channel;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.crypto.MalformedMessageException;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2RefundCipher;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.MalformedMessageException;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2RefundCipher;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
 import com.payrecon.support.money.Fen;
 
 import org.springframework.stereotype.Component;

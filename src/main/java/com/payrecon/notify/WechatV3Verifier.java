@@ -12,7 +12,7 @@ import com.payrecon.account.Account;
 import com.payrecon.account.Account.WechatV3Keys;
 import com.payrecon.account.Channel;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.crypto.WechatV3Crypto;
+import com.payrecon.crypto.WechatV3Crypto;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;

@@ -37,10 +37,4 @@ public record ProviderProperties(@DefaultValue("3s") Duration connectTimeout, @D
 			throw new IllegalArgumentException("payrecon.provider.rate-limit-per-second: must be positive");
 		}
 	}
-
-	/** The defaults, for tests and tools. */
-	public static ProviderProperties defaults() {
-		return new ProviderProperties(Duration.ofSeconds(3), Duration.ofSeconds(10), 3, Duration.ofMillis(200),
-				Duration.ofSeconds(2), 10, DataSize.ofMegabytes(1), DataSize.ofMegabytes(512), List.of());
-	}
 }

@@ -188,14 +188,8 @@ class DiscrepancyRepository {
 		if (f.to() != null) {
 			where.add(DISCREPANCY.BUSINESS_DATE.le(f.to()));
 		}
-		if (f.type() != null) {
-			where.add(DISCREPANCY.TYPE.eq(f.type().name()));
-		}
 		if (f.resolution() != null) {
 			where.add(DISCREPANCY.RESOLUTION.eq(f.resolution().name()));
-		}
-		if (f.outTradeNo() != null) {
-			where.add(DISCREPANCY.OUT_TRADE_NO.eq(f.outTradeNo()));
 		}
 		return dsl.select(DISCREPANCY.fields())
 			.from(DISCREPANCY)

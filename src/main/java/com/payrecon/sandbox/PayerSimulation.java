@@ -32,8 +32,8 @@ import org.springframework.core.env.Environment;
 public class PayerSimulation {
 
 	private static final Logger log = LoggerFactory.getLogger(PayerSimulation.class);
-	/** What the demo's payers buy (also yesterday's, {@link DemoHistory}). */
-	static final List<String> GOODS = List.of("会员充值 member top-up", "咖啡 coffee", "电影票 cinema ticket",
+	/** What the demo's payers buy (also yesterday's, {@code com.payrecon.demo.DemoHistory}). */
+	public static final List<String> GOODS = List.of("会员充值 member top-up", "咖啡 coffee", "电影票 cinema ticket",
 			"外卖 delivery", "图书 book", "停车费 parking");
 
 	private final SandboxMerchants merchants;

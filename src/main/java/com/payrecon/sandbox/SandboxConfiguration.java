@@ -1,19 +1,10 @@
 package com.payrecon.sandbox;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-
-import com.payrecon.account.AccountRegistry;
-import com.payrecon.order.OrderRepository;
-import com.payrecon.order.OrderService;
-import com.payrecon.reconcile.Reconciliation;
 
 import org.jooq.DSLContext;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -83,19 +74,5 @@ class SandboxConfiguration {
 	PayerSimulation sandboxPayerSimulation(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades,
 			SandboxProperties properties, Environment environment) {
 		return new PayerSimulation(merchants, ledger, trades, properties, environment);
-	}
-
-	/** The demo's yesterday (with the payer simulation, i.e. the demo): {@code payrecon.sandbox.demo-history.*}. */
-	@Bean
-	@ConditionalOnProperty(name = "payrecon.sandbox.payer.enabled", havingValue = "true")
-	DemoHistory sandboxDemoHistory(AccountRegistry accounts, SandboxMerchants merchants, SandboxLedger ledger,
-			SandboxTrades trades, OrderService orderService, OrderRepository orders, Reconciliation reconciliation,
-			Clock clock, Environment environment) {
-		Binder binder = Binder.get(environment);
-		List<String> ids = binder.bind("payrecon.sandbox.demo-history.accounts", Bindable.listOf(String.class))
-			.orElse(List.of());
-		Duration wait = binder.bind("payrecon.sandbox.demo-history.notification-wait", Duration.class)
-			.orElse(Duration.ofMinutes(1));
-		return new DemoHistory(ids, accounts, merchants, ledger, trades, orderService, orders, reconciliation, clock, wait);
 	}
 }

@@ -28,7 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The sandbox's own signer, written with the JDK only and deliberately independent of
- * {@code com.payrecon.provider.crypto}: PayRecon's verifiers are tested against it, so a mistake shared by both
+ * {@code com.payrecon.crypto}: PayRecon's verifiers are tested against it, so a mistake shared by both
  * would hide. Covers WeChat Pay v2 MD5/HMAC-SHA256, RSA PKCS#1 v1.5 (SHA256withRSA, SHA1withRSA), AES-256-GCM and PEM
  * keys (PKCS#8, PKCS#1, X.509 SubjectPublicKeyInfo, certificates).
  */

@@ -12,8 +12,8 @@ import java.util.Map;
 import com.payrecon.account.Account.AlipayKeys;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Account.WechatV3Keys;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
 import org.junit.jupiter.api.Test;
 
 /** Checking replacement keys and the master-key cipher, without a database. */

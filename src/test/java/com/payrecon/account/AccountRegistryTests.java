@@ -8,7 +8,7 @@ import java.time.ZoneId;
 import java.util.List;
 
 import com.payrecon.account.AccountsProperties.AccountProperties;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import org.junit.jupiter.api.Test;
 
 class AccountRegistryTests {

@@ -19,7 +19,7 @@ import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.security.Role;
 import com.payrecon.support.Http;
 import com.payrecon.support.MutableClock;

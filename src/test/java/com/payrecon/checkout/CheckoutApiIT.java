@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.payrecon.provider.FakeServer;
 import com.payrecon.provider.FakeServer.Response;
-import com.payrecon.provider.crypto.AlipaySignature;
-import com.payrecon.provider.crypto.FormCodec;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.AlipaySignature;
+import com.payrecon.crypto.FormCodec;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
 import com.payrecon.support.Http;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;

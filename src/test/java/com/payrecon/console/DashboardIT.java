@@ -1,9 +1,12 @@
 package com.payrecon.console;
 
 import static com.payrecon.db.Tables.DAY_ROLLUP;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -14,9 +17,13 @@ import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.scheduling.JobOperations;
+import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobRun;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.security.Role;
 import com.payrecon.support.Http;
+import com.payrecon.support.JobRuns;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
@@ -55,6 +62,9 @@ class DashboardIT {
 
 	@Autowired
 	DSLContext dsl;
+
+	@Autowired
+	JobOperations jobs;
 
 	/** The planted day: three days ago in Shanghai, so it is inside the chart's 14 days. */
 	static LocalDate day;
@@ -157,6 +167,23 @@ class DashboardIT {
 		assertThat(ConsolePages.href(page, ACCOUNT + "-stale")).isEqualTo("/orders/stale?account=" + ACCOUNT);
 		assertThat(ConsolePages.href(page, ACCOUNT + "-discrepancies"))
 			.isEqualTo("/reconciliation?account=" + ACCOUNT + "&status=open");
+	}
+
+	@Test
+	void theStalePendingReportOfEachDayIsShownAsATrend() {
+		JobRun run = JobRuns.runNowAndWait(jobs, "stale-pending-report");
+		assertThat(run.status()).isEqualTo("COMPLETED");
+		LocalDate reported = LocalDate.parse(run.parameter(JobParameterNames.BUSINESS_DATE));
+		Instant cutoff = Instant.parse(run.parameter(JobParameterNames.FIRE_TIME)).minus(Duration.ofHours(2));
+		int stale = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID.eq(ACCOUNT),
+				PAYMENT_ORDER.STATUS.eq("PENDING"), PAYMENT_ORDER.CREATED_AT.lt(cutoff));
+		assertThat(stale).as("the planted order still PENDING, days old").isEqualTo(1);
+
+		String page = session(Role.SUPPORT).get("/dashboard").body();
+
+		assertThat(text(page, "stale-report-" + reported)).isEqualTo(Integer.toString(stale));
+		assertThat(page).as("a day without a report shows nothing")
+			.doesNotContain(ACCOUNT + "-stale-report-" + reported.minusDays(7));
 	}
 
 	@Test

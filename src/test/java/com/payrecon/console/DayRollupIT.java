@@ -33,7 +33,7 @@ import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOutcome;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.rollup.DayRollup;
 import com.payrecon.security.Role;
 import com.payrecon.support.Http;

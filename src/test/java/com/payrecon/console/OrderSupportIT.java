@@ -498,7 +498,7 @@ class OrderSupportIT {
 		var http = new com.payrecon.support.Http(port);
 		for (var fields : List.of(fail, foreign)) {
 			String xml = com.payrecon.notify.Notifications.v2Xml(fields, SupportOrders.KEYS.get(SupportOrders.ACCOUNT),
-					com.payrecon.provider.crypto.WechatSignType.MD5);
+					com.payrecon.crypto.WechatSignType.MD5);
 			assertThat(http.post("/notify/wechatpay-v2/" + SupportOrders.ACCOUNT, "text/xml", xml).statusCode()).isEqualTo(200);
 		}
 		ConsoleSession session = session(Role.SUPPORT).csrfFrom("/orders/" + order.id());
@@ -527,7 +527,7 @@ class OrderSupportIT {
 		// LF only: XML turns CR LF into LF before the signature is checked; an escape character is not XML 1.0 at all
 		fields.put("err_code", "E1\n" + forged);
 		String xml = com.payrecon.notify.Notifications.v2Xml(fields, SupportOrders.KEYS.get(SupportOrders.ACCOUNT),
-				com.payrecon.provider.crypto.WechatSignType.MD5);
+				com.payrecon.crypto.WechatSignType.MD5);
 		assertThat(new com.payrecon.support.Http(port).post("/notify/wechatpay-v2/" + SupportOrders.ACCOUNT, "text/xml", xml)
 			.statusCode()).isEqualTo(200);
 		ConsoleSession session = session(Role.SUPPORT).csrfFrom("/orders/" + order.id());

@@ -11,8 +11,8 @@ import java.util.Map;
 
 import com.payrecon.db.tables.records.RawNotificationRecord;
 import com.payrecon.order.PaymentOrder;
-import com.payrecon.provider.crypto.AlipaySignature;
-import com.payrecon.provider.crypto.FormCodec;
+import com.payrecon.crypto.AlipaySignature;
+import com.payrecon.crypto.FormCodec;
 import com.payrecon.support.TestData;
 import org.junit.jupiter.api.Test;
 

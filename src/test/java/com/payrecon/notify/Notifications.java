@@ -12,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import com.payrecon.provider.crypto.AlipaySignature;
-import com.payrecon.provider.crypto.FormCodec;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
-import com.payrecon.provider.crypto.WechatV3Crypto;
+import com.payrecon.crypto.AlipaySignature;
+import com.payrecon.crypto.FormCodec;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
+import com.payrecon.crypto.WechatV3Crypto;
 
 /**
  * Builds the notifications the providers would send to the test accounts of {@code application-it.yaml}, signed

@@ -10,7 +10,7 @@ import java.util.Map;
 import com.payrecon.db.tables.records.RawNotificationRecord;
 import com.payrecon.order.OrderEvent;
 import com.payrecon.order.PaymentOrder;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.support.TestData;
 import org.junit.jupiter.api.Test;
 

@@ -17,7 +17,7 @@ import java.util.Map;
 
 import com.payrecon.notify.Notifications;
 import com.payrecon.order.Cause;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.scheduling.JobOperations;
@@ -156,6 +156,10 @@ class OperationsMetricsIT {
 	@Test
 	void openDiscrepanciesAndStalePendingOrdersAreGaugedFromTheDatabase() {
 		Map<String, String> account = Map.of("account", "jobs-a");
+		// The clock stands still until the cache is to expire: on a loaded machine more than 5 s of real time can pass
+		// between the first two scrapes, and the cache would then rightly be read again.
+		Instant start = Instant.now();
+		clock.set(start);
 		Scrape before = Scrape.of(http);
 		long runId = currentRun("jobs-a", LocalDate.of(2020, 1, (int) (System.nanoTime() % 28) + 1));
 		Instant tenDaysAgo = Instant.now().minus(Duration.ofDays(10));
@@ -165,9 +169,16 @@ class OperationsMetricsIT {
 		pendingOrder("jobs-a", TestData.outTradeNo(), 1, Instant.now().minus(Duration.ofHours(1)));
 		pendingOrder("jobs-a", TestData.outTradeNo(), 1, Instant.now());
 
-		Scrape cached = Scrape.of(http);
-		clock.set(Instant.now().plus(Duration.ofSeconds(6))); // past the 5 s gauge cache
-		Scrape after = Scrape.of(http);
+		Scrape cached;
+		Scrape after;
+		try {
+			cached = Scrape.of(http);
+			clock.set(start.plus(Duration.ofSeconds(6))); // past the 5 s gauge cache
+			after = Scrape.of(http);
+		}
+		finally {
+			clock.reset();
+		}
 
 		assertThat(cached.value("payrecon_discrepancies_open", account))
 			.as("read at most every gauge-cache (5 s)")
@@ -180,13 +191,14 @@ class OperationsMetricsIT {
 	}
 
 	private void pendingOrder(String accountId, String outTradeNo, long amount, Instant createdAt) {
+		Instant standing = clock.fixedInstant();
 		clock.set(createdAt);
 		try {
 			orderService.create(new CreateOrder(accountId, outTradeNo, Fen.of(amount), "CNY", "metrics IT", null),
 					Cause.api("test", "test set-up"));
 		}
 		finally {
-			clock.reset();
+			clock.set(standing);
 		}
 	}
 

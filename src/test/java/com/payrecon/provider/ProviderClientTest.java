@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
 
 import com.payrecon.account.Account;
 import com.payrecon.provider.FakeServer.Response;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.WechatSignType;
 import com.payrecon.provider.wechat.WechatV2Provider;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;

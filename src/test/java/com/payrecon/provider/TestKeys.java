@@ -16,8 +16,8 @@ import com.payrecon.account.Account.AlipayKeys;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Account.WechatV3Keys;
 import com.payrecon.account.Channel;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.util.unit.DataSize;

@@ -39,13 +39,12 @@ import com.payrecon.provider.FakeServer;
 import com.payrecon.provider.FakeServer.Response;
 import com.payrecon.provider.HashCheckingInputStream;
 import com.payrecon.provider.PaymentProvider.BillDownload;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
 import com.payrecon.reconcile.Discrepancies.IllegalResolutionTransition;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyResolved;
 import com.payrecon.scheduling.JobOperations;
-import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.JobRun;
 import com.payrecon.support.JobRuns;
 import com.payrecon.support.MutableClock;
@@ -564,7 +563,7 @@ class DailyReconciliationIT {
 	}
 
 	private JobRun runJobNowAndWait() {
-		return JobRuns.runNowAndWait(jobs, "daily-reconciliation");
+		return JobRuns.runNowAndWait(jobs, "daily-reconciliation", java.time.Duration.ofSeconds(60));
 	}
 
 	private JobRun runJobNowAndWait(Map<String, String> parameters) {

@@ -217,7 +217,7 @@ class OrderRequeryIT {
 		provider.onQuery(order.outTradeNo(), answer(Status.PAID, order.outTradeNo(), txn, 700));
 		String forged = com.payrecon.notify.Notifications.v2Xml(
 				com.payrecon.notify.Notifications.v2Fields(order.outTradeNo(), 700, txn), "0".repeat(32),
-				com.payrecon.provider.crypto.WechatSignType.MD5);
+				com.payrecon.crypto.WechatSignType.MD5);
 
 		int status = new Http(port).post("/notify/wechatpay-v2/wx2-md5", "text/xml", forged).statusCode();
 

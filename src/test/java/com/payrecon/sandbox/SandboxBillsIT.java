@@ -142,10 +142,10 @@ class SandboxBillsIT {
 			.isEqualTo(SandboxWire.text(all));
 
 		String none = day.minusDays(1).toString().replace("-", "");
-		Map<String, String> noBill = com.payrecon.provider.crypto.WechatV2Xml.parse(
+		Map<String, String> noBill = com.payrecon.crypto.WechatV2Xml.parse(
 				wire.v2Raw("/pay/downloadbill", SandboxWire.WX2_HMAC, Map.of("bill_date", none, "bill_type", "ALL")).body());
 		assertThat(noBill).containsEntry("return_code", "FAIL").containsEntry("return_msg", "No Bill Exist").containsEntry("error_code", "20002");
-		assertThat(com.payrecon.provider.crypto.WechatV2Xml.parse(wire.v2Raw("/pay/downloadbill", SandboxWire.WX2_HMAC,
+		assertThat(com.payrecon.crypto.WechatV2Xml.parse(wire.v2Raw("/pay/downloadbill", SandboxWire.WX2_HMAC,
 				Map.of("bill_date", LocalDate.now(BEIJING).toString().replace("-", ""))).body())).containsEntry("error_code", "20002");
 	}
 

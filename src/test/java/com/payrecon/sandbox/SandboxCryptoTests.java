@@ -10,11 +10,11 @@ import java.security.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.payrecon.provider.crypto.AlipaySignature;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV3Crypto;
+import com.payrecon.crypto.AlipaySignature;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV3Crypto;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -104,9 +104,9 @@ class SandboxWechatV3IT {
 		// a signature over another path (the part below /sandbox/wechatpay only) is refused
 		String nonce = "N0NCE";
 		String sig = SandboxCrypto.rsaSign(SandboxWire.V3_MERCHANT_KEY,
-				com.payrecon.provider.crypto.WechatV3Crypto.requestMessage("GET", path, now, nonce, null).getBytes(), "SHA256withRSA");
+				com.payrecon.crypto.WechatV3Crypto.requestMessage("GET", path, now, nonce, null).getBytes(), "SHA256withRSA");
 		var wrongPath = wire.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(wire.url("/sandbox/wechatpay" + path)))
-			.header("Authorization", com.payrecon.provider.crypto.WechatV3Crypto.authorizationHeader("1900000001",
+			.header("Authorization", com.payrecon.crypto.WechatV3Crypto.authorizationHeader("1900000001",
 					SandboxWire.V3_SERIAL, now, nonce, sig))
 			.GET());
 		assertThat(wrongPath.statusCode()).isEqualTo(401);

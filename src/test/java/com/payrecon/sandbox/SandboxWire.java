@@ -15,19 +15,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.payrecon.provider.crypto.AlipaySignature;
-import com.payrecon.provider.crypto.FormCodec;
-import com.payrecon.provider.crypto.Keys;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
-import com.payrecon.provider.crypto.WechatV3Crypto;
+import com.payrecon.crypto.AlipaySignature;
+import com.payrecon.crypto.FormCodec;
+import com.payrecon.crypto.Keys;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
+import com.payrecon.crypto.WechatV3Crypto;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A merchant talking to the sandbox over real HTTP, signing with PayRecon's own crypto
- * ({@code com.payrecon.provider.crypto}) and verifying every answer with PayRecon's verifiers.
+ * ({@code com.payrecon.crypto}) and verifying every answer with PayRecon's verifiers.
  */
 final class SandboxWire {
 
@@ -158,7 +158,7 @@ final class SandboxWire {
 			}
 			return answer;
 		}
-		catch (com.payrecon.provider.crypto.MalformedMessageException ex) {
+		catch (com.payrecon.crypto.MalformedMessageException ex) {
 			throw new AssertionError("not v2 XML: " + r.statusCode() + " " + text(r), ex);
 		}
 	}
@@ -234,7 +234,7 @@ final class SandboxWire {
 				throw new AssertionError("Alipay response signature does not verify: " + body);
 			}
 		}
-		catch (com.payrecon.provider.crypto.MalformedMessageException ex) {
+		catch (com.payrecon.crypto.MalformedMessageException ex) {
 			throw new AssertionError("not an Alipay response: " + r.statusCode() + " " + body, ex);
 		}
 		return JSON.readTree(body).path(key);

@@ -20,6 +20,11 @@ public final class MutableClock extends Clock {
 		fixed.updateAndGet(i -> (i == null ? Instant.now() : i).plus(duration));
 	}
 
+	/** The instant it stands at, or {@code null} when it follows the real time. */
+	public Instant fixedInstant() {
+		return fixed.get();
+	}
+
 	public void reset() {
 		fixed.set(null);
 	}

@@ -1,5 +1,6 @@
 package com.payrecon.console.dashboard;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
 import com.payrecon.console.dashboard.DashboardQuery.Day;
 import com.payrecon.console.dashboard.DashboardQuery.DayFigures;
+import com.payrecon.console.dashboard.DashboardQuery.StaleReport;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -44,6 +46,13 @@ class DashboardController {
 			List<Map.Entry<String, Figure>> verdicts) {
 	}
 
+	/** The stale-pending report's recent days: "MM-dd" and the count, in the report's zone. */
+	record StaleReportView(String zone, String staleAfter, List<Map.Entry<String, ReportedDayView>> days) {
+	}
+
+	record ReportedDayView(LocalDate date, long count) {
+	}
+
 	/** One bar of the chart; {@code title} is the SVG tooltip. */
 	record Bar(String css, int x, int y, int width, int height, String title) {
 	}
@@ -55,7 +64,7 @@ class DashboardController {
 	}
 
 	record AccountView(String id, String channel, String zone, DayView today, DayView chosen, Figure stale,
-			String staleAfter, Figure openDiscrepancies, Chart chart) {
+			String staleAfter, Figure openDiscrepancies, Chart chart, StaleReportView staleReport) {
 
 		/** The table's columns: today, then the chosen day if any. */
 		public List<DayView> days() {
@@ -82,16 +91,28 @@ class DashboardController {
 					f.chosen() == null ? null : day(f.accountId(), f.chosen()),
 					new Figure(f.staleNow(), Long.toString(f.staleNow()),
 							link("/orders/stale").queryParam("account", f.accountId()).toUriString()),
-					f.staleAfter().toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+					duration(f.staleAfter()),
 					new Figure(f.openDiscrepancies(), Long.toString(f.openDiscrepancies()),
 							link("/reconciliation").queryParam("account", f.accountId()).queryParam("status", "open").toUriString()),
-					chart(f.lastDays())));
+					chart(f.lastDays()), staleReport(f.staleReport())));
 		}
 		model.addAttribute("accounts", views);
 		model.addAttribute("day", chosen);
 		model.addAttribute("account", only);
 		model.addAttribute("accountIds", accounts.all().stream().map(Account::id).toList());
 		return "dashboard/dashboard";
+	}
+
+	private static StaleReportView staleReport(StaleReport r) {
+		return new StaleReportView(r.zone().getId(), duration(r.staleAfter()), r.days()
+			.stream()
+			.map(d -> Map.entry(d.date().toString().substring(5), new ReportedDayView(d.date(), d.count())))
+			.toList());
+	}
+
+	/** PT2H → 2h */
+	private static String duration(Duration d) {
+		return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
 	}
 
 	private static DayView day(String account, DayFigures f) {

@@ -3,6 +3,7 @@ package com.payrecon.console.dashboard;
 import static com.payrecon.db.Tables.DISCREPANCY;
 import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.PENDING_SNAPSHOT;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
 import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.reconcile.Resolution;
 import com.payrecon.rollup.DayRollup;
 import com.payrecon.rollup.DayRollup.DayCounts;
+import com.payrecon.scheduling.CatalogueEntry;
 import com.payrecon.scheduling.JobCatalogue;
 import com.payrecon.support.money.Fen;
 import org.jooq.CaseConditionStep;
@@ -54,6 +57,11 @@ public class DashboardQuery {
 	/** The sweep's default when the catalogue has no stale-pending-sweep entry or no staleAfter. */
 	static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(2);
 	static final String SWEEP_JOB = "stale-pending-sweep";
+	/** The hourly report whose per-day lines ({@code pending_snapshot}) the dashboard shows as a trend. */
+	static final String REPORT_JOB = "stale-pending-report";
+	static final int REPORT_DAYS = 7;
+	/** The report's default staleAfter (see StalePendingReportParameters). */
+	static final Duration DEFAULT_REPORT_STALE_AFTER = Duration.ofHours(2);
 
 	private final DSLContext dsl;
 	private final DayRollup rollup;
@@ -105,7 +113,18 @@ public class DashboardQuery {
 
 	/** What the dashboard shows of one account. */
 	public record AccountFigures(String accountId, String channel, ZoneId zone, DayFigures today, DayFigures chosen,
-			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays) {
+			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays, StaleReport staleReport) {
+	}
+
+	/**
+	 * The stale-pending report's lines of the last {@value #REPORT_DAYS} days for one account, oldest first: per
+	 * business day of the report (in its catalogue zone), the orders still PENDING longer than its {@code staleAfter}
+	 * at its last run that day, all currencies together. A day the report did not run is absent.
+	 */
+	public record StaleReport(ZoneId zone, Duration staleAfter, List<ReportedDay> days) {
+	}
+
+	public record ReportedDay(LocalDate date, long count) {
 	}
 
 	/**
@@ -125,6 +144,12 @@ public class DashboardQuery {
 		List<String> ids = selected.stream().map(Account::id).toList();
 		Map<String, Long> stale = staleNow(ids, now.minus(staleAfter));
 		Map<String, Long> open = openDiscrepancies(ids);
+		CatalogueEntry report = catalogue.find(REPORT_JOB).orElse(null);
+		ZoneId reportZone = report == null ? ZoneOffset.UTC : report.zone();
+		Duration reportStaleAfter = report == null ? DEFAULT_REPORT_STALE_AFTER
+				: Duration.parse(report.parameters().getOrDefault("staleAfter", DEFAULT_REPORT_STALE_AFTER).toString());
+		Map<String, List<ReportedDay>> reported = staleReport(ids,
+				LocalDate.ofInstant(now, reportZone).minusDays(REPORT_DAYS - 1));
 		Map<ZoneId, List<Account>> byZone = new LinkedHashMap<>();
 		selected.forEach(a -> byZone.computeIfAbsent(a.zone(), z -> new ArrayList<>()).add(a));
 
@@ -147,7 +172,8 @@ public class DashboardQuery {
 								: chosen.get(account.id()).get(0);
 				result.put(account.id(), new AccountFigures(account.id(), account.channel().wireName(), zone,
 						last.get(last.size() - 1), chosenFigures, stale.getOrDefault(account.id(), 0L), staleAfter,
-						open.getOrDefault(account.id(), 0L), last));
+						open.getOrDefault(account.id(), 0L), last, new StaleReport(reportZone, reportStaleAfter,
+								reported.getOrDefault(account.id(), List.of()))));
 			}
 		});
 		return ids.stream().map(result::get).toList();
@@ -308,6 +334,19 @@ public class DashboardQuery {
 					PAYMENT_ORDER.CREATED_AT.lt(cutoff))
 			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
 			.fetchMap(r -> r.value1(), r -> r.value2().longValue());
+	}
+
+	/** The stale-pending report's lines from {@code from} on, per account and day (currencies summed), oldest first. */
+	private Map<String, List<ReportedDay>> staleReport(List<String> accountIds, LocalDate from) {
+		Map<String, List<ReportedDay>> days = new HashMap<>();
+		dsl.select(PENDING_SNAPSHOT.ACCOUNT_ID, PENDING_SNAPSHOT.BUSINESS_DATE, DSL.sum(PENDING_SNAPSHOT.STALE_COUNT))
+			.from(PENDING_SNAPSHOT)
+			.where(PENDING_SNAPSHOT.ACCOUNT_ID.in(accountIds), PENDING_SNAPSHOT.BUSINESS_DATE.ge(from))
+			.groupBy(PENDING_SNAPSHOT.ACCOUNT_ID, PENDING_SNAPSHOT.BUSINESS_DATE)
+			.orderBy(PENDING_SNAPSHOT.BUSINESS_DATE)
+			.forEach(r -> days.computeIfAbsent(r.value1(), id -> new ArrayList<>())
+				.add(new ReportedDay(r.value2(), r.value3().longValue())));
+		return days;
 	}
 
 	/** Discrepancies of each account's current reconciliation runs that nobody has settled yet. */

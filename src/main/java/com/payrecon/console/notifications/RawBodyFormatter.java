@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import com.payrecon.provider.crypto.FormCodec;
-import com.payrecon.provider.crypto.MalformedMessageException;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.FormCodec;
+import com.payrecon.crypto.MalformedMessageException;
+import com.payrecon.crypto.WechatV2Xml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;

@@ -17,6 +17,7 @@ import com.payrecon.audit.AuditOutcome;
 import com.payrecon.console.ConsoleFormat;
 import com.payrecon.console.reconciliation.ReconciliationQuery.CaseRow;
 import com.payrecon.console.reconciliation.ReconciliationQuery.Day;
+import com.payrecon.reconcile.DaySignOffs;
 import com.payrecon.reconcile.RunSummary;
 import com.payrecon.reconcile.Totals;
 import com.payrecon.support.money.Fen;

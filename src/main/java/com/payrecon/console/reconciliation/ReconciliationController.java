@@ -5,7 +5,12 @@ import java.util.function.Supplier;
 
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.PageLinks;
+import com.payrecon.reconcile.AdjustmentKind;
+import com.payrecon.reconcile.DaySignOffs;
 import com.payrecon.reconcile.Discrepancies;
+import com.payrecon.reconcile.Proposal;
+import com.payrecon.reconcile.ReconciliationCases;
+import com.payrecon.reconcile.SignOff;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ContentDisposition;

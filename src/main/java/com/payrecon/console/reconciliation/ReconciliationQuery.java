@@ -17,11 +17,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.payrecon.db.tables.records.DiscrepancyRecord;
+import com.payrecon.reconcile.AdjustmentKind;
+import com.payrecon.reconcile.CaseRepository;
 import com.payrecon.reconcile.DiscrepancyType;
+import com.payrecon.reconcile.HistoryEntry;
+import com.payrecon.reconcile.Proposal;
 import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.reconcile.Resolution;
 import com.payrecon.reconcile.RunStatus;
 import com.payrecon.reconcile.RunSummary;
+import com.payrecon.reconcile.SignOff;
 import com.payrecon.reconcile.Totals;
 import com.payrecon.support.money.Fen;
 import org.jooq.Condition;
@@ -65,10 +70,6 @@ public class ReconciliationQuery {
 	/** One account's day in the list. */
 	public record DayRow(long runId, String accountId, LocalDate day, RunStatus status, Totals provider, Totals local,
 			long openCount, String signedBy, Instant signedAt) {
-
-		public boolean balanced() {
-			return status == RunStatus.BALANCED;
-		}
 	}
 
 	public record DayPage(List<DayRow> rows, String next) {

@@ -27,10 +27,10 @@ import com.payrecon.provider.ProviderClient.Outcome;
 import com.payrecon.provider.ProviderClient.Reply;
 import com.payrecon.provider.ProviderClient.Streamed;
 import com.payrecon.provider.ProviderSupport;
-import com.payrecon.provider.crypto.MalformedMessageException;
-import com.payrecon.provider.crypto.WechatSignType;
-import com.payrecon.provider.crypto.WechatV2Signature;
-import com.payrecon.provider.crypto.WechatV2Xml;
+import com.payrecon.crypto.MalformedMessageException;
+import com.payrecon.crypto.WechatSignType;
+import com.payrecon.crypto.WechatV2Signature;
+import com.payrecon.crypto.WechatV2Xml;
 import com.payrecon.support.money.Fen;
 
 import org.springframework.stereotype.Component;

@@ -33,7 +33,7 @@ import com.payrecon.provider.ProviderClient.RefusedUrlException;
 import com.payrecon.provider.ProviderClient.Reply;
 import com.payrecon.provider.ProviderClient.Streamed;
 import com.payrecon.provider.ProviderSupport;
-import com.payrecon.provider.crypto.WechatV3Crypto;
+import com.payrecon.crypto.WechatV3Crypto;
 import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -35,12 +35,6 @@ public record Fen(long value) implements Comparable<Fen> {
 		return new Fen(new BigDecimal(text).movePointRight(2).longValueExact());
 	}
 
-	/** Lenient yuan parsing for bills: any plain decimal with at most two significant decimals ("6.00", "-3000.00", "0.1"). */
-	public static Fen parseYuanLenient(String text) {
-		BigDecimal yuan = new BigDecimal(text.strip());
-		return new Fen(yuan.movePointRight(2).setScale(0).longValueExact());
-	}
-
 	public String toYuan() {
 		return BigDecimal.valueOf(value, 2).toPlainString();
 	}

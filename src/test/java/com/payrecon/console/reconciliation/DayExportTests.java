@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import com.payrecon.reconcile.AdjustmentKind;
 import com.payrecon.reconcile.DiscrepancyType;
 import com.payrecon.support.money.Fen;
 import org.junit.jupiter.api.Test;

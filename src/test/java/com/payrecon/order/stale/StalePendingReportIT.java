@@ -19,6 +19,7 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.scheduling.JobOperations;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.JobRun;
+import com.payrecon.support.JobRuns;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
@@ -168,20 +169,7 @@ class StalePendingReportIT {
 	}
 
 	private JobRun runNowAndWait() {
-		String request = operations.runNow(JOB);
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			var run = operations.runs(JOB, 20)
-				.stream()
-				.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY)))
-				.filter(r -> !r.status().equals("STARTING") && !r.status().equals("STARTED"))
-				.findFirst();
-			if (run.isPresent()) {
-				return run.get();
-			}
-			sleep(100);
-		}
-		throw new AssertionError("run " + request + " did not finish within 30 s");
+		return JobRuns.runNowAndWait(operations, JOB);
 	}
 
 	/** PENDING orders created three hours ago (stale for staleAfter=PT2H). */
@@ -225,15 +213,5 @@ class StalePendingReportIT {
 
 	private static Cause cause() {
 		return new Cause(EventSource.JOB, "stale-pending-report-it", null, "test data");
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 }

@@ -34,16 +34,4 @@ class FenTests {
 	void refusesOddYuanStrings(String text) {
 		assertThatThrownBy(() -> Fen.parseYuan(text)).isInstanceOf(NumberFormatException.class);
 	}
-
-	@ParameterizedTest
-	@CsvSource({ "6.00,600", "-3000.00,-300000", "0.1,10", "  12.30\t,1230" })
-	void billsAreParsedLeniently(String text, long fen) {
-		assertThat(Fen.parseYuanLenient(text)).isEqualTo(Fen.of(fen));
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { "0.001", "0.04000x" })
-	void evenLenientParsingNeverRoundsAwayFen(String text) {
-		assertThatThrownBy(() -> Fen.parseYuanLenient(text)).isInstanceOf(RuntimeException.class);
-	}
 }

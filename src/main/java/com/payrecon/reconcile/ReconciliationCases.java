@@ -1,0 +1,320 @@
+package com.payrecon.reconcile;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.payrecon.audit.AuditAction;
+import com.payrecon.audit.AuditLog;
+import com.payrecon.audit.AuditOutcome;
+import com.payrecon.order.Cause;
+import com.payrecon.order.EventSource;
+import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
+import com.payrecon.order.OrderStatus;
+import com.payrecon.order.PaymentOrder;
+import com.payrecon.order.ProviderPayment;
+import com.payrecon.provider.bill.BillLine;
+import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
+import com.payrecon.security.ConsoleUserRepository;
+import com.payrecon.security.Role;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What finance does with a discrepancy (a case): assign, resolve, accept, void; and maker-checker for the cases that
+ * need an order changed: one finance user proposes, a different finance or admin user approves (the change goes
+ * through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
+ * the discrepancy's history in the transaction of the change.
+ */
+@Service
+public class ReconciliationCases {
+
+	private final Discrepancies discrepancies;
+	private final Reconciliation reconciliation;
+	private final OrderService orderService;
+	private final OrderRepository orders;
+	private final ConsoleUserRepository users;
+	private final CaseRepository cases;
+	private final AuditLog audit;
+	private final Clock clock;
+	private final TransactionTemplate tx;
+
+	ReconciliationCases(Discrepancies discrepancies, Reconciliation reconciliation, OrderService orderService,
+			OrderRepository orders, ConsoleUserRepository users, CaseRepository cases, AuditLog audit, Clock clock,
+			PlatformTransactionManager transactionManager) {
+		this.discrepancies = discrepancies;
+		this.reconciliation = reconciliation;
+		this.orderService = orderService;
+		this.orders = orders;
+		this.users = users;
+		this.cases = cases;
+		this.audit = audit;
+		this.clock = clock;
+		this.tx = new TransactionTemplate(transactionManager);
+	}
+
+	/** The operator's request cannot be carried out as asked (the message says why, for the page). */
+	public static class CaseRefused extends RuntimeException {
+		public CaseRefused(String message) {
+			super(message);
+		}
+	}
+
+	// ------------------------------------------------------------------------------------------ case moves
+
+	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
+	public Discrepancy assign(long id, String assignee, String operator) {
+		return audited(AuditAction.DISCREPANCY_ASSIGNED, id, operator, () -> {
+			String login = ConsoleUserRepository.normalise(assignee == null || assignee.isBlank() ? operator : assignee);
+			boolean finance = users.findByLogin(login).filter(u -> u.enabled() && u.roles().contains(Role.FINANCE)).isPresent();
+			if (!finance) {
+				throw new CaseRefused("Assignee " + login + " is not an enabled finance user.");
+			}
+			return discrepancies.assign(id, login, operator);
+		});
+	}
+
+	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
+	public Discrepancy resolve(long id, String note, String operator) {
+		return audited(AuditAction.DISCREPANCY_RESOLVED, id, operator, () -> {
+			noPendingProposal(id);
+			return discrepancies.resolve(id, note, operator);
+		});
+	}
+
+	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
+	public Discrepancy accept(long id, String note, String operator) {
+		return audited(AuditAction.DISCREPANCY_ACCEPTED, id, operator, () -> {
+			noPendingProposal(id);
+			return discrepancies.accept(id, note, operator);
+		});
+	}
+
+	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
+	public Discrepancy voidDiscrepancy(long id, String note, String operator) {
+		return audited(AuditAction.DISCREPANCY_VOIDED, id, operator, () -> {
+			noPendingProposal(id);
+			return discrepancies.voidDiscrepancy(id, note, operator);
+		});
+	}
+
+	private void noPendingProposal(long discrepancyId) {
+		if (cases.hasPending(discrepancyId)) {
+			throw new CaseRefused("A proposal for this discrepancy waits for approval: approve or reject it first.");
+		}
+	}
+
+	/** Every move of a case (also the ones made outside the console) is audited and kept in its history. */
+	@EventListener
+	public void recordMove(DiscrepancyEvent event) {
+		String detail = switch (event) {
+			case DiscrepancyAssigned a -> "assigned to " + a.assignee();
+			case DiscrepancyEvent.DiscrepancyResolved r -> r.note();
+			case DiscrepancyEvent.DiscrepancyAccepted a -> a.note();
+			case DiscrepancyEvent.DiscrepancyVoided v -> v.note();
+		};
+		AuditAction action = switch (event.to()) {
+			case ASSIGNED -> AuditAction.DISCREPANCY_ASSIGNED;
+			case RESOLVED -> AuditAction.DISCREPANCY_RESOLVED;
+			case ACCEPTED -> AuditAction.DISCREPANCY_ACCEPTED;
+			case VOID -> AuditAction.DISCREPANCY_VOIDED;
+			case OPEN -> throw new IllegalStateException("nothing moves back to OPEN");
+		};
+		cases.addHistory(event.discrepancyId(), event.to().name(), event.from().name(), event.to().name(),
+				event.operator(), detail, event.at());
+		audit.record(event.operator(), action, target(event.discrepancyId()), AuditOutcome.SUCCESS,
+				event.from() + " → " + event.to() + ": " + detail);
+	}
+
+	// ------------------------------------------------------------------------------------------ maker-checker
+
+	/** Proposes the order change the case calls for; checked against the provider's line in the archived bill. */
+	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
+	public Proposal propose(long discrepancyId, AdjustmentKind kind, String note, String operator) {
+		return audited(AuditAction.ADJUSTMENT_PROPOSED, discrepancyId, operator, () -> {
+			String why = required(note, "A note saying why");
+			Discrepancy d = discrepancies.get(discrepancyId);
+			if (d.resolution().isSettled()) {
+				throw new CaseRefused("The discrepancy is " + d.resolution() + " already.");
+			}
+			if (reconciliation.currentRun(d.accountId(), d.businessDate()).filter(r -> r.id() == d.runId()).isEmpty()) {
+				throw new CaseRefused("The discrepancy belongs to a superseded run.");
+			}
+			if (d.orderId() == null || d.billLine() == null) {
+				throw new CaseRefused("Only a discrepancy between a bill line and one of our orders can change the order.");
+			}
+			PaymentOrder order = orders.findById(d.orderId()).orElseThrow();
+			BillLine line = reconciliation.billLine(d.runId(), d.billLine())
+				.orElseThrow(() -> new CaseRefused("Line " + d.billLine() + " of the run's archived bill cannot be read."));
+			checkApplicable(kind, d, order, line);
+			Instant now = clock.instant();
+			Proposal draft = new Proposal(0, d.id(), d.accountId(), d.businessDate(), order.id(), order.outTradeNo(), kind,
+					line.providerTxnId(), line.amount(), order.currency(), line.tradedAt(), why, Proposal.PROPOSED,
+					operator, now, null, null, null, 0);
+			long id = cases.propose(draft)
+				.orElseThrow(() -> new CaseRefused("A proposal for this discrepancy waits for approval already."));
+			String what = describe(kind, order, line);
+			cases.addHistory(d.id(), "PROPOSED", null, null, operator, "proposal " + id + ": " + what + " — " + why, now);
+			audit.record(operator, AuditAction.ADJUSTMENT_PROPOSED, target(d.id()), AuditOutcome.SUCCESS,
+					"proposal " + id + ": " + what + " — " + why);
+			return cases.proposal(id).orElseThrow();
+		});
+	}
+
+	private static void checkApplicable(AdjustmentKind kind, Discrepancy d, PaymentOrder order, BillLine line) {
+		switch (kind) {
+			case REOPEN_LATE_PAYMENT -> {
+				if (d.type() != com.payrecon.reconcile.DiscrepancyType.LATE_PAYMENT || line.type() != BillLine.Type.PAYMENT
+						|| order.status() != OrderStatus.CLOSED) {
+					throw new CaseRefused("Only a late payment for a CLOSED order can reopen it (the order is "
+							+ order.status() + ").");
+				}
+				if (!order.amount().equals(line.amount())) {
+					throw new CaseRefused("The provider's amount differs from the order's: accept or resolve it instead.");
+				}
+			}
+			case MARK_REFUNDED -> {
+				if (d.type() != com.payrecon.reconcile.DiscrepancyType.STATUS_MISMATCH || line.type() != BillLine.Type.REFUND
+						|| order.status() != OrderStatus.PAID) {
+					throw new CaseRefused("Only a refund at the provider of an order PAID here can mark it refunded (the order is "
+							+ order.status() + ").");
+				}
+				if (!order.amount().equals(line.amount())) {
+					throw new CaseRefused("A partial refund does not make the order REFUNDED: accept it with a note instead.");
+				}
+			}
+		}
+	}
+
+	private static String describe(AdjustmentKind kind, PaymentOrder order, BillLine line) {
+		return switch (kind) {
+			case REOPEN_LATE_PAYMENT -> "apply the late payment " + line.providerTxnId() + " of " + line.amount().toYuan()
+					+ " to order " + order.outTradeNo() + " (CLOSED → PAID)";
+			case MARK_REFUNDED -> "mark order " + order.outTradeNo() + " refunded (" + line.amount().toYuan()
+					+ " refunded at the provider; PAID → REFUNDED)";
+		};
+	}
+
+	/**
+	 * A different operator approves: the order changes through {@link OrderService} (cause OPERATOR naming proposer,
+	 * approver and discrepancy), the proposal becomes APPROVED and the case RESOLVED, all in one transaction. When the
+	 * order refuses the change (it moved meanwhile), the proposal becomes FAILED and nothing else changes.
+	 */
+	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN') and #operator == authentication.name")
+	public Proposal approve(long proposalId, String note, String operator) {
+		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("No proposal " + proposalId + "."));
+		try {
+			return audited(AuditAction.ADJUSTMENT_APPROVED, p.discrepancyId(), operator, () -> {
+				Proposal current = pending(proposalId);
+				if (current.proposedBy().equals(operator)) {
+					throw new CaseRefused("You proposed this change: a different finance or admin user must approve it.");
+				}
+				Instant now = clock.instant();
+				String reason = "maker-checker proposal " + current.id() + " for discrepancy " + current.discrepancyId()
+						+ ": proposed by " + current.proposedBy() + ", approved by " + operator + " — " + current.note()
+						+ (note == null || note.isBlank() ? "" : " / " + note.strip());
+				Cause cause = new Cause(EventSource.OPERATOR, operator, null, reason);
+				// the proposal's compare-and-set first: a second approver waits on its row and then loses here
+				if (!cases.decide(current, Proposal.APPROVED, operator, note, now)) {
+					throw new CaseRefused("Someone else decided this proposal first.");
+				}
+				Optional<PaymentOrder> changed = switch (current.kind()) {
+					case REOPEN_LATE_PAYMENT -> orderService.reopenForLatePayment(current.accountId(),
+							new ProviderPayment(current.outTradeNo(), current.providerTxnId(), current.amount(),
+									current.currency(), current.providerTime()),
+							cause);
+					case MARK_REFUNDED -> orderService.transition(current.accountId(), current.outTradeNo(),
+							OrderStatus.REFUNDED, cause);
+				};
+				if (changed.isEmpty()) {
+					throw new AdjustmentRefusedByOrder(current);
+				}
+				cases.addHistory(current.discrepancyId(), "APPROVED", null, null, operator,
+						"proposal " + current.id() + " applied: order " + current.outTradeNo() + " is "
+								+ changed.get().status(), now);
+				audit.record(operator, AuditAction.ADJUSTMENT_APPROVED, target(current.discrepancyId()), AuditOutcome.SUCCESS,
+						"proposal " + current.id() + " (" + current.kind() + ") by " + current.proposedBy()
+								+ " applied: order " + current.outTradeNo() + " is " + changed.get().status());
+				discrepancies.resolve(current.discrepancyId(), "applied by proposal " + current.id() + " ("
+						+ current.kind() + "), proposed by " + current.proposedBy() + ", approved by " + operator, operator);
+				return cases.proposal(current.id()).orElseThrow();
+			});
+		}
+		catch (AdjustmentRefusedByOrder ex) {
+			tx.executeWithoutResult(status -> {
+				Proposal current = pending(proposalId);
+				cases.decide(current, Proposal.FAILED, operator, ex.getMessage(), clock.instant());
+				cases.addHistory(current.discrepancyId(), "FAILED", null, null, operator, ex.getMessage(), clock.instant());
+			});
+			throw ex;
+		}
+	}
+
+	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN') and #operator == authentication.name")
+	public Proposal reject(long proposalId, String reason, String operator) {
+		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("No proposal " + proposalId + "."));
+		return audited(AuditAction.ADJUSTMENT_REJECTED, p.discrepancyId(), operator, () -> {
+			String why = required(reason, "A reason");
+			Proposal current = pending(proposalId);
+			Instant now = clock.instant();
+			if (!cases.decide(current, Proposal.REJECTED, operator, why, now)) {
+				throw new CaseRefused("Someone else decided this proposal first.");
+			}
+			cases.addHistory(current.discrepancyId(), "REJECTED", null, null, operator,
+					"proposal " + current.id() + " rejected: " + why, now);
+			audit.record(operator, AuditAction.ADJUSTMENT_REJECTED, target(current.discrepancyId()), AuditOutcome.SUCCESS,
+					"proposal " + current.id() + " (" + current.kind() + ") by " + current.proposedBy() + " rejected: " + why);
+			return cases.proposal(current.id()).orElseThrow();
+		});
+	}
+
+	private Proposal pending(long proposalId) {
+		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("No proposal " + proposalId + "."));
+		if (!p.pending()) {
+			throw new CaseRefused("Proposal " + proposalId + " is " + p.state() + " already.");
+		}
+		return p;
+	}
+
+	/** The order did not take the approved change (it moved since the proposal). */
+	public static class AdjustmentRefusedByOrder extends CaseRefused {
+		AdjustmentRefusedByOrder(Proposal p) {
+			super("Order " + p.outTradeNo() + " refused " + p.kind() + " (its state changed since the proposal): "
+					+ "the proposal FAILED, nothing was changed.");
+		}
+	}
+
+	// ------------------------------------------------------------------------------------------ helpers
+
+	/**
+	 * Runs {@code work} in one transaction; when it is refused, the refusal is audited after the rollback (so the
+	 * failed attempt is on record even though its change is not).
+	 */
+	private <T> T audited(AuditAction action, long discrepancyId, String operator, Supplier<T> work) {
+		try {
+			return tx.execute(status -> work.get());
+		}
+		catch (CaseRefused | IllegalArgumentException | Discrepancies.DiscrepancyNotFound
+				| Discrepancies.IllegalResolutionTransition | Discrepancies.ConcurrentDiscrepancyUpdate ex) {
+			audit.record(operator, action, target(discrepancyId), AuditOutcome.FAILURE, ex.getMessage());
+			throw ex;
+		}
+	}
+
+	static String target(long discrepancyId) {
+		return "discrepancy:" + discrepancyId;
+	}
+
+	private static String required(String value, String what) {
+		if (value == null || value.isBlank()) {
+			throw new CaseRefused(what + " is required.");
+		}
+		return value.strip();
+	}
+}
