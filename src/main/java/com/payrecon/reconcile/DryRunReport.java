@@ -10,9 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
  * not the reconciliation tables): what the console shows for a dry run. At most {@link #MAX_DISCREPANCIES} discrepancies
  * per account and day; the run's {@code discrepancyCount} says how many there were.
  */
-final class DryRunReport {
+public final class DryRunReport {
 
-	static final int MAX_DISCREPANCIES = 200;
+	public static final int MAX_DISCREPANCIES = 200;
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private DryRunReport() {

@@ -22,6 +22,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -51,7 +52,7 @@ public class Reconciliation {
 
 	Reconciliation(AccountRegistry accounts, ReconciliationRunRepository runs, DiscrepancyRepository discrepancies,
 			ReconcileProperties properties, BillArchive archive, BillImports imports, JobOperator operator,
-			JobRepository repository, List<Job> jobs, Clock clock) {
+			JobRepository repository, @Qualifier("dailyReconciliationJob") Job job, Clock clock) {
 		this.repository = repository;
 		this.accounts = accounts;
 		this.runs = runs;
@@ -60,8 +61,7 @@ public class Reconciliation {
 		this.archive = archive;
 		this.imports = imports;
 		this.operator = operator;
-		this.job = jobs.stream().filter(j -> j.getName().equals(DailyReconciliationJobConfiguration.JOB)).findFirst()
-			.orElseThrow();
+		this.job = job;
 		this.clock = clock;
 	}
 

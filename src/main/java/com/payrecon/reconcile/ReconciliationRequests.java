@@ -147,6 +147,10 @@ public class ReconciliationRequests {
 		return requests.find(id).orElseThrow();
 	}
 
+	public Optional<RunRequest> request(long id) {
+		return requests.find(id);
+	}
+
 	/** The day's proposals, newest first. */
 	public List<RunRequest> requests(String accountId, LocalDate day) {
 		return requests.ofDay(accountId, day);

@@ -69,7 +69,7 @@ class RetentionBenchmark extends BenchSupport {
 		double purgeSeconds = (System.nanoTime() - purgeStart) / 1e9;
 		int left = dsl.fetchCount(RAW_NOTIFICATION, RAW_NOTIFICATION.RECEIVED_AT.lt(Instant.now().minus(Duration.ofDays(400))));
 		int archives = dsl.fetchCount(RAW_NOTIFICATION_ARCHIVE) - archivesBefore;
-		long stored = dsl.select(DSL.coalesce(DSL.sum(DSL.length(RAW_NOTIFICATION_ARCHIVE.CONTENT)), java.math.BigDecimal.ZERO))
+		long stored = dsl.select(DSL.field("coalesce(sum(length(content)), 0)", Long.class))
 			.from(RAW_NOTIFICATION_ARCHIVE)
 			.fetchOne(0, Long.class);
 

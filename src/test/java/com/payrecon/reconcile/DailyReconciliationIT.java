@@ -409,8 +409,13 @@ class DailyReconciliationIT {
 	@Autowired
 	ReconciliationSteps steps;
 
+	/**
+	 * Issue 12 §4: the node that matched the first chunk dies; another node (a second application context on the same
+	 * database, with its own empty archive directory and its own beans) resumes the run from the bill kept in the
+	 * database, after the last committed line.
+	 */
 	@Test
-	void aRunKilledAfterItsFirstChunkResumesAtTheNextLineWithoutCountingTwice() throws Exception {
+	void aRunKilledAfterItsFirstChunkResumesOnAnotherNodeAtTheNextLineWithoutCountingTwice() throws Exception {
 		LocalDate day = freshDay();
 		at(day, 8, 0);
 		WechatBill bill = new WechatBill();
@@ -432,7 +437,12 @@ class DailyReconciliationIT {
 			steps.match(ctx, List.of(parser.next(), parser.next()));
 		} // killed here: RUNNING, two lines committed
 
-		ReconciliationResult resumed = reconciliation.resume(ctx.runId, "operator:ops");
+		ReconciliationResult resumed;
+		try (var otherNode = secondNode()) {
+			Reconciliation there = otherNode.getBean(Reconciliation.class);
+			assertThat(there).isNotSameAs(reconciliation);
+			resumed = there.resume(ctx.runId, "operator:ops");
+		}
 
 		assertThat(resumed.run().status()).isEqualTo(RunStatus.UNBALANCED);
 		assertThat(resumed.run().provider().count()).isEqualTo(5);
@@ -716,6 +726,20 @@ class DailyReconciliationIT {
 	}
 
 	// ------------------------------------------------------------------------------------------ helpers
+
+	/**
+	 * A second PayRecon node: the whole application in a context of its own on the same database, its scheduler not
+	 * started (so that it takes no firing from this node's tests) and named apart (Quartz keeps its data sources in a
+	 * JVM-wide registry by scheduler name: under the same name, closing this node would close the first node's), bills
+	 * read from the database only.
+	 */
+	static org.springframework.context.ConfigurableApplicationContext secondNode() {
+		// command-line arguments: they outrank application.yaml (builder properties would not)
+		return new org.springframework.boot.builder.SpringApplicationBuilder(com.payrecon.PayReconApplication.class)
+			.profiles("it")
+			.run("--server.port=0", "--spring.quartz.auto-startup=false", "--spring.quartz.scheduler-name=payrecon-node-b",
+					"--payrecon.reconcile.archive-dir=target/node-b-bills-" + java.util.UUID.randomUUID());
+	}
 
 	static LocalDate freshDay() {
 		return LocalDate.of(2040, 1, 1).plusDays(DAYS.addAndGet(4));

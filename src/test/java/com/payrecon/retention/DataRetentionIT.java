@@ -100,7 +100,7 @@ class DataRetentionIT {
 			.as("indefinite answers after 90 days, everything after 5 years; a signed PAID answer is evidence")
 			.containsExactlyInAnyOrder(paidOld, indefiniteRecent);
 		assertThat(ids(RAW_NOTIFICATION, RAW_NOTIFICATION.ID, concat(old, ancient, hot))).containsExactlyElementsOf(hot);
-		assertThat(dsl.fetchCount(RAW_NOTIFICATION_ARCHIVE)).as("one archive of the seven; the ancient one's archive is past 10 years")
+		assertThat(dsl.fetchCount(RAW_NOTIFICATION_ARCHIVE)).as("one archive of the eight, oldest first")
 			.isEqualTo(archivesBefore + 1);
 		assertThat(dsl.fetchCount(DSL.table("BATCH_JOB_INSTANCE"), DSL.field("JOB_INSTANCE_ID").eq(staleJob))).isZero();
 		assertThat(dsl.fetchCount(BILL_ARCHIVE, BILL_ARCHIVE.ID.eq(billed.billArchiveId()))).isZero();
@@ -114,7 +114,7 @@ class DataRetentionIT {
 		// the archive gives every notification back, byte for byte, and checks itself
 		long archiveId = dsl.select(DSL.max(RAW_NOTIFICATION_ARCHIVE.ID)).from(RAW_NOTIFICATION_ARCHIVE).fetchOne(0, Long.class);
 		List<Map<String, Object>> rows = archives.read(archiveId);
-		assertThat(rows).extracting(r -> ((Number) r.get("id")).longValue()).containsExactlyInAnyOrderElementsOf(old);
+		assertThat(rows).extracting(r -> ((Number) r.get("id")).longValue()).containsExactlyInAnyOrderElementsOf(concat(old, ancient));
 		assertThat(rows).extracting(r -> new String(Base64.getDecoder().decode((String) r.get("body")), StandardCharsets.UTF_8))
 			.contains("old body 0", "old body 6");
 		Path dir = Files.createTempDirectory("raw-archive");
@@ -126,14 +126,35 @@ class DataRetentionIT {
 		}
 		assertThat(manifest).contains("sha256(jsonl) " + HexFormat.of().formatHex(java.security.MessageDigest
 			.getInstance("SHA-256").digest(jsonl)));
-		assertThat(manifest.lines().filter(l -> Character.isDigit(l.charAt(0)))).hasSize(old.size());
+		assertThat(manifest.lines().filter(l -> Character.isDigit(l.charAt(0)))).hasSize(old.size() + ancient.size());
 
-		// a changed archive is refused
+		// an archive goes when its newest notification is older than `notifications` (10 years), not before
+		JobRuns.runNowAndWait(jobs, "data-retention");
+		assertThat(dsl.fetchCount(RAW_NOTIFICATION_ARCHIVE, RAW_NOTIFICATION_ARCHIVE.ID.eq(archiveId))).isOne();
+		dsl.update(RAW_NOTIFICATION_ARCHIVE)
+			.set(RAW_NOTIFICATION_ARCHIVE.LAST_RECEIVED_AT, now.minus(Duration.ofDays(10 * 366)))
+			.where(RAW_NOTIFICATION_ARCHIVE.ID.eq(archiveId))
+			.execute();
+		JobRuns.runNowAndWait(jobs, "data-retention");
+		assertThat(dsl.fetchCount(RAW_NOTIFICATION_ARCHIVE, RAW_NOTIFICATION_ARCHIVE.ID.eq(archiveId))).isZero();
+
+	}
+
+	@Test
+	void aChangedArchiveIsRefused() {
+		long id = notification(Instant.now().minus(Duration.ofDays(450)), "to be changed");
+		long archiveId = archives.archiveNext(Instant.now().minus(Duration.ofDays(400))).orElseThrow().id();
+		while (archives.deleteArchived(100) > 0) {
+			// the rows of the archive go
+		}
+		assertThat(dsl.fetchCount(RAW_NOTIFICATION, RAW_NOTIFICATION.ID.eq(id))).isZero();
+		assertThat(archives.read(archiveId)).isNotEmpty();
 		dsl.update(RAW_NOTIFICATION_ARCHIVE)
 			.set(RAW_NOTIFICATION_ARCHIVE.CONTENT_SHA256, "0".repeat(64))
 			.where(RAW_NOTIFICATION_ARCHIVE.ID.eq(archiveId))
 			.execute();
-		assertThatThrownBy(() -> archives.read(archiveId)).isInstanceOf(RawNotificationArchive.TamperedArchive.class);
+		assertThatThrownBy(() -> archives.read(archiveId)).isInstanceOf(RawNotificationArchive.TamperedArchive.class)
+			.hasMessageContaining("content SHA-256");
 	}
 
 	@Test

@@ -103,10 +103,8 @@ class ReconciliationControlIT {
 		assertThat(rerun.status()).isEqualTo(RunStatus.NO_BILL);
 		assertThat(rerun.triggeredBy()).contains("proposed by " + financeUser.login());
 
-		// afterwards finance is told, in its language, until it marks the notice read
-		long notice = dsl.select(FINANCE_NOTICE.ID).from(FINANCE_NOTICE)
-			.where(FINANCE_NOTICE.ACCOUNT_ID.eq(ACCOUNT), FINANCE_NOTICE.BUSINESS_DATE.eq(p.day()))
-			.fetchSingle(FINANCE_NOTICE.ID);
+		// afterwards (once the finished run is announced) finance is told, in its language, until it marks it read
+		long notice = awaitNotice(p);
 		String list = finance.get("/reconciliation").body();
 		assertThat(list).contains("id=\"notice-" + notice + "\"").contains("the sign-off by " + financeUser.login())
 			.contains("status UNBALANCED → NO_BILL");
@@ -158,6 +156,20 @@ class ReconciliationControlIT {
 		throw new AssertionError(path + " never showed " + marker);
 	}
 
+	long awaitNotice(Planted p) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (System.nanoTime() < deadline) {
+			var id = dsl.select(FINANCE_NOTICE.ID).from(FINANCE_NOTICE)
+				.where(FINANCE_NOTICE.ACCOUNT_ID.eq(ACCOUNT), FINANCE_NOTICE.BUSINESS_DATE.eq(p.day()))
+				.fetchOptional(FINANCE_NOTICE.ID);
+			if (id.isPresent()) {
+				return id.get();
+			}
+			JobRuns.sleep(200);
+		}
+		throw new AssertionError("no notice for " + p.day());
+	}
+
 	RunSummary awaitCurrentRunOtherThan(long runId, Planted p) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (System.nanoTime() < deadline) {
@@ -185,3 +197,4 @@ class ReconciliationControlIT {
 		return ReconciliationPagesIT.flash(session.get(dayPath).body());
 	}
 
+}
