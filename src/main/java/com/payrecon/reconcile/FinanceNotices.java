@@ -8,6 +8,7 @@ import java.util.List;
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
 import com.payrecon.audit.AuditOutcome;
+import com.payrecon.security.Refused;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -53,7 +54,7 @@ public class FinanceNotices {
 	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
 	@Transactional
 	public void markRead(long id, String operator) {
-		Notice notice = repository.findNotice(id).orElseThrow(() -> new RunRefused("recon.notice.unknown", id));
+		Notice notice = repository.findNotice(id).orElseThrow(() -> new Refused("recon.notice.unknown", id));
 		boolean marked = repository.markRead(id, operator, clock.instant());
 		audit.record(operator, AuditAction.FINANCE_NOTICE_READ, DaySignOffs.target(notice.accountId(), notice.businessDate()),
 				marked ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE, "notice " + id + (marked ? "" : ": read already"));

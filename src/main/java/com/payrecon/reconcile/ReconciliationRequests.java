@@ -11,6 +11,8 @@ import com.payrecon.account.AccountRegistry;
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
 import com.payrecon.audit.AuditOutcome;
+import com.payrecon.security.Refused;
+import com.payrecon.security.SeparationOfDuties;
 import com.payrecon.scheduling.JobOperations;
 import com.payrecon.scheduling.JobRun;
 
@@ -24,7 +26,8 @@ import org.springframework.stereotype.Service;
  * <li>a dry run changes nothing, so FINANCE or ADMIN starts one at once; its result is shown from the job run's
  * record;</li>
  * <li>a real run can repair orders (signed queries) and supersedes the day's run, so ADMIN runs it; FINANCE proposes
- * it with a reason and a different user with ADMIN approves (which runs it) or rejects it;</li>
+ * it with a reason and a different user with ADMIN, not tied to the proposer ({@link SeparationOfDuties}), approves
+ * (which runs it) or rejects it;</li>
  * <li>a day finance has signed off is run again only when the operator confirmed the warning shown before (a run that
  * changes the results clears the sign-off, and finance then gets a {@link FinanceNotices notice}).</li>
  * </ul>
@@ -41,10 +44,12 @@ public class ReconciliationRequests {
 	private final CaseRepository cases;
 	private final RunRequestRepository requests;
 	private final AuditLog audit;
+	private final SeparationOfDuties duties;
 	private final Clock clock;
 
 	ReconciliationRequests(AccountRegistry accounts, JobOperations jobs, Reconciliation reconciliation,
-			CaseRepository cases, RunRequestRepository requests, AuditLog audit, Clock clock) {
+			CaseRepository cases, RunRequestRepository requests, AuditLog audit, SeparationOfDuties duties, Clock clock) {
+		this.duties = duties;
 		this.accounts = accounts;
 		this.jobs = jobs;
 		this.reconciliation = reconciliation;
@@ -75,8 +80,8 @@ public class ReconciliationRequests {
 		try {
 			refuseUnconfirmedRerunOfSignedOffDay(accountId, day, confirmed);
 		}
-		catch (RunRefused ex) {
-			audit.record(operator, AuditAction.RECONCILIATION_RUN, target, AuditOutcome.FAILURE, ex.key());
+		catch (Refused ex) {
+			audit.record(operator, AuditAction.RECONCILIATION_RUN, target, AuditOutcome.FAILURE, ex.code());
 			throw ex;
 		}
 		String request = jobs.runNow(JOB, parameters(accountId, day, false, operator));
@@ -91,12 +96,12 @@ public class ReconciliationRequests {
 		String target = DaySignOffs.target(accountId, day);
 		if (reason == null || reason.isBlank()) {
 			audit.record(operator, AuditAction.RECONCILIATION_RUN_PROPOSED, target, AuditOutcome.FAILURE, "no reason");
-			throw new RunRefused("recon.request.reasonRequired");
+			throw new Refused("recon.request.reasonRequired");
 		}
 		RunRequest proposed = requests.propose(accountId, day, reason.strip(), operator, clock.instant())
 			.orElseThrow(() -> {
 				audit.record(operator, AuditAction.RECONCILIATION_RUN_PROPOSED, target, AuditOutcome.FAILURE, "one is open");
-				return new RunRefused("recon.request.openAlready");
+				return new Refused("recon.request.openAlready");
 			});
 		audit.record(operator, AuditAction.RECONCILIATION_RUN_PROPOSED, target, AuditOutcome.SUCCESS,
 				"request " + proposed.id() + ": " + proposed.reason());
@@ -106,24 +111,25 @@ public class ReconciliationRequests {
 	/** An admin other than the proposer approves: the run starts (a signed-off day needs {@code confirmed}). */
 	@PreAuthorize("hasRole('ADMIN') and #operator == authentication.name")
 	public RunRequest approve(long id, boolean confirmed, String note, String operator) {
-		RunRequest request = requests.find(id).orElseThrow(() -> new RunRefused("recon.request.unknown", id));
+		RunRequest request = requests.find(id).orElseThrow(() -> new Refused("recon.request.unknown", id));
 		String target = DaySignOffs.target(request.accountId(), request.businessDate());
 		try {
 			if (!request.pending()) {
-				throw new RunRefused("recon.request.decidedAlready", id);
+				throw new Refused("recon.request.decidedAlready", id);
 			}
-			if (request.proposedBy().equals(operator)) {
-				throw new RunRefused("recon.request.ownProposal");
-			}
+			// not the proposer, nor a user tied to the proposer (created or given power by them recently)
+			duties.refusal(request.proposedBy(), operator).ifPresent(refused -> {
+				throw refused;
+			});
 			refuseUnconfirmedRerunOfSignedOffDay(request.accountId(), request.businessDate(), confirmed);
 		}
-		catch (RunRefused ex) {
+		catch (Refused ex) {
 			audit.record(operator, AuditAction.RECONCILIATION_RUN_APPROVED, target, AuditOutcome.FAILURE,
-					"request " + id + ": " + ex.key());
+					"request " + id + ": " + ex.code());
 			throw ex;
 		}
 		if (!requests.decide(request, RunRequest.APPROVED, operator, blankToNull(note), null, clock.instant())) {
-			throw new RunRefused("recon.request.decidedAlready", id);
+			throw new Refused("recon.request.decidedAlready", id);
 		}
 		String started = jobs.runNow(JOB, parameters(request.accountId(), request.businessDate(), false,
 				operator + " (proposed by " + request.proposedBy() + ")"));
@@ -135,12 +141,12 @@ public class ReconciliationRequests {
 
 	@PreAuthorize("hasRole('ADMIN') and #operator == authentication.name")
 	public RunRequest reject(long id, String note, String operator) {
-		RunRequest request = requests.find(id).orElseThrow(() -> new RunRefused("recon.request.unknown", id));
+		RunRequest request = requests.find(id).orElseThrow(() -> new Refused("recon.request.unknown", id));
 		String target = DaySignOffs.target(request.accountId(), request.businessDate());
 		if (!requests.decide(request, RunRequest.REJECTED, operator, blankToNull(note), null, clock.instant())) {
 			audit.record(operator, AuditAction.RECONCILIATION_RUN_REJECTED, target, AuditOutcome.FAILURE,
 					"request " + id + ": decided already");
-			throw new RunRefused("recon.request.decidedAlready", id);
+			throw new Refused("recon.request.decidedAlready", id);
 		}
 		audit.record(operator, AuditAction.RECONCILIATION_RUN_REJECTED, target, AuditOutcome.SUCCESS,
 				"request " + id + " by " + request.proposedBy());
@@ -192,7 +198,7 @@ public class ReconciliationRequests {
 	private void refuseUnconfirmedRerunOfSignedOffDay(String accountId, LocalDate day, boolean confirmed) {
 		Optional<SignOff> signOff = cases.activeSignOff(accountId, day);
 		if (signOff.isPresent() && !confirmed) {
-			throw new RunRefused("recon.rerun.signedOff", signOff.get().signedBy());
+			throw new Refused("recon.rerun.signedOff", signOff.get().signedBy());
 		}
 	}
 
@@ -207,7 +213,7 @@ public class ReconciliationRequests {
 
 	private void known(String accountId) {
 		if (accounts.find(accountId).isEmpty()) {
-			throw new RunRefused("recon.account.unknown", accountId);
+			throw new Refused("recon.account.unknown", accountId);
 		}
 	}
 

@@ -41,6 +41,10 @@ class ChangeTexts {
 		}).toList();
 	}
 
+	String refusal(com.payrecon.security.Refused refused) {
+		return refused.text(messages, LocaleContextHolder.getLocale());
+	}
+
 	String text(String key, Object... arguments) {
 		return messages.getMessage(key, arguments, LocaleContextHolder.getLocale());
 	}

@@ -10,7 +10,7 @@ import com.payrecon.reconcile.FinanceNotices;
 import com.payrecon.reconcile.ReconciliationRequests;
 import com.payrecon.reconcile.ReconciliationRequests.DryRunView;
 import com.payrecon.reconcile.ReconciliationResult;
-import com.payrecon.reconcile.RunRefused;
+import com.payrecon.security.Refused;
 import com.payrecon.reconcile.RunRequest;
 
 import org.springframework.format.annotation.DateTimeFormat;
@@ -118,8 +118,8 @@ class ReconciliationRunsController {
 			notices.markRead(id, auth.getName());
 			redirect.addFlashAttribute("message", texts.text("recon.notice.marked", id));
 		}
-		catch (RunRefused ex) {
-			redirect.addFlashAttribute("error", texts.text(ex.key(), ex.arguments()));
+		catch (Refused ex) {
+			redirect.addFlashAttribute("error", texts.refusal(ex));
 		}
 		return "redirect:/reconciliation";
 	}
@@ -128,8 +128,8 @@ class ReconciliationRunsController {
 		try {
 			redirect.addFlashAttribute("message", action.get());
 		}
-		catch (RunRefused ex) {
-			redirect.addFlashAttribute("error", texts.text(ex.key(), ex.arguments()));
+		catch (Refused ex) {
+			redirect.addFlashAttribute("error", texts.refusal(ex));
 		}
 		return "redirect:/reconciliation/" + accountId + "/" + day;
 	}

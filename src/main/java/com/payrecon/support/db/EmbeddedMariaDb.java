@@ -147,12 +147,10 @@ public final class EmbeddedMariaDb {
 			config.addArg("--collation-server=utf8mb4_bin");
 			config.addArg("--innodb-lock-wait-timeout=10");
 			config.addArg("--max-connections=300");
-			config.addArg("--skip-name-resolve"); // no reverse lookup of 127.0.0.1 on every new connection
 			started = DB.newEmbeddedDB(config.build());
 			started.start();
 			port = config.getPort();
 			started.createDB(databaseName); // IF NOT EXISTS, with the server's utf8mb4_bin defaults
-			awaitJdbc();
 			db = started;
 			log.info("Embedded MariaDB listening on 127.0.0.1:{}, data in {}", port, dataDir);
 		}
@@ -166,34 +164,6 @@ public final class EmbeddedMariaDb {
 				}
 			}
 			throw new IllegalStateException("Could not start the embedded MariaDB in " + dataDir + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * The pool that comes next gives a connection attempt two seconds (payrecon's fail-fast setting); a server that has
-	 * just said "ready" on a machine busy with other work sometimes answers its first JDBC handshakes more slowly than
-	 * that. One patient connection first (up to a minute) lets the pool start on a server that answers.
-	 */
-	private void awaitJdbc() {
-		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
-		while (true) {
-			try (var c = java.sql.DriverManager.getConnection(jdbcUrl() + "&connectTimeout=20000&socketTimeout=20000",
-					username(), password())) {
-				return;
-			}
-			catch (java.sql.SQLException ex) {
-				if (System.nanoTime() > deadline) {
-					log.warn("Embedded MariaDB does not answer JDBC yet: {}", ex.getMessage());
-					return;
-				}
-				try {
-					Thread.sleep(500);
-				}
-				catch (InterruptedException ie) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
 		}
 	}
 

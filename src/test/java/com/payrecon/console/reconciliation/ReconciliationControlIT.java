@@ -131,7 +131,7 @@ class ReconciliationControlIT {
 			.where(RECONCILIATION_REQUEST.ACCOUNT_ID.eq(ACCOUNT), RECONCILIATION_REQUEST.BUSINESS_DATE.eq(p.day()))
 			.fetchSingle(RECONCILIATION_REQUEST.ID);
 		assertThat(act(both, "/reconciliation/requests/" + request + "/approve", Map.of(), dayPath))
-			.startsWith("error:").contains("another person");
+			.startsWith("error:").contains("a different admin must decide it");
 		ConsoleSession admin = session(Role.ADMIN).csrfFrom(dayPath);
 		assertThat(act(admin, "/reconciliation/requests/" + request + "/reject", Map.of("note", "not needed"), dayPath))
 			.startsWith("message:");
@@ -187,7 +187,7 @@ class ReconciliationControlIT {
 	}
 
 	ConsoleSession login(TestUser user) {
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	static String act(ConsoleSession session, String path, Map<String, String> form, String dayPath) {
