@@ -17,7 +17,6 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
-import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -57,17 +56,7 @@ class MicropayWatchdogJobConfiguration {
 	/** The watchdog fires every 5 s; it starts a run (and a job instance) only when an attempt is orphaned. */
 	@Bean
 	WorkProbe micropayWatchdogWork(MicropayAttempts attempts, CheckoutProperties properties, Clock clock) {
-		return new WorkProbe() {
-			@Override
-			public String jobName() {
-				return JOB;
-			}
-
-			@Override
-			public boolean hasWork(JobParameters parameters, Instant fireTime) {
-				return attempts.anyOrphaned(quietSince(clock, properties));
-			}
-		};
+		return WorkProbe.of(JOB, parameters -> attempts.anyOrphaned(quietSince(clock, properties)));
 	}
 
 	static Instant quietSince(Clock clock, CheckoutProperties properties) {

@@ -83,7 +83,7 @@ class DailyReconciliationJobConfiguration {
 	@Bean
 	Job dailyReconciliationJob(JobRepository jobRepository, Step dailyReconciliationDownload,
 			Step dailyReconciliationMatch, Step dailyReconciliationComplete) {
-		return new JobBuilder(JOB, jobRepository).validator(new DailyReconciliationParameters.Validator())
+		return new JobBuilder(JOB, jobRepository).validator(DailyReconciliationParameters.validator())
 			.listener(new RootCauseExitMessage())
 			.start(dailyReconciliationDownload)
 			.next(dailyReconciliationMatch)

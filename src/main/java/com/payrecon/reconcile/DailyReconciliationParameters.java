@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobParameterValues;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
@@ -60,8 +60,8 @@ record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration e
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException("fireTime: not an ISO-8601 instant: " + fireTimeText);
 		}
-		int chunkSize = wholeNumber(parameters, CHUNK_SIZE, 1000, 1, 10_000);
-		Duration window = duration(parameters, EXPECTED_WINDOW, "PT15M");
+		int chunkSize = JobParameterValues.wholeNumber(parameters, CHUNK_SIZE, 1000, 1, 10_000);
+		Duration window = JobParameterValues.duration(parameters, EXPECTED_WINDOW, "PT15M");
 		if (window.isNegative() || window.compareTo(Duration.ofHours(12)) > 0) {
 			throw new IllegalArgumentException(EXPECTED_WINDOW + ": between PT0S and PT12H");
 		}
@@ -79,9 +79,9 @@ record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration e
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(DAY + ": not an ISO-8601 date (e.g. 2026-05-12): " + dayText);
 		}
-		int backfillDays = wholeNumber(parameters, BACKFILL_DAYS, 31, 1, 92);
-		int billRetries = wholeNumber(parameters, BILL_RETRIES, 6, 1, 48);
-		Duration billRetryDelay = duration(parameters, BILL_RETRY_DELAY, "PT30M");
+		int backfillDays = JobParameterValues.wholeNumber(parameters, BACKFILL_DAYS, 31, 1, 92);
+		int billRetries = JobParameterValues.wholeNumber(parameters, BILL_RETRIES, 6, 1, 48);
+		Duration billRetryDelay = JobParameterValues.duration(parameters, BILL_RETRY_DELAY, "PT30M");
 		if (billRetryDelay.compareTo(Duration.ofSeconds(1)) < 0 || billRetryDelay.compareTo(Duration.ofHours(6)) > 0) {
 			throw new IllegalArgumentException(BILL_RETRY_DELAY + ": between PT1S and PT6H");
 		}
@@ -90,40 +90,13 @@ record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration e
 				parameters.getString(JobParameterNames.RUN_REQUEST), parameters.getLong(RESUME));
 	}
 
-	private static int wholeNumber(JobParameters parameters, String name, int fallback, int min, int max) {
-		JobParameter<?> p = parameters.getParameter(name);
-		long value = p == null ? fallback : p.value() instanceof Long l ? l : Long.MIN_VALUE;
-		if (value < min || value > max) {
-			throw new IllegalArgumentException(name + ": a whole number from " + min + " to " + max);
-		}
-		return (int) value;
-	}
-
-	private static Duration duration(JobParameters parameters, String name, String fallback) {
-		String text = parameters.getString(name, fallback);
-		try {
-			return Duration.parse(text);
-		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException(name + ": not an ISO-8601 duration (e.g. " + fallback + "): " + text);
-		}
-	}
-
 	RunOptions options(long executionId) {
 		String by = "job:" + DailyReconciliationJobConfiguration.JOB + "#" + executionId
 				+ (requestedBy == null ? "" : " for " + requestedBy);
 		return new RunOptions(ReconciliationRunRepository.truncate(by, 128), dryRun, chunkSize, expectedWindow);
 	}
 
-	static final class Validator implements JobParametersValidator {
-		@Override
-		public void validate(JobParameters parameters) throws InvalidJobParametersException {
-			try {
-				of(parameters);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidJobParametersException(ex.getMessage());
-			}
-		}
+	static JobParametersValidator validator() {
+		return JobParameterValues.validator(DailyReconciliationParameters::of);
 	}
 }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.payrecon.order.OrderRepository;
 import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobParameterValues;
 import com.payrecon.scheduling.RootCauseExitMessage;
 import com.payrecon.scheduling.StepTransactions;
 import com.payrecon.scheduling.WorkProbe;
@@ -44,7 +45,7 @@ class StalePendingSweepJobConfiguration {
 
 	@Bean
 	Job stalePendingSweepJob(JobRepository jobRepository, Step stalePendingSweepStep) {
-		return new JobBuilder(JOB, jobRepository).validator(StalePendingSweepJobConfiguration::validate)
+		return new JobBuilder(JOB, jobRepository).validator(JobParameterValues.validator(StalePendingSweepJobConfiguration::parameters))
 			.listener(new RootCauseExitMessage())
 			.start(stalePendingSweepStep)
 			.build();
@@ -53,19 +54,11 @@ class StalePendingSweepJobConfiguration {
 	/** The sweep fires every minute; it starts a run (and a job instance) only when an order is due for a check. */
 	@Bean
 	WorkProbe stalePendingSweepWork(OrderRepository orders, Clock clock) {
-		return new WorkProbe() {
-			@Override
-			public String jobName() {
-				return JOB;
-			}
-
-			@Override
-			public boolean hasWork(JobParameters parameters, Instant fireTime) {
-				StalePendingSweep.Parameters p = parameters(parameters);
-				Instant now = clock.instant();
-				return orders.anyDueForCheck(p.accountIds(), now.minus(p.staleAfter()), now);
-			}
-		};
+		return WorkProbe.of(JOB, parameters -> {
+			StalePendingSweep.Parameters p = parameters(parameters);
+			Instant now = clock.instant();
+			return orders.anyDueForCheck(p.accountIds(), now.minus(p.staleAfter()), now);
+		});
 	}
 
 	/**
@@ -101,8 +94,8 @@ class StalePendingSweepJobConfiguration {
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(STALE_AFTER + ": not an ISO-8601 duration (e.g. PT2M): " + text);
 		}
-		int concurrency = wholeNumber(parameters, CONCURRENCY, 4, 1, 64);
-		int maxPerAccount = wholeNumber(parameters, MAX_PER_ACCOUNT, 5000, 1, 1_000_000);
+		int concurrency = JobParameterValues.wholeNumber(parameters, CONCURRENCY, 4, 1, 64);
+		int maxPerAccount = JobParameterValues.wholeNumber(parameters, MAX_PER_ACCOUNT, 5000, 1, 1_000_000);
 		String accounts = parameters.getString(ACCOUNTS, "");
 		Set<String> ids = Arrays.stream(accounts.split(",")).map(String::strip).filter(s -> !s.isEmpty())
 			.collect(Collectors.toUnmodifiableSet());
@@ -114,21 +107,4 @@ class StalePendingSweepJobConfiguration {
 		}
 	}
 
-	private static int wholeNumber(JobParameters parameters, String name, int fallback, int min, int max) {
-		JobParameter<?> p = parameters.getParameter(name);
-		long value = p == null ? fallback : p.value() instanceof Long l ? l : Long.MIN_VALUE;
-		if (value < min || value > max) {
-			throw new IllegalArgumentException(name + ": a whole number from " + min + " to " + max);
-		}
-		return (int) value;
-	}
-
-	private static void validate(JobParameters parameters) throws InvalidJobParametersException {
-		try {
-			parameters(parameters);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidJobParametersException(ex.getMessage());
-		}
-	}
 }

@@ -48,7 +48,7 @@ class DataRetentionJobConfiguration {
 	@Bean
 	Job dataRetentionJob(JobRepository jobRepository, Clock clock, BatchHistory history, ProviderQueryLog queries,
 			RawNotificationArchive notifications, Reconciliation reconciliation) {
-		return new JobBuilder(JOB, jobRepository).validator(new DataRetentionParameters.Validator())
+		return new JobBuilder(JOB, jobRepository).validator(DataRetentionParameters.validator())
 			.listener(new RootCauseExitMessage())
 			.start(step(jobRepository, "batch-history", clock, (p, now) -> () -> history
 				.purgeChunk(DataRetentionParameters.before(now, p.batchHistory()), Math.max(1, p.chunkSize() / 50))))

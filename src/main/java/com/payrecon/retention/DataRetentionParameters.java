@@ -9,8 +9,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobParameterValues;
 
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
@@ -46,7 +46,7 @@ record DataRetentionParameters(Period batchHistory, Period indefiniteQueries, Pe
 		var result = new DataRetentionParameters(period(parameters, "batchHistory", "P90D"),
 				period(parameters, "indefiniteQueries", "P90D"), period(parameters, "queries", "P5Y"),
 				period(parameters, "hotNotifications", "P400D"), period(parameters, "notifications", "P10Y"),
-				period(parameters, "bills", "P10Y"), wholeNumber(parameters, "chunkSize", 500, 1, 5000),
+				period(parameters, "bills", "P10Y"), JobParameterValues.wholeNumber(parameters, "chunkSize", 500, 1, 5000),
 				duration(parameters, "pause", "PT0.02S"), duration(parameters, "budget", "PT1H"));
 		atLeast("queries", result.queries, EVIDENCE_FLOOR);
 		atLeast("notifications", result.notifications, EVIDENCE_FLOOR);
@@ -82,37 +82,14 @@ record DataRetentionParameters(Period batchHistory, Period indefiniteQueries, Pe
 	}
 
 	private static Duration duration(JobParameters parameters, String name, String fallback) {
-		String text = parameters.getString(name, fallback);
-		try {
-			Duration duration = Duration.parse(text);
-			if (duration.isNegative()) {
-				throw new IllegalArgumentException(name + ": not negative");
-			}
-			return duration;
+		Duration duration = JobParameterValues.duration(parameters, name, fallback);
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(name + ": not negative");
 		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException(name + ": not an ISO-8601 duration (e.g. " + fallback + "): " + text);
-		}
+		return duration;
 	}
 
-	private static int wholeNumber(JobParameters parameters, String name, int fallback, int min, int max) {
-		JobParameter<?> p = parameters.getParameter(name);
-		long value = p == null ? fallback : p.value() instanceof Long l ? l : Long.MIN_VALUE;
-		if (value < min || value > max) {
-			throw new IllegalArgumentException(name + ": a whole number from " + min + " to " + max);
-		}
-		return (int) value;
-	}
-
-	static final class Validator implements JobParametersValidator {
-		@Override
-		public void validate(JobParameters parameters) throws InvalidJobParametersException {
-			try {
-				of(parameters);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidJobParametersException(ex.getMessage());
-			}
-		}
+	static JobParametersValidator validator() {
+		return JobParameterValues.validator(DataRetentionParameters::of);
 	}
 }

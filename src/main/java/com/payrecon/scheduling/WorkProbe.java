@@ -17,4 +17,19 @@ public interface WorkProbe {
 
 	/** Whether a run of the job with these parameters, fired at {@code fireTime}, would find anything to do. */
 	boolean hasWork(JobParameters parameters, Instant fireTime);
+
+	/** The probe of {@code jobName}: {@code hasWork} given the run's parameters. */
+	static WorkProbe of(String jobName, java.util.function.Predicate<JobParameters> hasWork) {
+		return new WorkProbe() {
+			@Override
+			public String jobName() {
+				return jobName;
+			}
+
+			@Override
+			public boolean hasWork(JobParameters parameters, Instant fireTime) {
+				return hasWork.test(parameters);
+			}
+		};
+	}
 }

@@ -13,14 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.payrecon.notify.Notifications;
 import com.payrecon.scheduling.JobOperations;
@@ -60,11 +55,11 @@ class RetentionBenchmark extends BenchSupport {
 		int seconds = (int) Math.max(5, Math.round(30 * BenchReport.scale()));
 		int archivesBefore = dsl.fetchCount(RAW_NOTIFICATION_ARCHIVE);
 
-		Latency alone = notifyFor(Duration.ofSeconds(seconds), null);
+		Load alone = notifyFor(Duration.ofSeconds(seconds), () -> false);
 
 		long purgeStart = System.nanoTime();
 		String request = jobs.runNow("data-retention", Map.of("chunkSize", "500", "pause", "PT0.02S", "budget", "PT3H"));
-		Latency during = notifyFor(Duration.ofHours(3), () -> finished(request));
+		Load during = notifyFor(Duration.ofHours(3), () -> finished(request));
 		JobRun purge = await(request);
 		double purgeSeconds = (System.nanoTime() - purgeStart) / 1e9;
 		int left = dsl.fetchCount(RAW_NOTIFICATION, RAW_NOTIFICATION.RECEIVED_AT.lt(Instant.now().minus(Duration.ofDays(400))));
@@ -81,8 +76,8 @@ class RetentionBenchmark extends BenchSupport {
 				+ "for pending orders without pause (the same load as before the purge, %d s, for comparison).%n%n",
 				oldRows, seedSeconds, 2000, CLIENTS, seconds));
 		md.append("| notify load | requests | notifications/s | p50 ms | p99 ms | max ms | failure answers |\n|---|---|---|---|---|---|---|\n");
-		md.append(alone.row("alone"));
-		md.append(during.row("during the purge"));
+		md.append(row("alone", alone));
+		md.append(row("during the purge", during));
 		md.append(f("%nThe purge: **%,d rows in %.0f s (%,.0f rows/s)**, %,d archives (%,.1f MB compressed in all), "
 				+ "job %s; %,d old rows left. The step's chunks never hold a lock for long: notify's p99 is the "
 				+ "figure to watch.%n", oldRows - left, purgeSeconds, (oldRows - left) / purgeSeconds, archives,
@@ -121,54 +116,27 @@ class RetentionBenchmark extends BenchSupport {
 		}
 	}
 
-	record Latency(int done, int errors, long[] sorted, double seconds) {
-		String row(String label) {
-			return f("| %s | %,d | %.0f | %.1f | %.1f | %.1f | %d |%n", label, done, done / seconds,
-					percentileMillis(sorted, 50), percentileMillis(sorted, 99),
-					sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1e6, errors);
-		}
+	static String row(String label, Load load) {
+		long[] sorted = load.latencies();
+		return f("| %s | %,d | %.0f | %.1f | %.1f | %.1f | %d |%n", label, load.done(), load.perSecond(),
+				percentileMillis(sorted, 50), percentileMillis(sorted, 99),
+				sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1e6, load.errors());
 	}
 
 	/** Posts notifications with {@link #CLIENTS} clients until {@code limit} passes or {@code stop} says so. */
-	private Latency notifyFor(Duration limit, java.util.function.BooleanSupplier stop) throws Exception {
+	private Load notifyFor(Duration limit, java.util.function.BooleanSupplier stop) throws Exception {
 		String prefix = prefix("R");
 		int count = Integer.getInteger("bench.retention.orders", (int) Math.max(2000, 200_000 * BenchReport.scale()));
 		List<String> numbers = pendingOrders("wx2-md5", prefix, count, 100, Instant.now(), Instant.now().plus(Duration.ofHours(4)));
-		AtomicInteger next = new AtomicInteger();
-		AtomicInteger errors = new AtomicInteger();
-		long start = System.nanoTime();
-		long deadline = start + limit.toNanos();
-		List<Future<long[]>> results = new ArrayList<>();
-		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-			for (int w = 0; w < CLIENTS; w++) {
-				results.add(pool.submit(() -> {
-					long[] samples = new long[1024];
-					int n = 0;
-					int i;
-					while (System.nanoTime() < deadline && (stop == null || !stop.getAsBoolean())
-							&& (i = next.getAndIncrement()) < numbers.size()) {
-						String no = numbers.get(i);
-						long t0 = System.nanoTime();
-						HttpResponse<String> response = client.send(HttpRequest
-							.newBuilder(URI.create("http://127.0.0.1:" + port + "/notify/wechatpay-v2/wx2-md5"))
-							.header("Content-Type", "text/xml")
-							.POST(HttpRequest.BodyPublishers.ofString(Notifications.v2Paid(no, 100, "4200" + no.replace("-", ""))))
-							.build(), HttpResponse.BodyHandlers.ofString());
-						if (response.statusCode() / 100 != 2) {
-							errors.incrementAndGet();
-						}
-						if (n == samples.length) {
-							samples = Arrays.copyOf(samples, n * 2);
-						}
-						samples[n++] = System.nanoTime() - t0;
-					}
-					return Arrays.copyOf(samples, n);
-				}));
-			}
-		}
-		double seconds = (System.nanoTime() - start) / 1e9;
-		long[] all = results.stream().map(RetentionBenchmark::join).flatMapToLong(Arrays::stream).sorted().toArray();
-		return new Latency(all.length, errors.get(), all, seconds);
+		return timed(CLIENTS, limit, numbers.size(), stop, i -> {
+			String no = numbers.get(i);
+			HttpResponse<String> response = client.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + port + "/notify/wechatpay-v2/wx2-md5"))
+				.header("Content-Type", "text/xml")
+				.POST(HttpRequest.BodyPublishers.ofString(Notifications.v2Paid(no, 100, "4200" + no.replace("-", ""))))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() / 100 == 2;
+		});
 	}
 
 	private boolean finished(String request) {
@@ -184,12 +152,4 @@ class RetentionBenchmark extends BenchSupport {
 		return jobs.runOfRequest("data-retention", request).orElseThrow();
 	}
 
-	private static long[] join(Future<long[]> f) {
-		try {
-			return f.get();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 }

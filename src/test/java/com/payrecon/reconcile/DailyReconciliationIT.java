@@ -714,15 +714,7 @@ class DailyReconciliationIT {
 	}
 
 	static <T> T await(java.util.function.Supplier<Optional<T>> probe, java.time.Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			Optional<T> value = probe.get();
-			if (value.isPresent()) {
-				return value.get();
-			}
-			JobRuns.sleep(200);
-		}
-		throw new AssertionError("not within " + timeout);
+		return com.payrecon.support.Await.until(timeout, probe);
 	}
 
 	// ------------------------------------------------------------------------------------------ helpers

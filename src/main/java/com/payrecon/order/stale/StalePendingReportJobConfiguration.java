@@ -35,7 +35,7 @@ class StalePendingReportJobConfiguration {
 
 	@Bean
 	Job stalePendingReportJob(JobRepository jobRepository, Step stalePendingReportReset, Step stalePendingReportCount) {
-		return new JobBuilder(JOB, jobRepository).validator(new StalePendingReportParameters.Validator())
+		return new JobBuilder(JOB, jobRepository).validator(StalePendingReportParameters.validator())
 			.listener(new RootCauseExitMessage())
 			.start(stalePendingReportReset)
 			.next(stalePendingReportCount)

@@ -7,8 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobParameterValues;
 
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
@@ -67,16 +67,7 @@ record StalePendingReportParameters(Instant fireTime, LocalDate businessDate, Du
 	}
 
 	/** Rejects unknown names and bad values before a run starts, and at start-up for the catalogue's values. */
-	static final class Validator implements JobParametersValidator {
-
-		@Override
-		public void validate(JobParameters parameters) throws InvalidJobParametersException {
-			try {
-				of(parameters);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidJobParametersException(ex.getMessage());
-			}
-		}
+	static JobParametersValidator validator() {
+		return JobParameterValues.validator(StalePendingReportParameters::of);
 	}
 }

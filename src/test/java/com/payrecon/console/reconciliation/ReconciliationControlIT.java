@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.payrecon.console.ConsoleSession;
 import com.payrecon.console.ConsoleTestUsers;
@@ -20,7 +20,7 @@ import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.reconcile.RunStatus;
 import com.payrecon.reconcile.RunSummary;
 import com.payrecon.security.Role;
-import com.payrecon.support.JobRuns;
+import com.payrecon.support.Await;
 import com.payrecon.support.PayReconIT;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
@@ -145,41 +145,18 @@ class ReconciliationControlIT {
 	}
 
 	String awaitPage(ConsoleSession session, String path, String marker) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (System.nanoTime() < deadline) {
-			String body = session.get(path).body();
-			if (body.contains(marker)) {
-				return body;
-			}
-			JobRuns.sleep(200);
-		}
-		throw new AssertionError(path + " never showed " + marker);
+		return Await.until(Duration.ofSeconds(60), () -> Optional.of(session.get(path).body()).filter(b -> b.contains(marker)));
 	}
 
 	long awaitNotice(Planted p) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			var id = dsl.select(FINANCE_NOTICE.ID).from(FINANCE_NOTICE)
-				.where(FINANCE_NOTICE.ACCOUNT_ID.eq(ACCOUNT), FINANCE_NOTICE.BUSINESS_DATE.eq(p.day()))
-				.fetchOptional(FINANCE_NOTICE.ID);
-			if (id.isPresent()) {
-				return id.get();
-			}
-			JobRuns.sleep(200);
-		}
-		throw new AssertionError("no notice for " + p.day());
+		return Await.until(Duration.ofSeconds(30), () -> dsl.select(FINANCE_NOTICE.ID).from(FINANCE_NOTICE)
+			.where(FINANCE_NOTICE.ACCOUNT_ID.eq(ACCOUNT), FINANCE_NOTICE.BUSINESS_DATE.eq(p.day()))
+			.fetchOptional(FINANCE_NOTICE.ID));
 	}
 
 	RunSummary awaitCurrentRunOtherThan(long runId, Planted p) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (System.nanoTime() < deadline) {
-			var current = reconciliation.currentRun(ACCOUNT, p.day()).filter(r -> r.id() != runId);
-			if (current.isPresent()) {
-				return current.get();
-			}
-			JobRuns.sleep(200);
-		}
-		throw new AssertionError("no new current run of " + p.day() + ": " + reconciliation.runs(ACCOUNT, p.day()));
+		return Await.until(Duration.ofSeconds(60),
+				() -> reconciliation.currentRun(ACCOUNT, p.day()).filter(r -> r.id() != runId));
 	}
 
 	ConsoleSession session(Role role) {
