@@ -68,7 +68,7 @@ class RetentionBenchmark extends BenchSupport {
 			.from(RAW_NOTIFICATION_ARCHIVE)
 			.fetchOne(0, Long.class);
 
-		StringBuilder md = new StringBuilder("## 5. Notify latency during a purge\n\n");
+		StringBuilder md = new StringBuilder("## 6. Notify latency during a purge\n\n");
 		md.append(f("%,d raw notifications received two years ago (%.0f s to seed) are moved by the `data-retention` job "
 				+ "into compressed archives (gzip JSON lines with a hash manifest, %,d rows per archive) and deleted from "
 				+ "`raw_notification`, the table every notification is first inserted into, in chunks of 500 rows, "
@@ -82,7 +82,7 @@ class RetentionBenchmark extends BenchSupport {
 				+ "job %s; %,d old rows left. The step's chunks never hold a lock for long: notify's p99 is the "
 				+ "figure to watch.%n", oldRows - left, purgeSeconds, (oldRows - left) / purgeSeconds, archives,
 				stored / 1e6, purge.status(), left));
-		BenchReport.section("5-retention", md.toString());
+		BenchReport.section("6-retention", md.toString());
 		assertThat(purge.status()).isEqualTo("COMPLETED");
 		assertThat(left).isZero();
 		assertThat(alone.errors() + during.errors()).isZero();
