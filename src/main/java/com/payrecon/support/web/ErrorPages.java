@@ -53,6 +53,18 @@ class ErrorPages {
 			return super.errorHtml(request, response);
 		}
 
+		/**
+		 * A status without its own page ({@code error/403}, {@code error/404}, …) gets {@code error/error}: Boot's
+		 * fallback view name {@code error} names no template of ours, and with the Whitelabel page off it could
+		 * render the framework's fallback text (a 400 did).
+		 */
+		@Override
+		protected ModelAndView resolveErrorView(HttpServletRequest request, HttpServletResponse response,
+				HttpStatus status, Map<String, Object> model) {
+			ModelAndView own = super.resolveErrorView(request, response, status, model);
+			return own != null ? own : new ModelAndView("error/error", model, status);
+		}
+
 		@Override
 		public ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
 			if (isApi(request)) {
