@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -38,6 +36,7 @@ import com.payrecon.order.ProviderPayment;
 import com.payrecon.provider.FakeServer;
 import com.payrecon.provider.FakeServer.Response;
 import com.payrecon.provider.HashCheckingInputStream;
+import com.payrecon.provider.bill.BillLine;
 import com.payrecon.provider.PaymentProvider.BillDownload;
 import com.payrecon.crypto.WechatSignType;
 import com.payrecon.crypto.WechatV2Signature;
@@ -263,33 +262,29 @@ class DailyReconciliationIT {
 
 	@Test
 	void aDryRunComputesEverythingAndWritesNothing() {
-		LocalDate day = freshDay();
-		at(day, 8, 0);
-		PaymentOrder pendingPaidThere = pending(300);
-		PaymentOrder missing = paid(500, day.atTime(12, 0));
-		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
-				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
-		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
-		nextMorning(day);
+		DryRunDay setup = dryRunDay();
+		LocalDate day = setup.day();
+		PaymentOrder pendingPaidThere = setup.pendingPaidThere();
+		PaymentOrder missing = setup.missing();
 		int queriesBefore = fake.count("/fake/wechatpay/pay/orderquery");
 		int runsBefore = dsl.fetchCount(RECONCILIATION_RUN);
 
-		ReconciliationResult dry = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("operator:finance.li", true));
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("operator:finance.li", true));
 
-		assertThat(dry.run().dryRun()).isTrue();
-		assertThat(dry.run().status()).isEqualTo(RunStatus.UNBALANCED);
-		assertThat(dry.run().provider().count()).isEqualTo(1);
-		assertThat(dry.run().local().gross()).isEqualTo(Fen.of(500));
-		assertThat(dry.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+		assertThat(result.run().dryRun()).isTrue();
+		assertThat(result.run().status()).isEqualTo(RunStatus.UNBALANCED);
+		assertThat(result.run().provider().count()).isEqualTo(1);
+		assertThat(result.run().local().gross()).isEqualTo(Fen.of(500));
+		assertThat(result.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
 			.containsExactlyInAnyOrder(tuple(DiscrepancyType.MISSING_LOCALLY, pendingPaidThere.outTradeNo()),
 					tuple(DiscrepancyType.MISSING_AT_PROVIDER, missing.outTradeNo()));
-		assertThat(dry.discrepancies()).allSatisfy(d -> assertThat(d.autoRepaired()).isFalse());
+		assertThat(result.discrepancies()).allSatisfy(d -> assertThat(d.autoRepaired()).isFalse());
 		assertThat(dsl.fetchCount(RECONCILIATION_RUN)).isEqualTo(runsBefore);
 		assertThat(reconciliation.runs(ACCOUNT, day)).isEmpty();
 		assertThat(fake.count("/fake/wechatpay/pay/orderquery")).isEqualTo(queriesBefore);
 		assertThat(orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
-		assertThat(dry.run().archivePath()).isNull();
-		assertThat(dry.run().billArchiveId()).isNull();
+		assertThat(result.run().archivePath()).isNull();
+		assertThat(result.run().billArchiveId()).isNull();
 		assertThat(dsl.fetchCount(BILL_ARCHIVE, BILL_ARCHIVE.ACCOUNT_ID.eq(ACCOUNT).and(BILL_ARCHIVE.BUSINESS_DATE.eq(day))))
 			.as("no archived bill").isZero();
 	}
@@ -528,6 +523,66 @@ class DailyReconciliationIT {
 			.containsExactly(tuple(DiscrepancyType.STATUS_MISMATCH, paid.outTradeNo()));
 	}
 
+	/**
+	 * The bill line maker-checker reads (the provider's amount of a discrepancy) comes only from bytes that still hash
+	 * to what was kept: the line was returned as soon as it was parsed, before the stream's end where the hash is
+	 * checked, and a file of a run made before bills moved into the database was not checked at all.
+	 */
+	@Test
+	void aBillLineIsReadOnlyFromBytesThatStillMatchTheirHash() throws Exception {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder first = paid(100, day.atTime(9, 0));
+		PaymentOrder second = paid(200, day.atTime(9, 5));
+		WechatBill bill = new WechatBill().paid(day.atTime(9, 0), first.providerTxnId(), first.outTradeNo(), 100)
+			.paid(day.atTime(9, 5), second.providerTxnId(), second.outTradeNo(), 200);
+		serve(day, bill);
+		nextMorning(day);
+		RunSummary run = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false)).run();
+		long line = 2; // the first line after the header
+		assertThat(reconciliation.billLine(run.id(), line)).get().extracting(BillLine::amount).isEqualTo(Fen.of(100));
+
+		// someone with database access makes the first payment 9,999.00
+		String changed = bill.text().replace(",`1.00,", ",`9999.00,");
+		assertThat(changed).isNotEqualTo(bill.text());
+		byte[] gzipped;
+		try (var out = new java.io.ByteArrayOutputStream(); var gzip = new java.util.zip.GZIPOutputStream(out)) {
+			gzip.write(changed.getBytes(StandardCharsets.UTF_8));
+			gzip.finish();
+			gzipped = out.toByteArray();
+		}
+		byte[] original = dsl.select(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.CONTENT)
+			.from(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK)
+			.where(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.ARCHIVE_ID.eq(run.billArchiveId()),
+					com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.SEQ.eq(0))
+			.fetchOne(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.CONTENT);
+		assertThat(dsl.fetchCount(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK,
+				com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.ARCHIVE_ID.eq(run.billArchiveId()))).as("one piece").isEqualTo(1);
+		dsl.update(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK)
+			.set(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.CONTENT, gzipped)
+			.where(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.ARCHIVE_ID.eq(run.billArchiveId()))
+			.execute();
+
+		assertThat(reconciliation.billLine(run.id(), line)).as("changed bytes in the database").isEmpty();
+
+		// a run made before bills moved into the database: its file, recorded with the bill's SHA-256
+		java.nio.file.Path legacy = java.nio.file.Files.createTempFile("legacy-bill", ".csv");
+		try {
+			dsl.update(RECONCILIATION_RUN)
+				.setNull(RECONCILIATION_RUN.BILL_ARCHIVE_ID)
+				.set(RECONCILIATION_RUN.ARCHIVE_PATH, legacy.toString())
+				.where(RECONCILIATION_RUN.ID.eq(run.id()))
+				.execute();
+			java.nio.file.Files.write(legacy, new java.util.zip.GZIPInputStream(new ByteArrayInputStream(original)).readAllBytes());
+			assertThat(reconciliation.billLine(run.id(), line)).get().extracting(BillLine::amount).isEqualTo(Fen.of(100));
+			java.nio.file.Files.writeString(legacy, changed);
+			assertThat(reconciliation.billLine(run.id(), line)).as("a changed file").isEmpty();
+		}
+		finally {
+			java.nio.file.Files.deleteIfExists(legacy);
+		}
+	}
+
 	// ------------------------------------------------------------------------------------------ the batch job
 
 	@Autowired
@@ -610,14 +665,10 @@ class DailyReconciliationIT {
 	/** Issue 12: the dry run marked the step's transaction rollback-only, and the job ended in UnexpectedRollbackException. */
 	@Test
 	void theJobRunsADryRunThroughTheSchedulerAndWritesNothing() {
-		LocalDate day = freshDay();
-		at(day, 8, 0);
-		PaymentOrder pendingPaidThere = pending(300);
-		PaymentOrder missing = paid(500, day.atTime(12, 0));
-		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
-				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
-		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
-		nextMorning(day);
+		DryRunDay dry = dryRunDay();
+		LocalDate day = dry.day();
+		PaymentOrder pendingPaidThere = dry.pendingPaidThere();
+		PaymentOrder missing = dry.missing();
 		int queriesBefore = fake.count("/fake/wechatpay/pay/orderquery");
 
 		JobRun run = runJobNowAndWait(Map.of("day", day.toString(), "dryRun", "true"));
@@ -629,8 +680,8 @@ class DailyReconciliationIT {
 			.isZero();
 		assertThat(fake.count("/fake/wechatpay/pay/orderquery")).isEqualTo(queriesBefore);
 		assertThat(orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
-		Path archive = Path.of("target/it-bills", ACCOUNT);
-		assertThat(!Files.isDirectory(archive) || !listContains(archive, day.toString())).as("no archived bill").isTrue();
+		assertThat(dsl.fetchCount(BILL_ARCHIVE, BILL_ARCHIVE.ACCOUNT_ID.eq(ACCOUNT).and(BILL_ARCHIVE.BUSINESS_DATE.eq(day))))
+			.as("no archived bill").isZero();
 	}
 
 	// ------------------------------------------------------------------------------------------ bills not ready, missed days
@@ -808,12 +859,19 @@ class DailyReconciliationIT {
 		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(result.run().id()))).isZero();
 	}
 
-	static boolean listContains(Path dir, String prefix) {
-		try (var files = Files.list(dir)) {
-			return files.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+	/** A day with one order paid at the provider but PENDING here and one paid here but not in the bill. */
+	record DryRunDay(LocalDate day, PaymentOrder pendingPaidThere, PaymentOrder missing) {
+	}
+
+	private DryRunDay dryRunDay() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder pendingPaidThere = pending(300);
+		PaymentOrder missing = paid(500, day.atTime(12, 0));
+		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
+				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
+		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
+		nextMorning(day);
+		return new DryRunDay(day, pendingPaidThere, missing);
 	}
 }
