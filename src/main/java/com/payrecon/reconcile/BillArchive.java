@@ -144,10 +144,17 @@ class BillArchive {
 		return new HashCheckingInputStream(new PieceReader(id, header.getChunkCount()), "SHA-256", header.getSha256());
 	}
 
-	/** A run made before bills moved into the database: its file, while it is still there. */
-	Optional<InputStream> openLegacy(String path) throws IOException {
+	/**
+	 * A run made before bills moved into the database: its file, while it is still there, checked against the SHA-256
+	 * the run recorded (a mismatch throws at the end of the stream).
+	 */
+	Optional<InputStream> openLegacy(String path, String sha256) throws IOException {
 		Path file = Path.of(path);
-		return Files.isReadable(file) ? Optional.of(Files.newInputStream(file)) : Optional.empty();
+		if (!Files.isReadable(file)) {
+			return Optional.empty();
+		}
+		InputStream bytes = Files.newInputStream(file);
+		return Optional.of(sha256 == null ? bytes : new HashCheckingInputStream(bytes, "SHA-256", sha256));
 	}
 
 	/** Removes an archived bill and its pieces, one piece per statement. */

@@ -174,18 +174,22 @@ public class Reconciliation {
 		return runs.current(accountId, day);
 	}
 
-	/** The bytes of a run's bill as it was kept (empty: no bill, a dry run, or a file that is gone). */
+	/**
+	 * The bytes of a run's bill as it was kept (empty: no bill, a dry run, or a file that is gone); bytes that no longer
+	 * hash to the run's SHA-256 throw at the end of the stream.
+	 */
 	public Optional<InputStream> archivedBill(long runId) throws IOException {
 		RunSummary run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
 		if (run.billArchiveId() != null) {
 			return Optional.of(archive.open(run.billArchiveId()));
 		}
-		return run.archivePath() == null ? Optional.empty() : archive.openLegacy(run.archivePath());
+		return run.archivePath() == null ? Optional.empty() : archive.openLegacy(run.archivePath(), run.archiveSha256());
 	}
 
 	/**
 	 * One line of a run's archived bill, read again from the archive (the provider's time, transaction and amount of a
-	 * discrepancy, for maker-checker). Empty when the run has no archive (no bill, dry run) or no such line.
+	 * discrepancy, for maker-checker). Empty when the run has no archive (no bill, dry run), no such line, or bytes
+	 * that no longer match their SHA-256 (the whole bill is read, so that its hash is checked).
 	 */
 	public Optional<BillLine> billLine(long runId, long lineNumber) {
 		RunSummary run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
@@ -197,13 +201,14 @@ public class Reconciliation {
 			}
 			try (BillParser parser = BillParser.open(new BillDownload(false, null, bytes.get(), run.billFormat()),
 					account.zone())) {
+				BillLine found = null;
 				BillLine line;
-				while ((line = parser.next()) != null) {
+				while ((line = parser.next()) != null) { // to the end: the bytes' hash is checked there
 					if (line.lineNumber() == lineNumber) {
-						return Optional.of(line);
+						found = line;
 					}
 				}
-				return Optional.empty();
+				return Optional.ofNullable(found);
 			}
 		}
 		catch (IOException ex) {
