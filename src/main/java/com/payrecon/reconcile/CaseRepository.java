@@ -155,31 +155,6 @@ public class CaseRepository {
 			.execute();
 	}
 
-	/** Sign-offs cleared by a re-run that nobody of finance has said they saw yet, newest first. */
-	List<ClearedSignOff> clearedUnseen(java.util.Collection<String> accountIds, int limit) {
-		return dsl.selectFrom(DAY_SIGN_OFF)
-			.where(DAY_SIGN_OFF.CLEARED_SEEN_AT.isNull(), DAY_SIGN_OFF.CLEARED_AT.isNotNull(),
-					DAY_SIGN_OFF.ACCOUNT_ID.in(accountIds))
-			.orderBy(DAY_SIGN_OFF.CLEARED_AT.desc())
-			.limit(limit)
-			.fetch(r -> new ClearedSignOff(r.getId(), r.getAccountId(), r.getBusinessDate(), r.getSignedBy(),
-					r.getSignedAt(), r.getClearedAt(), r.getClearedReason()));
-	}
-
-	/** Compare-and-set: false when it was not cleared, or seen already. */
-	boolean markClearingSeen(long id, String by, Instant at) {
-		return dsl.update(DAY_SIGN_OFF)
-			.set(DAY_SIGN_OFF.CLEARED_SEEN_BY, by)
-			.set(DAY_SIGN_OFF.CLEARED_SEEN_AT, at)
-			.set(DAY_SIGN_OFF.VERSION, DAY_SIGN_OFF.VERSION.plus(1))
-			.where(DAY_SIGN_OFF.ID.eq(id), DAY_SIGN_OFF.CLEARED_AT.isNotNull(), DAY_SIGN_OFF.CLEARED_SEEN_AT.isNull())
-			.execute() == 1;
-	}
-
-	Optional<DaySignOffRecord> signOffRecord(long id) {
-		return dsl.selectFrom(DAY_SIGN_OFF).where(DAY_SIGN_OFF.ID.eq(id)).fetchOptional();
-	}
-
 	void moveSignOff(long id, long runId) {
 		dsl.update(DAY_SIGN_OFF)
 			.set(DAY_SIGN_OFF.RUN_ID, runId)

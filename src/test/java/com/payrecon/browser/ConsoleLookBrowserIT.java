@@ -3,6 +3,7 @@ package com.payrecon.browser;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -71,6 +73,11 @@ class ConsoleLookBrowserIT extends ConsoleInBrowser {
 			pages.add("/jobs/runs/" + jobRun);
 		}
 		LoginPage.to(browser, port).signIn(user);
+		// the dry run's result page (issue 12), once finished: while it runs it reloads itself
+		browser.get(url("/reconciliation/" + ReconDays.ACCOUNT + "/" + p.day()));
+		browser.findElement(By.id("dry-run")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> !d.findElements(By.id("dry-run-result")).isEmpty());
+		pages.add(java.net.URI.create(browser.getCurrentUrl()).getPath());
 		List<String> sideways = new ArrayList<>();
 		for (String language : List.of("en", "zh-CN")) {
 			String suffix = language.equals("en") ? "" : "-zh";

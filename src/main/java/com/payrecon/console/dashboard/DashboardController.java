@@ -10,7 +10,8 @@ import java.util.Map;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.ConsoleFormat;
-import com.payrecon.reconcile.DaySignOffs;
+import com.payrecon.console.reconciliation.ChangeTexts;
+import com.payrecon.reconcile.FinanceNotices;
 import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
 import com.payrecon.console.dashboard.DashboardQuery.Day;
 import com.payrecon.console.dashboard.DashboardQuery.DayFigures;
@@ -35,12 +36,15 @@ class DashboardController {
 
 	private final DashboardQuery query;
 	private final AccountRegistry accounts;
-	private final DaySignOffs signOffs;
+	private final FinanceNotices notices;
+	private final ChangeTexts changeTexts;
 
-	DashboardController(DashboardQuery query, AccountRegistry accounts, DaySignOffs signOffs) {
+	DashboardController(DashboardQuery query, AccountRegistry accounts, FinanceNotices notices,
+			ChangeTexts changeTexts) {
 		this.query = query;
 		this.accounts = accounts;
-		this.signOffs = signOffs;
+		this.notices = notices;
+		this.changeTexts = changeTexts;
 	}
 
 	/** A number with the list behind it (null link: nothing to list). */
@@ -84,8 +88,7 @@ class DashboardController {
 		boolean finance = auth.getAuthorities()
 			.stream()
 			.anyMatch(a -> a.getAuthority().equals("ROLE_FINANCE") || a.getAuthority().equals("ROLE_ADMIN"));
-		model.addAttribute("clearedSignOffs", finance
-				? signOffs.clearedUnseen(accounts.all().stream().map(Account::id).toList(), 20) : List.of());
+		model.addAttribute("notices", finance ? changeTexts.notices(notices.unread()) : List.of());
 		String only = account == null || account.isBlank() ? null : account.strip();
 		LocalDate chosen = null;
 		if (day != null && !day.isBlank()) {

@@ -9,8 +9,10 @@ import com.payrecon.console.PageLinks;
 import com.payrecon.reconcile.AdjustmentKind;
 import com.payrecon.reconcile.DaySignOffs;
 import com.payrecon.reconcile.Discrepancies;
+import com.payrecon.reconcile.FinanceNotices;
 import com.payrecon.reconcile.Proposal;
 import com.payrecon.reconcile.ReconciliationCases;
+import com.payrecon.reconcile.ReconciliationRequests;
 import com.payrecon.reconcile.SignOff;
 import com.payrecon.support.i18n.Refusal;
 import com.payrecon.support.i18n.Text;
@@ -45,9 +47,15 @@ class ReconciliationController {
 	private final DaySignOffs signOffs;
 	private final DayExport export;
 	private final AccountRegistry accounts;
+	private final ReconciliationRequests requests;
+	private final FinanceNotices notices;
+	private final ChangeTexts changeTexts;
 
 	ReconciliationController(ReconciliationQuery query, ReconciliationCases cases, DaySignOffs signOffs, DayExport export,
-			AccountRegistry accounts) {
+			AccountRegistry accounts, ReconciliationRequests requests, FinanceNotices notices, ChangeTexts changeTexts) {
+		this.requests = requests;
+		this.notices = notices;
+		this.changeTexts = changeTexts;
 		this.query = query;
 		this.cases = cases;
 		this.signOffs = signOffs;
@@ -69,6 +77,7 @@ class ReconciliationController {
 		model.addAttribute("status", state);
 		model.addAttribute("accounts", accounts.all());
 		model.addAttribute("statuses", ReconciliationQuery.statusFilters());
+		model.addAttribute("notices", changeTexts.notices(notices.unread()));
 		if ("open".equalsIgnoreCase(state)) {
 			model.addAttribute("openCases", query.openCases(accountId, 500));
 			return "reconciliation/list";
@@ -92,11 +101,13 @@ class ReconciliationController {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		model.addAttribute("d", d);
-		model.addAttribute("cleared", signOffs.clearedUnseen(List.of(accountId), 50)
+		model.addAttribute("notices", changeTexts.notices(notices.unread()
 			.stream()
-			.filter(c -> c.businessDate().equals(day))
-			.toList());
+			.filter(n -> n.accountId().equals(accountId) && n.businessDate().equals(day))
+			.toList()));
 		model.addAttribute("kinds", AdjustmentKind.values());
+		model.addAttribute("signOff", requests.signOff(accountId, day).orElse(null));
+		model.addAttribute("requests", requests.requests(accountId, day));
 		return "reconciliation/day";
 	}
 
@@ -132,18 +143,6 @@ class ReconciliationController {
 		return act(accountId, day, "sign-off-state", redirect, () -> {
 			SignOff s = signOffs.signOff(accountId, day, auth.getName());
 			return Text.of("signOff.done", day, accountId, s.signedBy());
-		});
-	}
-
-	/** Finance has seen that a re-run cleared the day's sign-off: the notice goes away (audited). */
-	@PostMapping("/reconciliation/sign-offs/{id}/seen")
-	String clearingSeen(@PathVariable long id, @RequestParam String account,
-			@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day, Authentication auth,
-			RedirectAttributes redirect) {
-		known(account);
-		return act(account, day, "sign-off-state", redirect, () -> {
-			var seen = signOffs.acknowledgeClearing(id, auth.getName());
-			return Text.of("signOff.clearingSeen", seen.businessDate(), seen.accountId());
 		});
 	}
 
