@@ -20,4 +20,23 @@ public record Cause(EventSource source, String actor, Long rawNotificationId, St
 	public static Cause api(String client, String reason) {
 		return new Cause(EventSource.API, client, null, reason);
 	}
+
+	/**
+	 * Who asked, coarsely (bounded values, for metrics and outbound events): a job run {@code <job>#<execution>} gives
+	 * the job name ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification
+	 * {@code verification-failure}, anything else (an operator, an API client) {@code manual}.
+	 */
+	public static String triggerOf(String actor) {
+		if (actor == null) {
+			return "manual";
+		}
+		if (actor.startsWith("verification-failure:")) {
+			return "verification-failure";
+		}
+		int hash = actor.indexOf('#');
+		if (hash > 0 && hash + 1 < actor.length() && actor.substring(hash + 1).chars().allMatch(Character::isDigit)) {
+			return actor.substring(0, hash);
+		}
+		return "manual";
+	}
 }

@@ -241,23 +241,9 @@ public class OrderRequery {
 			.orElse(why + "; transition refused");
 	}
 
-	/**
-	 * Who asked, coarsely (bounded tag values): a job run {@code <job>#<execution>} gives the job name
-	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure},
-	 * anything else (an operator, an API client) {@code manual}.
-	 */
+	/** Who asked, coarsely: {@link Cause#triggerOf}. */
 	static String trigger(String actor) {
-		if (actor == null) {
-			return "manual";
-		}
-		if (actor.startsWith("verification-failure:")) {
-			return "verification-failure";
-		}
-		int hash = actor.indexOf('#');
-		if (hash > 0 && actor.substring(hash + 1).chars().allMatch(Character::isDigit) && hash + 1 < actor.length()) {
-			return actor.substring(0, hash);
-		}
-		return "manual";
+		return Cause.triggerOf(actor);
 	}
 
 	/** The next check of a still-pending order: the backoff by its check count, never later than needed after expiry. */

@@ -1,0 +1,37 @@
+package com.payrecon.outbox;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * What happened, as the merchant's systems see it: the {@code type} of an event, dot-separated as Standard Webhooks
+ * asks ({@code order.paid}). docs/webhooks.md describes each; a new constant needs its row there.
+ */
+public enum EventType {
+
+	/** The order became PAID (PENDING → PAID; or CLOSED → PAID, a late payment applied by maker-checker). */
+	ORDER_PAID("order.paid"),
+	/** A payment arrived for an order that is CLOSED, FAILED or REVERSED: held for review, the order is unchanged. */
+	ORDER_PAID_LATE("order.paid_late"),
+	/** A second, different payment for a PAID order: held for review, the order is unchanged. */
+	ORDER_PAYMENT_CONFLICT("order.payment_conflict"),
+	ORDER_CLOSED("order.closed"),
+	ORDER_FAILED("order.failed"),
+	ORDER_REVERSED("order.reversed"),
+	/** The order is fully refunded (PAID → REFUNDED). */
+	ORDER_REFUNDED("order.refunded");
+
+	private final String wireName;
+
+	EventType(String wireName) {
+		this.wireName = wireName;
+	}
+
+	public String wireName() {
+		return wireName;
+	}
+
+	public static Optional<EventType> fromWire(String name) {
+		return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+	}
+}
