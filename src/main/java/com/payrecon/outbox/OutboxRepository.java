@@ -137,6 +137,14 @@ public class OutboxRepository {
 		return last;
 	}
 
+	/** When the account's event number {@code seq} happened (empty: no such event yet). */
+	public Optional<java.time.Instant> occurredAt(String accountId, long seq) {
+		return dsl.select(OUTBOX_EVENT.OCCURRED_AT)
+			.from(OUTBOX_EVENT)
+			.where(OUTBOX_EVENT.ACCOUNT_ID.eq(accountId), OUTBOX_EVENT.SEQ.eq(seq))
+			.fetchOptional(OUTBOX_EVENT.OCCURRED_AT);
+	}
+
 	/** The events of an order, oldest first. */
 	public List<OutboxEvent> ofOrder(long orderId) {
 		return dsl.selectFrom(OUTBOX_EVENT)
