@@ -31,6 +31,7 @@ import com.payrecon.provider.PaymentProvider.PlaceRequest;
 import com.payrecon.provider.PaymentProvider.PlaceResult;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.repair.OrderRequery;
+import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -71,10 +72,13 @@ class OrderApiController {
 	private final MicropayCashier cashier;
 	private final CheckoutProperties checkout;
 	private final OrderRequery requery;
+	private final TransactionRetry retry;
 
 	OrderApiController(AccountRegistry accounts, OrderService orderService, OrderRepository orders,
-			ProviderRegistry providers, MicropayCashier cashier, CheckoutProperties checkout, OrderRequery requery) {
+			ProviderRegistry providers, MicropayCashier cashier, CheckoutProperties checkout, OrderRequery requery,
+			TransactionRetry retry) {
 		this.accounts = accounts;
+		this.retry = retry;
 		this.requery = requery;
 		this.orderService = orderService;
 		this.orders = orders;
@@ -96,8 +100,8 @@ class OrderApiController {
 		if (place && checkout.publicBaseUrl() == null) {
 			return error(HttpStatus.SERVICE_UNAVAILABLE, "placeWithProvider", "payrecon.public-base-url is not configured");
 		}
-		CreateResult result = orderService.create(parsed.command(),
-				Cause.api(client.getName(), "order created through the API"));
+		CreateResult result = retry.inTransaction(() -> orderService.create(parsed.command(),
+				Cause.api(client.getName(), "order created through the API")));
 		if (result instanceof Conflict conflict) {
 			return error(HttpStatus.CONFLICT, conflict.field(),
 					"an order " + parsed.command().outTradeNo() + " exists with a different " + conflict.field());
@@ -145,8 +149,8 @@ class OrderApiController {
 		if (account.channel() == Channel.WECHATPAY_V3) {
 			return error(HttpStatus.BAD_REQUEST, "accountId", "payment-code payments need a wechatpay-v2 or alipay account");
 		}
-		CreateResult result = orderService.create(parsed.command(),
-				Cause.api(client.getName(), "micropay order created through the API"));
+		CreateResult result = retry.inTransaction(() -> orderService.create(parsed.command(),
+				Cause.api(client.getName(), "micropay order created through the API")));
 		return switch (result) {
 			case Conflict conflict -> error(HttpStatus.CONFLICT, conflict.field(),
 					"an order " + parsed.command().outTradeNo() + " exists with a different " + conflict.field());

@@ -78,8 +78,15 @@ public class NotificationProcessor {
 					: verifier.check(account.get(), raw);
 			return switch (check) {
 				case Check.Rejected rejected -> settleRejected(rawId, raw, verifier, rejected);
-				case Check.Authenticated authenticated -> retry
-					.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+				case Check.Authenticated authenticated -> {
+					Outcome outcome = retry
+						.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+					if (outcome.verdict() == Verdict.RETURN_VERIFIED && authenticated.outTradeNo() != null) {
+						// after the commit: listeners ask the provider, whose signed answer decides
+						events.publishEvent(new PayerReturned(raw.accountId(), authenticated.outTradeNo(), rawId));
+					}
+					yield outcome;
+				}
 			};
 		}
 		catch (RuntimeException ex) {
@@ -108,15 +115,22 @@ public class NotificationProcessor {
 		return new Outcome(rejected.verdict(), rejected.reason(), reply);
 	}
 
-	/** One transaction: dedup by notification id, apply through the order service, record verdict and answer. */
+	/**
+	 * One transaction: dedup by notification id, apply through the order service, record verdict and answer. A
+	 * notification id counts as settled only once an order was decided on with it ({@link Verdict#bindsNotifyId()});
+	 * one settled as UNKNOWN_ORDER (or another verdict that touched no order) is decided again, so that re-processing
+	 * it after the order exists applies it, and the id's record then names the row that applied it.
+	 */
 	private Outcome settleAuthenticated(long rawId, RawRequest raw, Account account, ChannelVerifier verifier,
 			Check.Authenticated check) {
 		Verdict verdict;
 		String reason;
 		Long orderId = null;
 		String notifyId = check.providerNotifyId();
-		Optional<String> earlier = notifyId == null ? Optional.empty() : rawLog.settledNotifyId(account.id(), notifyId);
-		if (earlier.isPresent()) {
+		Optional<Verdict> earlier = notifyId == null ? Optional.empty()
+				: rawLog.settledNotifyId(account.id(), notifyId).map(Verdict::valueOf);
+		boolean settledBefore = earlier.filter(Verdict::bindsNotifyId).isPresent();
+		if (settledBefore) {
 			verdict = Verdict.DUPLICATE;
 			reason = "notification id " + notifyId + " was settled before as " + earlier.get();
 		}
@@ -131,8 +145,9 @@ public class NotificationProcessor {
 			reason = outcome.detail();
 			orderId = outcome.order() == null ? null : outcome.order().id();
 		}
-		if (notifyId != null && earlier.isEmpty() && !rawLog.recordNotifyId(account.id(), notifyId, rawId, verdict, clock.instant())
-				&& verdict != Verdict.APPLIED) {
+		if (notifyId != null && !settledBefore
+				&& !rawLog.recordNotifyId(account.id(), notifyId, earlier.orElse(null), rawId, verdict, clock.instant())
+				&& verdict.bindsNotifyId() && verdict != Verdict.APPLIED) {
 			verdict = Verdict.DUPLICATE;
 			reason = "notification id " + notifyId + " settled concurrently by another delivery";
 		}

@@ -22,16 +22,18 @@ public record Cause(EventSource source, String actor, Long rawNotificationId, St
 	}
 
 	/**
-	 * Who asked, coarsely (bounded values, for metrics and outbound events): a job run {@code <job>#<execution>} gives
-	 * the job name ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification
-	 * {@code verification-failure}, anything else (an operator, an API client) {@code manual}.
+	 * Who asked, coarsely (bounded values, for metrics and outbound events): a job run {@code <job>#<execution>}
+	 * gives the job name ({@code stale-pending-sweep}, {@code reconciliation}), a follow-up query
+	 * {@code <trigger>:<notification id>} its trigger ({@code verification-failure}, {@code payer-return}), anything
+	 * else (an operator, an API client) {@code manual}.
 	 */
 	public static String triggerOf(String actor) {
 		if (actor == null) {
 			return "manual";
 		}
-		if (actor.startsWith("verification-failure:")) {
-			return "verification-failure";
+		java.util.regex.Matcher followUp = FOLLOW_UP.matcher(actor);
+		if (followUp.matches()) {
+			return followUp.group(1);
 		}
 		int hash = actor.indexOf('#');
 		if (hash > 0 && hash + 1 < actor.length() && actor.substring(hash + 1).chars().allMatch(Character::isDigit)) {
@@ -39,4 +41,6 @@ public record Cause(EventSource source, String actor, Long rawNotificationId, St
 		}
 		return "manual";
 	}
+
+	private static final java.util.regex.Pattern FOLLOW_UP = java.util.regex.Pattern.compile("([a-z][a-z-]*):[0-9]+");
 }

@@ -62,6 +62,13 @@ class OrderOutbox {
 		append(late ? EventType.ORDER_PAID_LATE : EventType.ORDER_PAYMENT_CONFLICT, order, orderEventId, cause, now, data);
 	}
 
+	/** The order's review flag was cleared by a person (the status is unchanged). */
+	void reviewCleared(PaymentOrder order, long orderEventId, Cause cause, Instant now) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("order", order(order, order.status()));
+		append(EventType.ORDER_REVIEW_CLEARED, order, orderEventId, cause, now, data);
+	}
+
 	private void append(EventType type, PaymentOrder order, long orderEventId, Cause cause, Instant now,
 			Map<String, Object> data) {
 		outbox.append(new NewEvent(type, order.accountId(), order.id(), orderEventId, order.outTradeNo(), null,

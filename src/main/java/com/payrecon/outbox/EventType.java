@@ -15,6 +15,8 @@ public enum EventType {
 	ORDER_PAID_LATE("order.paid_late"),
 	/** A second, different payment for a PAID order: held for review, the order is unchanged. */
 	ORDER_PAYMENT_CONFLICT("order.payment_conflict"),
+	/** A person settled what an order was held for (late or conflicting payment): its review flag is cleared. */
+	ORDER_REVIEW_CLEARED("order.review_cleared"),
 	ORDER_CLOSED("order.closed"),
 	ORDER_FAILED("order.failed"),
 	ORDER_REVERSED("order.reversed"),

@@ -34,7 +34,8 @@ import org.springframework.stereotype.Service;
  * <em>at the provider first</em> (a close that answers "already paid" is queried again and applied); CLOSED /
  * REVERSED / REFUNDED are mirrored; NOT_FOUND after expiry fails the order; USER_PAYING and ERROR change nothing.
  * Every question and answer is logged ({@link ProviderQueryLog}); the order's next check follows a backoff.
- * Used by the stale-pending sweep, the manual re-query and a failed-verification trigger.
+ * Used by the stale-pending sweep, the manual re-query, the reconciliation's repair and the follow-up of a failed
+ * verification or a verified browser return ({@link FollowUpQueries}).
  */
 @Service
 public class OrderRequery {
@@ -188,9 +189,10 @@ public class OrderRequery {
 		if (answer.amount() == null || answer.providerTxnId() == null) {
 			return "PAID without amount or transaction id; nothing changed";
 		}
+		// no paid time in the answer: unknown (null), never "now", which could move the payment into another business
+		// day; the day's reconciliation takes it from the provider's bill line
 		ProviderPayment payment = new ProviderPayment(order.outTradeNo(), answer.providerTxnId(), answer.amount(),
-				answer.currency() == null ? "CNY" : answer.currency(),
-				answer.paidAt() == null ? clock.instant() : answer.paidAt());
+				answer.currency() == null ? "CNY" : answer.currency(), answer.paidAt());
 		PaymentOutcome outcome = retry.inTransaction(() -> orderService.applyPayment(order.accountId(), payment, cause));
 		if (outcome.kind() == PaymentOutcome.Kind.APPLIED) {
 			Counter.builder(REPAIR_METRIC)
@@ -241,17 +243,30 @@ public class OrderRequery {
 			.orElse(why + "; transition refused");
 	}
 
-	/** Who asked, coarsely: {@link Cause#triggerOf}. */
+	/** Who asked, coarsely (bounded tag values): {@link Cause#triggerOf}. */
 	static String trigger(String actor) {
 		return Cause.triggerOf(actor);
 	}
 
-	/** The next check of a still-pending order: the backoff by its check count, never later than needed after expiry. */
+	/**
+	 * The next check of a still-pending order: the backoff by its check count, but never later than the next moment
+	 * its fate can be decided: just after its expiry (an unpaid order is then closed at the provider) and just after
+	 * expiry + {@link #GRACE} (an order the provider does not know is then failed). So support never sees an order
+	 * left PENDING for up to an hour past its expiry.
+	 */
 	Instant nextCheck(PaymentOrder order, Instant now) {
 		int done = order.checkCount();
 		List<Duration> waits = backoff.backoff();
 		Duration wait = done < waits.size() ? waits.get(done) : backoff.afterBackoff();
-		return now.plus(wait);
+		Instant next = now.plus(wait);
+		if (order.expiresAt() != null) {
+			for (Instant decided : List.of(order.expiresAt().plusSeconds(1), order.expiresAt().plus(GRACE).plusSeconds(1))) {
+				if (decided.isAfter(now) && next.isAfter(decided)) {
+					return decided;
+				}
+			}
+		}
+		return next;
 	}
 
 	private Optional<PaymentProvider> provider(Account account) {

@@ -33,7 +33,8 @@ class OutboxWritersTests {
 	static final JavaClasses CLASSES = OrderStateWritersTests.CLASSES;
 
 	/** The repository methods that change an order's state (status or review flag). */
-	static final Set<String> STATE_WRITERS = Set.of("markPaid", "reopenPaid", "moveStatus", "flagForReview");
+	static final Set<String> STATE_WRITERS = Set.of("markPaid", "reopenPaid", "moveStatus", "flagForReview",
+			"clearReview");
 
 	/** Who may append events: the order module (its OrderOutbox). Refunds join here when they land. */
 	static final String[] EVENT_WRITERS = { "com.payrecon.order.." };

@@ -93,6 +93,15 @@ public final class ConsoleSession {
 		return response;
 	}
 
+	/** A GET with extra request headers (e.g. Accept-Language). */
+	public HttpResponse<String> get(String path, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+		headers.forEach(request::header);
+		HttpResponse<String> response = send(request);
+		rememberCsrf(response.body());
+		return response;
+	}
+
 	/** A form POST with the session's CSRF token. */
 	public HttpResponse<String> post(String path, Map<String, String> form) {
 		Map<String, String> withToken = new LinkedHashMap<>(form);

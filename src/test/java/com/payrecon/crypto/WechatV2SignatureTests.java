@@ -242,6 +242,19 @@ class WechatV2SignatureTests {
 		}
 
 		@Test
+		void anEmptyOrMissingApiKeyIsRefusedNeverSignedWith() {
+			// "&key=" with nothing after it would make the signature computable by anyone
+			for (String key : new String[] { "", null }) {
+				assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Signature.stringToSign(Map.of("appid", "wx1"), key))
+					.withMessage("API key must not be empty");
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> WechatV2Signature.sign(Map.of("appid", "wx1"), key, WechatSignType.MD5));
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> WechatV2Signature.sign(Map.of("appid", "wx1"), key, WechatSignType.HMAC_SHA256));
+			}
+		}
+
+		@Test
 		void keysAreSortedInByteOrderUpperCaseFirst() {
 			var fields = new LinkedHashMap<String, String>();
 			fields.put("b", "1");

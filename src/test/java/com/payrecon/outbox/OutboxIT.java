@@ -81,7 +81,8 @@ class OutboxIT {
 		assertThat(types(closed)).containsExactly("order.closed", "order.paid_late", "order.paid");
 		assertThat(types(failed)).containsExactly("order.failed");
 		assertThat(types(reversed)).containsExactly("order.reversed");
-		assertThat(types(conflict)).containsExactly("order.paid", "order.payment_conflict");
+		orderService.clearReview(conflict.id(), new Cause(EventSource.OPERATOR, "finance-1", null, "second payment refunded"));
+		assertThat(types(conflict)).containsExactly("order.paid", "order.payment_conflict", "order.review_cleared");
 
 		JsonNode first = body(events.ofOrder(paid.id()).getFirst());
 		assertThat(first.get("id").asString()).startsWith("evt_").hasSize(30).doesNotContain(".");
