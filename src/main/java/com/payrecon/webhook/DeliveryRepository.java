@@ -1,6 +1,5 @@
 package com.payrecon.webhook;
 
-import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.WEBHOOK_ATTEMPT;
 import static com.payrecon.db.Tables.WEBHOOK_DELIVERY;
 import static com.payrecon.db.Tables.WEBHOOK_FANOUT;
@@ -213,12 +212,11 @@ class DeliveryRepository {
 
 	// ---- reads for the deliverer and gauges ------------------------------------------------------------------------
 
-	/** Per endpoint: the occurrence time of the oldest event with a PENDING delivery. */
-	Map<Long, Instant> oldestPending() {
-		Map<Long, Instant> oldest = new LinkedHashMap<>();
-		dsl.select(WEBHOOK_DELIVERY.ENDPOINT_ID, DSL.min(OUTBOX_EVENT.OCCURRED_AT))
+	/** Per endpoint: the oldest event (outbox row id) it has a PENDING delivery of. */
+	Map<Long, Long> oldestPending() {
+		Map<Long, Long> oldest = new LinkedHashMap<>();
+		dsl.select(WEBHOOK_DELIVERY.ENDPOINT_ID, DSL.min(WEBHOOK_DELIVERY.EVENT_ID))
 			.from(WEBHOOK_DELIVERY)
-			.join(OUTBOX_EVENT).on(OUTBOX_EVENT.ID.eq(WEBHOOK_DELIVERY.EVENT_ID))
 			.where(WEBHOOK_DELIVERY.STATUS.eq(DeliveryStatus.PENDING.name()))
 			.groupBy(WEBHOOK_DELIVERY.ENDPOINT_ID)
 			.forEach(r -> oldest.put(r.value1(), r.value2()));

@@ -69,7 +69,9 @@ class WebhookGauges implements MeterBinder {
 		try {
 			Instant now = clock.instant();
 			List<WebhookEndpoint> all = endpoints.all();
-			Map<Long, Instant> pending = deliveries.oldestPending();
+			Map<Long, Instant> pending = new java.util.HashMap<>();
+			deliveries.oldestPending()
+				.forEach((endpoint, eventId) -> events.find(eventId).ifPresent(e -> pending.put(endpoint, e.occurredAt())));
 			Map<String, Instant> notFannedOut = new java.util.HashMap<>();
 			Map<String, Long> positions = deliveries.fanoutPositions();
 			events.lastSeqOfAll().forEach((account, last) -> {
