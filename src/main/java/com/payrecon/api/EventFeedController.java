@@ -1,8 +1,6 @@
 package com.payrecon.api;
 
-import java.security.Principal;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -38,18 +37,16 @@ class EventFeedController {
 
 	private final EventFeed feed;
 	private final AccountRegistry accounts;
-	private final ApiClientsProperties clients;
 
-	EventFeedController(EventFeed feed, AccountRegistry accounts, ApiClientsProperties clients) {
+	EventFeedController(EventFeed feed, AccountRegistry accounts) {
 		this.feed = feed;
 		this.accounts = accounts;
-		this.clients = clients;
 	}
 
 	@GetMapping(path = "/api/events", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<?> events(@RequestParam(required = false) String after,
 			@RequestParam(required = false) String limit, @RequestParam(required = false) String account,
-			Principal client) {
+			@AuthenticationPrincipal ApiClientIdentity client) {
 		int n;
 		try {
 			n = limit == null ? 100 : Integer.parseInt(limit);
@@ -60,7 +57,7 @@ class EventFeedController {
 		if (n < 1 || n > MAX_LIMIT) {
 			return error(HttpStatus.BAD_REQUEST, "bad_request", "limit", "limit must be 1 to " + MAX_LIMIT);
 		}
-		Set<String> readable = readable(client.getName());
+		Set<String> readable = readable(client);
 		if (account != null) {
 			if (!readable.contains(account)) {
 				return error(HttpStatus.FORBIDDEN, "forbidden", "account", "this client may not read account " + account);
@@ -86,15 +83,10 @@ class EventFeedController {
 	}
 
 	/** The configured accounts this client may read. */
-	private Set<String> readable(String clientName) {
-		List<String> limited = clients.apiClients().stream()
-			.filter(c -> clientName.equals(c.name()))
-			.findFirst()
-			.map(ApiClientsProperties.ApiClient::accounts)
-			.orElse(List.of());
+	private Set<String> readable(ApiClientIdentity client) {
 		Set<String> readable = new TreeSet<>();
 		for (Account a : accounts.all()) {
-			if (limited.isEmpty() || limited.contains(a.id())) {
+			if (client.mayUse(a.id())) {
 				readable.add(a.id());
 			}
 		}

@@ -61,6 +61,45 @@ public class NotificationProcessor {
 		return verifiers.get(channel).fail(verdict, message);
 	}
 
+	/** Whether {@code raw} names an account of its channel. */
+	boolean knowsAccount(RawRequest raw) {
+		return accounts.find(raw.accountId()).filter(a -> a.channel() == raw.channel()).isPresent();
+	}
+
+	/** Verdicts of requests that did not show they came from the provider (or named no account of ours). */
+	static boolean unauthenticated(Verdict verdict) {
+		return !verdict.acknowledged() && verdict != Verdict.ERROR;
+	}
+
+	/**
+	 * Issue 11, over an abuse limit: the verdict and answer for a request that does not authenticate, checked in
+	 * memory without storing anything; empty when it does authenticate (then it is stored and processed as always).
+	 */
+	Optional<Outcome> rejectUnauthenticated(RawRequest raw) {
+		ChannelVerifier verifier = verifiers.get(raw.channel());
+		Optional<Account> account = accounts.find(raw.accountId()).filter(a -> a.channel() == raw.channel());
+		Check check;
+		if (account.isEmpty()) {
+			check = new Check.Rejected(Verdict.UNKNOWN_ACCOUNT, "no such account");
+		}
+		else if (raw.truncated()) {
+			check = new Check.Rejected(Verdict.TOO_LARGE, "body too large");
+		}
+		else {
+			try {
+				check = RawRequest.RETURN.equals(raw.kind()) ? alipay.checkReturn(account.get(), raw)
+						: verifier.check(account.get(), raw);
+			}
+			catch (RuntimeException ex) {
+				return Optional.empty(); // not for us to decide here: stored and processed as always
+			}
+		}
+		return check instanceof Check.Rejected rejected
+				? Optional.of(new Outcome(rejected.verdict(), rejected.reason(),
+						verifier.fail(rejected.verdict(), rejected.verdict().summary())))
+				: Optional.empty();
+	}
+
 	/** Processes the stored request {@code rawId}; the caller has committed it already. Never throws. */
 	public Outcome process(long rawId, RawRequest raw) {
 		ChannelVerifier verifier = verifiers.get(raw.channel());

@@ -30,6 +30,19 @@ class WechatV2SignatureTests {
 		return copy;
 	}
 
+	/** Issue 11: a key of blanks is no key; nothing is signed or verified with it. */
+	@Test
+	void anEmptyOrBlankKeyIsRefusedForSigningAndVerifying() {
+		LinkedHashMap<String, String> signed = with(docExample(), "sign", "0123456789ABCDEF0123456789ABCDEF");
+		for (String key : new String[] { null, "", "   ", "\t\n" }) {
+			for (WechatSignType type : WechatSignType.values()) {
+				assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Signature.sign(docExample(), key, type));
+				assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Signature.verify(signed, key, type));
+			}
+			assertThatIllegalArgumentException().isThrownBy(() -> WechatV2RefundCipher.key(key));
+		}
+	}
+
 	@Nested
 	class DocumentationExampleV1V2 {
 

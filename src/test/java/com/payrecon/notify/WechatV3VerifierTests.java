@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class WechatV3VerifierTests {
 
 	static final Duration TOLERANCE = Duration.ofMinutes(5);
-	final WechatV3Verifier verifier = new WechatV3Verifier(new NotifyProperties(65536, TOLERANCE));
+	final WechatV3Verifier verifier = new WechatV3Verifier(new NotifyProperties(65536, TOLERANCE, Duration.ofSeconds(10), NotifyProperties.Abuse.defaults()));
 	final Account account = TestKeys.v3(null);
 
 	static String transaction(Map<String, Object> overrides) {
