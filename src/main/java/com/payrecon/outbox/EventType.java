@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * What happened, as the merchant's systems see it: the {@code type} of an event, dot-separated as Standard Webhooks
- * asks ({@code order.paid}). docs/webhooks.md describes each; a new constant needs its row there.
+ * asks ({@code order.paid}). docs/webhooks.md describes each ("The event catalogue") and how a new one is added: a
+ * constant here, its row there, and its writer calling {@link Outbox#append} in the change's transaction.
  */
 public enum EventType {
 
@@ -21,7 +22,19 @@ public enum EventType {
 	ORDER_FAILED("order.failed"),
 	ORDER_REVERSED("order.reversed"),
 	/** The order is fully refunded (PAID → REFUNDED). */
-	ORDER_REFUNDED("order.refunded");
+	ORDER_REFUNDED("order.refunded"),
+
+	// Refunds (issue 14): declared so that endpoints may subscribe to them now; written by the refund module once it
+	// lands (REQUESTED → PROCESSING → SUCCESS | CLOSED | ABNORMAL), each with the refund's id in NewEvent.refundId.
+
+	/** A refund was asked for (REQUESTED). Issue 14: not written yet. */
+	REFUND_REQUESTED("refund.requested"),
+	/** The provider refunded it (SUCCESS). Issue 14: not written yet. */
+	REFUND_SUCCEEDED("refund.succeeded"),
+	/** The provider closed it without refunding (CLOSED). Issue 14: not written yet. */
+	REFUND_CLOSED("refund.closed"),
+	/** The provider reports it abnormal (ABNORMAL: e.g. the payer's card account is gone). Issue 14: not written yet. */
+	REFUND_ABNORMAL("refund.abnormal");
 
 	private final String wireName;
 

@@ -28,6 +28,8 @@ import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +56,7 @@ class OutboxIT {
 	@Autowired TransactionRetry retry;
 	@Autowired PlatformTransactionManager transactionManager;
 	@Autowired DSLContext dsl;
+	@Autowired MeterRegistry meters;
 
 	@Test
 	void everyKindOfOrderChangeWritesItsEventWithTheOrderAndTheCauseButNoNames() {
@@ -134,6 +137,27 @@ class OutboxIT {
 
 		orderService.transition(ACCOUNT, order.outTradeNo(), OrderStatus.CLOSED, operator);
 		assertThat(events.ofOrder(order.id())).singleElement().satisfies(e -> assertThat(e.seq()).isEqualTo(before + 1));
+	}
+
+	@Test
+	void theEventsWrittenCounterCountsCommittedEventsOnly() {
+		PaymentOrder rolledBack = order(ACCOUNT, 100);
+		double before = closedCount();
+		TransactionTemplate tx = new TransactionTemplate(transactionManager);
+		assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+			orderService.transition(ACCOUNT, rolledBack.outTradeNo(), OrderStatus.CLOSED, Cause.query("x", "expired"));
+			throw new IllegalStateException("rolled back");
+		})).hasMessage("rolled back");
+		assertThat(closedCount()).as("nothing counted for a rolled-back change").isEqualTo(before);
+
+		PaymentOrder committed = order(ACCOUNT, 100);
+		orderService.transition(ACCOUNT, committed.outTradeNo(), OrderStatus.CLOSED, Cause.query("x", "expired"));
+		assertThat(closedCount()).isEqualTo(before + 1);
+	}
+
+	private double closedCount() {
+		Counter c = meters.find(Outbox.WRITTEN_METRIC).tag("account", ACCOUNT).tag("type", "order.closed").counter();
+		return c == null ? 0 : c.count();
 	}
 
 	@Test
