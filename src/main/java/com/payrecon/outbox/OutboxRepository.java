@@ -103,6 +103,14 @@ public class OutboxRepository {
 		return dsl.selectFrom(OUTBOX_EVENT).where(OUTBOX_EVENT.ID.eq(id)).fetchOptional(OutboxRepository::toEvent);
 	}
 
+	/** These events (by row id), in no particular order; ids not found are left out. */
+	public List<OutboxEvent> findAll(Collection<Long> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return dsl.selectFrom(OUTBOX_EVENT).where(OUTBOX_EVENT.ID.in(ids)).fetch(OutboxRepository::toEvent);
+	}
+
 	public Optional<OutboxEvent> findByEventId(String eventId) {
 		return dsl.selectFrom(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchOptional(OutboxRepository::toEvent);
 	}

@@ -223,6 +223,26 @@ class DeliveryRepository {
 		return oldest;
 	}
 
+	// ---- reads for the console ------------------------------------------------------------------------------------
+
+	/** The endpoint's deliveries, newest event first, at most {@code limit}. */
+	List<Delivery> recent(long endpointId, int limit) {
+		return dsl.selectFrom(WEBHOOK_DELIVERY)
+			.where(WEBHOOK_DELIVERY.ENDPOINT_ID.eq(endpointId))
+			.orderBy(WEBHOOK_DELIVERY.EVENT_ID.desc())
+			.limit(limit)
+			.fetch(DeliveryRepository::toDelivery);
+	}
+
+	/** Every attempt of a delivery, first first. */
+	List<Attempt> attempts(long deliveryId) {
+		return dsl.selectFrom(WEBHOOK_ATTEMPT)
+			.where(WEBHOOK_ATTEMPT.DELIVERY_ID.eq(deliveryId))
+			.orderBy(WEBHOOK_ATTEMPT.ATTEMPT_NO)
+			.fetch(r -> new Attempt(r.getAttemptNo(), r.getNode(), r.getManual(), r.getStartedAt(), r.getDurationMs(),
+					r.getHttpStatus(), r.getOutcome(), r.getResponseExcerpt(), r.getError()));
+	}
+
 	static Delivery toDelivery(WebhookDeliveryRecord r) {
 		return new Delivery(r.getId(), r.getEndpointId(), r.getEventId(), r.getAccountId(), r.getOrderId(),
 				DeliveryStatus.valueOf(r.getStatus()), r.getAttempts(), r.getRoundStart(), r.getManual(),

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -18,6 +19,7 @@ import com.payrecon.outbox.OutboxRepository;
 import com.payrecon.security.Refused;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -38,6 +40,15 @@ public class WebhookDeliveries {
 
 	/** An attempt this node claimed: the delivery, its event and endpoint, and the attempt's number. */
 	record Claimed(Delivery delivery, OutboxEvent event, WebhookEndpoint endpoint, int attempt) {
+	}
+
+	/** A delivery and its event, for the console. */
+	public record DeliveryLine(Delivery delivery, OutboxEvent event) {
+	}
+
+	/** One event's delivery to one endpoint with every attempt; no delivery when the endpoint never got the event. */
+	public record EventLog(WebhookEndpoint endpoint, OutboxEvent event, @Nullable Delivery delivery,
+			List<Attempt> attempts) {
 	}
 
 	private final DeliveryRepository deliveries;
@@ -160,6 +171,46 @@ public class WebhookDeliveries {
 		double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
 		Duration jittered = Duration.ofMillis(Math.max(0, Math.round(scheduled.toMillis() * factor)));
 		return retryAfter != null && retryAfter.compareTo(jittered) > 0 ? retryAfter : jittered;
+	}
+
+	// ---- the delivery log -------------------------------------------------------------------------------------------
+
+	/** The endpoint's latest deliveries (newest event first) with their events. */
+	@Transactional(readOnly = true)
+	public List<DeliveryLine> recent(long endpointId, int limit) {
+		List<Delivery> recent = deliveries.recent(endpointId, limit);
+		Map<Long, OutboxEvent> byId = events.findAll(recent.stream().map(Delivery::eventId).toList())
+			.stream()
+			.collect(Collectors.toMap(OutboxEvent::id, Function.identity()));
+		return recent.stream().map(d -> new DeliveryLine(d, byId.get(d.eventId()))).toList();
+	}
+
+	/** The delivery log of one event ({@code evt_…}) at one endpoint; empty when either is unknown. */
+	@Transactional(readOnly = true)
+	public Optional<EventLog> log(long endpointId, String eventId) {
+		Optional<WebhookEndpoint> endpoint = endpoints.find(endpointId);
+		Optional<OutboxEvent> event = events.findByEventId(eventId);
+		if (endpoint.isEmpty() || event.isEmpty()) {
+			return Optional.empty();
+		}
+		Delivery d = deliveries.find(endpointId, event.get().id()).orElse(null);
+		return Optional.of(new EventLog(endpoint.get(), event.get(), d, d == null ? List.of() : deliveries.attempts(d.id())));
+	}
+
+	/** Per endpoint id: when the oldest event it still has to get (a PENDING delivery) happened. */
+	@Transactional(readOnly = true)
+	public Map<Long, Instant> oldestUndelivered() {
+		Map<Long, Long> oldest = deliveries.oldestPending();
+		Map<Long, Instant> occurred = events.findAll(oldest.values())
+			.stream()
+			.collect(Collectors.toMap(OutboxEvent::id, OutboxEvent::occurredAt));
+		Map<Long, Instant> result = new java.util.LinkedHashMap<>();
+		oldest.forEach((endpoint, event) -> {
+			if (occurred.containsKey(event)) {
+				result.put(endpoint, occurred.get(event));
+			}
+		});
+		return result;
 	}
 
 	// ---- redelivery ---------------------------------------------------------------------------------------------------
