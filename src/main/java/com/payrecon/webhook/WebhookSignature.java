@@ -62,6 +62,33 @@ public final class WebhookSignature {
 		}
 	}
 
+	/**
+	 * A receiver's check, as Standard Webhooks' libraries make it: the timestamp within {@code tolerance} of
+	 * {@code now}, and one {@code v1} entry of the header equal (constant time) to the signature with {@code key};
+	 * entries of other versions are skipped. For the demo's receiver and for consumers written in Java.
+	 */
+	public static boolean verify(byte[] key, String id, String timestamp, String signatureHeader, byte[] body,
+			java.time.Instant now, java.time.Duration tolerance) {
+		long seconds;
+		try {
+			seconds = Long.parseLong(timestamp.strip());
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
+		if (Math.abs(now.getEpochSecond() - seconds) > tolerance.toSeconds()) {
+			return false;
+		}
+		byte[] expected = sign(key, id, seconds, body).getBytes(StandardCharsets.US_ASCII);
+		boolean match = false;
+		for (String entry : signatureHeader.strip().split(" +")) {
+			if (entry.startsWith("v1,")) {
+				match |= java.security.MessageDigest.isEqual(expected, entry.getBytes(StandardCharsets.US_ASCII));
+			}
+		}
+		return match;
+	}
+
 	/** The {@code webhook-signature} header: one signature per key (current first), space-separated. */
 	public static String header(List<byte[]> keys, String id, long timestamp, byte[] body) {
 		return keys.stream().map(k -> sign(k, id, timestamp, body)).collect(Collectors.joining(" "));

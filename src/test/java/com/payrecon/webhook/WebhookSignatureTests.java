@@ -48,6 +48,26 @@ class WebhookSignatureTests {
 	}
 
 	@Test
+	void theReceiversCheckAcceptsWhatTheOfficialLibrarySignsAndRefusesAChangeOrAnOldTimestamp() throws Exception {
+		byte[] key = WebhookSignature.key(SECRET);
+		java.time.Instant now = java.time.Instant.ofEpochSecond(TIMESTAMP);
+		java.time.Duration tolerance = java.time.Duration.ofMinutes(5);
+		String official = new Webhook(SECRET).sign(ID, TIMESTAMP, new String(BODY, StandardCharsets.UTF_8));
+		String ts = Long.toString(TIMESTAMP);
+
+		assertThat(WebhookSignature.verify(key, ID, ts, official, BODY, now, tolerance)).isTrue();
+		assertThat(WebhookSignature.verify(key, ID, ts, "v1a,xyz " + official, BODY, now, tolerance)).as("other versions skipped").isTrue();
+		assertThat(WebhookSignature.verify(key, ID, ts, official, "{\"test\": 2432232315}".getBytes(StandardCharsets.UTF_8),
+				now, tolerance)).as("body changed").isFalse();
+		assertThat(WebhookSignature.verify(key, "msg_other", ts, official, BODY, now, tolerance)).as("id changed").isFalse();
+		assertThat(WebhookSignature.verify(key, ID, ts, official, BODY, now.plusSeconds(301), tolerance)).as("too old").isFalse();
+		assertThat(WebhookSignature.verify(key, ID, ts, official, BODY, now.minusSeconds(301), tolerance)).as("too new").isFalse();
+		assertThat(WebhookSignature.verify(WebhookSignature.key(WebhookSignature.newSecret()), ID, ts, official, BODY, now,
+				tolerance)).as("another secret").isFalse();
+		assertThat(WebhookSignature.verify(key, ID, "soon", official, BODY, now, tolerance)).isFalse();
+	}
+
+	@Test
 	void newSecretsAre32RandomBytesInTheWhsecForm() {
 		String a = WebhookSignature.newSecret();
 		assertThat(a).startsWith("whsec_");
