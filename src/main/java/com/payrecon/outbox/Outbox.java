@@ -38,7 +38,21 @@ public class Outbox {
 	}
 
 	/**
-	 * Records an event of the current transaction; refused outside one (an event must share its change's fate).
+	 * Records an event of the current transaction; refused outside one (an event must share its change's fate). Call
+	 * it in the service method that makes the change, right after the compare-and-set or the update under
+	 * {@code SELECT … FOR UPDATE}, inside the use case's transaction (opened by whoever starts the use case, through
+	 * {@code TransactionRetry} where deadlocks are possible):
+	 *
+	 * <pre>{@code
+	 * refunds.markSucceeded(refund, providerRefundId, now);
+	 * outbox.append(new NewEvent(EventType.REFUND_SUCCEEDED, refund.accountId(), refund.orderId(), null,
+	 *         refund.outTradeNo(), refund.id(), EventCause.NOTIFICATION, null, now, data));
+	 * }</pre>
+	 *
+	 * The row is written in the transaction's {@code beforeCommit}, numbered in the account's sequence; a rollback
+	 * writes nothing and takes no number. The stored JSON is {@code {"id","type","timestamp","account","sequence",
+	 * "data":{…, "cause":{"type","trigger"}}}} ({@link OutboxRepository#body}). The event types are
+	 * {@link EventType}'s; docs/webhooks.md lists them with their {@code data}, and says how a new one is added.
 	 */
 	public void append(NewEvent event) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()

@@ -2,6 +2,7 @@ package com.payrecon.outbox;
 
 import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.OUTBOX_EVENT;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -137,6 +138,70 @@ class OutboxIT {
 
 		orderService.transition(ACCOUNT, order.outTradeNo(), OrderStatus.CLOSED, operator);
 		assertThat(events.ofOrder(order.id())).singleElement().satisfies(e -> assertThat(e.seq()).isEqualTo(before + 1));
+	}
+
+	/** One kind of order change: how to bring an order before it, the change itself, and the event it writes. */
+	record Change(String name, java.util.function.Function<PaymentOrder, PaymentOrder> before,
+			java.util.function.Consumer<PaymentOrder> change, String event) {
+	}
+
+	/**
+	 * For every kind of order change (the brief for refunds: "every order state change writes its event in the same
+	 * transaction"): inside a transaction that then fails, neither the order's row nor its events nor the account's
+	 * sequence move; the same change committed writes exactly its event.
+	 */
+	@Test
+	void everyKindOfOrderChangeRollsBackTogetherWithItsEvent() {
+		Cause operator = new Cause(EventSource.OPERATOR, "finance-1", null, "checked");
+		List<Change> changes = List.of(
+				new Change("paid", o -> o, o -> orderService.applyPayment(ACCOUNT, payment(o, "4200R" + o.id()), Cause.notification(1, "x")), "order.paid"),
+				new Change("closed", o -> o, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.CLOSED, operator), "order.closed"),
+				new Change("failed", o -> o, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.FAILED, Cause.query("micropay", "refused")), "order.failed"),
+				new Change("reversed", o -> o, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.REVERSED, Cause.query("micropay", "timeout")), "order.reversed"),
+				new Change("refunded", this::paid, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.REFUNDED, operator), "order.refunded"),
+				new Change("paid late", this::closed, o -> orderService.applyPayment(ACCOUNT, payment(o, "4200L" + o.id()), Cause.notification(2, "late")), "order.paid_late"),
+				new Change("late payment applied", o -> held(closed(o)), o -> orderService.reopenForLatePayment(ACCOUNT, payment(o, "4200L" + o.id()), operator), "order.paid"),
+				new Change("payment conflict", this::paid, o -> orderService.applyPayment(ACCOUNT, payment(o, "4200X" + o.id()), Cause.notification(3, "second")), "order.payment_conflict"),
+				new Change("review cleared", o -> conflict(paid(o)), o -> orderService.clearReview(o.id(), operator), "order.review_cleared"));
+		TransactionTemplate tx = new TransactionTemplate(transactionManager);
+		for (Change c : changes) {
+			PaymentOrder o = c.before().apply(order(ACCOUNT, 700));
+			Map<String, Object> row = dsl.fetchSingle(PAYMENT_ORDER, PAYMENT_ORDER.ID.eq(o.id())).intoMap();
+			List<String> types = types(o);
+			long seq = events.lastSeq(List.of(ACCOUNT)).get(ACCOUNT);
+			assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+				c.change().accept(o);
+				throw new IllegalStateException("the use case failed after the change");
+			})).as(c.name()).hasMessageContaining("failed after the change");
+			assertThat(dsl.fetchSingle(PAYMENT_ORDER, PAYMENT_ORDER.ID.eq(o.id())).intoMap()).as(c.name() + ": order row").isEqualTo(row);
+			assertThat(types(o)).as(c.name() + ": events").isEqualTo(types);
+			assertThat(events.lastSeq(List.of(ACCOUNT)).get(ACCOUNT)).as(c.name() + ": sequence").isEqualTo(seq);
+
+			c.change().accept(o);
+			List<String> after = new ArrayList<>(types);
+			after.add(c.event());
+			assertThat(types(o)).as(c.name() + ": committed").isEqualTo(after);
+		}
+	}
+
+	private PaymentOrder paid(PaymentOrder o) {
+		orderService.applyPayment(ACCOUNT, payment(o, "4200P" + o.id()), Cause.notification(4, "paid"));
+		return o;
+	}
+
+	private PaymentOrder closed(PaymentOrder o) {
+		orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.CLOSED, Cause.query("stale-pending-sweep#1", "expired"));
+		return o;
+	}
+
+	private PaymentOrder held(PaymentOrder closedOrder) {
+		orderService.applyPayment(ACCOUNT, payment(closedOrder, "4200L" + closedOrder.id()), Cause.notification(5, "late"));
+		return closedOrder;
+	}
+
+	private PaymentOrder conflict(PaymentOrder paidOrder) {
+		orderService.applyPayment(ACCOUNT, payment(paidOrder, "4200X" + paidOrder.id()), Cause.notification(6, "second"));
+		return paidOrder;
 	}
 
 	@Test
