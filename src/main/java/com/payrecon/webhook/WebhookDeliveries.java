@@ -177,6 +177,7 @@ public class WebhookDeliveries {
 
 	/** The endpoint's latest deliveries (newest event first) with their events. */
 	@Transactional(readOnly = true)
+	@PreAuthorize("hasRole('ADMIN')")
 	public List<DeliveryLine> recent(long endpointId, int limit) {
 		List<Delivery> recent = deliveries.recent(endpointId, limit);
 		Map<Long, OutboxEvent> byId = events.findAll(recent.stream().map(Delivery::eventId).toList())
@@ -187,6 +188,7 @@ public class WebhookDeliveries {
 
 	/** The delivery log of one event ({@code evt_…}) at one endpoint; empty when either is unknown. */
 	@Transactional(readOnly = true)
+	@PreAuthorize("hasRole('ADMIN')")
 	public Optional<EventLog> log(long endpointId, String eventId) {
 		Optional<WebhookEndpoint> endpoint = endpoints.find(endpointId);
 		Optional<OutboxEvent> event = events.findByEventId(eventId);
@@ -199,6 +201,7 @@ public class WebhookDeliveries {
 
 	/** Per endpoint id: when the oldest event it still has to get (a PENDING delivery) happened. */
 	@Transactional(readOnly = true)
+	@PreAuthorize("hasRole('ADMIN')")
 	public Map<Long, Instant> oldestUndelivered() {
 		Map<Long, Long> oldest = deliveries.oldestPending();
 		Map<Long, Instant> occurred = events.findAll(oldest.values())

@@ -2,6 +2,7 @@ package com.payrecon.console;
 
 import static com.payrecon.db.Tables.AUDIT_ENTRY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import com.payrecon.support.WebhookReceiver;
 import com.payrecon.support.money.Fen;
+import com.payrecon.webhook.WebhookDeliveries;
 import com.payrecon.webhook.WebhookEndpoint;
 import com.payrecon.webhook.WebhookEndpoints;
 import org.jooq.DSLContext;
@@ -33,6 +35,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Admin → Webhooks over real HTTP (issue 15): only admins see and act (CSRF token required); an admin creates an
@@ -49,6 +55,7 @@ class WebhookPagesIT {
 	@LocalServerPort int port;
 	@Autowired ConsoleTestUsers users;
 	@Autowired WebhookEndpoints endpoints;
+	@Autowired WebhookDeliveries deliveries;
 	@Autowired OrderService orderService;
 	@Autowired OutboxRepository events;
 	@Autowired DSLContext dsl;
@@ -140,6 +147,32 @@ class WebhookPagesIT {
 				.where(AUDIT_ENTRY.TARGET.eq("webhook:" + endpoint.name())).fetch(AUDIT_ENTRY.DETAILS).toString())
 				.doesNotContain(secret, newSecret, secret.substring("whsec_".length()));
 		}
+	}
+
+	@Test
+	void theWebhookServicesRefuseOnTheirOwnWithoutTheAdminRole() {
+		try {
+			for (Role role : List.of(Role.SUPPORT, Role.FINANCE)) {
+				authenticateAs("someone", role);
+				assertThatThrownBy(() -> deliveries.recent(1, 10)).as(role + " recent").isInstanceOf(AccessDeniedException.class);
+				assertThatThrownBy(() -> deliveries.log(1, "evt_X")).as(role + " log").isInstanceOf(AccessDeniedException.class);
+				assertThatThrownBy(() -> deliveries.oldestUndelivered()).isInstanceOf(AccessDeniedException.class);
+				assertThatThrownBy(() -> endpoints.create("it-role", "http://127.0.0.1:9/", List.of(), List.of(), "someone"))
+					.isInstanceOf(AccessDeniedException.class);
+				assertThatThrownBy(() -> deliveries.redeliver(1, "evt_X", "someone")).isInstanceOf(AccessDeniedException.class);
+			}
+			authenticateAs("someone", Role.ADMIN);
+			assertThatThrownBy(() -> endpoints.rotate(1, "somebody-else")).as("an admin acting in another's name")
+				.isInstanceOf(AccessDeniedException.class);
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+	}
+
+	private static void authenticateAs(String login, Role role) {
+		SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(login, null,
+				List.of(new SimpleGrantedAuthority(role.authority()))));
 	}
 
 	@Test
