@@ -1,6 +1,7 @@
 package com.payrecon.browser;
 
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+import static com.payrecon.db.Tables.WEBHOOK_ENDPOINT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -71,6 +72,12 @@ class ConsoleLookBrowserIT extends ConsoleInBrowser {
 			.value1();
 		if (jobRun != null) {
 			pages.add("/jobs/runs/" + jobRun);
+		}
+		// issue 15's webhook pages: the list, and an endpoint where one exists
+		pages.add("/admin/webhooks");
+		Long endpoint = dsl.select(org.jooq.impl.DSL.max(WEBHOOK_ENDPOINT.ID)).from(WEBHOOK_ENDPOINT).fetchOne().value1();
+		if (endpoint != null) {
+			pages.add("/admin/webhooks/" + endpoint);
 		}
 		LoginPage.to(browser, port).signIn(user);
 		// the dry run's result page (issue 12), once finished: while it runs it reloads itself

@@ -1,8 +1,10 @@
 package com.payrecon.chaos;
 
+import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
 import static com.payrecon.db.Tables.SANDBOX_ORDER;
+import static com.payrecon.db.Tables.WEBHOOK_DELIVERY;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.payrecon.chaos.ChaosChecks.Window;
+import com.payrecon.support.WebhookReceiver;
 import com.payrecon.support.db.EmbeddedMariaDb;
 import com.payrecon.support.process.PayReconProcess;
 import com.payrecon.support.process.PayReconProcess.Answer;
@@ -45,6 +48,10 @@ public final class ChaosRun {
 
 	static final String API_TOKEN = "chaos-checkout-token-0123456789";
 	static final List<String> ACCOUNTS = List.of("chaos-wx2", "chaos-wx3", "chaos-ali");
+	/** The webhook endpoint's secret (a run on loopback: nothing real). */
+	static final String WEBHOOK_SECRET = "whsec_" + java.util.Base64.getEncoder()
+		.encodeToString("chaos-run-webhook-secret-32bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+	static final double RECEIVER_FAILURE_SHARE = 0.2;
 
 	private final ChaosParameters parameters;
 	private final Path dir;
@@ -54,6 +61,9 @@ public final class ChaosRun {
 	/** Orders PayRecon's API confirmed (2xx) although the provider did not know them when the payer came. */
 	private final List<String> unconfirmed = java.util.Collections.synchronizedList(new ArrayList<>());
 	private final long startedNanos = System.nanoTime();
+	/** Event ids the webhook receiver verified and answered 2xx (issue 15). */
+	private final Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final AtomicInteger okAnswers = new AtomicInteger();
 
 	public ChaosRun(ChaosParameters parameters) {
 		this.parameters = parameters;
@@ -71,10 +81,27 @@ public final class ChaosRun {
 		EmbeddedMariaDb providerDb = null;
 		PayReconProcess provider = null;
 		PayReconProcess payrecon = null;
+		// issue 15: the merchant's webhook receiver, verifying with the official library and failing 20 % of requests
+		WebhookReceiver receiver = WebhookReceiver.start(WEBHOOK_SECRET);
+		java.util.Random failures = new java.util.Random(parameters.seed());
+		receiver.answer(r -> {
+			boolean fail;
+			synchronized (failures) {
+				fail = failures.nextDouble() < RECEIVER_FAILURE_SHARE;
+			}
+			if (!fail) {
+				okAnswers.incrementAndGet();
+				if (r.verified()) {
+					acknowledged.add(r.id());
+				}
+			}
+			return fail ? WebhookReceiver.Answer.status(500) : WebhookReceiver.Answer.ok();
+		});
 		try {
 			deleteLogs();
 			note("chaos run: %d orders, %d SIGKILL(s), %d database restart(s), %d clients; faults: drop 20 %%, duplicate 20 %%, "
-					+ "forge 2 %%, failing API calls 5 %%; stale after %s, retries %.0fx faster; logs in %s", parameters.orders(),
+					+ "forge 2 %%, failing API calls 5 %%; webhook receiver failing 20 %%; stale after %s, retries %.0fx faster; "
+					+ "logs in %s", parameters.orders(),
 					parameters.kills(), parameters.dbRestarts(), parameters.clients(), parameters.staleAfter(),
 					parameters.timeScale(), dir.resolve("logs"));
 			// EmbeddedMariaDb tries again a start that was slow to become ready
@@ -82,7 +109,8 @@ public final class ChaosRun {
 			providerDb = EmbeddedMariaDb.acquire(dir.resolve("provider-db"), 0, "provider", true);
 			int payreconPort = PayReconProcess.freePort();
 			int providerPort = PayReconProcess.freePort();
-			ChaosConfiguration config = new ChaosConfiguration(dir, parameters, payreconPort, providerPort);
+			ChaosConfiguration config = new ChaosConfiguration(dir, parameters, payreconPort, providerPort,
+					receiver.url("/payrecon/events"), WEBHOOK_SECRET);
 			provider = PayReconProcess.start("provider", dir.resolve("logs"), config.provider(providerDb));
 			payrecon = PayReconProcess.start("payrecon", dir.resolve("logs"), config.payrecon(payreconDb));
 			provider.awaitStarted(Duration.ofSeconds(150));
@@ -94,7 +122,9 @@ public final class ChaosRun {
 			note("driven: %d orders created and placed, %d paid at the provider", parameters.orders(), paid.size());
 			settle(payreconDb, providerDb, paid);
 			try (CloseableDSLContext pr = dsl(payreconDb); CloseableDSLContext pv = dsl(providerDb)) {
-				ChaosChecks checks = new ChaosChecks(pr, pv, prefix, dbDown, unconfirmed);
+				ChaosChecks checks = new ChaosChecks(pr, pv, prefix, dbDown, unconfirmed,
+						new ChaosChecks.Receiver(receiver.received(), Set.copyOf(acknowledged), okAnswers.get(),
+								receiver.overlaps()));
 				ChaosChecks.Report report = checks.run(timeline);
 				report.print(System.out);
 				Files.writeString(dir.resolve("report.txt"), report.text());
@@ -121,6 +151,7 @@ public final class ChaosRun {
 			if (providerDb != null) {
 				providerDb.release();
 			}
+			receiver.close();
 		}
 	}
 
@@ -296,17 +327,22 @@ public final class ChaosRun {
 					.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix), PAYMENT_ORDER.STATUS.eq("PAID"))
 					.fetch(PAYMENT_ORDER.OUT_TRADE_NO));
 				long missing = paid.stream().filter(no -> !paidHere.contains(no)).count();
-				if (unfinished == 0 && missing == 0) {
-					note("settled: no delivery left, all %d paid orders PAID", paid.size());
+				// issue 15: every event fanned out to the receiver's endpoint and delivered
+				int events = pr.fetchCount(OUTBOX_EVENT);
+				int webhooksDue = events - pr.fetchCount(WEBHOOK_DELIVERY, WEBHOOK_DELIVERY.STATUS.eq("DELIVERED"));
+				if (unfinished == 0 && missing == 0 && webhooksDue == 0) {
+					note("settled: no delivery left, all %d paid orders PAID, all %d events delivered to the receiver",
+							paid.size(), events);
 					return;
 				}
 				if (Instant.now().isAfter(deadline)) {
-					note("time is up: %d deliveries unfinished, %d paid orders not PAID", unfinished, missing);
+					note("time is up: %d deliveries unfinished, %d paid orders not PAID, %d events not delivered to the "
+							+ "receiver", unfinished, missing, webhooksDue);
 					return;
 				}
 				if (System.nanoTime() - lastPrint > 10_000_000_000L) {
-					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not PAID yet%n",
-							elapsedSeconds(), unfinished, missing);
+					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not PAID, %d events not "
+							+ "delivered to the receiver yet%n", elapsedSeconds(), unfinished, missing, webhooksDue);
 					lastPrint = System.nanoTime();
 				}
 				Thread.sleep(1_000);
