@@ -69,7 +69,7 @@ class SandboxAlipayIT {
 		assertThat(paid.path("total_amount").asString()).isEqualTo("88.88");
 		assertThat(paid.path("fund_bill_list").get(0).path("fund_channel").asString()).isEqualTo("ALIPAYACCOUNT");
 		assertThat(paid.path("trade_no").asString()).isEqualTo(order.path("providerTransactionId").asString());
-		JsonNode delivery = wire.control("GET", "/deliveries?merchantId=ali&outTradeNo=" + no, null).get(0);
+		JsonNode delivery = wire.settledDelivery("ali", no);
 		assertThat(delivery.path("status").asString()).isEqualTo("DELIVERED");
 		assertThat(delivery.path("attempts").get(0).path("responseBody").asString()).isEqualTo("success");
 		assertThat(wire.alipay("alipay.trade.close", biz("out_trade_no", no), null).path("sub_code").asString())

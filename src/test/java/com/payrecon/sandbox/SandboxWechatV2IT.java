@@ -66,7 +66,7 @@ class SandboxWechatV2IT {
 			assertThat(wire.v2("/pay/orderquery", account, Map.of("transaction_id", paid.get("transaction_id"))))
 				.containsEntry("out_trade_no", no);
 
-			JsonNode delivery = wire.control("GET", "/deliveries?merchantId=" + accountId + "&outTradeNo=" + no, null).get(0);
+			JsonNode delivery = wire.settledDelivery(accountId, no);
 			assertThat(delivery.path("status").asString()).isEqualTo("DELIVERED");
 			assertThat(delivery.path("attempts")).hasSize(1);
 			assertThat(delivery.path("attempts").get(0).path("responseBody").asString()).contains("SUCCESS");

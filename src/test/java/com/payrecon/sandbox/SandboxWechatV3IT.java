@@ -63,7 +63,7 @@ class SandboxWechatV3IT {
 		assertThat(txn.path("trade_state").asString()).isEqualTo("SUCCESS");
 		assertThat(txn.path("amount").path("total").asLong()).isEqualTo(2500);
 		assertThat(txn.path("transaction_id").asString()).isEqualTo(order.path("providerTransactionId").asString());
-		JsonNode delivery = wire.control("GET", "/deliveries?merchantId=wx3&outTradeNo=" + no, null).get(0);
+		JsonNode delivery = wire.settledDelivery("wx3", no);
 		assertThat(delivery.path("status").asString()).isEqualTo("DELIVERED");
 		assertThat(delivery.path("attempts").get(0).path("httpStatus").asInt()).isIn(200, 204);
 

@@ -70,6 +70,15 @@ final class SandboxWire {
 
 	// ---- control API and PayRecon API ---------------------------------------------------------------------------
 
+	/**
+	 * The sandbox's first delivery of an order's notification once it is settled (no longer PENDING): the sandbox
+	 * records PayRecon's answer after it arrives, which can be after the order already shows PAID.
+	 */
+	JsonNode settledDelivery(String merchantId, String outTradeNo) {
+		return await(() -> control("GET", "/deliveries?merchantId=" + merchantId + "&outTradeNo=" + outTradeNo, null).get(0),
+				d -> !"PENDING".equals(d.path("status").asString()), java.time.Duration.ofSeconds(20));
+	}
+
 	JsonNode control(String method, String path, Object body) {
 		HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url("/sandbox/api" + path)))
 			.header("Content-Type", "application/json")
