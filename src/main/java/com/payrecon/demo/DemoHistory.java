@@ -32,6 +32,7 @@ import com.payrecon.sandbox.PayerSimulation;
 import com.payrecon.sandbox.SandboxLedger;
 import com.payrecon.sandbox.SandboxMerchant;
 import com.payrecon.sandbox.SandboxMerchants;
+import com.payrecon.sandbox.SandboxRefunds;
 import com.payrecon.sandbox.SandboxTrades;
 import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
@@ -62,6 +63,7 @@ public class DemoHistory {
 	private final SandboxMerchants merchants;
 	private final SandboxLedger ledger;
 	private final SandboxTrades trades;
+	private final SandboxRefunds refunds;
 	private final OrderService orderService;
 	private final OrderRepository orders;
 	private final Reconciliation reconciliation;
@@ -74,8 +76,9 @@ public class DemoHistory {
 	}
 
 	public DemoHistory(List<String> accountIds, AccountRegistry accounts, SandboxMerchants merchants,
-			SandboxLedger ledger, SandboxTrades trades, OrderService orderService, OrderRepository orders,
-			Reconciliation reconciliation, Clock clock, Duration notificationWait) {
+			SandboxLedger ledger, SandboxTrades trades, SandboxRefunds refunds, OrderService orderService,
+			OrderRepository orders, Reconciliation reconciliation, Clock clock, Duration notificationWait) {
+		this.refunds = refunds;
 		this.accountIds = List.copyOf(accountIds);
 		this.accounts = accounts;
 		this.merchants = merchants;
@@ -138,7 +141,7 @@ public class DemoHistory {
 		// refunded at the provider in the evening, the refund never reported here
 		String refunded = paid.get(paid.size() - 1);
 		LedgerOrder refundedAtProvider = ledger.find(accountId, refunded).orElseThrow();
-		trades.refund(refundedAtProvider, refundedAtProvider.amount(), refunded + "R", evening.toInstant());
+		refunds.platformRefund(refundedAtProvider, refundedAtProvider.amount(), refunded + "R", evening.toInstant(), false);
 		planted.put(DiscrepancyType.STATUS_MISMATCH, refunded);
 
 		// closed here as unpaid, yet the payer paid at the provider and its callback was lost

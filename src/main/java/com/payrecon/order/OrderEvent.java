@@ -10,4 +10,6 @@ public record OrderEvent(long id, long orderId, String eventType, OrderStatus fr
 	public static final String STATUS_CHANGED = "STATUS_CHANGED";
 	public static final String LATE_PAYMENT = "LATE_PAYMENT";
 	public static final String CONFLICTING_PAYMENT = "CONFLICTING_PAYMENT";
+	/** a refund of the order succeeded; the status stays (PARTIALLY_REFUNDED with more refunded) */
+	public static final String REFUNDED_AMOUNT = "REFUNDED_AMOUNT";
 }

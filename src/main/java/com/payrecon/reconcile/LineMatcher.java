@@ -51,7 +51,7 @@ final class LineMatcher {
 		OrderStatus status = order.status();
 		return switch (line.type()) {
 			case PAYMENT -> payment(line, order, key);
-			case REFUND -> status == OrderStatus.REFUNDED ? new Verdict(Action.MATCHED, null, null)
+			case REFUND -> status.followsRefunds() ? new Verdict(Action.MATCHED, null, null)
 					: new Verdict(Action.DISCREPANCY, null, discrepancy(DiscrepancyType.STATUS_MISMATCH, key, line, order,
 							"refunded at the provider, " + status + " here"));
 			case REVERSED -> status == OrderStatus.REVERSED ? new Verdict(Action.MATCHED, order.id(), null)
@@ -67,7 +67,7 @@ final class LineMatcher {
 							+ ", the order " + order.amount().value() + " fen"));
 		}
 		return switch (order.status()) {
-			case PAID, REFUNDED -> order.providerTxnId() != null && line.providerTxnId() != null
+			case PAID, PARTIALLY_REFUNDED, REFUNDED -> order.providerTxnId() != null && line.providerTxnId() != null
 					&& !Objects.equals(order.providerTxnId(), line.providerTxnId())
 							? new Verdict(Action.DISCREPANCY, order.id(), discrepancy(DiscrepancyType.STATUS_MISMATCH, key,
 									line, order, "paid by transaction " + line.providerTxnId() + " at the provider, by "

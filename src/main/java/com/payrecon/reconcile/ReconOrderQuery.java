@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ReconOrderQuery {
 
-	private static final List<String> PAID_STATES = List.of(OrderStatus.PAID.name(), OrderStatus.REFUNDED.name());
+	private static final List<String> PAID_STATES = List.of(OrderStatus.PAID.name(),
+			OrderStatus.PARTIALLY_REFUNDED.name(), OrderStatus.REFUNDED.name());
 
 	private final DSLContext dsl;
 

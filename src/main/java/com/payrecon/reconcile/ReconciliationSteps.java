@@ -185,7 +185,7 @@ class ReconciliationSteps {
 		}
 		String outcome = result.get().outcome();
 		OrderStatus after = result.get().after().status();
-		if (verdict.action() == Action.REPAIR && (after == OrderStatus.PAID || after == OrderStatus.REFUNDED)) {
+		if (verdict.action() == Action.REPAIR && after.isPaid()) {
 			return d.repaired("repaired by a signed query: " + outcome, ctx.actor());
 		}
 		return d.withDetail("query: " + outcome);

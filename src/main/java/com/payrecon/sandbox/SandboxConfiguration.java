@@ -55,6 +55,12 @@ class SandboxConfiguration {
 	}
 
 	@Bean
+	SandboxRefunds sandboxRefunds(SandboxLedger ledger, SandboxNotifier notifier, SandboxMerchants merchants,
+			SandboxProperties properties, Clock clock) {
+		return new SandboxRefunds(ledger, notifier, merchants, properties, clock);
+	}
+
+	@Bean
 	SandboxBills sandboxBills(SandboxLedger ledger, SandboxProperties properties, Clock clock) {
 		return new SandboxBills(ledger, properties, clock);
 	}

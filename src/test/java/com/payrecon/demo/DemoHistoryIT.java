@@ -56,6 +56,9 @@ class DemoHistoryIT {
 	OrderRepository orders;
 
 	@Autowired
+	com.payrecon.sandbox.SandboxRefunds refunds;
+
+	@Autowired
 	Reconciliation reconciliation;
 
 	@Autowired
@@ -63,7 +66,7 @@ class DemoHistoryIT {
 
 	@Test
 	void yesterdayIsReconciledOnceWithExactlyThePlantedDiscrepancies() {
-		DemoHistory history = new DemoHistory(List.of(ACCOUNT), accounts, merchants, ledger, trades, orderService, orders,
+		DemoHistory history = new DemoHistory(List.of(ACCOUNT), accounts, merchants, ledger, trades, refunds, orderService, orders,
 				reconciliation, clock, Duration.ofSeconds(20));
 		LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneId.of("Asia/Shanghai")).minusDays(1);
 

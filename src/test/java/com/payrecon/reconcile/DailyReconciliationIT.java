@@ -47,6 +47,7 @@ import com.payrecon.scheduling.JobRun;
 import com.payrecon.support.JobRuns;
 import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
+import com.payrecon.support.RefundFixture;
 import com.payrecon.support.TestData;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
@@ -83,6 +84,12 @@ class DailyReconciliationIT {
 
 	@Autowired
 	OrderService orderService;
+
+	@Autowired
+	com.payrecon.refund.RefundService refundService;
+
+	@Autowired
+	com.payrecon.support.db.TransactionRetry retry;
 
 	@Autowired
 	OrderRepository orders;
@@ -141,7 +148,7 @@ class DailyReconciliationIT {
 		PaymentOrder nearMidnight = paid(800, day.atTime(23, 55));
 		PaymentOrder refundedBoth = paid(1000, day.atTime(14, 0));
 		at(day, 15, 0);
-		orderService.transition(ACCOUNT, refundedBoth.outTradeNo(), OrderStatus.REFUNDED, Cause.api("test", "refund"));
+		RefundFixture.succeeded(refundService, retry, ACCOUNT, refundedBoth.outTradeNo(), 1000);
 
 		String repairTxn = TestData.transactionId();
 		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(), paidAnswer(pendingPaidThere.outTradeNo(), repairTxn, 300, day.atTime(10, 0)));

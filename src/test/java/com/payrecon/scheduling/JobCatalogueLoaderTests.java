@@ -123,7 +123,8 @@ class JobCatalogueLoaderTests {
 	@Test
 	void theProjectsOwnCatalogueIsValid() {
 		// the Job beans of the application (start-up checks the same against the real beans)
-		Set<String> jobs = Set.of("stale-pending-report", "stale-pending-sweep", "micropay-watchdog", "daily-reconciliation");
+		Set<String> jobs = Set.of("stale-pending-report", "stale-pending-sweep", "micropay-watchdog", "daily-reconciliation",
+				"refund-sweep");
 		List<CatalogueEntry> entries = new JobCatalogueLoader(jobs, ZoneId.of("Asia/Shanghai"), id -> null).load("batch-jobs");
 
 		assertThat(entries).extracting(CatalogueEntry::name).containsExactlyInAnyOrderElementsOf(jobs);
