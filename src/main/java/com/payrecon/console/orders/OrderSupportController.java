@@ -1,6 +1,7 @@
 package com.payrecon.console.orders;
 
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.console.refunds.RefundQuery;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -28,8 +29,11 @@ class OrderSupportController {
 	private final OrderQuery orders;
 	private final PendingOrderQuery pending;
 	private final AccountRegistry accounts;
+	private final RefundQuery refunds;
 
-	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts) {
+	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts,
+			RefundQuery refunds) {
+		this.refunds = refunds;
 		this.support = support;
 		this.orders = orders;
 		this.pending = pending;
@@ -92,6 +96,7 @@ class OrderSupportController {
 			response.setStatus(ex instanceof OrderSupport.NotAllowed ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
 			model.addAttribute("error", ex.getMessage());
 			model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+			OrderController.addRefunds(model, refunds, id);
 			return "orders/detail";
 		}
 		String text = "Close: " + closed.outcome() + "; the order is " + closed.after().status() + ".";
