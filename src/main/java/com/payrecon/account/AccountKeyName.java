@@ -33,6 +33,7 @@ public enum AccountKeyName {
 
 	static final int MAX_LENGTH = 8192;
 	private static final Pattern SYMMETRIC = Pattern.compile("[A-Za-z0-9]{32}");
+	private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
 	private final String wireName;
 	private final Channel channel;
@@ -71,8 +72,35 @@ public enum AccountKeyName {
 		}
 	}
 
-	/** The credentials with this key replaced by {@code value}, after checking it. */
+	/** The id or serial that goes with this key, replaced together with it; null for keys without one. */
+	public String keyIdLabel() {
+		return switch (this) {
+			case PLATFORM_PUBLIC_KEY -> "platform-public-key-id";
+			case MERCHANT_PRIVATE_KEY -> "merchant-serial-no";
+			case API_KEY, API_V3_KEY, APP_PRIVATE_KEY, ALIPAY_PUBLIC_KEY -> null;
+		};
+	}
+
+	public boolean hasKeyId() {
+		return keyIdLabel() != null;
+	}
+
+	/** The credentials with this key replaced by {@code value}, after checking it (ids and serials kept). */
 	Credentials apply(Credentials current, String value) {
+		return apply(current, value, null);
+	}
+
+	/**
+	 * The credentials with this key replaced by {@code value} and, for a key that has one, its id or serial replaced
+	 * by {@code keyId} (null keeps the current one: rows stored before ids were proposed with the key).
+	 */
+	Credentials apply(Credentials current, String value, String keyId) {
+		if (keyId != null && !hasKeyId()) {
+			throw new InvalidKey(label + ": has no id or serial");
+		}
+		if (keyId != null && !KEY_ID.matcher(keyId).matches()) {
+			throw new InvalidKey(label + ": " + keyIdLabel() + " must be 1 to 128 letters, digits, '_' or '-'");
+		}
 		if (value == null || value.isBlank()) {
 			throw new InvalidKey(label + ": empty");
 		}
@@ -91,13 +119,19 @@ public enum AccountKeyName {
 			}
 			case MERCHANT_PRIVATE_KEY -> {
 				WechatV3Keys k = (WechatV3Keys) current;
-				yield new WechatV3Keys(k.apiV3Key(), k.merchantSerialNo(), privateKey(text), k.platformKeys());
+				yield new WechatV3Keys(k.apiV3Key(), keyId == null ? k.merchantSerialNo() : keyId, privateKey(text),
+						k.platformKeys());
 			}
 			case PLATFORM_PUBLIC_KEY -> {
 				WechatV3Keys k = (WechatV3Keys) current;
 				PublicKey key = publicKey(text);
 				Map<String, PublicKey> platform = new LinkedHashMap<>();
-				k.platformKeys().keySet().forEach(id -> platform.put(id, key));
+				if (keyId == null) {
+					k.platformKeys().keySet().forEach(id -> platform.put(id, key));
+				}
+				else {
+					platform.put(keyId, key); // the new key under its own id: the old id is no longer accepted
+				}
 				yield new WechatV3Keys(k.apiV3Key(), k.merchantSerialNo(), k.merchantPrivateKey(), Map.copyOf(platform));
 			}
 			case APP_PRIVATE_KEY -> new AlipayKeys(privateKey(text), ((AlipayKeys) current).alipayPublicKey());

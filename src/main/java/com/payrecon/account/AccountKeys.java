@@ -2,9 +2,7 @@ package com.payrecon.account;
 
 import static com.payrecon.db.Tables.ACCOUNT_KEY;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import com.payrecon.audit.AuditAction;
@@ -22,12 +20,13 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Account keys replaced by an admin in the console. A new key is checked ({@link AccountKeyName}), stored only
- * encrypted (AES-256-GCM with {@code payrecon.secrets.master-key}, table {@code account_key}), audited as
- * ACCOUNT_KEY_REPLACED without the key, and put into {@link AccountRegistry} when the transaction commits, so
- * notifications are verified and provider calls signed with it from then on, without a restart. At start-up the
- * stored replacements override the configured keys. Without a master key nothing can be replaced, and stored
- * replacements stop start-up (they would otherwise be silently ignored).
+ * Account keys replaced in the console, each through an approved {@link KeyProposals proposal} (one admin proposes, a
+ * different admin approves). A replacement is stored only encrypted (AES-256-GCM with
+ * {@code payrecon.secrets.master-key}, table {@code account_key}, with the key id or serial that goes with it),
+ * audited as ACCOUNT_KEY_REPLACED without the key, and put into {@link AccountRegistry} when the approving transaction
+ * commits, so notifications are verified and provider calls signed with it from then on, without a restart. At
+ * start-up the stored replacements override the configured keys; stored replacements without a master key stop
+ * start-up (they would otherwise be silently ignored).
  *
  * <p>Other nodes of a cluster pick a replacement up at their next start; replace keys on a single-node setup or
  * restart the others (docs/console.md).
@@ -40,19 +39,18 @@ public class AccountKeys implements SmartInitializingSingleton {
 	private final DSLContext dsl;
 	private final AccountRegistry accounts;
 	private final AuditLog audit;
-	private final Clock clock;
 	private final MasterKeyCipher cipher;
 
-	AccountKeys(DSLContext dsl, AccountRegistry accounts, AuditLog audit, Clock clock, SecretsProperties secrets) {
+	AccountKeys(DSLContext dsl, AccountRegistry accounts, AuditLog audit, MasterKeyCipher cipher) {
 		this.dsl = dsl;
 		this.accounts = accounts;
 		this.audit = audit;
-		this.clock = clock;
-		this.cipher = MasterKeyCipher.of(secrets.masterKey());
+		this.cipher = cipher;
 	}
 
-	/** Who replaced which key of an account, and when (never the key). */
-	public record Replacement(String accountId, AccountKeyName key, String replacedBy, Instant replacedAt) {
+	/** Who replaced which key of an account (proposed and approved), and when (never the key). */
+	public record Replacement(String accountId, AccountKeyName key, String keyId, String replacedBy, String approvedBy,
+			Instant replacedAt) {
 	}
 
 	/** Replacing keys needs a master key. */
@@ -73,56 +71,56 @@ public class AccountKeys implements SmartInitializingSingleton {
 		return dsl.selectFrom(ACCOUNT_KEY)
 			.orderBy(ACCOUNT_KEY.ACCOUNT_ID, ACCOUNT_KEY.KEY_NAME)
 			.fetch(r -> new Replacement(r.getAccountId(), AccountKeyName.fromWire(r.getKeyName()).orElseThrow(),
-					r.getReplacedBy(), r.getReplacedAt()));
+					r.getKeyId(), r.getReplacedBy(), r.getApprovedBy(), r.getReplacedAt()));
 	}
 
 	/**
-	 * Checks, encrypts, stores and audits a new key; it takes effect when the transaction commits.
-	 * @throws AccountKeyName.InvalidKey the value is not a valid key of that kind (audited as FAILURE)
-	 * @throws NoMasterKey no {@code payrecon.secrets.master-key}
+	 * Stores the keys of an approved proposal (in the approver's transaction) and puts them into effect when it
+	 * commits, all of them at once. The values were checked when proposed; they are checked again against the
+	 * credentials in force now.
 	 */
-	@PreAuthorize("hasRole('ADMIN') and #operator == authentication.name")
-	@Transactional(noRollbackFor = { AccountKeyName.InvalidKey.class, NoMasterKey.class })
-	public void replace(String accountId, AccountKeyName name, String value, String operator) {
-		Account account = accounts.find(accountId)
-			.orElseThrow(() -> new IllegalArgumentException("no account '" + accountId + "'"));
-		String target = "account:" + accountId + "/" + name.wireName();
-		if (!cipher.available()) {
-			audit.record(operator, AuditAction.ACCOUNT_KEY_REPLACED, target, AuditOutcome.FAILURE, "no master key configured");
-			throw new NoMasterKey();
+	void install(String accountId, List<KeyProposals.KeyChange> changes, long proposalId, String proposedBy,
+			String approvedBy, Instant now) {
+		Account account = accounts.find(accountId).orElseThrow(() -> new IllegalArgumentException("no account '" + accountId + "'"));
+		Account.Credentials checked = account.credentials();
+		for (KeyProposals.KeyChange change : changes) {
+			checked = change.name().apply(checked, change.value(), change.keyId());
 		}
-		if (name.channel() != account.channel()) {
-			throw new AccountKeyName.InvalidKey(name.label() + ": not a key of a " + account.channel().wireName() + " account");
+		for (KeyProposals.KeyChange change : changes) {
+			AccountKeyName name = change.name();
+			byte[] sealed = cipher.encrypt(change.value().strip(), associatedData(accountId, name));
+			dsl.insertInto(ACCOUNT_KEY, ACCOUNT_KEY.ACCOUNT_ID, ACCOUNT_KEY.KEY_NAME, ACCOUNT_KEY.CIPHERTEXT,
+					ACCOUNT_KEY.REPLACED_BY, ACCOUNT_KEY.REPLACED_AT)
+				.values(accountId, name.wireName(), sealed, proposedBy, now)
+				.onDuplicateKeyIgnore()
+				.execute();
+			dsl.update(ACCOUNT_KEY)
+				.set(ACCOUNT_KEY.KEY_ID, change.keyId())
+				.set(ACCOUNT_KEY.CIPHERTEXT, sealed)
+				.set(ACCOUNT_KEY.REPLACED_BY, proposedBy)
+				.set(ACCOUNT_KEY.APPROVED_BY, approvedBy)
+				.set(ACCOUNT_KEY.PROPOSAL_ID, proposalId)
+				.set(ACCOUNT_KEY.REPLACED_AT, now)
+				.set(ACCOUNT_KEY.VERSION, ACCOUNT_KEY.VERSION.plus(1))
+				.where(ACCOUNT_KEY.ACCOUNT_ID.eq(accountId), ACCOUNT_KEY.KEY_NAME.eq(name.wireName()))
+				.execute();
+			audit.record(approvedBy, AuditAction.ACCOUNT_KEY_REPLACED, "account:" + accountId + "/" + name.wireName(),
+					AuditOutcome.SUCCESS, name.label() + (change.keyId() == null ? "" : " (" + change.keyId() + ")")
+							+ " replaced by proposal " + proposalId + " of " + proposedBy + ", approved by " + approvedBy
+							+ "; stored encrypted");
 		}
-		Account.Credentials replaced;
-		try {
-			replaced = name.apply(account.credentials(), value);
-		}
-		catch (AccountKeyName.InvalidKey ex) {
-			audit.record(operator, AuditAction.ACCOUNT_KEY_REPLACED, target, AuditOutcome.FAILURE, ex.getMessage());
-			throw ex;
-		}
-		byte[] sealed = cipher.encrypt(value.strip(), associatedData(accountId, name));
-		Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-		dsl.insertInto(ACCOUNT_KEY, ACCOUNT_KEY.ACCOUNT_ID, ACCOUNT_KEY.KEY_NAME, ACCOUNT_KEY.CIPHERTEXT,
-				ACCOUNT_KEY.REPLACED_BY, ACCOUNT_KEY.REPLACED_AT)
-			.values(accountId, name.wireName(), sealed, operator, now)
-			.onDuplicateKeyIgnore()
-			.execute();
-		dsl.update(ACCOUNT_KEY)
-			.set(ACCOUNT_KEY.CIPHERTEXT, sealed)
-			.set(ACCOUNT_KEY.REPLACED_BY, operator)
-			.set(ACCOUNT_KEY.REPLACED_AT, now)
-			.set(ACCOUNT_KEY.VERSION, ACCOUNT_KEY.VERSION.plus(1))
-			.where(ACCOUNT_KEY.ACCOUNT_ID.eq(accountId), ACCOUNT_KEY.KEY_NAME.eq(name.wireName()))
-			.execute();
-		audit.record(operator, AuditAction.ACCOUNT_KEY_REPLACED, target, AuditOutcome.SUCCESS,
-				name.label() + " replaced; stored encrypted");
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				accounts.replaceCredentials(accountId, current -> name.apply(current, value));
-				log.info("Account {}: {} replaced by {}", accountId, name.label(), operator);
+				accounts.replaceCredentials(accountId, current -> {
+					Account.Credentials next = current;
+					for (KeyProposals.KeyChange change : changes) {
+						next = change.name().apply(next, change.value(), change.keyId());
+					}
+					return next;
+				});
+				log.info("Account {}: {} replaced by proposal {} of {}, approved by {}", accountId,
+						changes.stream().map(c -> c.name().label()).toList(), proposalId, proposedBy, approvedBy);
 			}
 		});
 	}
@@ -146,7 +144,7 @@ public class AccountKeys implements SmartInitializingSingleton {
 				continue;
 			}
 			String value = cipher.decrypt(row.getCiphertext(), associatedData(row.getAccountId(), name));
-			accounts.replaceCredentials(row.getAccountId(), current -> name.apply(current, value));
+			accounts.replaceCredentials(row.getAccountId(), current -> name.apply(current, value, row.getKeyId()));
 			log.info("Account {}: using the {} replaced by {} at {}", row.getAccountId(), name.label(),
 					row.getReplacedBy(), row.getReplacedAt());
 		}

@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * AES-256-GCM with the master key (JDK only): {@code nonce (12 bytes) || ciphertext || tag (16 bytes)}. The associated
- * data binds a ciphertext to its place (account and key name), so a row copied elsewhere does not decrypt.
+ * data binds a ciphertext to its place (account and key name), so a row copied elsewhere does not decrypt. One bean
+ * ({@link SecretsConfiguration}) seals replaced and proposed account keys and, for the security module, second-factor
+ * secrets.
  */
-final class MasterKeyCipher {
+public final class MasterKeyCipher implements com.payrecon.security.SecretCipher {
 
 	static final String PROPERTY = "payrecon.secrets.master-key";
 	private static final int NONCE = 12;
@@ -47,11 +49,13 @@ final class MasterKeyCipher {
 		return new MasterKeyCipher(new SecretKeySpec(raw, "AES"));
 	}
 
-	boolean available() {
+	@Override
+	public boolean available() {
 		return key != null;
 	}
 
-	byte[] encrypt(String plain, String associatedData) {
+	@Override
+	public byte[] encrypt(String plain, String associatedData) {
 		byte[] nonce = new byte[NONCE];
 		RANDOM.nextBytes(nonce);
 		try {
@@ -66,7 +70,8 @@ final class MasterKeyCipher {
 		}
 	}
 
-	String decrypt(byte[] stored, String associatedData) {
+	@Override
+	public String decrypt(byte[] stored, String associatedData) {
 		if (stored.length <= NONCE) {
 			throw new IllegalStateException("stored key of " + associatedData + " is too short");
 		}

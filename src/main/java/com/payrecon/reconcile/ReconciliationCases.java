@@ -22,7 +22,9 @@ import com.payrecon.refund.RefundStatus;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
 import com.payrecon.security.ConsoleUserRepository;
 import com.payrecon.security.Role;
+import com.payrecon.security.SeparationOfDuties;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -31,8 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What finance does with a discrepancy (a case): assign, resolve, accept, void; and maker-checker for the cases that
- * need an order changed: one finance user proposes, a different finance or admin user approves (the change goes
- * through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
+ * need an order changed: one finance user proposes, a different finance or admin user, not tied to the proposer
+ * ({@link SeparationOfDuties}), approves (the change goes through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
  * the discrepancy's history in the transaction of the change.
  */
 @Service
@@ -48,10 +50,15 @@ public class ReconciliationCases {
 	private final AuditLog audit;
 	private final Clock clock;
 	private final TransactionTemplate tx;
+	private final SeparationOfDuties duties;
+	private final MessageSource messages;
 
 	ReconciliationCases(Discrepancies discrepancies, Reconciliation reconciliation, OrderService orderService,
-			RefundService refundService, OrderRepository orders, ConsoleUserRepository users, CaseRepository cases, AuditLog audit, Clock clock,
-			PlatformTransactionManager transactionManager) {
+			RefundService refundService, OrderRepository orders, ConsoleUserRepository users, CaseRepository cases,
+			AuditLog audit, Clock clock, PlatformTransactionManager transactionManager, SeparationOfDuties duties,
+			MessageSource messages) {
+		this.duties = duties;
+		this.messages = messages;
 		this.discrepancies = discrepancies;
 		this.reconciliation = reconciliation;
 		this.orderService = orderService;
@@ -220,6 +227,10 @@ public class ReconciliationCases {
 				if (current.proposedBy().equals(operator)) {
 					throw new CaseRefused("You proposed this change: a different finance or admin user must approve it.");
 				}
+				// nor one tied to the proposer (created or given power by them, or by the same person, recently)
+				duties.refusal(current.proposedBy(), operator).ifPresent(r -> {
+					throw new CaseRefused(r.text(messages, java.util.Locale.ENGLISH));
+				});
 				Instant now = clock.instant();
 				String reason = "maker-checker proposal " + current.id() + " for discrepancy " + current.discrepancyId()
 						+ ": proposed by " + current.proposedBy() + ", approved by " + operator + " — " + current.note()

@@ -35,14 +35,16 @@ public class ConsoleUsers {
 	private final AuditLog audit;
 	private final SessionRegistry sessions;
 	private final Clock clock;
+	private final SeparationOfDuties duties;
 
 	ConsoleUsers(ConsoleUserRepository users, PasswordEncoder encoder, AuditLog audit, SessionRegistry sessions,
-			Clock clock) {
+			Clock clock, SeparationOfDuties duties) {
 		this.users = users;
 		this.encoder = encoder;
 		this.audit = audit;
 		this.sessions = sessions;
 		this.clock = clock;
+		this.duties = duties;
 	}
 
 	/** A new user and the one-time password to hand over; it is not stored and cannot be shown again. */
@@ -82,6 +84,7 @@ public class ConsoleUsers {
 			throw new UserChangeRefused("The login '" + normalised + "' is taken.");
 		}
 		ConsoleUser user = users.findByLogin(normalised).orElseThrow();
+		duties.handedOver(normalised, operator, SeparationOfDuties.Handover.CREATED, "roles " + roles);
 		audit.record(operator, AuditAction.USER_CREATED, "user:" + normalised, AuditOutcome.SUCCESS, "roles " + roles);
 		return new CreatedUser(user, password);
 	}
@@ -94,6 +97,9 @@ public class ConsoleUsers {
 			throw new UserChangeRefused("You cannot disable yourself.");
 		}
 		users.setEnabled(userId, enabled, clock.instant());
+		if (enabled && !user.enabled()) {
+			duties.handedOver(user.login(), operator, SeparationOfDuties.Handover.ENABLED, null);
+		}
 		audit.record(operator, enabled ? AuditAction.USER_ENABLED : AuditAction.USER_DISABLED, "user:" + user.login(),
 				AuditOutcome.SUCCESS, null);
 		if (!enabled) {
@@ -103,16 +109,24 @@ public class ConsoleUsers {
 	}
 
 	@PreAuthorize("hasRole('ADMIN')")
-	@Transactional
+	@Transactional(noRollbackFor = UserChangeRefused.class) // refusals come before any write: their audit entry stays
 	public ConsoleUser setRoles(long userId, Set<Role> roles, String operator) {
 		ConsoleUser user = existing(userId);
 		if (roles.isEmpty()) {
 			throw new UserChangeRefused("Choose at least one role.");
 		}
-		if (user.login().equals(operator) && !roles.contains(Role.ADMIN)) {
-			throw new UserChangeRefused("You cannot remove your own ADMIN role.");
+		if (user.login().equals(operator)) {
+			// neither more (a second role to act as both maker and checker) nor less: another admin does it
+			audit.record(operator, AuditAction.USER_ROLES_CHANGED, "user:" + user.login(), AuditOutcome.FAILURE,
+					"refused: one's own roles " + user.roles() + " -> " + roles);
+			throw new UserChangeRefused("You cannot change your own roles: another admin must do it.");
 		}
 		users.setRoles(userId, roles, clock.instant());
+		Set<Role> added = java.util.EnumSet.copyOf(roles);
+		added.removeAll(user.roles());
+		if (!added.isEmpty()) {
+			duties.handedOver(user.login(), operator, SeparationOfDuties.Handover.ROLES_ADDED, "added " + added);
+		}
 		audit.record(operator, AuditAction.USER_ROLES_CHANGED, "user:" + user.login(), AuditOutcome.SUCCESS,
 				user.roles() + " -> " + roles);
 		endSessions(user.login());
@@ -126,6 +140,9 @@ public class ConsoleUsers {
 		ConsoleUser user = existing(userId);
 		String password = oneTimePassword();
 		users.setPassword(userId, encoder.encode(password), true, clock.instant());
+		if (!user.login().equals(operator)) {
+			duties.handedOver(user.login(), operator, SeparationOfDuties.Handover.PASSWORD_RESET, null);
+		}
 		audit.record(operator, AuditAction.USER_PASSWORD_RESET, "user:" + user.login(), AuditOutcome.SUCCESS, null);
 		endSessions(user.login());
 		return new CreatedUser(existing(userId), password);

@@ -65,7 +65,7 @@ class SecurityConfiguration {
 	@Order(10)
 	SecurityFilterChain consoleChain(HttpSecurity http, ConsoleUserDetailsService userDetails,
 			PasswordEncoder passwordEncoder, LoginThrottle throttle, LoginAttempts attempts, AuditLog audit,
-			SessionRegistry sessionRegistry) throws Exception {
+			SessionRegistry sessionRegistry, SecondFactorLogin secondFactor) throws Exception {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
 		passwords.setPasswordEncoder(passwordEncoder);
 		// this chain's own manager, without a parent: a throttled or locked attempt must not be retried elsewhere
@@ -119,7 +119,7 @@ class SecurityConfiguration {
 				.anyRequest()
 				.authenticated())
 			.formLogin(form -> form.loginPage("/login")
-				.successHandler(successHandler(attempts))
+				.successHandler(successHandler(attempts, secondFactor))
 				.failureHandler(failureHandler(attempts))
 				.permitAll())
 			.logout(logout -> logout.logoutUrl("/logout")
@@ -139,6 +139,7 @@ class SecurityConfiguration {
 				.frameOptions(frame -> frame.deny())
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
 			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit)))
+			.addFilterBefore(new SecondFactorFilter(), AuthorizationFilter.class)
 			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class);
 		return http.build();
 	}
@@ -160,12 +161,16 @@ class SecurityConfiguration {
 		return new HttpSessionEventPublisher();
 	}
 
-	private static SavedRequestAwareAuthenticationSuccessHandler successHandler(LoginAttempts attempts) {
+	private static SavedRequestAwareAuthenticationSuccessHandler successHandler(LoginAttempts attempts,
+			SecondFactorLogin secondFactor) {
 		SavedRequestAwareAuthenticationSuccessHandler handler = new SavedRequestAwareAuthenticationSuccessHandler() {
 			@Override
 			public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 					Authentication authentication) throws ServletException, IOException {
 				ConsoleUserDetails user = (ConsoleUserDetails) authentication.getPrincipal();
+				if (secondFactor.holdBack(request, response, user, authentication)) {
+					return; // the second factor first: no role, no LOGIN entry until it is done
+				}
 				attempts.succeeded(user, request.getRemoteAddr());
 				if (user.mustChangePassword()) {
 					getRedirectStrategy().sendRedirect(request, response, MustChangePasswordFilter.CHANGE_PASSWORD);

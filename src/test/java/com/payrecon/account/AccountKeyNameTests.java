@@ -37,6 +37,24 @@ class AccountKeyNameTests {
 	}
 
 	@Test
+	void aKeyWithAnIdIsReplacedTogetherWithItsIdOrSerial() {
+		var v3 = new WechatV3Keys("k".repeat(32), "OLDSERIAL", RSA_2048.getPrivate(), Map.of("PUB_KEY_ID_1", RSA_2048.getPublic()));
+		KeyPair other = rsa(2048);
+		var platform = (WechatV3Keys) AccountKeyName.PLATFORM_PUBLIC_KEY.apply(v3, Keys.toPem(other.getPublic()), "PUB_KEY_ID_2");
+		assertThat(platform.platformKeys()).as("the old id goes with the old key").containsOnlyKeys("PUB_KEY_ID_2")
+			.containsEntry("PUB_KEY_ID_2", other.getPublic());
+		var merchant = (WechatV3Keys) AccountKeyName.MERCHANT_PRIVATE_KEY.apply(v3, Keys.toPem(other.getPrivate()), "5F1C72E2A8");
+		assertThat(merchant.merchantSerialNo()).isEqualTo("5F1C72E2A8");
+		assertThat(merchant.merchantPrivateKey()).isEqualTo(other.getPrivate());
+		assertThat(AccountKeyName.PLATFORM_PUBLIC_KEY.keyIdLabel()).isEqualTo("platform-public-key-id");
+		assertThat(AccountKeyName.MERCHANT_PRIVATE_KEY.keyIdLabel()).isEqualTo("merchant-serial-no");
+		assertThatThrownBy(() -> AccountKeyName.PLATFORM_PUBLIC_KEY.apply(v3, Keys.toPem(other.getPublic()), "bad id!"))
+			.hasMessage("platform public key: platform-public-key-id must be 1 to 128 letters, digits, '_' or '-'");
+		assertThatThrownBy(() -> AccountKeyName.API_V3_KEY.apply(v3, "k".repeat(32), "ID"))
+			.hasMessage("APIv3 key: has no id or serial");
+	}
+
+	@Test
 	void aPemMustParseIntoAStrongEnoughRsaKey() {
 		var v3 = new WechatV3Keys("k".repeat(32), "SERIAL", RSA_2048.getPrivate(), Map.of("PUB_KEY_ID_1", RSA_2048.getPublic()));
 		KeyPair other = rsa(2048);

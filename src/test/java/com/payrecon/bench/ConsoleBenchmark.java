@@ -54,7 +54,7 @@ class ConsoleBenchmark extends BenchSupport {
 		long orderTotal = dsl.fetchCount(PAYMENT_ORDER);
 
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin);
 		assertThat(session.get("/notifications?outTradeNo=" + prefix + "7").body())
 			.as("the seeded notifications are found by the search").contains("4200" + prefix + "7");
 		assertThat(session.get("/orders/" + (firstOrderId + 7)).body()).as("the seeded order's page")

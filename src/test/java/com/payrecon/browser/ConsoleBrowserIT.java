@@ -56,13 +56,13 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 	@Test
 	void eachRoleSeesOnlyItsOwnNavigation() {
 		TestUser support = users.create(Role.SUPPORT);
-		OrdersPage supportOrders = LoginPage.to(browser, port).signInToOrders(support.login(), support.password());
+		OrdersPage supportOrders = LoginPage.to(browser, port).signInToOrders(support);
 		assertThat(supportOrders.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders");
 		assertThat(supportOrders.currentUser()).isEqualTo(support.login());
 		supportOrders.logOut();
 
 		TestUser finance = users.create(Role.FINANCE);
-		OrdersPage financeOrders = LoginPage.to(browser, port).signInToOrders(finance.login(), finance.password());
+		OrdersPage financeOrders = LoginPage.to(browser, port).signInToOrders(finance);
 		assertThat(financeOrders.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
 				"nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs");
 		SimplePage accounts = SimplePage.to(browser, port, "/admin/accounts", "accounts-page");
@@ -71,7 +71,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 		financeOrders.logOut();
 
 		TestUser admin = users.create(Role.ADMIN);
-		NotificationsPage adminStart = LoginPage.to(browser, port).signInToNotifications(admin.login(), admin.password());
+		NotificationsPage adminStart = LoginPage.to(browser, port).signInToNotifications(admin);
 		assertThat(adminStart.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
 				"nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs", "nav-users");
 		Browsers.screenshot(browser, "notifications");
@@ -88,7 +88,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 	@Test
 	void aForbiddenPageAnswersWithThe403Page() {
 		TestUser support = users.create(Role.SUPPORT);
-		LoginPage.to(browser, port).signInToOrders(support.login(), support.password());
+		LoginPage.to(browser, port).signInToOrders(support);
 		ForbiddenPage.at(browser, port, "/admin/users");
 		ForbiddenPage.at(browser, port, "/audit");
 		Browsers.screenshot(browser, "forbidden");
@@ -103,7 +103,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 
 		TestUser admin = users.create(Role.ADMIN);
 		NotificationDetailPage detail = LoginPage.to(browser, port)
-			.signInToNotifications(admin.login(), admin.password())
+			.signInToNotifications(admin)
 			.filterByOutTradeNo(outTradeNo)
 			.open(id);
 		assertThat(detail.verdict()).contains("UNKNOWN_ORDER");
@@ -121,7 +121,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 		new Http(port).post("/notify/wechatpay-v2/wx2-md5", "text/xml", Notifications.v2Paid(outTradeNo, 2599, TestData.transactionId()));
 
 		TestUser support = users.create(Role.SUPPORT);
-		OrdersPage found = LoginPage.to(browser, port).signInToOrders(support.login(), support.password()).searchByOutTradeNo(outTradeNo);
+		OrdersPage found = LoginPage.to(browser, port).signInToOrders(support).searchByOutTradeNo(outTradeNo);
 		assertThat(found.outTradeNos()).containsExactly(outTradeNo);
 		Browsers.screenshot(browser, "orders");
 		OrderDetailPage order = found.open(outTradeNo);
@@ -150,7 +150,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 	@Test
 	void aFormPostedWithoutItsCsrfTokenIsRefused() {
 		TestUser admin = users.create(Role.ADMIN);
-		LoginPage.to(browser, port).signInToNotifications(admin.login(), admin.password());
+		LoginPage.to(browser, port).signInToNotifications(admin);
 		String login = "nocsrf" + admin.id();
 		UsersPage.to(browser, port).createUserWithoutCsrfToken(login, "ADMIN");
 		assertThat(userRepository.findByLogin(login)).isEmpty();

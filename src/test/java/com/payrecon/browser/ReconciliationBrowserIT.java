@@ -45,7 +45,7 @@ class ReconciliationBrowserIT extends ConsoleInBrowser {
 		Planted earlier = days.oneMissing();
 		Planted p = days.planted();
 		TestUser finance = users.create(Role.FINANCE);
-		LoginPage.to(browser, port).signInToOrders(finance.login(), finance.password());
+		LoginPage.to(browser, port).signInToOrders(finance);
 		assertThat(browser.findElement(org.openqa.selenium.By.id("nav-reconciliation")).isDisplayed()).isTrue();
 
 		ReconciliationPage list = ReconciliationPage.to(browser, port,

@@ -79,7 +79,7 @@ class SupportBrowserIT extends ConsoleInBrowser {
 		String txn = sandbox.sandboxTransactionId(SupportOrders.ACCOUNT, no);
 		TestUser agent = users.create(Role.SUPPORT);
 
-		OrdersPage found = LoginPage.to(browser, port).signInToOrders(agent.login(), agent.password()).searchByOutTradeNo(no);
+		OrdersPage found = LoginPage.to(browser, port).signInToOrders(agent).searchByOutTradeNo(no);
 		assertThat(found.outTradeNos()).containsExactly(no);
 		OrderDetailPage detail = found.open(no);
 		assertThat(detail.status()).contains("PENDING");
@@ -119,7 +119,7 @@ class SupportBrowserIT extends ConsoleInBrowser {
 		requery.requery(SupportOrders.ACCOUNT, asked.outTradeNo(), Cause.query("stale-pending-sweep#demo", "stale"));
 		TestUser agent = users.create(Role.SUPPORT);
 
-		LoginPage.to(browser, port).signInToOrders(agent.login(), agent.password());
+		LoginPage.to(browser, port).signInToOrders(agent);
 		browser.findElement(By.id("subnav-stale")).click();
 		await(ExpectedConditions.urlContains("/orders/stale"));
 		await(ExpectedConditions.visibilityOfElementLocated(By.id("stale-filter")));

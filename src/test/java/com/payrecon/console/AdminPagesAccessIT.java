@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.payrecon.account.AccountKeyName;
 import com.payrecon.account.AccountKeys;
+import com.payrecon.account.KeyProposals;
 import com.payrecon.console.ConsoleTestUsers.TestUser;
 import com.payrecon.console.dashboard.DashboardQuery;
 import com.payrecon.console.jobs.ConsoleJobs;
@@ -49,6 +50,12 @@ class AdminPagesAccessIT {
 
 	@Autowired
 	AccountKeys keys;
+
+	@Autowired
+	KeyProposals proposals;
+
+	@Autowired
+	com.payrecon.security.SecondFactors factors;
 
 	@Autowired
 	DashboardQuery dashboard;
@@ -91,7 +98,7 @@ class AdminPagesAccessIT {
 			assertThat(session.post(path, form).statusCode()).as(role + " " + path).isEqualTo(403);
 		}
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin);
 		assertThat(session.postWithoutCsrf(path, form).statusCode()).as("admin without CSRF " + path).isEqualTo(403);
 		assertThat(dsl.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.ACTOR.eq(admin.login()), AUDIT_ENTRY.ACTION.eq("ACCESS_DENIED"),
 				AUDIT_ENTRY.TARGET.eq("POST " + path), AUDIT_ENTRY.DETAILS.eq("missing or invalid CSRF token")))
@@ -119,17 +126,26 @@ class AdminPagesAccessIT {
 			assertThat(jobs.catalogue()).isNotEmpty();
 			assertThatThrownBy(() -> jobs.runNow("stale-pending-report", "someone")).isInstanceOf(AccessDeniedException.class);
 			assertThatThrownBy(() -> jobs.restart(1, "someone")).isInstanceOf(AccessDeniedException.class);
-			assertThatThrownBy(() -> keys.replace("keys-wx2", AccountKeyName.API_KEY, "x".repeat(32), "someone"))
+			assertThatThrownBy(() -> proposals.propose("keys-wx2", List.of(new KeyProposals.KeyChange(AccountKeyName.API_KEY, null, "x".repeat(32))),
+					null, "pw", "someone"))
 				.isInstanceOf(AccessDeniedException.class);
 			authenticateAs("someone", Role.SUPPORT);
 			assertThatThrownBy(() -> jobs.catalogue()).isInstanceOf(AccessDeniedException.class);
 			assertThatThrownBy(() -> keys.replacements()).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> proposals.recent()).isInstanceOf(AccessDeniedException.class);
+			authenticateAs("someone", Role.FINANCE);
+			assertThatThrownBy(() -> proposals.approve(1, "pw", "someone")).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> proposals.reject(1, "no", "someone")).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> factors.reset(1, "someone")).isInstanceOf(AccessDeniedException.class);
 			authenticateAs("someone", Role.ADMIN);
 			// an admin acting in somebody else's name is refused too
 			assertThatThrownBy(() -> jobs.runNow("stale-pending-report", "somebody-else"))
 				.isInstanceOf(AccessDeniedException.class);
-			assertThatThrownBy(() -> keys.replace("keys-wx2", AccountKeyName.API_KEY, "x".repeat(32), "somebody-else"))
+			assertThatThrownBy(() -> proposals.propose("keys-wx2", List.of(new KeyProposals.KeyChange(AccountKeyName.API_KEY, null, "x".repeat(32))),
+					null, "pw", "somebody-else"))
 				.isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> proposals.approve(1, "pw", "somebody-else")).isInstanceOf(AccessDeniedException.class);
+			assertThatThrownBy(() -> factors.reset(1, "somebody-else")).isInstanceOf(AccessDeniedException.class);
 		}
 		finally {
 			SecurityContextHolder.clearContext();
@@ -138,7 +154,7 @@ class AdminPagesAccessIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = users.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	private static void authenticateAs(String login, Role... roles) {

@@ -145,11 +145,11 @@ class ConsoleAccessIT {
 	void aUserChangesOnlyTheirOwnPasswordWhateverTheFormSays() {
 		TestUser support = testUsers.create(Role.SUPPORT);
 		TestUser admin = testUsers.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(support.login(), support.password()).csrfFrom("/account/password");
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(support).csrfFrom("/account/password");
 		session.post("/account/password", Map.of("login", admin.login(), "userId", Long.toString(admin.id()),
 				"currentPassword", support.password(), "newPassword", "a-new-long-password-1", "confirmPassword",
 				"a-new-long-password-1"));
-		new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		new ConsoleSession(port).loggedInAs(admin);
 		new ConsoleSession(port).loggedInAs(support.login(), "a-new-long-password-1");
 	}
 
@@ -180,7 +180,7 @@ class ConsoleAccessIT {
 	private ConsoleSession sessionAs(Role role) {
 		TestUser user = testUsers.create(role);
 		currentLogin = user.login();
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	private static void authenticateAs(String login, Role... roles) {

@@ -57,7 +57,7 @@ class ConsoleSecurityIT {
 	@Test
 	void aFormPostedWithoutItsCsrfTokenIsRefused() {
 		TestUser admin = testUsers.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin);
 		String login = "csrf" + admin.id();
 		assertThat(session.postWithoutCsrf("/admin/users", Map.of("login", login, "roles", "ADMIN")).statusCode())
 			.isEqualTo(403);
@@ -82,7 +82,7 @@ class ConsoleSecurityIT {
 		ConsoleSession session = new ConsoleSession(port);
 		session.get("/login");
 		String before = session.sessionId().orElseThrow();
-		session.loggedInAs(support.login(), support.password());
+		session.loggedInAs(support);
 		String after = session.sessionId().orElseThrow();
 		assertThat(after).isNotEqualTo(before);
 		assertThat(session.get("/orders").statusCode()).isEqualTo(200);
@@ -99,10 +99,10 @@ class ConsoleSecurityIT {
 	void disablingAUserEndsTheirSessionsAtOnce() {
 		TestUser admin = testUsers.create(Role.ADMIN);
 		TestUser finance = testUsers.create(Role.FINANCE);
-		ConsoleSession financeSession = new ConsoleSession(port).loggedInAs(finance.login(), finance.password());
+		ConsoleSession financeSession = new ConsoleSession(port).loggedInAs(finance);
 		assertThat(financeSession.get("/orders").statusCode()).isEqualTo(200);
 
-		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin.login(), admin.password()).csrfFrom("/admin/users");
+		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/admin/users");
 		assertThat(adminSession.post("/admin/users/" + finance.id() + "/disable", Map.of()).statusCode()).isEqualTo(302);
 
 		HttpResponse<String> next = financeSession.get("/orders");
@@ -127,7 +127,7 @@ class ConsoleSecurityIT {
 		clock.advance(Duration.ofMinutes(14));
 		assertThat(location(new ConsoleSession(port).login(support.login(), support.password()))).endsWith("/login?blocked");
 		clock.advance(Duration.ofMinutes(2));
-		new ConsoleSession(port).loggedInAs(support.login(), support.password());
+		new ConsoleSession(port).loggedInAs(support);
 
 		assertThat(audited(support.login(), "LOGIN_FAILED")).isEqualTo(7);
 		assertThat(dsl.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.ACTION.eq("ACCOUNT_LOCKED"),
@@ -154,7 +154,7 @@ class ConsoleSecurityIT {
 		assertThat(location(new ConsoleSession(port).login("nobody-" + finance.id() + "-12", "x"))).endsWith("/login?blocked");
 		assertThat(throttle.retryAfter("127.0.0.1")).isEqualTo(Duration.ofSeconds(2));
 		clock.advance(Duration.ofSeconds(3));
-		new ConsoleSession(port).loggedInAs(finance.login(), finance.password());
+		new ConsoleSession(port).loggedInAs(finance);
 	}
 
 	@Test
@@ -203,7 +203,7 @@ class ConsoleSecurityIT {
 	@Test
 	void consolePagesCarryAStrictContentSecurityPolicyAndRefuseFraming() {
 		TestUser support = testUsers.create(Role.SUPPORT);
-		HttpResponse<String> page = new ConsoleSession(port).loggedInAs(support.login(), support.password()).get("/orders");
+		HttpResponse<String> page = new ConsoleSession(port).loggedInAs(support).get("/orders");
 		assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'")
 			.contains("script-src 'self'")
 			.contains("frame-ancestors 'none'")

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  */
 public final class ConsoleSession {
 
+	public static final String SECOND_FACTOR = "/login/second-factor";
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
 
 	private final int port;
@@ -45,7 +46,7 @@ public final class ConsoleSession {
 		return post("/login", Map.of("username", login, "password", password));
 	}
 
-	/** Logs in and fails the test unless the login was accepted. */
+	/** Logs in with a password only and fails the test unless the login was accepted (users without a second factor). */
 	public ConsoleSession loggedInAs(String login, String password) {
 		HttpResponse<String> response = login(login, password);
 		String location = response.headers().firstValue("Location").orElse("");
@@ -53,6 +54,37 @@ public final class ConsoleSession {
 			throw new AssertionError("login of " + login + " refused: " + response.statusCode() + " " + location);
 		}
 		return this;
+	}
+
+	/**
+	 * Signs a test user in as a person would: the password, then (for a user with a second factor) a TOTP code from
+	 * the user's authenticator; fails the test unless both were accepted.
+	 */
+	public ConsoleSession loggedInAs(ConsoleTestUsers.TestUser user) {
+		HttpResponse<String> response = login(user);
+		String location = response.headers().firstValue("Location").orElse("");
+		if (response.statusCode() != 302 || location.contains("/login")) {
+			throw new AssertionError("login of " + user.login() + " refused: " + response.statusCode() + " " + location);
+		}
+		return this;
+	}
+
+	/** The password, then the second factor if one is asked for; the last answer. */
+	public HttpResponse<String> login(ConsoleTestUsers.TestUser user) {
+		HttpResponse<String> response = login(user.login(), user.password());
+		if (!response.headers().firstValue("Location").orElse("").endsWith(SECOND_FACTOR)) {
+			return response;
+		}
+		if (user.authenticator() == null) {
+			throw new AssertionError(user.login() + " is asked for a second factor but has none");
+		}
+		return secondFactor(user.authenticator().nextCode());
+	}
+
+	/** Answers the second-factor page with a code (or a recovery code). */
+	public HttpResponse<String> secondFactor(String code) {
+		get(SECOND_FACTOR);
+		return post(SECOND_FACTOR, Map.of("code", code));
 	}
 
 	public HttpResponse<String> get(String path) {

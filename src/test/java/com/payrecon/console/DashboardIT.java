@@ -203,7 +203,7 @@ class DashboardIT {
 
 	private ConsoleSession session(Role role) {
 		var user = users.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	private void at(LocalDate date, String localTime) {

@@ -287,7 +287,7 @@ class DayRollupIT {
 
 	private ConsoleSession session() {
 		var user = users.create(Role.FINANCE);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	private void at(LocalDate date, String localTime) {

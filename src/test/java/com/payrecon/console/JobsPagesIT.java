@@ -106,7 +106,7 @@ class JobsPagesIT {
 	@Test
 	void anAdminRunsAJobNowAndSeesTheRunInItsHistory() {
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password()).csrfFrom("/jobs");
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/jobs");
 		assertThat(session.get("/jobs").body()).contains("id=\"run-now-" + JOB + "\"");
 
 		HttpResponse<String> posted = session.post("/jobs/" + JOB + "/run-now", Map.of());
@@ -135,7 +135,7 @@ class JobsPagesIT {
 				Cause.api("test", "a stale order of an account that is not configured"));
 		clock.reset();
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password()).csrfFrom("/jobs");
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/jobs");
 		session.post("/jobs/" + JOB + "/run-now", Map.of());
 		String request = requestOf(admin);
 		JobRun failed = await(r -> firedBy(r, request) && ended(r));
@@ -213,6 +213,6 @@ class JobsPagesIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = users.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 }

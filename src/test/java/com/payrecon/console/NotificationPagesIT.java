@@ -170,7 +170,7 @@ class NotificationPagesIT {
 		http.post("/notify/wechatpay-v2/wx2-md5", "text/xml", Notifications.v2Paid(outTradeNo, 250, TestData.transactionId()));
 		long id = rawIdFor(outTradeNo).get(0);
 		TestUser admin = testUsers.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin);
 		assertThat(ConsolePages.text(session.get("/notifications/" + id).body(), "verdict")).contains("UNKNOWN_ORDER");
 
 		pendingOrder(outTradeNo, 250); // the order arrives late
@@ -206,6 +206,6 @@ class NotificationPagesIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = testUsers.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 }

@@ -125,6 +125,6 @@ class OrderPagesIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = testUsers.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 }

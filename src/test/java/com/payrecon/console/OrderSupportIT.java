@@ -161,7 +161,7 @@ class OrderSupportIT {
 		sandbox.payAndDropTheNotification(SupportOrders.ACCOUNT, no);
 		String txn = sandbox.sandboxTransactionId(SupportOrders.ACCOUNT, no);
 		TestUser user = testUsers.create(Role.SUPPORT);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(user.login(), user.password()).csrfFrom("/orders/" + order.id());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(user).csrfFrom("/orders/" + order.id());
 		long previewId = askForPreview(session, order.id());
 
 		// values in the form are never applied: only the order, the preview's id and the reason count
@@ -294,7 +294,7 @@ class OrderSupportIT {
 		String no = TestData.outTradeNo();
 		PaymentOrder order = sandbox.placed(no, 800);
 		TestUser user = testUsers.create(Role.SUPPORT);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(user.login(), user.password()).csrfFrom("/orders/" + order.id());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(user).csrfFrom("/orders/" + order.id());
 
 		HttpResponse<String> noReason = session.post("/orders/" + order.id() + "/close", Map.of("reason", " "));
 		assertThat(noReason.statusCode()).isEqualTo(400);
@@ -591,7 +591,7 @@ class OrderSupportIT {
 
 	private ConsoleSession session(Role role) {
 		TestUser user = testUsers.create(role);
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	private static void authenticateAs(String login, Role... roles) {

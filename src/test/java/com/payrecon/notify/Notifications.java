@@ -120,14 +120,19 @@ public final class Notifications {
 	}
 
 	public static V3Delivery signV3(byte[] body, Instant timestamp) {
+		return signV3(body, timestamp, V3_PLATFORM_PRIVATE, V3_SERIAL);
+	}
+
+	/** Signed by another platform key, under its id (a key replaced in the console). */
+	public static V3Delivery signV3(byte[] body, Instant timestamp, PrivateKey platformKey, String serial) {
 		String ts = Long.toString(timestamp.getEpochSecond());
 		String headerNonce = UUID.randomUUID().toString().replace("-", "").toUpperCase();
-		String signature = WechatV3Crypto.sign(V3_PLATFORM_PRIVATE, WechatV3Crypto.notificationMessage(ts, headerNonce, body));
+		String signature = WechatV3Crypto.sign(platformKey, WechatV3Crypto.notificationMessage(ts, headerNonce, body));
 		Map<String, String> headers = new LinkedHashMap<>();
 		headers.put("Wechatpay-Timestamp", ts);
 		headers.put("Wechatpay-Nonce", headerNonce);
 		headers.put("Wechatpay-Signature", signature);
-		headers.put("Wechatpay-Serial", V3_SERIAL);
+		headers.put("Wechatpay-Serial", serial);
 		headers.put("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
 		return new V3Delivery(body, headers);
 	}

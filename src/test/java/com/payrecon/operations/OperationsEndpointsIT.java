@@ -63,7 +63,7 @@ class OperationsEndpointsIT {
 	@Test
 	void anAdminSessionIsNotAScrapeCredential() {
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin);
 
 		assertThat(session.get("/actuator/prometheus").statusCode()).isEqualTo(401);
 	}
@@ -87,11 +87,11 @@ class OperationsEndpointsIT {
 
 		HttpResponse<String> anonymous = http.get("/actuator/health", Map.of());
 		HttpResponse<String> anonymousDb = http.get("/actuator/health/db", Map.of());
-		HttpResponse<String> asSupport = new ConsoleSession(port).loggedInAs(support.login(), support.password())
+		HttpResponse<String> asSupport = new ConsoleSession(port).loggedInAs(support)
 			.get("/actuator/health");
-		HttpResponse<String> asFinance = new ConsoleSession(port).loggedInAs(finance.login(), finance.password())
+		HttpResponse<String> asFinance = new ConsoleSession(port).loggedInAs(finance)
 			.get("/actuator/health");
-		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin);
 		HttpResponse<String> asAdmin = adminSession.get("/actuator/health");
 		HttpResponse<String> readinessAsAdmin = adminSession.get("/actuator/health/readiness");
 
@@ -115,7 +115,7 @@ class OperationsEndpointsIT {
 		EmbeddedMariaDb db = embeddedDb.getIfAvailable();
 		assumeThat(db).as("only with the embedded MariaDB, which the test can stop").isNotNull();
 		TestUser admin = users.create(Role.ADMIN);
-		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin.login(), admin.password());
+		ConsoleSession adminSession = new ConsoleSession(port).loggedInAs(admin);
 		HttpResponse<String> readiness;
 		HttpResponse<String> liveness;
 		HttpResponse<String> details;

@@ -41,6 +41,13 @@ class SandboxDemoIT {
 	@Autowired
 	PayerSimulation payer;
 
+	/** The demo keeps the second factor off (issue 11) and says so where a person signs in. */
+	@Test
+	void theLoginPageSaysTheSecondFactorIsOff() {
+		String page = new com.payrecon.support.Http(port).get("/login", Map.of()).body();
+		assertThat(page).contains("id=\"second-factor-off\"").contains("The second factor is switched off");
+	}
+
 	@Test
 	void payerSimulationCreatesAndPaysOrdersWithSomeNotificationsDropped() throws Exception {
 		assertThat(Files.exists(Path.of("target/demo-it-keys/wechat-v3-platform-private.pem"))).isTrue();

@@ -2,12 +2,17 @@ package com.payrecon.console.admin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountKeyName;
 import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.account.KeyProposals;
+import com.payrecon.security.Refused;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
@@ -22,18 +27,23 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Admin → Accounts: the configured merchant accounts. Keys are never sent to the browser, not even in part: the page
- * only says which ones are configured, and which were replaced by whom and when. Admins replace a key with a form
- * whose value is never shown back ({@link AccountKeys}); finance only looks.
+ * only says which ones are configured, and which were replaced by whom and when. An admin proposes a new key with a
+ * form whose value is never shown back; a different admin approves it, both re-entering their password
+ * ({@link KeyProposals}); finance only looks.
  */
 @Controller
 class AccountsController {
 
 	private final AccountRegistry accounts;
 	private final AccountKeys keys;
+	private final KeyProposals proposals;
+	private final MessageSource messages;
 
-	AccountsController(AccountRegistry accounts, AccountKeys keys) {
+	AccountsController(AccountRegistry accounts, AccountKeys keys, KeyProposals proposals, MessageSource messages) {
 		this.accounts = accounts;
 		this.keys = keys;
+		this.proposals = proposals;
+		this.messages = messages;
 	}
 
 	/** What the page may show of an account. */
@@ -51,24 +61,58 @@ class AccountsController {
 			.map(a -> view(a, replaced.stream().filter(r -> r.accountId().equals(a.id())).toList()))
 			.toList());
 		model.addAttribute("replaceable", keys.replaceable());
+		model.addAttribute("proposals", proposals.recent());
 		return "admin/accounts";
 	}
 
-	/** Replaces one key; the value goes to the service and nowhere else (not to the flash, not to the log). */
+	/**
+	 * Proposes replacing one key (with its id or serial where it has one); the value goes to the service and nowhere
+	 * else (not to the flash, not to the log). A different admin approves it before it is used.
+	 */
 	@PostMapping("/admin/accounts/{id}/keys")
 	@PreAuthorize("hasRole('ADMIN')")
-	public String replaceKey(@PathVariable String id, @RequestParam("key") String keyName,
-			@RequestParam("value") String value, Authentication auth, RedirectAttributes redirect) {
+	public String proposeKey(@PathVariable String id, @RequestParam("key") String keyName,
+			@RequestParam("value") String value, @RequestParam(name = "keyId", required = false) String keyId,
+			@RequestParam(name = "note", required = false) String note,
+			@RequestParam(name = "password", defaultValue = "") String password, Authentication auth,
+			RedirectAttributes redirect, Locale locale) {
 		AccountKeyName name = AccountKeyName.fromWire(keyName).orElse(null);
 		if (name == null || accounts.find(id).isEmpty()) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
+		return act(redirect, locale, () -> {
+			KeyProposals.KeyProposal p = proposals.propose(id, List.of(new KeyProposals.KeyChange(name, keyId, value)), note,
+					password, auth.getName());
+			return messages.getMessage("keys.proposed", new Object[] { p.id(), name.label(), id }, locale);
+		});
+	}
+
+	@PostMapping("/admin/accounts/key-proposals/{proposal}/approve")
+	@PreAuthorize("hasRole('ADMIN')")
+	public String approve(@PathVariable long proposal, @RequestParam(name = "password", defaultValue = "") String password,
+			Authentication auth, RedirectAttributes redirect, Locale locale) {
+		return act(redirect, locale, () -> {
+			KeyProposals.KeyProposal p = proposals.approve(proposal, password, auth.getName());
+			return messages.getMessage("keys.approved", new Object[] { p.id(), p.accountId() }, locale);
+		});
+	}
+
+	@PostMapping("/admin/accounts/key-proposals/{proposal}/reject")
+	@PreAuthorize("hasRole('ADMIN')")
+	public String reject(@PathVariable long proposal, @RequestParam(name = "reason", required = false) String reason,
+			Authentication auth, RedirectAttributes redirect, Locale locale) {
+		return act(redirect, locale, () -> {
+			KeyProposals.KeyProposal p = proposals.reject(proposal, reason, auth.getName());
+			return messages.getMessage("keys.rejected", new Object[] { p.id(), p.accountId() }, locale);
+		});
+	}
+
+	private String act(RedirectAttributes redirect, Locale locale, Supplier<String> action) {
 		try {
-			keys.replace(id, name, value, auth.getName());
-			redirect.addFlashAttribute("message", "The " + name.label() + " of " + id + " was replaced; it is in use now.");
+			redirect.addFlashAttribute("message", action.get());
 		}
-		catch (AccountKeyName.InvalidKey | AccountKeys.NoMasterKey ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+		catch (Refused ex) {
+			redirect.addFlashAttribute("error", ex.text(messages, locale));
 		}
 		return "redirect:/admin/accounts";
 	}

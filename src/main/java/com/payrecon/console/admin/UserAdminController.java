@@ -3,13 +3,17 @@ package com.payrecon.console.admin;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.payrecon.security.ConsoleUsers;
 import com.payrecon.security.ConsoleUsers.CreatedUser;
 import com.payrecon.security.ConsoleUsers.UserChangeRefused;
+import com.payrecon.security.Refused;
 import com.payrecon.security.Role;
+import com.payrecon.security.SecondFactors;
 
+import org.springframework.context.MessageSource;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -27,10 +31,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class UserAdminController {
 
 	private final ConsoleUsers users;
+	private final SecondFactors factors;
+	private final MessageSource messages;
 	private final Clock clock;
 
-	UserAdminController(ConsoleUsers users, Clock clock) {
+	UserAdminController(ConsoleUsers users, SecondFactors factors, MessageSource messages, Clock clock) {
 		this.users = users;
+		this.factors = factors;
+		this.messages = messages;
 		this.clock = clock;
 	}
 
@@ -39,6 +47,7 @@ class UserAdminController {
 		model.addAttribute("users", users.list());
 		model.addAttribute("roles", Role.values());
 		model.addAttribute("now", clock.instant());
+		model.addAttribute("enrolled", factors.enrolledLogins());
 		return "admin/users";
 	}
 
@@ -81,6 +90,20 @@ class UserAdminController {
 		}
 		catch (UserChangeRefused ex) {
 			redirect.addFlashAttribute("error", ex.getMessage());
+		}
+		return "redirect:/admin/users";
+	}
+
+	/** Removes another user's second factor (never one's own): they enrol again at their next sign-in. */
+	@PostMapping("/admin/users/{id}/reset-second-factor")
+	String resetSecondFactor(@PathVariable long id, Authentication authentication, RedirectAttributes redirect,
+			Locale locale) {
+		try {
+			var user = factors.reset(id, authentication.getName());
+			redirect.addFlashAttribute("message", messages.getMessage("users.factorReset", new Object[] { user.login() }, locale));
+		}
+		catch (Refused ex) {
+			redirect.addFlashAttribute("error", ex.text(messages, locale));
 		}
 		return "redirect:/admin/users";
 	}

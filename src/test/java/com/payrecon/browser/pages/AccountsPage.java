@@ -22,12 +22,32 @@ public class AccountsPage extends ConsolePage {
 		return this;
 	}
 
-	/** Fills in and sends the replace form of an account (accepting the confirmation). */
-	public AccountsPage replaceKey(String account, String keyName, String value) {
+	/** Fills in and sends the propose form of an account with the proposer's password (accepting the confirmation). */
+	public AccountsPage proposeKey(String account, String keyName, String value, String note, String password) {
 		new Select(driver.findElement(By.id("replace-" + account + "-key"))).selectByValue(keyName);
 		driver.findElement(By.id("replace-" + account + "-value")).sendKeys(value);
+		driver.findElement(By.id("replace-" + account + "-note")).sendKeys(note);
+		driver.findElement(By.id("replace-" + account + "-password")).sendKeys(password);
+		return submitConfirmed(By.id("replace-" + account + "-submit"));
+	}
+
+	/** Approves a proposal with the approver's password (accepting the confirmation). */
+	public AccountsPage approve(long proposal, String password) {
+		driver.findElement(By.id("approve-" + proposal + "-password")).sendKeys(password);
+		return submitConfirmed(By.id("approve-" + proposal));
+	}
+
+	public String proposalState(long proposal) {
+		return driver.findElement(By.id("key-proposal-" + proposal + "-state")).getText();
+	}
+
+	public boolean canApprove(long proposal) {
+		return !driver.findElements(By.id("approve-" + proposal)).isEmpty();
+	}
+
+	private AccountsPage submitConfirmed(By button) {
 		WebElement oldPage = driver.findElement(By.tagName("html"));
-		driver.findElement(By.id("replace-" + account + "-submit")).click();
+		driver.findElement(button).click();
 		driver.switchTo().alert().accept();
 		awaitNewPage(oldPage);
 		return new AccountsPage(driver, port).assertAt();

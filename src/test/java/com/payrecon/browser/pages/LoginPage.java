@@ -2,6 +2,7 @@ package com.payrecon.browser.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.payrecon.console.ConsoleTestUsers.TestUser;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 
@@ -29,21 +30,33 @@ public class LoginPage extends ConsolePage {
 		clickAndAwaitNewPage(By.id("login-submit"));
 	}
 
-	/** Everyone lands on the dashboard. */
-	public DashboardPage signIn(String login, String password) {
-		submit(login, password);
+	/**
+	 * Everyone lands on the dashboard: after the password, a user with a second factor types the code their
+	 * authenticator shows.
+	 */
+	public DashboardPage signIn(TestUser user) {
+		submit(user.login(), user.password());
+		if (user.authenticator() != null) {
+			new SecondFactorPage(driver, port).assertAt().enter(user.authenticator().nextCode());
+		}
 		return new DashboardPage(driver, port).assertAt();
 	}
 
+	/** The password only: the page that follows is the second factor's. */
+	public SecondFactorPage signInToSecondFactor(String login, String password) {
+		submit(login, password);
+		return new SecondFactorPage(driver, port).assertAt();
+	}
+
 	/** Signs in (landing on the dashboard) and opens the orders. */
-	public OrdersPage signInToOrders(String login, String password) {
-		signIn(login, password);
+	public OrdersPage signInToOrders(TestUser user) {
+		signIn(user);
 		return OrdersPage.to(driver, port);
 	}
 
 	/** Signs in (landing on the dashboard) and opens the notifications. */
-	public NotificationsPage signInToNotifications(String login, String password) {
-		signIn(login, password);
+	public NotificationsPage signInToNotifications(TestUser user) {
+		signIn(user);
 		return NotificationsPage.to(driver, port);
 	}
 

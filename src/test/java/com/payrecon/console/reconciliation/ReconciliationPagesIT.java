@@ -414,6 +414,39 @@ class ReconciliationPagesIT {
 		assertThat(rowText(makerSession.get(dayPath(p)).body(), "proposal-" + first)).contains("REJECTED").contains("ask the bank first");
 	}
 
+	/**
+	 * Issue 11: an admin who gives two finance users a role (or creates them) must not end up with a pair that
+	 * approves each other's order changes; for 7 days the two are tied.
+	 */
+	@Test
+	void twoFinanceUsersHandedPowerByOneAdminDoNotApproveEachOther() {
+		Planted p = days.planted();
+		long late = p.id(DiscrepancyType.LATE_PAYMENT);
+		TestUser admin = users.create(Role.ADMIN);
+		TestUser maker = users.create(Role.FINANCE);
+		TestUser checker = users.create(Role.FINANCE);
+		ConsoleSession adminSession = login(admin).csrfFrom("/admin/users");
+		for (TestUser u : List.of(maker, checker)) {
+			adminSession.post("/admin/users/" + u.id() + "/roles", Map.of("roles", "FINANCE,SUPPORT"));
+		}
+		ConsoleSession makerSession = login(maker).csrfFrom(dayPath(p));
+		ConsoleSession checkerSession = login(checker).csrfFrom(dayPath(p));
+		act(makerSession, "/reconciliation/discrepancies/" + late + "/propose",
+				Map.of("kind", "REOPEN_LATE_PAYMENT", "note", "paid after expiry"), p);
+		long proposal = proposalOf(late);
+
+		assertThat(act(checkerSession, "/reconciliation/proposals/" + proposal + "/approve", Map.of("note", ""), p))
+			.startsWith("error: " + checker.login() + " may not approve a proposal of " + maker.login() + " until ")
+			.contains(admin.login() + " handed power to ");
+		assertThat(proposalState(proposal)).isEqualTo("PROPOSED");
+		assertThat(orders.findById(p.late().id()).orElseThrow().status()).isEqualTo(OrderStatus.CLOSED);
+		assertThat(audit(checker.login(), "discrepancy:" + late)).containsExactly("ADJUSTMENT_APPROVED FAILURE");
+		// an admin not tied to either approves
+		TestUser other = users.create(Role.ADMIN);
+		assertThat(act(login(other).csrfFrom(dayPath(p)), "/reconciliation/proposals/" + proposal + "/approve",
+				Map.of("note", ""), p)).isEqualTo("message: Proposal " + proposal + " APPROVED.");
+	}
+
 	// ------------------------------------------------------------------------------------------ exports
 
 	@Test
@@ -545,7 +578,7 @@ class ReconciliationPagesIT {
 	}
 
 	ConsoleSession login(TestUser user) {
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password());
+		return new ConsoleSession(port).loggedInAs(user);
 	}
 
 	/** Posts an action and reads the flash it left on the day page: "message: …" or "error: …". */

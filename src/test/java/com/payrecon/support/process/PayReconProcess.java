@@ -58,9 +58,17 @@ public final class PayReconProcess implements AutoCloseable {
 		Map<String, String> all = new LinkedHashMap<>(properties);
 		int port = all.containsKey("server.port") ? Integer.parseInt(all.get("server.port")) : freePort();
 		all.put("server.port", String.valueOf(port));
+		// as in production, the second factor is on and needs a master key: one per node, kept across restarts
+		all.putIfAbsent("payrecon.secrets.master-key", randomMasterKey());
 		PayReconProcess node = new PayReconProcess(name, logDir, port, all, List.of(jvmOptions));
 		node.launch();
 		return node;
+	}
+
+	private static String randomMasterKey() {
+		byte[] key = new byte[32];
+		new java.security.SecureRandom().nextBytes(key);
+		return java.util.Base64.getEncoder().encodeToString(key);
 	}
 
 	public static int freePort() {
