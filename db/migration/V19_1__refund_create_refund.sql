@@ -45,6 +45,7 @@ CREATE INDEX ix_refund_order ON refund (order_id, id);
 CREATE INDEX ix_refund_due ON refund (status, next_check_at);
 CREATE INDEX ix_refund_provider_id ON refund (account_id, provider_refund_id);
 CREATE INDEX ix_refund_account_created ON refund (account_id, created_at);
+CREATE INDEX ix_refund_succeeded ON refund (status, succeeded_at, account_id);
 
 -- Append-only history of a refund: who or what changed it, and why (as order_event for orders).
 CREATE TABLE refund_event (

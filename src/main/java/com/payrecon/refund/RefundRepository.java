@@ -5,7 +5,9 @@ import static com.payrecon.db.Tables.REFUND_EVENT;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.payrecon.db.tables.records.RefundEventRecord;
@@ -238,6 +240,15 @@ public class RefundRepository {
 			.orderBy(REFUND.ID)
 			.limit(limit)
 			.fetch(RefundRepository::toRefund);
+	}
+
+	/** Fen refunded (SUCCESS) since {@code from}, per account of {@code accountIds}. */
+	Map<String, Long> succeededSince(Collection<String> accountIds, Instant from) {
+		return dsl.select(REFUND.ACCOUNT_ID, DSL.sum(REFUND.AMOUNT_MINOR))
+			.from(REFUND)
+			.where(REFUND.STATUS.eq(RefundStatus.SUCCESS.name()), REFUND.SUCCEEDED_AT.ge(from), REFUND.ACCOUNT_ID.in(accountIds))
+			.groupBy(REFUND.ACCOUNT_ID)
+			.fetchMap(REFUND.ACCOUNT_ID, r -> r.value2() == null ? 0L : r.value2().longValueExact());
 	}
 
 	static Refund toRefund(RefundRecord r) {

@@ -3,14 +3,18 @@ package com.payrecon.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.payrecon.operations.Scrape;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -140,6 +144,45 @@ class RefundChannelsIT {
 		assertThat(order.path("refunded").asLong()).isEqualTo(300);
 		// what is left to refund here knows about it
 		assertThat(wire.refund(account, no, no + "-R", 601, null).statusCode()).isEqualTo(422);
+	}
+
+	@Test
+	void refundsAreScrapedByChannelAndStatusWithTheAmountPerDay() {
+		String no = TestData.outTradeNo();
+		wire.paidOrder("refund-wx3", no, 1000);
+		Map<String, String> account = Map.of("account", "refund-wx3");
+		Scrape before = Scrape.of(wire.http);
+
+		assertThat(wire.refund("refund-wx3", no, no + "-R", 345, null).statusCode()).isEqualTo(201);
+		RefundWire.await(() -> wire.getRefund("refund-wx3", no, no + "-R"),
+				r -> "SUCCESS".equals(r.path("status").asString()), Duration.ofSeconds(20));
+
+		// the day's gauge is read from the database at most every payrecon.operations.gauge-cache (5 s)
+		Instant end = Instant.now().plusSeconds(20);
+		Scrape after = Scrape.of(wire.http);
+		while (after.value("payrecon_refunds_today_fen", account) == before.value("payrecon_refunds_today_fen", account)
+				&& Instant.now().isBefore(end)) {
+			sleep(500);
+			after = Scrape.of(wire.http);
+		}
+		assertThat(after.value("payrecon_refunds_today_fen", account) - before.value("payrecon_refunds_today_fen", account))
+			.isEqualTo(345);
+		assertThat(after.value("payrecon_refunds_amount_fen_total", account)
+				- before.value("payrecon_refunds_amount_fen_total", account)).isEqualTo(345);
+		for (String status : List.of("PROCESSING", "SUCCESS")) {
+			Map<String, String> labels = Map.of("channel", "wechatpay-v3", "status", status);
+			assertThat(after.value("payrecon_refunds_total", labels) - before.value("payrecon_refunds_total", labels))
+				.as(status).isGreaterThanOrEqualTo(1);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void awaitDelivered(String account, String no) {
