@@ -23,6 +23,7 @@ import com.payrecon.refund.RefundService.NoSuchOrder;
 import com.payrecon.refund.RefundService.NotRefundable;
 import com.payrecon.refund.RefundService.RequestRefund;
 import com.payrecon.refund.RefundSource;
+import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -62,14 +63,16 @@ class RefundApiController {
 	private final RefundService refundService;
 	private final RefundSender sender;
 	private final RefundRepository refunds;
+	private final TransactionRetry retry;
 
 	RefundApiController(AccountRegistry accounts, OrderRepository orders, RefundService refundService, RefundSender sender,
-			RefundRepository refunds) {
+			RefundRepository refunds, TransactionRetry retry) {
 		this.accounts = accounts;
 		this.orders = orders;
 		this.refundService = refundService;
 		this.sender = sender;
 		this.refunds = refunds;
+		this.retry = retry;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -107,7 +110,7 @@ class RefundApiController {
 		RequestRefund command = new RequestRefund(accountId, outTradeNo, outRefundNo, Fen.of(amount.asLong()),
 				reason == null || reason.isEmpty() ? null : reason, RefundSource.API, client.getName(), false);
 		Cause cause = Cause.api(client.getName(), "refund asked for through the API");
-		return switch (refundService.request(command, cause)) {
+		return switch (retry.inTransaction(() -> refundService.request(command, cause))) {
 			case Created created -> ResponseEntity.status(HttpStatus.CREATED)
 				.body(view(sender.send(created.refund().id(), cause), null));
 			// an identical retry: a refund recorded but never sent (a crash in between) goes now, else nothing is sent

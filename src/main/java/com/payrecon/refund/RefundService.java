@@ -107,7 +107,7 @@ public class RefundService {
 		}
 		PaymentOrder order = locked.get();
 		// a request with the same number may have been decided while this one waited for the order's lock
-		known = refunds.find(command.accountId(), command.outRefundNo()).map(r -> same(r, command));
+		known = refunds.lock(command.accountId(), command.outRefundNo()).map(r -> same(r, command));
 		if (known.isPresent()) {
 			return known.get();
 		}
@@ -125,7 +125,7 @@ public class RefundService {
 				RefundStatus.REQUESTED, command.source(), null, command.requestedBy(), command.approvalRequired(), null,
 				null), now);
 		if (inserted.isEmpty()) { // the number is taken by a refund of another order, decided meanwhile
-			Refund other = refunds.find(command.accountId(), command.outRefundNo()).orElseThrow();
+			Refund other = refunds.lock(command.accountId(), command.outRefundNo()).orElseThrow();
 			return same(other, command);
 		}
 		Refund refund = inserted.get();
@@ -311,9 +311,9 @@ public class RefundService {
 			return new Outcome(Kind.UNKNOWN_ORDER, null, "no order " + word.outTradeNo() + " in account " + accountId);
 		}
 		PaymentOrder order = locked.get();
-		Optional<Refund> found = word.outRefundNo() == null ? Optional.empty() : refunds.find(accountId, word.outRefundNo());
+		Optional<Refund> found = word.outRefundNo() == null ? Optional.empty() : refunds.lock(accountId, word.outRefundNo());
 		if (found.isEmpty() && word.providerRefundId() != null) {
-			found = refunds.findByProviderId(accountId, word.providerRefundId());
+			found = refunds.lockByProviderId(accountId, word.providerRefundId());
 		}
 		if (found.isEmpty()) {
 			return mayRecord ? recordExternal(order, word, cause)
@@ -323,8 +323,7 @@ public class RefundService {
 			return new Outcome(Kind.MISMATCH, found.get(), "refund " + word.outRefundNo() + " belongs to order "
 					+ found.get().outTradeNo() + ", the provider names " + word.outTradeNo());
 		}
-		Refund refund = refunds.lock(found.get().id()).orElseThrow();
-		return apply(order, refund, word, cause);
+		return apply(order, found.get(), word, cause);
 	}
 
 	/** The same, for a refund known by id (the answer to our own request or query). */
@@ -420,7 +419,7 @@ public class RefundService {
 				word.status() == RefundStatus.SUCCESS ? (word.succeededAt() != null ? word.succeededAt() : now) : null,
 				word.providerStatus()), now);
 		if (inserted.isEmpty()) {
-			return new Outcome(Kind.MISMATCH, refunds.find(order.accountId(), word.outRefundNo()).orElse(null),
+			return new Outcome(Kind.MISMATCH, refunds.lock(order.accountId(), word.outRefundNo()).orElse(null),
 					"refund number " + word.outRefundNo() + " is taken by a refund of another order");
 		}
 		Refund refund = inserted.get();
