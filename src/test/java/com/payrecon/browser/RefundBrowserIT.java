@@ -46,10 +46,10 @@ class RefundBrowserIT extends ConsoleInBrowser {
 		TestUser maker = users.create(Role.FINANCE);
 		TestUser checker = users.create(Role.FINANCE);
 
-		LoginPage.to(browser, port).signIn(maker.login(), maker.password());
+		LoginPage.to(browser, port).signIn(maker);
 		OrderDetailPage page = OrderDetailPage.to(browser, port, order.id());
 		assertThat(page.canProposeRefund()).isTrue();
-		page = page.proposeRefund("20.00", "two of the three items returned");
+		page = page.proposeRefund("20.00", "two of the three items returned", maker.password());
 
 		assertThat(page.flashMessage()).contains("waits for a second person's approval");
 		assertThat(page.refundNumbers()).hasSize(1);
@@ -57,12 +57,12 @@ class RefundBrowserIT extends ConsoleInBrowser {
 		assertThat(page.refundRow(number)).contains("20.00").contains("REQUESTED").contains("awaits approval");
 		RefundsPage refunds = page.openRefunds();
 		assertThat(refunds.awaiting()).contains(number);
-		assertThat(refunds.approve(number).errorMessage()).contains("a different finance or admin user must approve it");
+		assertThat(refunds.approve(number, maker.password()).errorMessage()).contains("a different finance or admin user must approve it");
 		Browsers.screenshot(browser, "refunds");
 		refunds.logOut();
 
-		LoginPage.to(browser, port).signIn(checker.login(), checker.password());
-		RefundsPage approved = RefundsPage.to(browser, port).approve(number);
+		LoginPage.to(browser, port).signIn(checker);
+		RefundsPage approved = RefundsPage.to(browser, port).approve(number, checker.password());
 
 		assertThat(approved.flashMessage()).contains("approved and sent");
 		assertThat(approved.awaiting()).doesNotContain(number);

@@ -64,7 +64,7 @@ class RefundPagesIT {
 	}
 
 	private ConsoleSession session(TestUser user) {
-		return new ConsoleSession(port).loggedInAs(user.login(), user.password()).csrfFrom("/orders");
+		return new ConsoleSession(port).loggedInAs(user).csrfFrom("/orders");
 	}
 
 	/** A paid order of the account (created here, paid in the sandbox, notified). */
@@ -95,10 +95,10 @@ class RefundPagesIT {
 		return m.group(1);
 	}
 
-	private String propose(ConsoleSession session, PaymentOrder order, String yuan, String reason) {
+	private String propose(ConsoleSession session, TestUser user, PaymentOrder order, String yuan, String reason) {
 		String number = formNumber(session.get("/orders/" + order.id()).body());
 		HttpResponse<String> response = session.post("/orders/" + order.id() + "/refunds",
-				Map.of("amount", yuan, "reason", reason, "outRefundNo", number));
+				Map.of("amount", yuan, "reason", reason, "outRefundNo", number, "password", user.password()));
 		assertThat(response.statusCode()).isEqualTo(302);
 		assertThat(response.headers().firstValue("Location").orElseThrow()).endsWith("/orders/" + order.id());
 		return number;
@@ -115,7 +115,7 @@ class RefundPagesIT {
 		TestUser checker = users.create(Role.FINANCE);
 		ConsoleSession makerSession = session(maker);
 
-		String number = propose(makerSession, order, "12.50", "damaged on arrival");
+		String number = propose(makerSession, maker, order, "12.50", "damaged on arrival");
 
 		assertThat(flash(makerSession, "/orders/" + order.id())).startsWith("message: Refund " + number)
 			.contains("waits for a second person's approval");
@@ -127,15 +127,17 @@ class RefundPagesIT {
 		String listed = makerSession.get("/refunds").body();
 		assertThat(text(listed, "awaiting-" + number)).contains("12.50").contains(maker.login());
 
-		// the proposer may not approve it
-		makerSession.post("/refunds/" + waiting.id() + "/approve", Map.of());
+		// the proposer may not approve it; the approver confirms with his own password
+		makerSession.post("/refunds/" + waiting.id() + "/approve", Map.of("password", maker.password()));
 		assertThat(flash(makerSession, "/refunds")).isEqualTo("error: You asked for refund " + number
 				+ ": a different finance or admin user must approve it.");
+		ConsoleSession checkerSession = session(checker);
+		checkerSession.post("/refunds/" + waiting.id() + "/approve", Map.of("password", "wrong"));
+		assertThat(flash(checkerSession, "/refunds")).isEqualTo("error: Your password was wrong: nothing was done.");
 		assertThat(refunds.findById(waiting.id()).orElseThrow().status()).isEqualTo(RefundStatus.REQUESTED);
 
-		ConsoleSession checkerSession = session(checker);
 		HttpResponse<String> approved = checkerSession.post("/refunds/" + waiting.id() + "/approve",
-				Map.of("back", "/orders/" + order.id()));
+				Map.of("back", "/orders/" + order.id(), "password", checker.password()));
 		assertThat(approved.headers().firstValue("Location").orElseThrow()).endsWith("/orders/" + order.id());
 		assertThat(flash(checkerSession, "/orders/" + order.id())).startsWith("message: Refund " + number)
 			.contains("approved and sent");
@@ -152,9 +154,37 @@ class RefundPagesIT {
 		assertThat(text(page, "order-refunded")).isEqualTo("12.50 CNY");
 		assertThat(text(page, "timeline")).contains("APPROVED").contains("SUBMITTED")
 			.contains("REFUND_PROPOSED").contains("REFUND_APPROVED");
-		assertThat(audit(order, maker.login(), "REFUND_PROPOSED")).isEqualTo(1);
-		assertThat(audit(order, checker.login(), "REFUND_APPROVED")).isEqualTo(1);
-		assertThat(audit(order, maker.login(), "REFUND_APPROVED")).as("the refused attempt is on record too").isEqualTo(1);
+		assertThat(audit(order, maker.login(), "REFUND_PROPOSED", "SUCCESS")).isEqualTo(1);
+		assertThat(audit(order, checker.login(), "REFUND_APPROVED", "SUCCESS")).isEqualTo(1);
+		// the refused attempts are on record too: the proposer's own approval, the wrong password
+		assertThat(audit(order, maker.login(), "REFUND_APPROVED", "FAILURE")).isEqualTo(1);
+		assertThat(audit(order, checker.login(), "REFUND_APPROVED", "FAILURE")).isEqualTo(1);
+	}
+
+	/** Issue 11's rule for every maker-checker: a user another handed power to does not approve that one's refunds. */
+	@Test
+	void aFinanceUserTiedToTheProposerDoesNotApprove() {
+		PaymentOrder order = paidOrder("refund-wx2", 2000);
+		TestUser admin = users.create(Role.ADMIN);
+		TestUser maker = users.create(Role.FINANCE);
+		TestUser checker = users.create(Role.FINANCE);
+		ConsoleSession adminSession = session(admin).csrfFrom("/admin/users");
+		for (TestUser u : java.util.List.of(maker, checker)) {
+			adminSession.post("/admin/users/" + u.id() + "/roles", Map.of("roles", "FINANCE,SUPPORT"));
+		}
+		String number = propose(session(maker), maker, order, "5.00", "gift wrap missing");
+		Refund waiting = refunds.find("refund-wx2", number).orElseThrow();
+		ConsoleSession checkerSession = session(checker);
+
+		checkerSession.post("/refunds/" + waiting.id() + "/approve", Map.of("password", checker.password()));
+
+		assertThat(flash(checkerSession, "/refunds")).startsWith("error: " + checker.login() + " may not approve a proposal of "
+				+ maker.login() + " until ").contains(admin.login() + " handed power to ");
+		assertThat(refunds.findById(waiting.id()).orElseThrow().submitCount()).isZero();
+		// an admin tied to neither approves
+		TestUser other = users.create(Role.ADMIN);
+		session(other).post("/refunds/" + waiting.id() + "/approve", Map.of("password", other.password()));
+		assertThat(refunds.findById(waiting.id()).orElseThrow().approvedBy()).isEqualTo(other.login());
 	}
 
 	@Test
@@ -162,7 +192,7 @@ class RefundPagesIT {
 		PaymentOrder order = paidOrder("refund-wx2", 3000);
 		TestUser maker = users.create(Role.FINANCE);
 		TestUser admin = users.create(Role.ADMIN);
-		String number = propose(session(maker), order, "30.00", "customer changed their mind");
+		String number = propose(session(maker), maker, order, "30.00", "customer changed their mind");
 		Refund waiting = refunds.find("refund-wx2", number).orElseThrow();
 		ConsoleSession adminSession = session(admin);
 
@@ -186,7 +216,8 @@ class RefundPagesIT {
 		TestUser finance = users.create(Role.FINANCE);
 		ConsoleSession s = session(finance);
 		String number = formNumber(s.get("/orders/" + order.id()).body());
-		Map<String, String> form = Map.of("amount", "5.00", "reason", "late delivery", "outRefundNo", number);
+		Map<String, String> form = Map.of("amount", "5.00", "reason", "late delivery", "outRefundNo", number, "password",
+				finance.password());
 
 		s.post("/orders/" + order.id() + "/refunds", form);
 		assertThat(flash(s, "/orders/" + order.id())).contains("sent to the provider");
@@ -199,11 +230,14 @@ class RefundPagesIT {
 		assertThat(refund.submitCount()).isEqualTo(1);
 		// above the threshold, and above what is left: refused with the amount left
 		String again = formNumber(s.get("/orders/" + order.id()).body());
-		s.post("/orders/" + order.id() + "/refunds", Map.of("amount", "15.01", "reason", "more", "outRefundNo", again));
+		s.post("/orders/" + order.id() + "/refunds", Map.of("amount", "15.01", "reason", "more", "outRefundNo", again,
+				"password", finance.password()));
 		assertThat(flash(s, "/orders/" + order.id())).isEqualTo("error: That is more than what may still be refunded: 15.00 CNY.");
-		s.post("/orders/" + order.id() + "/refunds", Map.of("amount", "1,00", "reason", "x", "outRefundNo", again));
+		s.post("/orders/" + order.id() + "/refunds", Map.of("amount", "1,00", "reason", "x", "outRefundNo", again,
+				"password", finance.password()));
 		assertThat(flash(s, "/orders/" + order.id())).startsWith("error: Amount: yuan");
-		s.post("/orders/" + order.id() + "/refunds", Map.of("amount", "1.00", "reason", "", "outRefundNo", again));
+		s.post("/orders/" + order.id() + "/refunds", Map.of("amount", "1.00", "reason", "", "outRefundNo", again,
+				"password", finance.password()));
 		assertThat(flash(s, "/orders/" + order.id())).startsWith("error: A reason is required");
 	}
 
@@ -211,7 +245,7 @@ class RefundPagesIT {
 	void supportSeesRefundsOnTheOrderButCannotProposeOrApprove() {
 		PaymentOrder order = paidOrder("refund-wx2", 1000);
 		TestUser maker = users.create(Role.FINANCE);
-		String number = propose(session(maker), order, "1.00", "goodwill");
+		String number = propose(session(maker), maker, order, "1.00", "goodwill");
 		Refund waiting = refunds.find("refund-wx2", number).orElseThrow();
 		TestUser agent = users.create(Role.SUPPORT);
 		ConsoleSession support = session(agent);
@@ -223,7 +257,8 @@ class RefundPagesIT {
 		assertThat(text(page, "timeline")).contains("refund " + number);
 		assertThat(support.post("/orders/" + order.id() + "/refunds",
 				Map.of("amount", "1.00", "reason", "x", "outRefundNo", "S1")).statusCode()).isEqualTo(403);
-		assertThat(support.post("/refunds/" + waiting.id() + "/approve", Map.of()).statusCode()).isEqualTo(403);
+		assertThat(support.post("/refunds/" + waiting.id() + "/approve", Map.of("password", agent.password())).statusCode())
+			.isEqualTo(403);
 		assertThat(support.get("/refunds").statusCode()).isEqualTo(403);
 		assertThat(refunds.findById(waiting.id()).orElseThrow().status()).isEqualTo(RefundStatus.REQUESTED);
 	}
@@ -240,9 +275,9 @@ class RefundPagesIT {
 		return m.find() ? HtmlUtils.htmlUnescape(m.group(2).replaceAll("<[^>]+>", " ")).replaceAll("\\s+", " ").strip() : null;
 	}
 
-	private int audit(PaymentOrder order, String actor, String action) {
+	private int audit(PaymentOrder order, String actor, String action, String outcome) {
 		return dsl.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.TARGET.eq("order:" + order.id()), AUDIT_ENTRY.ACTOR.eq(actor),
-				AUDIT_ENTRY.ACTION.eq(action));
+				AUDIT_ENTRY.ACTION.eq(action), AUDIT_ENTRY.OUTCOME.eq(outcome));
 	}
 
 	private void awaitRefund(long id, RefundStatus status) {

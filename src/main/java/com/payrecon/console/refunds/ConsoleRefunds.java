@@ -23,6 +23,9 @@ import com.payrecon.refund.RefundService.NoSuchOrder;
 import com.payrecon.refund.RefundService.NotRefundable;
 import com.payrecon.refund.RefundService.RequestRefund;
 import com.payrecon.refund.RefundSource;
+import com.payrecon.security.Refused;
+import com.payrecon.security.SeparationOfDuties;
+import com.payrecon.security.StepUp;
 import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 
@@ -30,10 +33,13 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
- * Finance's refunds in the console, maker-checker: a finance user proposes a refund of an order (amount, reason);
- * above the account's {@code payrecon.refunds.approval-above} (default 0: every console refund) it waits until a
- * different finance or admin user approves it, and only then is it sent; at or below it, it is sent at once. A
- * rejection closes it unsent. Every step is audited against the order (its timeline shows it); refusals too.
+ * Finance's refunds in the console, maker-checker with the console's rules for every maker-checker: a finance user
+ * proposes a refund of an order (amount, reason), confirming with her password ({@link StepUp}); above the account's
+ * {@code payrecon.refunds.approval-above} (default 0: every console refund) it waits until a different finance or
+ * admin user approves it, again with his password, and only then is it sent; the approver may be neither the proposer
+ * nor a user {@link SeparationOfDuties tied} to her (created, promoted, enabled or reset by her recently). At or below
+ * the threshold it is sent at once. A rejection closes it unsent. Every step is audited against the order (its
+ * timeline shows it); refusals too.
  */
 @Service
 public class ConsoleRefunds {
@@ -50,9 +56,13 @@ public class ConsoleRefunds {
 	private final RefundProperties properties;
 	private final AuditLog audit;
 	private final TransactionRetry retry;
+	private final StepUp stepUp;
+	private final SeparationOfDuties duties;
 
 	ConsoleRefunds(RefundService refunds, RefundSender sender, RefundRepository repository, OrderRepository orders,
-			RefundProperties properties, AuditLog audit, TransactionRetry retry) {
+			RefundProperties properties, AuditLog audit, TransactionRetry retry, StepUp stepUp, SeparationOfDuties duties) {
+		this.stepUp = stepUp;
+		this.duties = duties;
 		this.refunds = refunds;
 		this.sender = sender;
 		this.repository = repository;
@@ -70,13 +80,16 @@ public class ConsoleRefunds {
 	 * Proposes a refund of order {@code orderId}. {@code outRefundNo} is the number the form was rendered with, so a
 	 * second submit of the same form is the same refund, not a second one.
 	 * @throws RefundRefused with the message key of the reason
+	 * @throws Refused the password was wrong (step-up)
 	 */
 	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
-	public Proposed propose(long orderId, String yuan, String reason, String outRefundNo, String operator) {
+	public Proposed propose(long orderId, String yuan, String reason, String outRefundNo, String password,
+			String operator) {
 		PaymentOrder order = orders.findById(orderId).orElseThrow(() -> new RefundRefused("refund.refused.noOrder"));
 		String target = "order:" + orderId;
 		try {
 			Fen amount = parseYuan(yuan);
+			stepUp.confirm(operator, password, "propose refund " + outRefundNo + " of order " + orderId);
 			String why = reason == null ? "" : reason.strip();
 			if (why.isEmpty() || why.length() > MAX_REASON || why.chars().anyMatch(Character::isISOControl)) {
 				throw new RefundRefused("refund.refused.reason", MAX_REASON);
@@ -103,18 +116,27 @@ public class ConsoleRefunds {
 					+ (approval ? " (waits for a second person's approval)" : " (sent at once: at or below the approval threshold)"));
 			return proposed;
 		}
-		catch (RefundRefused ex) {
+		catch (RefundRefused | Refused ex) {
 			audit.record(operator, AuditAction.REFUND_PROPOSED, target, AuditOutcome.FAILURE, ex.getMessage());
 			throw ex;
 		}
 	}
 
-	/** A second finance or admin user approves; the refund is sent at once. */
+	/**
+	 * A second finance or admin user approves, confirming with his password; the refund is sent at once.
+	 * @throws RefundRefused own refund, or not waiting for approval
+	 * @throws Refused the password was wrong, or the approver is tied to the proposer
+	 */
 	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN') and #operator == authentication.name")
-	public Refund approve(long refundId, String operator) {
+	public Refund approve(long refundId, String password, String operator) {
 		Refund refund = repository.findById(refundId).orElseThrow(() -> new RefundRefused("refund.refused.noRefund"));
 		String target = "order:" + refund.orderId();
 		try {
+			if (refund.requestedBy().equals(operator)) {
+				throw new RefundRefused("refund.refused.own", refund.outRefundNo());
+			}
+			duties.checkMayApprove(refund.requestedBy(), operator);
+			stepUp.confirm(operator, password, "approve refund " + refund.outRefundNo() + " of order " + refund.orderId());
 			Cause cause = new Cause(EventSource.OPERATOR, operator, null, "refund " + refund.outRefundNo()
 					+ " approved in the console: asked for by " + refund.requestedBy() + ", approved by " + operator);
 			retry.inTransaction(() -> refunds.approve(refundId, operator, cause));
@@ -124,7 +146,7 @@ public class ConsoleRefunds {
 					+ refund.requestedBy() + " approved and sent: " + sent.status());
 			return sent;
 		}
-		catch (RefundRefused ex) {
+		catch (RefundRefused | Refused ex) {
 			audit.record(operator, AuditAction.REFUND_APPROVED, target, AuditOutcome.FAILURE, ex.getMessage());
 			throw ex;
 		}

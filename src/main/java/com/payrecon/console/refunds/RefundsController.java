@@ -5,6 +5,7 @@ import java.util.Locale;
 import com.payrecon.refund.Refund;
 import com.payrecon.refund.RefundRefused;
 import com.payrecon.refund.RefundStatus;
+import com.payrecon.security.Refused;
 
 import org.springframework.context.MessageSource;
 import org.springframework.security.core.Authentication;
@@ -46,9 +47,11 @@ class RefundsController {
 	@PostMapping("/orders/{id}/refunds")
 	String propose(@PathVariable long id, @RequestParam(required = false) String amount,
 			@RequestParam(required = false) String reason, @RequestParam(required = false) String outRefundNo,
-			Authentication operator, RedirectAttributes redirect, Locale locale) {
+			@RequestParam(required = false) String password, Authentication operator, RedirectAttributes redirect,
+			Locale locale) {
 		try {
-			ConsoleRefunds.Proposed proposed = refunds.propose(id, amount, reason, outRefundNo, operator.getName());
+			ConsoleRefunds.Proposed proposed = refunds.propose(id, amount, reason, outRefundNo, password,
+					operator.getName());
 			Refund r = proposed.refund();
 			String key = proposed.again() ? "refund.msg.again" : proposed.sent() ? "refund.msg.sent" : "refund.msg.awaits";
 			redirect.addFlashAttribute("message", messages.getMessage(key,
@@ -57,18 +60,25 @@ class RefundsController {
 		catch (RefundRefused ex) {
 			redirect.addFlashAttribute("error", ex.text(messages, locale));
 		}
+		catch (Refused ex) {
+			redirect.addFlashAttribute("error", ex.text(messages, locale));
+		}
 		return "redirect:/orders/" + id;
 	}
 
 	@PostMapping("/refunds/{id}/approve")
-	String approve(@PathVariable long id, @RequestParam(required = false) String back, Authentication operator,
-			RedirectAttributes redirect, Locale locale) {
+	String approve(@PathVariable long id, @RequestParam(required = false) String password,
+			@RequestParam(required = false) String back, Authentication operator, RedirectAttributes redirect,
+			Locale locale) {
 		try {
-			Refund r = refunds.approve(id, operator.getName());
+			Refund r = refunds.approve(id, password, operator.getName());
 			redirect.addFlashAttribute("message", messages.getMessage("refund.msg.approved",
 					new Object[] { r.outRefundNo(), r.amount().toYuan(), r.currency(), r.status().name() }, locale));
 		}
 		catch (RefundRefused ex) {
+			redirect.addFlashAttribute("error", ex.text(messages, locale));
+		}
+		catch (Refused ex) {
 			redirect.addFlashAttribute("error", ex.text(messages, locale));
 		}
 		return "redirect:" + back(back);

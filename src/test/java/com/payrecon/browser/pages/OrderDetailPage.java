@@ -54,9 +54,10 @@ public class OrderDetailPage extends ConsolePage {
 	}
 
 	/** Fills in and sends the refund proposal (accepting the confirmation); back on this page. */
-	public OrderDetailPage proposeRefund(String yuan, String reason) {
+	public OrderDetailPage proposeRefund(String yuan, String reason, String password) {
 		driver.findElement(By.id("refund-amount")).sendKeys(yuan);
 		driver.findElement(By.id("refund-reason")).sendKeys(reason);
+		driver.findElement(By.id("refund-password")).sendKeys(password);
 		org.openqa.selenium.WebElement oldPage = driver.findElement(By.tagName("html"));
 		driver.findElement(By.id("propose-refund")).click();
 		driver.switchTo().alert().accept();

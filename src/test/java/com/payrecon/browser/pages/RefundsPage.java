@@ -33,8 +33,9 @@ public class RefundsPage extends ConsolePage {
 		return driver.findElement(By.id("awaiting-" + outRefundNo)).getText();
 	}
 
-	/** Presses Approve and send on a waiting refund; back on this page. */
-	public RefundsPage approve(String outRefundNo) {
+	/** Confirms with the password and presses Approve and send on a waiting refund; back on this page. */
+	public RefundsPage approve(String outRefundNo, String password) {
+		driver.findElement(By.id("approve-password-" + outRefundNo)).sendKeys(password);
 		clickAndAwaitNewPage(By.id("approve-" + outRefundNo));
 		return new RefundsPage(driver, port).assertAt();
 	}
