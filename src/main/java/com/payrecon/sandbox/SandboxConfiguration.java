@@ -78,7 +78,7 @@ class SandboxConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "payrecon.sandbox.payer.enabled", havingValue = "true")
 	PayerSimulation sandboxPayerSimulation(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades,
-			SandboxProperties properties, Environment environment) {
-		return new PayerSimulation(merchants, ledger, trades, properties, environment);
+			SandboxRefunds refunds, SandboxProperties properties, Environment environment) {
+		return new PayerSimulation(merchants, ledger, trades, refunds, properties, environment);
 	}
 }

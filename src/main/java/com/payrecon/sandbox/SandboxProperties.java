@@ -105,11 +105,17 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 	 * @param payShare share of orders the payer pays
 	 * @param apiToken bearer token of a {@code payrecon.api-clients} entry
 	 * @param merchants sandbox merchant ids to use (all when empty)
+	 * @param refundShare share of paid orders the merchant then refunds through PayRecon's refund API (half of them
+	 * in part), {@code refund-delay-min}..{@code refund-delay-max} after the payment
+	 * @param platformRefundShare share of paid orders refunded in the merchant platform instead (refunds PayRecon did
+	 * not ask for, learnt from their notification, the sweep or the bill)
 	 */
 	public record Payer(@DefaultValue("false") boolean enabled, @DefaultValue("1s") Duration interval,
 			@DefaultValue("0.85") double payShare, @DefaultValue("1s") Duration minPayDelay,
 			@DefaultValue("20s") Duration maxPayDelay, String apiToken, @DefaultValue List<String> merchants,
-			@DefaultValue("100") long minAmount, @DefaultValue("50000") long maxAmount) {
+			@DefaultValue("100") long minAmount, @DefaultValue("50000") long maxAmount,
+			@DefaultValue("0.1") double refundShare, @DefaultValue("0.02") double platformRefundShare,
+			@DefaultValue("5s") Duration refundDelayMin, @DefaultValue("30s") Duration refundDelayMax) {
 
 		@Override
 		public String toString() {
