@@ -112,7 +112,11 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 				catch (IllegalArgumentException ex) {
 					throw new InvalidAccountConfiguration(prefix + ".sign-type: MD5 or HMAC-SHA256");
 				}
-				yield new WechatV2Keys(secret(p.apiKey(), prefix + ".api-key"), signType);
+				String apiKey = secret(p.apiKey(), prefix + ".api-key");
+				if (apiKey.length() != 32) {
+					throw new InvalidAccountConfiguration(prefix + ".api-key: must be 32 characters (WeChat Pay's API key)");
+				}
+				yield new WechatV2Keys(apiKey, signType);
 			}
 			case WECHATPAY_V3 -> {
 				required(p.appId(), prefix + ".app-id");
@@ -150,19 +154,24 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 		return value;
 	}
 
-	/** Inline value, or {@code file:path} / {@code classpath:path} to read it from. */
+	/** Inline value, or {@code file:path} / {@code classpath:path} to read it from; never empty. */
 	static String secret(String value, String property) {
 		String text = required(value, property);
 		if (!text.startsWith("file:") && !text.startsWith("classpath:")) {
 			return text;
 		}
 		Resource resource = RESOURCES.getResource(text);
+		String content;
 		try (var in = resource.getInputStream()) {
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+			content = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
 		}
 		catch (IOException ex) {
 			throw new InvalidAccountConfiguration(property + ": cannot read " + text + " (" + ex.getClass().getSimpleName() + ")");
 		}
+		if (content.isEmpty()) {
+			throw new InvalidAccountConfiguration(property + ": the file " + text.substring(text.indexOf(':') + 1) + " is empty");
+		}
+		return content;
 	}
 
 	private static PublicKey publicKey(String value, String property) {

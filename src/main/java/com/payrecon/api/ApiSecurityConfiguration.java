@@ -1,7 +1,12 @@
 package com.payrecon.api;
 
+import com.payrecon.account.AccountRegistry;
+import com.payrecon.support.web.BodyLimitFilter;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -16,10 +21,11 @@ class ApiSecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain apiChain(HttpSecurity http, ApiClientsProperties clients) throws Exception {
+	SecurityFilterChain apiChain(HttpSecurity http, ApiClientsProperties clients, AccountRegistry accounts)
+			throws Exception {
 		http.securityMatcher("/api/**")
 			.authorizeHttpRequests(auth -> auth.anyRequest().hasRole("API_CLIENT"))
-			.addFilterBefore(new BearerTokenFilter(clients), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new BearerTokenFilter(clients, accounts), AnonymousAuthenticationFilter.class)
 			.csrf(AbstractHttpConfigurer::disable) // no cookies, no session: a bearer token cannot be forged cross-site
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache(AbstractHttpConfigurer::disable)
@@ -34,5 +40,15 @@ class ApiSecurityConfiguration {
 				response.getWriter().write("{\"error\":\"forbidden\",\"message\":\"not allowed\"}");
 			}));
 		return http.build();
+	}
+
+	/** Request bodies above {@code payrecon.api.max-body-bytes} are answered 413, before the token is even looked at. */
+	@Bean
+	FilterRegistrationBean<BodyLimitFilter> apiBodyLimit(ApiProperties properties) {
+		FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+				new BodyLimitFilter(properties.maxBodyBytes()));
+		registration.addUrlPatterns("/api/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
 	}
 }

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
+import com.payrecon.account.AccountRegistry;
 import com.payrecon.api.ApiClientsProperties.ApiClient;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,27 +28,37 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
-	private record Known(String name, byte[] digest) {
+	private record Known(ApiClientIdentity identity, byte[] digest) {
 	}
 
 	private final List<Known> clients;
 
-	BearerTokenFilter(ApiClientsProperties properties) {
-		this.clients = properties.apiClients().stream().map(BearerTokenFilter::known).toList();
+	BearerTokenFilter(ApiClientsProperties properties, AccountRegistry accounts) {
+		List<Known> known = new ArrayList<>();
+		for (int i = 0; i < properties.apiClients().size(); i++) {
+			known.add(known(properties.apiClients().get(i), "payrecon.api-clients[" + i + "]", accounts));
+		}
+		this.clients = List.copyOf(known);
 	}
 
-	private static Known known(ApiClient client) {
+	private static Known known(ApiClient client, String prefix, AccountRegistry accounts) {
 		if (client.name() == null || client.name().isBlank()) {
-			throw new IllegalStateException("payrecon.api-clients[].name: required");
+			throw new IllegalStateException(prefix + ".name: required");
 		}
+		for (String account : client.accounts()) {
+			if (accounts.find(account).isEmpty()) {
+				throw new IllegalStateException(prefix + ".accounts: no account '" + account + "' in payrecon.accounts");
+			}
+		}
+		ApiClientIdentity identity = new ApiClientIdentity(client.name(), Set.copyOf(client.accounts()));
 		if (client.tokenSha256() != null && !client.tokenSha256().isBlank()) {
-			return new Known(client.name(), HexFormat.of().parseHex(client.tokenSha256().strip().toLowerCase(Locale.ROOT)));
+			return new Known(identity, HexFormat.of().parseHex(client.tokenSha256().strip().toLowerCase(Locale.ROOT)));
 		}
 		if (client.token() == null || client.token().length() < 16) {
 			throw new IllegalStateException("payrecon.api-clients (" + client.name()
 					+ "): token (at least 16 characters) or token-sha256 required");
 		}
-		return new Known(client.name(), sha256(client.token()));
+		return new Known(identity, sha256(client.token()));
 	}
 
 	@Override
@@ -61,7 +74,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
 				}
 			}
 			if (match != null) {
-				var authentication = UsernamePasswordAuthenticationToken.authenticated(match.name(), null,
+				var authentication = UsernamePasswordAuthenticationToken.authenticated(match.identity(), null,
 						AuthorityUtils.createAuthorityList("ROLE_API_CLIENT"));
 				SecurityContextHolder.getContext().setAuthentication(authentication);
 			}

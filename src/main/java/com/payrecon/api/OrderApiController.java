@@ -1,6 +1,5 @@
 package com.payrecon.api;
 
-import java.security.Principal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -31,6 +30,7 @@ import com.payrecon.provider.PaymentProvider.PlaceRequest;
 import com.payrecon.provider.PaymentProvider.PlaceResult;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.repair.OrderRequery;
+import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -71,10 +72,15 @@ class OrderApiController {
 	private final MicropayCashier cashier;
 	private final CheckoutProperties checkout;
 	private final OrderRequery requery;
+	private final TransactionRetry retry;
+	private final ApiProperties properties;
 
 	OrderApiController(AccountRegistry accounts, OrderService orderService, OrderRepository orders,
-			ProviderRegistry providers, MicropayCashier cashier, CheckoutProperties checkout, OrderRequery requery) {
+			ProviderRegistry providers, MicropayCashier cashier, CheckoutProperties checkout, OrderRequery requery,
+			TransactionRetry retry, ApiProperties properties) {
 		this.accounts = accounts;
+		this.retry = retry;
+		this.properties = properties;
 		this.requery = requery;
 		this.orderService = orderService;
 		this.orders = orders;
@@ -84,10 +90,10 @@ class OrderApiController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Map<String, Object>> create(@RequestBody byte[] body, Principal client) {
+	ResponseEntity<Map<String, Object>> create(@RequestBody byte[] body, @AuthenticationPrincipal ApiClientIdentity client) {
 		Parsed parsed;
 		try {
-			parsed = parse(body, false);
+			parsed = parse(body, false, client);
 		}
 		catch (Refused refused) {
 			return refused.response;
@@ -96,8 +102,8 @@ class OrderApiController {
 		if (place && checkout.publicBaseUrl() == null) {
 			return error(HttpStatus.SERVICE_UNAVAILABLE, "placeWithProvider", "payrecon.public-base-url is not configured");
 		}
-		CreateResult result = orderService.create(parsed.command(),
-				Cause.api(client.getName(), "order created through the API"));
+		CreateResult result = retry.inTransaction(() -> orderService.create(parsed.command(),
+				Cause.api(client.getName(), "order created through the API")));
 		if (result instanceof Conflict conflict) {
 			return error(HttpStatus.CONFLICT, conflict.field(),
 					"an order " + parsed.command().outTradeNo() + " exists with a different " + conflict.field());
@@ -105,14 +111,14 @@ class OrderApiController {
 		HttpStatus status = result instanceof Created ? HttpStatus.CREATED : HttpStatus.OK;
 		PaymentOrder order = result.order();
 		if (!place || order.status() != OrderStatus.PENDING) {
-			return ResponseEntity.status(status).body(view(order, null));
+			return ResponseEntity.status(status).body(view(order, null, false));
 		}
 		// placing again after an identical retry is safe: the provider answers the same order
 		Account account = parsed.account();
 		PlaceResult placed = providers.forAccount(account).place(account, new PlaceRequest(order.outTradeNo(),
 				order.amount(), order.currency(), order.description(), order.expiresAt(),
 				checkout.notifyUrl(account.channel().wireName(), account.id())));
-		Map<String, Object> view = view(order, null);
+		Map<String, Object> view = view(order, null, false);
 		if (!placed.placed()) {
 			Map<String, Object> body502 = new LinkedHashMap<>();
 			body502.put("error", "bad_gateway");
@@ -133,10 +139,11 @@ class OrderApiController {
 	 * order as it is now and never charges twice.
 	 */
 	@PostMapping(path = "/micropay", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Map<String, Object>> micropay(@RequestBody byte[] body, Principal client) {
+	ResponseEntity<Map<String, Object>> micropay(@RequestBody byte[] body,
+			@AuthenticationPrincipal ApiClientIdentity client) {
 		Parsed parsed;
 		try {
-			parsed = parse(body, true);
+			parsed = parse(body, true, client);
 		}
 		catch (Refused refused) {
 			return refused.response;
@@ -145,16 +152,16 @@ class OrderApiController {
 		if (account.channel() == Channel.WECHATPAY_V3) {
 			return error(HttpStatus.BAD_REQUEST, "accountId", "payment-code payments need a wechatpay-v2 or alipay account");
 		}
-		CreateResult result = orderService.create(parsed.command(),
-				Cause.api(client.getName(), "micropay order created through the API"));
+		CreateResult result = retry.inTransaction(() -> orderService.create(parsed.command(),
+				Cause.api(client.getName(), "micropay order created through the API")));
 		return switch (result) {
 			case Conflict conflict -> error(HttpStatus.CONFLICT, conflict.field(),
 					"an order " + parsed.command().outTradeNo() + " exists with a different " + conflict.field());
-			case AlreadyExists existing -> ResponseEntity.ok(view(existing.order(), null));
+			case AlreadyExists existing -> ResponseEntity.ok(view(existing.order(), null, false));
 			case Created created -> {
 				Result paid = cashier.pay(account, created.order(), parsed.authCode(), null, client.getName());
 				PaymentOrder order = orders.find(account.id(), created.order().outTradeNo()).orElse(paid.order());
-				Map<String, Object> view = view(order, null);
+				Map<String, Object> view = view(order, null, false);
 				if (paid.answer().errorCode() != null) {
 					view.put("providerError", paid.answer().errorCode());
 					view.put("providerMessage", paid.answer().errorMessage());
@@ -182,7 +189,7 @@ class OrderApiController {
 		}
 	}
 
-	private Parsed parse(byte[] body, boolean micropay) throws Refused {
+	private Parsed parse(byte[] body, boolean micropay, ApiClientIdentity client) throws Refused {
 		JsonNode json;
 		try {
 			json = STRICT.readTree(body);
@@ -194,8 +201,8 @@ class OrderApiController {
 			throw new Refused(error(HttpStatus.BAD_REQUEST, null, "the body must be a JSON object"));
 		}
 		String accountId = text(json, "accountId");
-		Account account = accounts.find(accountId).orElse(null);
-		if (account == null) {
+		Account account = accounts.find(accountId).filter(a -> client.mayUse(a.id())).orElse(null);
+		if (account == null) { // an account the client may not use looks like one that does not exist
 			throw new Refused(error(HttpStatus.BAD_REQUEST, "accountId", "no such account"));
 		}
 		String outTradeNo = text(json, "outTradeNo");
@@ -245,19 +252,26 @@ class OrderApiController {
 	}
 
 	@GetMapping("/{accountId}/{outTradeNo}")
-	ResponseEntity<Map<String, Object>> get(@PathVariable String accountId, @PathVariable String outTradeNo) {
+	ResponseEntity<Map<String, Object>> get(@PathVariable String accountId, @PathVariable String outTradeNo,
+			@AuthenticationPrincipal ApiClientIdentity client) {
+		if (!client.mayUse(accountId)) {
+			return error(HttpStatus.NOT_FOUND, null, "no such order");
+		}
 		return orders.find(accountId, outTradeNo)
-			.map(order -> ResponseEntity.ok(view(order, orders.events(order.id()))))
+			.map(order -> ResponseEntity.ok(view(order, orders.events(order.id()), properties.operatorNames())))
 			.orElseGet(() -> error(HttpStatus.NOT_FOUND, null, "no such order"));
 	}
 
 	/** Manual re-query (issue 4): ask the provider now and act on a definite answer, recording the API client. */
 	@PostMapping("/{accountId}/{outTradeNo}/requery")
 	ResponseEntity<Map<String, Object>> requery(@PathVariable String accountId, @PathVariable String outTradeNo,
-			Principal client) {
+			@AuthenticationPrincipal ApiClientIdentity client) {
+		if (!client.mayUse(accountId)) {
+			return error(HttpStatus.NOT_FOUND, null, "no such order");
+		}
 		Cause cause = new Cause(EventSource.QUERY, client.getName(), null, "re-query requested through the API");
 		return requery.requery(accountId, outTradeNo, cause).map(result -> {
-			Map<String, Object> body = view(result.after(), orders.events(result.after().id()));
+			Map<String, Object> body = view(result.after(), orders.events(result.after().id()), properties.operatorNames());
 			Map<String, Object> provider = new LinkedHashMap<>();
 			provider.put("status", result.answer().status().name());
 			provider.put("transactionId", result.answer().providerTxnId());
@@ -274,7 +288,8 @@ class OrderApiController {
 		return node != null && node.isString() ? node.asString() : null;
 	}
 
-	static Map<String, Object> view(PaymentOrder order, List<OrderEvent> events) {
+	/** @param operatorNames name the console user behind an operator's change (else {@code operator}, no reason) */
+	static Map<String, Object> view(PaymentOrder order, List<OrderEvent> events, boolean operatorNames) {
 		Map<String, Object> view = new LinkedHashMap<>();
 		view.put("accountId", order.accountId());
 		view.put("outTradeNo", order.outTradeNo());
@@ -290,20 +305,25 @@ class OrderApiController {
 		view.put("needsReview", order.needsReview());
 		view.put("reviewReason", order.reviewReason());
 		if (events != null) {
-			view.put("events", events.stream().map(OrderApiController::eventView).toList());
+			view.put("events", events.stream().map(event -> eventView(event, operatorNames)).toList());
 		}
 		return view;
 	}
 
-	private static Map<String, Object> eventView(OrderEvent event) {
+	/**
+	 * One history line. A console operator's change says {@code operator} and no reason unless configured: the
+	 * actor is a console login and the reason an operator's note that may name people (maker-checker names both).
+	 */
+	private static Map<String, Object> eventView(OrderEvent event, boolean operatorNames) {
+		boolean anonymous = event.source() == EventSource.OPERATOR && !operatorNames;
 		Map<String, Object> view = new LinkedHashMap<>();
 		view.put("type", event.eventType());
 		view.put("from", event.fromStatus());
 		view.put("to", event.toStatus());
 		view.put("source", event.source());
-		view.put("actor", event.actor());
+		view.put("actor", anonymous ? "operator" : event.actor());
 		view.put("rawNotificationId", event.rawNotificationId());
-		view.put("reason", event.reason());
+		view.put("reason", anonymous ? "changed by a console operator" : event.reason());
 		view.put("details", event.details());
 		view.put("at", event.createdAt());
 		return view;

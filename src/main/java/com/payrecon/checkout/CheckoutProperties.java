@@ -22,9 +22,18 @@ public record CheckoutProperties(URI publicBaseUrl, @DefaultValue Micropay micro
 	 * @param pollTimeout {@code poll-timeout}: how long to wait for the payer before reversing (30 s)
 	 * @param firstQueryDelay {@code first-query-delay}: pause after an unknown micropay result before the first
 	 * query (5 s, the official advice after SYSTEMERROR)
+	 * @param maxReverseAttempts {@code max-reverse-attempts}: failed reverses (one per poll interval) after which the
+	 * charge is left to a person (5): without a client certificate, or while the provider refuses, trying for ever
+	 * only hides the problem
 	 */
 	public record Micropay(@DefaultValue("5s") Duration pollInterval, @DefaultValue("30s") Duration pollTimeout,
-			@DefaultValue("5s") Duration firstQueryDelay) {
+			@DefaultValue("5s") Duration firstQueryDelay, @DefaultValue("5") int maxReverseAttempts) {
+
+		public Micropay {
+			if (maxReverseAttempts < 1) {
+				throw new IllegalArgumentException("payrecon.micropay.max-reverse-attempts: at least 1");
+			}
+		}
 	}
 
 	/** {@code {base}/notify/{channel}/{accountId}}, or null without a public base URL. */

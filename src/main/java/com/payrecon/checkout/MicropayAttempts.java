@@ -16,6 +16,8 @@ public class MicropayAttempts {
 
 	static final String POLLING = "POLLING";
 	static final String DONE = "DONE";
+	/** The reverse failed too often: nobody polls or reverses it any more; a person must look (console, gauge). */
+	public static final String NEEDS_PERSON = "NEEDS_PERSON";
 
 	private final DSLContext dsl;
 
@@ -60,6 +62,31 @@ public class MicropayAttempts {
 			.where(MICROPAY_ATTEMPT.ACCOUNT_ID.eq(accountId), MICROPAY_ATTEMPT.OUT_TRADE_NO.eq(outTradeNo),
 					MICROPAY_ATTEMPT.STATE.eq(POLLING))
 			.execute();
+	}
+
+	/** Counts a failed reverse and keeps the provider's answer; returns how many reverses failed so far. */
+	int reverseFailed(String accountId, String outTradeNo, String lastError) {
+		dsl.update(MICROPAY_ATTEMPT)
+			.set(MICROPAY_ATTEMPT.REVERSE_ATTEMPTS, MICROPAY_ATTEMPT.REVERSE_ATTEMPTS.plus(1))
+			.set(MICROPAY_ATTEMPT.LAST_ERROR, lastError.length() > 255 ? lastError.substring(0, 254) + "…" : lastError)
+			.where(MICROPAY_ATTEMPT.ACCOUNT_ID.eq(accountId), MICROPAY_ATTEMPT.OUT_TRADE_NO.eq(outTradeNo),
+					MICROPAY_ATTEMPT.STATE.eq(POLLING))
+			.execute();
+		Integer failed = dsl.select(MICROPAY_ATTEMPT.REVERSE_ATTEMPTS).from(MICROPAY_ATTEMPT)
+			.where(MICROPAY_ATTEMPT.ACCOUNT_ID.eq(accountId), MICROPAY_ATTEMPT.OUT_TRADE_NO.eq(outTradeNo))
+			.fetchOne(MICROPAY_ATTEMPT.REVERSE_ATTEMPTS);
+		return failed == null ? 0 : failed;
+	}
+
+	/** POLLING → NEEDS_PERSON (compare-and-set): polling and reversing stop; false when it was settled meanwhile. */
+	boolean needsPerson(String accountId, String outTradeNo, String outcome) {
+		return dsl.update(MICROPAY_ATTEMPT)
+			.set(MICROPAY_ATTEMPT.STATE, NEEDS_PERSON)
+			.set(MICROPAY_ATTEMPT.OUTCOME, outcome.length() > 512 ? outcome.substring(0, 511) + "…" : outcome)
+			.set(MICROPAY_ATTEMPT.VERSION, MICROPAY_ATTEMPT.VERSION.plus(1))
+			.where(MICROPAY_ATTEMPT.ACCOUNT_ID.eq(accountId), MICROPAY_ATTEMPT.OUT_TRADE_NO.eq(outTradeNo),
+					MICROPAY_ATTEMPT.STATE.eq(POLLING))
+			.execute() == 1;
 	}
 
 	/** Attempts still POLLING that nobody polled since {@code quietSince}. */

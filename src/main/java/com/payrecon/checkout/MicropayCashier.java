@@ -21,6 +21,8 @@ import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.provider.ProviderAnswer.Status;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.support.db.TransactionRetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,10 @@ import org.springframework.stereotype.Service;
  * every {@code poll-interval} until {@code poll-timeout}, then reverse (→ REVERSED). Every change goes through
  * {@link OrderService} with a QUERY cause naming the API client. Each charge in progress is also a
  * {@code micropay_attempt} row: the in-memory poller marks every poll there, and the {@code micropay-watchdog} job
- * adopts attempts that nobody polls any more (after a restart) and carries them on with {@link #pollOnce}.
+ * adopts attempts that nobody polls any more (after a restart) and carries them on with {@link #pollOnce}. A reverse
+ * that fails {@code max-reverse-attempts} times (no client certificate, the provider refusing) is not retried for
+ * ever: the attempt becomes NEEDS_PERSON (console micropay view, gauge {@code payrecon.micropay.needs.person}) and
+ * {@value #GIVEN_UP_METRIC} counts it; the order stays PENDING for a person (and the sweep) to settle.
  */
 @Service
 public class MicropayCashier implements AutoCloseable {
@@ -45,11 +50,16 @@ public class MicropayCashier implements AutoCloseable {
 	private final MicropayAttempts attempts;
 	private final TransactionRetry retry;
 	private final Clock clock;
+	private final MeterRegistry meters;
+
+	/** Metric: micropay charges whose reverse failed too often and were left to a person, by account. */
+	public static final String GIVEN_UP_METRIC = "payrecon.micropay.reverse.given.up";
 	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
 			Thread.ofVirtual().name("micropay-poll-", 0).factory());
 
 	public MicropayCashier(ProviderRegistry providers, OrderService orderService, CheckoutProperties properties,
-			MicropayAttempts attempts, TransactionRetry retry, Clock clock) {
+			MicropayAttempts attempts, TransactionRetry retry, Clock clock, MeterRegistry meters) {
+		this.meters = meters;
 		this.attempts = attempts;
 		this.retry = retry;
 		this.clock = clock;
@@ -153,22 +163,46 @@ public class MicropayCashier implements AutoCloseable {
 		if (outcome == null) {
 			return false;
 		}
-		attempts.done(account.id(), outTradeNo, outcome);
+		attempts.done(account.id(), outTradeNo, outcome); // no-op for one left to a person (no longer POLLING)
 		return true;
 	}
 
-	/** The reverse's outcome, or null when it must be called again (the attempt stays open for the watchdog). */
+	/**
+	 * The reverse's outcome, or null when it must be called again (the attempt stays open for the watchdog); after
+	 * {@code max-reverse-attempts} failures the attempt is left to a person instead.
+	 */
 	private String reverse(Poll poll, String why) {
 		ProviderAnswer reversed = providers.forAccount(poll.account()).reverse(poll.account(), poll.outTradeNo());
 		return switch (reversed.status()) {
 			case REVERSED -> move(poll, OrderStatus.REVERSED, "reversed: " + why);
 			case NOT_FOUND -> move(poll, OrderStatus.FAILED, "nothing to reverse at the provider: " + why);
 			default -> {
-				log.warn("Reverse of micropay order {}/{} gave {} {}; the watchdog will try again",
-						poll.account().id(), poll.outTradeNo(), reversed.status(), reversed.errorCode());
-				yield null;
+				String answer = reversed.status() + (reversed.errorCode() == null ? "" : " " + reversed.errorCode())
+						+ (reversed.errorMessage() == null ? "" : ": " + reversed.errorMessage());
+				int failed = attempts.reverseFailed(poll.account().id(), poll.outTradeNo(), answer);
+				if (failed < settings.maxReverseAttempts()) {
+					log.warn("Reverse {} of micropay order {}/{} gave {}; the watchdog will try again", failed,
+							poll.account().id(), poll.outTradeNo(), printable(answer));
+					yield null;
+				}
+				String outcome = "reverse failed " + failed + " times (last: " + answer + "); left to a person: " + why;
+				if (attempts.needsPerson(poll.account().id(), poll.outTradeNo(), outcome)) {
+					log.error("Micropay order {}/{}: reverse failed {} times (last: {}); left to a person, the order stays "
+							+ "PENDING", poll.account().id(), poll.outTradeNo(), failed, printable(answer));
+					Counter.builder(GIVEN_UP_METRIC)
+						.description("micropay charges whose reverse failed too often, left to a person")
+						.tag("account", poll.account().id())
+						.register(meters)
+						.increment();
+				}
+				yield outcome;
 			}
 		};
+	}
+
+	/** Provider-supplied text in a log line: no CR/LF or escape codes (threat case C7). */
+	private static String printable(String text) {
+		return text.replaceAll("\\p{Cntrl}", "?");
 	}
 
 	private String move(Poll poll, OrderStatus to, String reason) {

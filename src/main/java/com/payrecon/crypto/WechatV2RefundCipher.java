@@ -49,7 +49,7 @@ public final class WechatV2RefundCipher {
 	}
 
 	static SecretKeySpec key(String apiKey) throws GeneralSecurityException {
-		if (apiKey == null || apiKey.isEmpty()) {
+		if (apiKey == null || apiKey.isBlank()) {
 			throw new IllegalArgumentException("API key must not be empty");
 		}
 		byte[] md5 = MessageDigest.getInstance("MD5").digest(apiKey.getBytes(StandardCharsets.UTF_8));

@@ -60,7 +60,7 @@ public final class WechatV2Signature {
 	/** The exact string that is hashed: {@code k1=v1&k2=v2...&key=<apiKey>}; for tests and diagnostics. */
 	public static String stringToSign(Map<String, String> fields, String apiKey) {
 		Objects.requireNonNull(fields, "fields");
-		if (apiKey == null || apiKey.isEmpty()) {
+		if (apiKey == null || apiKey.isBlank()) { // a key anyone can guess: nothing is signed or verified with it
 			throw new IllegalArgumentException("API key must not be empty");
 		}
 		List<Map.Entry<String, String>> entries = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.payrecon.account.Channel;
@@ -34,8 +35,7 @@ import org.springframework.stereotype.Service;
 public class NotificationIntake {
 
 	private static final Logger log = LoggerFactory.getLogger(NotificationIntake.class);
-	/** Reading stops here even for hashing: a body this large is an attack, not a notification. */
-	private static final long HARD_READ_LIMIT = 16L * 1024 * 1024;
+	private static final long HARD_READ_LIMIT = NotifyBodyFilter.HARD_READ_LIMIT;
 	private static final Set<String> MASKED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
 
 	private final RawNotificationRepository rawLog;
@@ -44,9 +44,13 @@ public class NotificationIntake {
 	private final TransactionRetry retry;
 	private final Clock clock;
 	private final MeterRegistry meters;
+	private final NotifyAbuse abuse;
+	private final RefusedNotifications refused;
 
 	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, NotifyProperties properties,
-			TransactionRetry retry, Clock clock, MeterRegistry meters) {
+			TransactionRetry retry, Clock clock, MeterRegistry meters, NotifyAbuse abuse, RefusedNotifications refused) {
+		this.abuse = abuse;
+		this.refused = refused;
 		this.meters = meters;
 		this.rawLog = rawLog;
 		this.retry = retry;
@@ -81,6 +85,16 @@ public class NotificationIntake {
 			Reply reply = processor.failure(channel, Verdict.MALFORMED, "could not read the body");
 			return new NotificationProcessor.Outcome(Verdict.MALFORMED, "body unreadable", reply);
 		}
+		boolean knownAccount = processor.knowsAccount(raw);
+		if (abuse.exhausted(raw.remoteAddr(), raw.accountId(), knownAccount)) {
+			// beyond a limit (issue 11): verified first; one that verifies is stored and processed as always, the rest
+			// leave only a bounded record
+			Optional<NotificationProcessor.Outcome> rejected = processor.rejectUnauthenticated(raw);
+			if (rejected.isPresent()) {
+				recordRefused(raw, rejected.get().verdict());
+				return rejected.get();
+			}
+		}
 		long rawId;
 		try {
 			rawId = retry.inTransaction(() -> rawLog.insert(raw)); // its own transaction, committed before parsing
@@ -91,14 +105,40 @@ public class NotificationIntake {
 			Reply reply = processor.failure(channel, Verdict.ERROR, "temporary failure, retry later");
 			return new NotificationProcessor.Outcome(Verdict.ERROR, "raw store failed", reply);
 		}
-		return processor.process(rawId, raw);
+		NotificationProcessor.Outcome outcome = processor.process(rawId, raw);
+		if (NotificationProcessor.unauthenticated(outcome.verdict())) {
+			abuse.charge(raw.remoteAddr(), raw.accountId(), knownAccount);
+		}
+		return outcome;
+	}
+
+	private void recordRefused(RawRequest raw, Verdict verdict) {
+		log.warn("notify {} account={} from {}: {} beyond the abuse limit; only counted (refused_notification)",
+				raw.channel().wireName(), raw.accountId().replaceAll("\\p{Cntrl}", "?"), raw.remoteAddr(), verdict);
+		try {
+			refused.record(raw, verdict);
+		}
+		catch (RuntimeException ex) {
+			log.warn("notify: could not count a refused request ({})", ex.toString());
+		}
 	}
 
 	private RawRequest read(Channel channel, String kind, String accountId, HttpServletRequest request) throws IOException {
 		int limit = properties.maxBodyBytes();
-		MessageDigest sha256 = sha256();
 		byte[] prefix = new byte[0];
 		long total = 0;
+		String digest;
+		Object received = request.getAttribute(NotifyBodyFilter.BODY);
+		if (received instanceof NotifyBodyFilter.ReceivedBody body) { // read within the deadline by the filter
+			prefix = body.prefix();
+			total = body.total();
+			digest = body.sha256();
+		}
+		else if ("POST".equals(request.getMethod()) && request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
+			throw new IOException("the body could not be read");
+		}
+		else {
+		MessageDigest sha256 = sha256();
 		try (InputStream in = request.getInputStream()) {
 			java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
 			byte[] buffer = new byte[8192];
@@ -111,6 +151,8 @@ public class NotificationIntake {
 			}
 			prefix = kept.toByteArray();
 		}
+		digest = HexFormat.of().formatHex(sha256.digest());
+		}
 		Map<String, List<String>> headers = new LinkedHashMap<>();
 		for (String name : Collections.list(request.getHeaderNames())) {
 			String key = name.toLowerCase(Locale.ROOT);
@@ -122,7 +164,7 @@ public class NotificationIntake {
 		}
 		return new RawRequest(clock.instant(), channel, kind, accountId, request.getMethod(), request.getRequestURI(),
 				request.getQueryString(), request.getRemoteAddr(), request.getContentType(), headers, prefix, total,
-				total > limit, HexFormat.of().formatHex(sha256.digest()));
+				total > limit, digest);
 	}
 
 	private static MessageDigest sha256() {

@@ -66,6 +66,45 @@ public class NotificationProcessor {
 		return verifiers.get(channel).fail(verdict, message);
 	}
 
+	/** Whether {@code raw} names an account of its channel. */
+	boolean knowsAccount(RawRequest raw) {
+		return accounts.find(raw.accountId()).filter(a -> a.channel() == raw.channel()).isPresent();
+	}
+
+	/** Verdicts of requests that did not show they came from the provider (or named no account of ours). */
+	static boolean unauthenticated(Verdict verdict) {
+		return !verdict.acknowledged() && verdict != Verdict.ERROR;
+	}
+
+	/**
+	 * Issue 11, over an abuse limit: the verdict and answer for a request that does not authenticate, checked in
+	 * memory without storing anything; empty when it does authenticate (then it is stored and processed as always).
+	 */
+	Optional<Outcome> rejectUnauthenticated(RawRequest raw) {
+		ChannelVerifier verifier = verifiers.get(raw.channel());
+		Optional<Account> account = accounts.find(raw.accountId()).filter(a -> a.channel() == raw.channel());
+		Check check;
+		if (account.isEmpty()) {
+			check = new Check.Rejected(Verdict.UNKNOWN_ACCOUNT, "no such account");
+		}
+		else if (raw.truncated()) {
+			check = new Check.Rejected(Verdict.TOO_LARGE, "body too large");
+		}
+		else {
+			try {
+				check = RawRequest.RETURN.equals(raw.kind()) ? alipay.checkReturn(account.get(), raw)
+						: verifier.check(account.get(), raw);
+			}
+			catch (RuntimeException ex) {
+				return Optional.empty(); // not for us to decide here: stored and processed as always
+			}
+		}
+		return check instanceof Check.Rejected rejected
+				? Optional.of(new Outcome(rejected.verdict(), rejected.reason(),
+						verifier.fail(rejected.verdict(), rejected.verdict().summary())))
+				: Optional.empty();
+	}
+
 	/** Processes the stored request {@code rawId}; the caller has committed it already. Never throws. */
 	public Outcome process(long rawId, RawRequest raw) {
 		ChannelVerifier verifier = verifiers.get(raw.channel());
@@ -83,8 +122,15 @@ public class NotificationProcessor {
 					: verifier.check(account.get(), raw);
 			return switch (check) {
 				case Check.Rejected rejected -> settleRejected(rawId, raw, verifier, rejected);
-				case Check.Authenticated authenticated -> retry
-					.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+				case Check.Authenticated authenticated -> {
+					Outcome outcome = retry
+						.inTransaction(() -> settleAuthenticated(rawId, raw, account.get(), verifier, authenticated));
+					if (outcome.verdict() == Verdict.RETURN_VERIFIED && authenticated.outTradeNo() != null) {
+						// after the commit: listeners ask the provider, whose signed answer decides
+						events.publishEvent(new PayerReturned(raw.accountId(), authenticated.outTradeNo(), rawId));
+					}
+					yield outcome;
+				}
 				case Check.Refunded refunded -> retry
 					.inTransaction(() -> settleRefund(rawId, raw, account.get(), verifier, refunded));
 			};
@@ -115,15 +161,22 @@ public class NotificationProcessor {
 		return new Outcome(rejected.verdict(), rejected.reason(), reply);
 	}
 
-	/** One transaction: dedup by notification id, apply through the order service, record verdict and answer. */
+	/**
+	 * One transaction: dedup by notification id, apply through the order service, record verdict and answer. A
+	 * notification id counts as settled only once an order was decided on with it ({@link Verdict#bindsNotifyId()});
+	 * one settled as UNKNOWN_ORDER (or another verdict that touched no order) is decided again, so that re-processing
+	 * it after the order exists applies it, and the id's record then names the row that applied it.
+	 */
 	private Outcome settleAuthenticated(long rawId, RawRequest raw, Account account, ChannelVerifier verifier,
 			Check.Authenticated check) {
 		Verdict verdict;
 		String reason;
 		Long orderId = null;
 		String notifyId = check.providerNotifyId();
-		Optional<String> earlier = notifyId == null ? Optional.empty() : rawLog.settledNotifyId(account.id(), notifyId);
-		if (earlier.isPresent()) {
+		Optional<Verdict> earlier = notifyId == null ? Optional.empty()
+				: rawLog.settledNotifyId(account.id(), notifyId).map(Verdict::valueOf);
+		boolean settledBefore = earlier.filter(Verdict::bindsNotifyId).isPresent();
+		if (settledBefore) {
 			verdict = Verdict.DUPLICATE;
 			reason = "notification id " + notifyId + " was settled before as " + earlier.get();
 		}
@@ -138,8 +191,9 @@ public class NotificationProcessor {
 			reason = outcome.detail();
 			orderId = outcome.order() == null ? null : outcome.order().id();
 		}
-		if (notifyId != null && earlier.isEmpty() && !rawLog.recordNotifyId(account.id(), notifyId, rawId, verdict, clock.instant())
-				&& verdict != Verdict.APPLIED) {
+		if (notifyId != null && !settledBefore
+				&& !rawLog.recordNotifyId(account.id(), notifyId, earlier.orElse(null), rawId, verdict, clock.instant())
+				&& verdict.bindsNotifyId() && verdict != Verdict.APPLIED) {
 			verdict = Verdict.DUPLICATE;
 			reason = "notification id " + notifyId + " settled concurrently by another delivery";
 		}
@@ -195,7 +249,7 @@ public class NotificationProcessor {
 						outcome.kind() + ": " + outcome.detail()));
 			}
 		}
-		if (notifyId != null && earlier.isEmpty() && !rawLog.recordNotifyId(account.id(), notifyId, rawId, verdict, clock.instant())
+		if (notifyId != null && earlier.isEmpty() && !rawLog.recordNotifyId(account.id(), notifyId, null, rawId, verdict, clock.instant())
 				&& verdict != Verdict.REFUND_APPLIED && verdict != Verdict.REFUND_RECORDED) {
 			verdict = Verdict.DUPLICATE;
 			reason = "notification id " + notifyId + " settled concurrently by another delivery";

@@ -92,8 +92,22 @@ public class RawNotificationRepository {
 			.fetchOptional(PROVIDER_NOTIFICATION.VERDICT);
 	}
 
-	/** Records a settled provider notification id; false when another delivery recorded it first. */
-	boolean recordNotifyId(String accountId, String providerNotifyId, long rawId, Verdict verdict, Instant now) {
+	/**
+	 * Records what a provider notification id was settled as: a new record when {@code earlier} is null, else the
+	 * earlier record (which touched no order) replaced by this decision if nobody replaced it meanwhile. False when
+	 * another delivery recorded or replaced it first.
+	 */
+	boolean recordNotifyId(String accountId, String providerNotifyId, Verdict earlier, long rawId, Verdict verdict,
+			Instant now) {
+		if (earlier != null) {
+			return dsl.update(PROVIDER_NOTIFICATION)
+				.set(PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID, rawId)
+				.set(PROVIDER_NOTIFICATION.VERDICT, verdict.name())
+				.where(PROVIDER_NOTIFICATION.ACCOUNT_ID.eq(accountId),
+						PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID.eq(providerNotifyId),
+						PROVIDER_NOTIFICATION.VERDICT.eq(earlier.name()))
+				.execute() == 1;
+		}
 		return dsl.insertInto(PROVIDER_NOTIFICATION)
 			.set(PROVIDER_NOTIFICATION.ACCOUNT_ID, accountId)
 			.set(PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID, providerNotifyId)

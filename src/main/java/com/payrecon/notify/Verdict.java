@@ -63,6 +63,18 @@ public enum Verdict {
 		return summary;
 	}
 
+	/**
+	 * An order was decided on with this notification (paid, already paid by it, flagged for review): a later delivery
+	 * with the same provider notification id is a duplicate. The other verdicts touched no order (no such order yet,
+	 * a mismatch, not a payment): the same notification is decided again when it comes back or is re-processed.
+	 */
+	public boolean bindsNotifyId() {
+		return switch (this) {
+			case APPLIED, DUPLICATE, LATE_PAYMENT, CONFLICTING_PAYMENT -> true;
+			default -> false;
+		};
+	}
+
 	/** Acknowledged, but inconsistent with our records: nothing changed, a person should look. */
 	public boolean keptForReview() {
 		return switch (this) {

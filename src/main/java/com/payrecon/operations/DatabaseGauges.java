@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gauges per account read from the database: open discrepancies of current reconciliation runs (count and the age
- * of the oldest) and stale PENDING orders. Two grouped queries ({@link OperationsQuery}), run at most once per
+ * of the oldest), stale PENDING orders and micropay charges left to a person. Three grouped queries ({@link OperationsQuery}), run at most once per
  * {@code gauge-cache} however often Prometheus scrapes; if the database is away the last values stay (the health
  * endpoint reports that).
  */
@@ -30,13 +30,14 @@ class DatabaseGauges implements MeterBinder {
 	static final String OPEN_DISCREPANCIES = "payrecon.discrepancies.open";
 	static final String OLDEST_OPEN_DISCREPANCY = "payrecon.discrepancies.open.oldest.age";
 	static final String STALE_PENDING = "payrecon.orders.stale.pending";
+	static final String MICROPAY_NEEDS_PERSON = "payrecon.micropay.needs.person";
 
 	private final OperationsQuery query;
 	private final AccountRegistry accounts;
 	private final OperationsProperties properties;
 	private final Clock clock;
 
-	private Snapshot snapshot = new Snapshot(Instant.MIN, Map.of(), Map.of(), Map.of());
+	private Snapshot snapshot = new Snapshot(Instant.MIN, Map.of(), Map.of(), Map.of(), Map.of());
 
 	DatabaseGauges(OperationsQuery query, AccountRegistry accounts, OperationsProperties properties, Clock clock) {
 		this.query = query;
@@ -46,7 +47,7 @@ class DatabaseGauges implements MeterBinder {
 	}
 
 	private record Snapshot(Instant readAt, Map<String, Long> openDiscrepancies, Map<String, Instant> oldestOpen,
-			Map<String, Long> stalePending) {
+			Map<String, Long> stalePending, Map<String, Long> micropayNeedsPerson) {
 	}
 
 	@Override
@@ -66,6 +67,10 @@ class DatabaseGauges implements MeterBinder {
 				.description("PENDING orders older than payrecon.operations.stale-after")
 				.tag("account", id)
 				.register(registry);
+			Gauge.builder(MICROPAY_NEEDS_PERSON, () -> current().micropayNeedsPerson().getOrDefault(id, 0L))
+				.description("micropay charges whose reverse failed too often, left to a person (NEEDS_PERSON)")
+				.tag("account", id)
+				.register(registry);
 		}
 	}
 
@@ -82,7 +87,8 @@ class DatabaseGauges implements MeterBinder {
 		}
 		try {
 			OperationsQuery.Counts counts = query.counts(now.minus(properties.staleAfter()));
-			snapshot = new Snapshot(now, counts.openDiscrepancies(), counts.oldestOpen(), counts.stalePending());
+			snapshot = new Snapshot(now, counts.openDiscrepancies(), counts.oldestOpen(), counts.stalePending(),
+					counts.micropayNeedsPerson());
 		}
 		catch (RuntimeException ex) {
 			log.debug("Gauges not refreshed: {}", ex.toString());

@@ -1,6 +1,7 @@
 package com.payrecon.operations;
 
 import static com.payrecon.db.Tables.DISCREPANCY;
+import static com.payrecon.db.Tables.MICROPAY_ATTEMPT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 
@@ -15,7 +16,7 @@ import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Reads (never writes) what the database gauges show: two grouped, indexed queries over all accounts. */
+/** Reads (never writes) what the database gauges show: three grouped, indexed queries over all accounts. */
 @Component
 class OperationsQuery {
 
@@ -25,8 +26,12 @@ class OperationsQuery {
 		this.dsl = dsl;
 	}
 
-	/** Per account: open or assigned discrepancies of current runs, the oldest one's creation, stale PENDING orders. */
-	record Counts(Map<String, Long> openDiscrepancies, Map<String, Instant> oldestOpen, Map<String, Long> stalePending) {
+	/**
+	 * Per account: open or assigned discrepancies of current runs, the oldest one's creation, stale PENDING orders,
+	 * micropay charges left to a person.
+	 */
+	record Counts(Map<String, Long> openDiscrepancies, Map<String, Instant> oldestOpen, Map<String, Long> stalePending,
+			Map<String, Long> micropayNeedsPerson) {
 	}
 
 	/** @param staleBefore PENDING orders created before this count as stale */
@@ -52,6 +57,13 @@ class OperationsQuery {
 			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
 			.fetch()
 			.forEach(r -> stale.put(r.value1(), r.value2().longValue()));
-		return new Counts(open, oldest, stale);
+		Map<String, Long> needsPerson = new HashMap<>();
+		dsl.select(MICROPAY_ATTEMPT.ACCOUNT_ID, DSL.count())
+			.from(MICROPAY_ATTEMPT)
+			.where(MICROPAY_ATTEMPT.STATE.eq("NEEDS_PERSON")) // (state, last_polled_at) index
+			.groupBy(MICROPAY_ATTEMPT.ACCOUNT_ID)
+			.fetch()
+			.forEach(r -> needsPerson.put(r.value1(), r.value2().longValue()));
+		return new Counts(open, oldest, stale, needsPerson);
 	}
 }

@@ -92,6 +92,16 @@ public class OrderRepository {
 			.execute());
 	}
 
+	/** Sets an unknown paid time, only if it is still unknown and nobody changed the row since it was read. */
+	boolean setPaidTime(PaymentOrder order, Instant paidAt, Instant now) {
+		return dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.PAID_AT, paidAt)
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.PAID_AT.isNull(), PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute() == 1;
+	}
+
 	/** Any allowed transition other than payment (close, fail, reverse, refund), compare-and-set. */
 	boolean moveStatus(PaymentOrder order, OrderStatus to, Instant now) {
 		return statusChanged(order, dsl.update(PAYMENT_ORDER)
@@ -135,6 +145,17 @@ public class OrderRepository {
 			.set(PAYMENT_ORDER.UPDATED_AT, now)
 			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
 			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute() == 1;
+	}
+
+	boolean clearReview(PaymentOrder order, Instant now) {
+		return dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.NEEDS_REVIEW, false)
+			.set(PAYMENT_ORDER.REVIEW_REASON, (String) null)
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.NEEDS_REVIEW.isTrue(),
+					PAYMENT_ORDER.VERSION.eq(order.version()))
 			.execute() == 1;
 	}
 

@@ -121,7 +121,7 @@ public class OrderService {
 			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
 		}
 		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
-				"transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
+				"transaction " + payment.providerTxnId() + ", " + paidAt(payment), now);
 		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
 		log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
 		countPaid(accountId, cause);
@@ -155,6 +155,34 @@ public class OrderService {
 		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId, sanitize(order.outTradeNo()), cause.actor());
 		countPaid(accountId, cause);
 		return orders.findById(order.id());
+	}
+
+	private static String paidAt(ProviderPayment payment) {
+		return payment.paidAt() == null ? "paid time unknown (the provider gave none; the day's bill line will give it)"
+				: "paid at " + payment.paidAt();
+	}
+
+	/**
+	 * Gives a paid order whose paid time is unknown the provider's time (the trade time of its bill line), once: only
+	 * while {@code paid_at} is still unset and only for the same provider transaction. The status does not change;
+	 * the event says where the time came from. False when there is nothing to set.
+	 */
+	@Transactional
+	public boolean settlePaidTime(String accountId, String outTradeNo, String providerTxnId, Instant paidAt, Cause cause) {
+		Instant now = clock.instant();
+		Optional<PaymentOrder> locked = orders.lockForUpdate(accountId, outTradeNo);
+		if (locked.isEmpty() || locked.get().paidAt() != null
+				|| (locked.get().status() != OrderStatus.PAID && locked.get().status() != OrderStatus.REFUNDED)
+				|| !Objects.equals(locked.get().providerTxnId(), providerTxnId)) {
+			return false;
+		}
+		PaymentOrder order = locked.get();
+		if (!orders.setPaidTime(order, paidAt, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.PAID_TIME_SET, order.status(), order.status(), cause,
+				"paid at " + paidAt + " (transaction " + providerTxnId + ")", now);
+		return true;
 	}
 
 	private void countPaid(String accountId, Cause cause) {
@@ -237,6 +265,32 @@ public class OrderService {
 				sanitize(locked.outTradeNo()), locked.status(), to, refunded.value(), locked.amount().value(),
 				cause.source(), cause.actor());
 		return orders.findById(locked.id()).orElseThrow();
+	}
+
+	/**
+	 * Clears the order's review flag (raised by a late or conflicting payment): a person settled what it was raised
+	 * for. The cause names who and why; the event keeps the reason the flag had. Empty when the order is not flagged
+	 * (nothing to clear) or does not exist.
+	 */
+	@Transactional
+	public Optional<PaymentOrder> clearReview(long orderId, Cause cause) {
+		Optional<PaymentOrder> found = orders.findById(orderId);
+		if (found.isEmpty()) {
+			return Optional.empty();
+		}
+		Instant now = clock.instant();
+		PaymentOrder order = orders.lockForUpdate(found.get().accountId(), found.get().outTradeNo()).orElseThrow();
+		if (!order.needsReview()) {
+			return Optional.empty();
+		}
+		if (!orders.clearReview(order, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		orders.appendEvent(order.id(), OrderEvent.REVIEW_CLEARED, order.status(), order.status(), cause,
+				"was flagged: " + order.reviewReason(), now);
+		log.info("Order {}/{} review flag cleared by {} ({})", order.accountId(), sanitize(order.outTradeNo()),
+				cause.source(), sanitize(cause.actor()));
+		return orders.findById(order.id());
 	}
 
 	private PaymentOutcome flag(PaymentOrder order, Kind kind, String eventType, String detail, Cause cause,

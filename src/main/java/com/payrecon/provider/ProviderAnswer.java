@@ -10,6 +10,8 @@ import com.payrecon.support.money.Fen;
  *
  * @param providerTxnId set when the provider names its transaction (PAID, REFUNDED, REVERSED after payment)
  * @param amount the order amount the provider reports (fen), when it reports one
+ * @param paidAt the provider's time of payment; null when its answer gives none (a PAID order then keeps its paid
+ * time unknown until the day's bill line gives it)
  * @param errorCode the provider's code for ERROR (e.g. SYSTEMERROR, ACQ.SYSTEM_ERROR, HTTP_503, TIMEOUT,
  * BAD_RESPONSE_SIGNATURE)
  * @param rawResponse the response body as received (for the audit trail; never contains our keys)

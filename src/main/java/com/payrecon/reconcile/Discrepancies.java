@@ -41,6 +41,12 @@ public class Discrepancies {
 		return repository.find(id).orElseThrow(() -> new DiscrepancyNotFound(id));
 	}
 
+	/** Whether another current case about this order still waits for finance (then its review flag stays). */
+	@Transactional(readOnly = true)
+	public boolean othersUnsettledFor(long orderId, long exceptId) {
+		return repository.othersUnsettledFor(orderId, exceptId);
+	}
+
 	@Transactional
 	public Discrepancy assign(long id, String assignee, String operator) {
 		required(assignee, "assignee");

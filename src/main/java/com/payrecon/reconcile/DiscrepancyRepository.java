@@ -155,6 +155,17 @@ class DiscrepancyRepository {
 			.where(DISCREPANCY.ID.eq(id), RECONCILIATION_RUN.CURRENT_RUN.isNotNull()));
 	}
 
+	/** Whether a discrepancy of a current run other than {@code exceptId} about this order is not settled yet. */
+	boolean othersUnsettledFor(long orderId, long exceptId) {
+		return dsl.fetchExists(dsl.selectOne()
+			.from(DISCREPANCY)
+			.join(RECONCILIATION_RUN)
+			.on(RECONCILIATION_RUN.ID.eq(DISCREPANCY.RUN_ID))
+			.where(DISCREPANCY.ORDER_ID.eq(orderId), DISCREPANCY.ID.ne(exceptId),
+					RECONCILIATION_RUN.CURRENT_RUN.isNotNull(),
+					DISCREPANCY.RESOLUTION.in(Resolution.OPEN.name(), Resolution.ASSIGNED.name())));
+	}
+
 	/** Compare-and-set: false when someone else moved it first (version or state changed). */
 	boolean move(long id, int version, Resolution from, Resolution to, String note, String assignee, String operator,
 			Instant now) {

@@ -19,7 +19,7 @@ import org.jooq.impl.DSL;
 
 import org.springframework.stereotype.Component;
 
-/** Reads the orders a run matches against (read only: orders change through the query repair alone). */
+/** Reads the orders a run matches against (read only: orders change through the query repair, and an unknown paid time through {@code OrderService.settlePaidTime}). */
 @Component
 class ReconOrderQuery {
 

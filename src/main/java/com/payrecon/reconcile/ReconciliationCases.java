@@ -23,19 +23,21 @@ import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
 import com.payrecon.security.ConsoleUserRepository;
 import com.payrecon.security.Role;
 import com.payrecon.security.SeparationOfDuties;
+import com.payrecon.support.db.TransactionRetry;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What finance does with a discrepancy (a case): assign, resolve, accept, void; and maker-checker for the cases that
  * need an order changed: one finance user proposes, a different finance or admin user, not tied to the proposer
- * ({@link SeparationOfDuties}), approves (the change goes through {@link OrderService}) or rejects. Every step is audited (a refusal too, after its rollback) and written to
- * the discrepancy's history in the transaction of the change.
+ * ({@link SeparationOfDuties}), approves (the change goes through {@link OrderService}) or rejects. Every step is
+ * audited (a refusal too, after its rollback) and written to the discrepancy's history in the transaction of the
+ * change. Each step is one transaction run through {@link TransactionRetry}, retried whole on a deadlock or lock
+ * wait timeout like every other writer of order state. Settling a case clears the review flag of its order (unless
+ * another case about it is still open).
  */
 @Service
 public class ReconciliationCases {
@@ -49,14 +51,13 @@ public class ReconciliationCases {
 	private final CaseRepository cases;
 	private final AuditLog audit;
 	private final Clock clock;
-	private final TransactionTemplate tx;
+	private final TransactionRetry tx;
 	private final SeparationOfDuties duties;
 	private final MessageSource messages;
 
 	ReconciliationCases(Discrepancies discrepancies, Reconciliation reconciliation, OrderService orderService,
 			RefundService refundService, OrderRepository orders, ConsoleUserRepository users, CaseRepository cases,
-			AuditLog audit, Clock clock, PlatformTransactionManager transactionManager, SeparationOfDuties duties,
-			MessageSource messages) {
+			AuditLog audit, Clock clock, TransactionRetry retry, SeparationOfDuties duties, MessageSource messages) {
 		this.duties = duties;
 		this.messages = messages;
 		this.discrepancies = discrepancies;
@@ -68,7 +69,7 @@ public class ReconciliationCases {
 		this.cases = cases;
 		this.audit = audit;
 		this.clock = clock;
-		this.tx = new TransactionTemplate(transactionManager);
+		this.tx = retry;
 	}
 
 	/** The operator's request cannot be carried out as asked (the message says why, for the page). */
@@ -142,6 +143,22 @@ public class ReconciliationCases {
 				event.operator(), detail, event.at());
 		audit.record(event.operator(), action, target(event.discrepancyId()), AuditOutcome.SUCCESS,
 				event.from() + " → " + event.to() + ": " + detail);
+		if (event.to().isSettled()) {
+			clearReviewOfItsOrder(event.discrepancyId(), event.operator(), event.to() + ": " + detail);
+		}
+	}
+
+	/**
+	 * A settled case (resolved, accepted, voided, or resolved by an approved proposal) has been looked at by a person:
+	 * its order's review flag is cleared, unless another current case about the order still waits.
+	 */
+	private void clearReviewOfItsOrder(long discrepancyId, String operator, String why) {
+		Long orderId = discrepancies.get(discrepancyId).orderId();
+		if (orderId == null || discrepancies.othersUnsettledFor(orderId, discrepancyId)) {
+			return;
+		}
+		orderService.clearReview(orderId, new Cause(EventSource.OPERATOR, operator, null,
+				"discrepancy " + discrepancyId + " " + why));
 	}
 
 	// ------------------------------------------------------------------------------------------ maker-checker
@@ -262,10 +279,11 @@ public class ReconciliationCases {
 			});
 		}
 		catch (AdjustmentRefusedByOrder ex) {
-			tx.executeWithoutResult(status -> {
+			tx.inTransaction(() -> {
 				Proposal current = pending(proposalId);
 				cases.decide(current, Proposal.FAILED, operator, ex.getMessage(), clock.instant());
 				cases.addHistory(current.discrepancyId(), "FAILED", null, null, operator, ex.getMessage(), clock.instant());
+				return null;
 			});
 			throw ex;
 		}
@@ -333,12 +351,12 @@ public class ReconciliationCases {
 	// ------------------------------------------------------------------------------------------ helpers
 
 	/**
-	 * Runs {@code work} in one transaction; when it is refused, the refusal is audited after the rollback (so the
-	 * failed attempt is on record even though its change is not).
+	 * Runs {@code work} in one transaction, retried whole on a deadlock or lock wait timeout; when it is refused, the
+	 * refusal is audited after the rollback (so the failed attempt is on record even though its change is not).
 	 */
 	private <T> T audited(AuditAction action, long discrepancyId, String operator, Supplier<T> work) {
 		try {
-			return tx.execute(status -> work.get());
+			return tx.inTransaction(work);
 		}
 		catch (CaseRefused | IllegalArgumentException | Discrepancies.DiscrepancyNotFound
 				| Discrepancies.IllegalResolutionTransition | Discrepancies.ConcurrentDiscrepancyUpdate ex) {

@@ -18,7 +18,9 @@ import java.util.function.Supplier;
 import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.order.Cause;
+import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderStatus;
+import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.PaymentProvider.BillDownload;
 import com.payrecon.provider.bill.BillLine;
 import com.payrecon.provider.bill.BillParser;
@@ -47,6 +49,7 @@ class ReconciliationSteps {
 	private static final Logger log = LoggerFactory.getLogger(ReconciliationSteps.class);
 
 	private final OrderRequery requery;
+	private final OrderService orderService;
 	private final ReconOrderQuery orders;
 	private final ReconciliationRunRepository runs;
 	private final DiscrepancyRepository discrepancies;
@@ -54,9 +57,11 @@ class ReconciliationSteps {
 	private final TransactionRetry retry;
 	private final Clock clock;
 
-	ReconciliationSteps(OrderRequery requery, ReconOrderQuery orders, ReconciliationRunRepository runs,
-			DiscrepancyRepository discrepancies, BillArchive archive, TransactionRetry retry, Clock clock) {
+	ReconciliationSteps(OrderRequery requery, OrderService orderService, ReconOrderQuery orders,
+			ReconciliationRunRepository runs, DiscrepancyRepository discrepancies, BillArchive archive,
+			TransactionRetry retry, Clock clock) {
 		this.requery = requery;
+		this.orderService = orderService;
 		this.orders = orders;
 		this.runs = runs;
 		this.discrepancies = discrepancies;
@@ -153,9 +158,12 @@ class ReconciliationSteps {
 			if (verdict.orderId() != null) {
 				matches.add(new Match(line.lineNumber(), verdict.orderId()));
 			}
+			if (verdict.action() == Action.MATCHED && order != null && order.paidAt() == null) {
+				paidTimeFromLine(ctx, line, order.outTradeNo(), order.providerTxnId());
+			}
 			if (verdict.discrepancy() != null) {
 				found.add(verdict.action() == Action.REPAIR || verdict.action() == Action.LATE
-						? repair(ctx, order, verdict) : verdict.discrepancy());
+						? repair(ctx, line, order, verdict) : verdict.discrepancy());
 			}
 		}
 		long from = ctx.lastCommittedLine;
@@ -173,7 +181,7 @@ class ReconciliationSteps {
 	}
 
 	/** The signed query answer, never the unsigned bill, changes the order. */
-	private NewDiscrepancy repair(RunContext ctx, LocalOrder order, Verdict verdict) {
+	private NewDiscrepancy repair(RunContext ctx, BillLine line, LocalOrder order, Verdict verdict) {
 		NewDiscrepancy d = verdict.discrepancy();
 		if (ctx.options.dryRun()) {
 			return d.withDetail("dry run: the order would be re-queried");
@@ -184,11 +192,29 @@ class ReconciliationSteps {
 			return d.withDetail("query not possible");
 		}
 		String outcome = result.get().outcome();
-		OrderStatus after = result.get().after().status();
+		PaymentOrder repaired = result.get().after();
+		OrderStatus after = repaired.status();
+		if (verdict.action() == Action.REPAIR && after == OrderStatus.PAID && repaired.paidAt() == null) {
+			paidTimeFromLine(ctx, line, repaired.outTradeNo(), repaired.providerTxnId());
+		}
 		if (verdict.action() == Action.REPAIR && after.isPaid()) {
 			return d.repaired("repaired by a signed query: " + outcome, ctx.actor());
 		}
 		return d.withDetail("query: " + outcome);
+	}
+
+	/**
+	 * A paid order whose paid time is unknown (the provider's query answer gave none) takes the provider's time from
+	 * its payment line: the payment then counts on the day the provider says. Not in a dry run.
+	 */
+	private void paidTimeFromLine(RunContext ctx, BillLine line, String outTradeNo, String providerTxnId) {
+		if (ctx.options.dryRun() || line.type() != BillLine.Type.PAYMENT || line.tradedAt() == null
+				|| (line.providerTxnId() != null && !line.providerTxnId().equals(providerTxnId))) {
+			return;
+		}
+		Cause cause = Cause.query(ctx.actor(), "paid time from line " + line.lineNumber() + " of the " + ctx.day + " bill");
+		retry.inTransaction(() -> orderService.settlePaidTime(ctx.account.id(), outTradeNo, providerTxnId,
+				line.tradedAt(), cause));
 	}
 
 	private static void add(ChunkTotals t, BillLine line, boolean alipay) {

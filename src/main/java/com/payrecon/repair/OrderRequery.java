@@ -35,7 +35,8 @@ import org.springframework.stereotype.Service;
  * REVERSED are mirrored; REFUNDED is a payment (applied as PAID) whose refunds are followed by the refund records;
  * NOT_FOUND after expiry fails the order; USER_PAYING and ERROR change nothing.
  * Every question and answer is logged ({@link ProviderQueryLog}); the order's next check follows a backoff.
- * Used by the stale-pending sweep, the manual re-query and a failed-verification trigger.
+ * Used by the stale-pending sweep, the manual re-query, the reconciliation's repair and the follow-up of a failed
+ * verification or a verified browser return ({@link FollowUpQueries}).
  */
 @Service
 public class OrderRequery {
@@ -191,9 +192,10 @@ public class OrderRequery {
 		if (answer.amount() == null || answer.providerTxnId() == null) {
 			return "PAID without amount or transaction id; nothing changed";
 		}
+		// no paid time in the answer: unknown (null), never "now", which could move the payment into another business
+		// day; the day's reconciliation takes it from the provider's bill line
 		ProviderPayment payment = new ProviderPayment(order.outTradeNo(), answer.providerTxnId(), answer.amount(),
-				answer.currency() == null ? "CNY" : answer.currency(),
-				answer.paidAt() == null ? clock.instant() : answer.paidAt());
+				answer.currency() == null ? "CNY" : answer.currency(), answer.paidAt());
 		PaymentOutcome outcome = retry.inTransaction(() -> orderService.applyPayment(order.accountId(), payment, cause));
 		if (outcome.kind() == PaymentOutcome.Kind.APPLIED) {
 			Counter.builder(REPAIR_METRIC)
@@ -246,15 +248,17 @@ public class OrderRequery {
 
 	/**
 	 * Who asked, coarsely (bounded tag values): a job run {@code <job>#<execution>} gives the job name
-	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure},
-	 * anything else (an operator, an API client) {@code manual}.
+	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure}, a
+	 * verified browser return {@code payer-return}, anything else (an operator, an API client) {@code manual}.
 	 */
 	static String trigger(String actor) {
 		if (actor == null) {
 			return "manual";
 		}
-		if (actor.startsWith("verification-failure:")) {
-			return "verification-failure";
+		for (String followUp : new String[] { FollowUpQueries.VERIFICATION_FAILURE, FollowUpQueries.PAYER_RETURN }) {
+			if (actor.startsWith(followUp + ":")) {
+				return followUp;
+			}
 		}
 		int hash = actor.indexOf('#');
 		if (hash > 0 && actor.substring(hash + 1).chars().allMatch(Character::isDigit) && hash + 1 < actor.length()) {
@@ -263,12 +267,25 @@ public class OrderRequery {
 		return "manual";
 	}
 
-	/** The next check of a still-pending order: the backoff by its check count, never later than needed after expiry. */
+	/**
+	 * The next check of a still-pending order: the backoff by its check count, but never later than the next moment
+	 * its fate can be decided: just after its expiry (an unpaid order is then closed at the provider) and just after
+	 * expiry + {@link #GRACE} (an order the provider does not know is then failed). So support never sees an order
+	 * left PENDING for up to an hour past its expiry.
+	 */
 	Instant nextCheck(PaymentOrder order, Instant now) {
 		int done = order.checkCount();
 		List<Duration> waits = backoff.backoff();
 		Duration wait = done < waits.size() ? waits.get(done) : backoff.afterBackoff();
-		return now.plus(wait);
+		Instant next = now.plus(wait);
+		if (order.expiresAt() != null) {
+			for (Instant decided : List.of(order.expiresAt().plusSeconds(1), order.expiresAt().plus(GRACE).plusSeconds(1))) {
+				if (decided.isAfter(now) && next.isAfter(decided)) {
+					return decided;
+				}
+			}
+		}
+		return next;
 	}
 
 	private Optional<PaymentProvider> provider(Account account) {

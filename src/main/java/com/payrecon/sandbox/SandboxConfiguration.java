@@ -2,11 +2,15 @@ package com.payrecon.sandbox;
 
 import java.time.Clock;
 
+import com.payrecon.support.web.BodyLimitFilter;
+
 import org.jooq.DSLContext;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -31,6 +35,16 @@ class SandboxConfiguration {
 			.requestCache(AbstractHttpConfigurer::disable)
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		return http.build();
+	}
+
+	/** Request bodies above {@code payrecon.sandbox.max-body-bytes} are answered 413 (issue 11). */
+	@Bean
+	FilterRegistrationBean<BodyLimitFilter> sandboxBodyLimit(SandboxProperties properties) {
+		FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+				new BodyLimitFilter(properties.maxBodyBytes()));
+		registration.addUrlPatterns("/sandbox/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
 	}
 
 	@Bean

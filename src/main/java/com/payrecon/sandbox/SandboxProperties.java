@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keyDir where demo keys are generated (see {@link SandboxKeysEnvironmentPostProcessor})
  * @param merchants the provider-side merchant accounts the sandbox knows
  * @param payer the demo payer simulation
+ * @param maxBodyBytes larger request bodies to {@code /sandbox/**} are answered 413
  */
 @ConfigurationProperties("payrecon.sandbox")
 public record SandboxProperties(@DefaultValue("false") boolean enabled, @DefaultValue("1") double timeScale,
@@ -32,7 +33,7 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 		@DefaultValue("10s") Duration micropayDelay, @DefaultValue("5s") Duration refundDelay,
 		@DefaultValue("0.006") BigDecimal feeRate,
 		@DefaultValue("data/sandbox-keys") Path keyDir, @DefaultValue List<MerchantProperties> merchants,
-		@DefaultValue Payer payer) {
+		@DefaultValue Payer payer, @DefaultValue("65536") long maxBodyBytes) {
 
 	public enum WechatV2Schedule {
 		LEGACY, CURRENT

@@ -44,6 +44,7 @@ class ConsoleUserBootstrap implements ApplicationRunner {
 			return;
 		}
 		if (users.count() > 0) {
+			reissueExpiredFirstAdmin();
 			return;
 		}
 		ConsoleUsers.CreatedUser admin = consoleUsers.bootstrap("admin", EnumSet.of(Role.ADMIN),
@@ -53,6 +54,24 @@ class ConsoleUserBootstrap implements ApplicationRunner {
 			log.warn("No console users yet: created 'admin' with the one-time password {} (change it at the first login)",
 					admin.oneTimePassword());
 		}
+	}
+
+	/**
+	 * One-time passwords expire after 24 hours (issue 11). When no enabled admin can sign in any more because each
+	 * one still holds an expired one-time password (the first start's {@code admin} was never used), {@code admin}
+	 * gets a new one, printed once as at the first start: otherwise nobody could ever administer this PayRecon.
+	 */
+	private void reissueExpiredFirstAdmin() {
+		java.time.Instant now = java.time.Instant.now();
+		var admins = users.all().stream().filter(u -> u.enabled() && u.roles().contains(Role.ADMIN)).toList();
+		if (admins.isEmpty() || admins.stream().anyMatch(u -> !u.oneTimePasswordExpiredAt(now))) {
+			return;
+		}
+		users.findByLogin("admin").filter(u -> u.oneTimePasswordExpiredAt(now)).ifPresent(admin -> {
+			String password = consoleUsers.reissueOneTimePassword(admin.id());
+			log.warn("The one-time password of 'admin' expired unused and no other admin can sign in: 'admin' has the new "
+					+ "one-time password {} (change it at the first login, within 24 hours)", password);
+		});
 	}
 
 	private void seedDemo(String login, Set<Role> roles) {

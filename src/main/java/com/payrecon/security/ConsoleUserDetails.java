@@ -16,7 +16,13 @@ public class ConsoleUserDetails extends User {
 
 	ConsoleUserDetails(long userId, String login, String passwordHash, boolean enabled, boolean accountNonLocked,
 			boolean mustChangePassword, Collection<? extends GrantedAuthority> authorities) {
-		super(login, passwordHash, enabled, true, true, accountNonLocked, authorities);
+		this(userId, login, passwordHash, enabled, accountNonLocked, mustChangePassword, true, authorities);
+	}
+
+	/** @param credentialsNonExpired false for a one-time password past its 24 hours */
+	ConsoleUserDetails(long userId, String login, String passwordHash, boolean enabled, boolean accountNonLocked,
+			boolean mustChangePassword, boolean credentialsNonExpired, Collection<? extends GrantedAuthority> authorities) {
+		super(login, passwordHash, enabled, true, credentialsNonExpired, accountNonLocked, authorities);
 		this.userId = userId;
 		this.mustChangePassword = mustChangePassword;
 	}

@@ -5,13 +5,17 @@ import java.util.List;
 
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
 
-/** Console users from the database; a locked user is refused before the password is even checked. */
+/**
+ * Console users from the database. A one-time password past its 24 hours counts as expired credentials (refused
+ * after the password was checked, so only its holder learns it). Hashes of an older form are re-hashed at login.
+ */
 @Service
-class ConsoleUserDetailsService implements UserDetailsService {
+class ConsoleUserDetailsService implements UserDetailsService, UserDetailsPasswordService {
 
 	private final ConsoleUserRepository users;
 	private final Clock clock;
@@ -29,6 +33,13 @@ class ConsoleUserDetailsService implements UserDetailsService {
 			.map(role -> new SimpleGrantedAuthority(role.authority()))
 			.toList();
 		return new ConsoleUserDetails(user.id(), user.login(), user.passwordHash(), user.enabled(),
-				!user.lockedAt(clock.instant()), user.mustChangePassword(), authorities);
+				!user.lockedAt(clock.instant()), user.mustChangePassword(), !user.oneTimePasswordExpiredAt(clock.instant()),
+				authorities);
+	}
+
+	@Override
+	public UserDetails updatePassword(UserDetails user, String newPassword) {
+		users.updateHash(user.getUsername(), newPassword);
+		return loadUserByUsername(user.getUsername());
 	}
 }

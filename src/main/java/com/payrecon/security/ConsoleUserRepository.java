@@ -50,6 +50,12 @@ public class ConsoleUserRepository {
 
 	/** False when the login is taken. */
 	public boolean insert(String login, String passwordHash, Set<Role> roles, boolean mustChangePassword, Instant now) {
+		return insert(login, passwordHash, roles, mustChangePassword, null, now);
+	}
+
+	/** False when the login is taken; {@code expiresAt}: when a one-time password stops working. */
+	public boolean insert(String login, String passwordHash, Set<Role> roles, boolean mustChangePassword,
+			Instant expiresAt, Instant now) {
 		return dsl.insertInto(CONSOLE_USER)
 			.set(CONSOLE_USER.LOGIN, normalise(login))
 			.set(CONSOLE_USER.PASSWORD_HASH, passwordHash)
@@ -57,6 +63,7 @@ public class ConsoleUserRepository {
 			.set(CONSOLE_USER.ENABLED, true)
 			.set(CONSOLE_USER.MUST_CHANGE_PASSWORD, mustChangePassword)
 			.set(CONSOLE_USER.FAILED_ATTEMPTS, 0)
+			.set(CONSOLE_USER.ONE_TIME_PASSWORD_EXPIRES_AT, mustChangePassword ? expiresAt : null)
 			.set(CONSOLE_USER.CREATED_AT, now)
 			.set(CONSOLE_USER.UPDATED_AT, now)
 			.onDuplicateKeyIgnore()
@@ -64,14 +71,29 @@ public class ConsoleUserRepository {
 	}
 
 	public void setPassword(long id, String passwordHash, boolean mustChange, Instant now) {
+		setPassword(id, passwordHash, mustChange, null, now);
+	}
+
+	/** {@code expiresAt}: when a one-time password ({@code mustChange}) stops working. */
+	public void setPassword(long id, String passwordHash, boolean mustChange, Instant expiresAt, Instant now) {
 		dsl.update(CONSOLE_USER)
 			.set(CONSOLE_USER.PASSWORD_HASH, passwordHash)
 			.set(CONSOLE_USER.MUST_CHANGE_PASSWORD, mustChange)
+			.set(CONSOLE_USER.ONE_TIME_PASSWORD_EXPIRES_AT, mustChange ? expiresAt : null)
 			.set(CONSOLE_USER.FAILED_ATTEMPTS, 0)
 			.setNull(CONSOLE_USER.LOCKED_UNTIL)
 			.set(CONSOLE_USER.UPDATED_AT, now)
 			.set(CONSOLE_USER.VERSION, CONSOLE_USER.VERSION.plus(1))
 			.where(CONSOLE_USER.ID.eq(id))
+			.execute();
+	}
+
+	/** A new hash of the same password (a hash of an older form, upgraded at login). */
+	public void updateHash(String login, String passwordHash) {
+		dsl.update(CONSOLE_USER)
+			.set(CONSOLE_USER.PASSWORD_HASH, passwordHash)
+			.set(CONSOLE_USER.VERSION, CONSOLE_USER.VERSION.plus(1))
+			.where(CONSOLE_USER.LOGIN.eq(normalise(login)))
 			.execute();
 	}
 
@@ -93,20 +115,6 @@ public class ConsoleUserRepository {
 			.execute();
 	}
 
-	/** Counts a failed login; locks the user until {@code lockUntil} when this failure reaches {@code maxFailures}. */
-	public ConsoleUser recordFailure(long id, int maxFailures, Instant lockUntil, Instant now) {
-		ConsoleUserRecord r = dsl.selectFrom(CONSOLE_USER).where(CONSOLE_USER.ID.eq(id)).forUpdate().fetchSingle();
-		int failures = r.getFailedAttempts() + 1;
-		r.setFailedAttempts(failures >= maxFailures ? 0 : failures);
-		if (failures >= maxFailures) {
-			r.setLockedUntil(lockUntil);
-		}
-		r.setUpdatedAt(now);
-		r.setVersion(r.getVersion() + 1);
-		r.store();
-		return toUser(r);
-	}
-
 	public void recordSuccess(long id, Instant now) {
 		dsl.update(CONSOLE_USER)
 			.set(CONSOLE_USER.FAILED_ATTEMPTS, 0)
@@ -125,6 +133,6 @@ public class ConsoleUserRepository {
 		Arrays.stream(r.getRoles().split(",")).filter(s -> !s.isBlank()).map(Role::valueOf).forEach(roles::add);
 		return new ConsoleUser(r.getId(), r.getLogin(), r.getPasswordHash(), java.util.Collections.unmodifiableSet(roles), r.getEnabled(),
 				r.getMustChangePassword(), r.getFailedAttempts(), r.getLockedUntil(), r.getLastLoginAt(),
-				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion());
+				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion(), r.getOneTimePasswordExpiresAt());
 	}
 }

@@ -28,7 +28,9 @@ public class ConsoleUsers {
 	private static final Pattern LOGIN = Pattern.compile("[a-z][a-z0-9._-]{1,63}");
 	private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 	private static final SecureRandom RANDOM = new SecureRandom();
-	public static final int MIN_PASSWORD_LENGTH = 12;
+	public static final int MIN_PASSWORD_LENGTH = ConsolePasswords.MIN_LENGTH;
+	/** How long a one-time password works (issue 11). */
+	public static final java.time.Duration ONE_TIME_PASSWORD_LIFETIME = java.time.Duration.ofHours(24);
 
 	private final ConsoleUserRepository users;
 	private final PasswordEncoder encoder;
@@ -36,9 +38,13 @@ public class ConsoleUsers {
 	private final SessionRegistry sessions;
 	private final Clock clock;
 	private final SeparationOfDuties duties;
+	private final ConsolePasswords passwords;
+	private final LoginThrottle throttle;
 
 	ConsoleUsers(ConsoleUserRepository users, PasswordEncoder encoder, AuditLog audit, SessionRegistry sessions,
-			Clock clock, SeparationOfDuties duties) {
+			Clock clock, SeparationOfDuties duties, ConsolePasswords passwords, LoginThrottle throttle) {
+		this.passwords = passwords;
+		this.throttle = throttle;
 		this.users = users;
 		this.encoder = encoder;
 		this.audit = audit;
@@ -55,10 +61,22 @@ public class ConsoleUsers {
 		}
 	}
 
-	/** Refused input: a message for the operator, no secret in it. */
+	/** Refused input: a message for the operator, no secret in it; with a message key when there is one. */
 	public static class UserChangeRefused extends RuntimeException {
+		private final String messageKey;
+
 		public UserChangeRefused(String message) {
+			this(message, null);
+		}
+
+		UserChangeRefused(String message, String messageKey) {
 			super(message);
+			this.messageKey = messageKey;
+		}
+
+		/** The key of the text to show ({@code messages*.properties}), or null: show the message. */
+		public String messageKey() {
+			return messageKey;
 		}
 	}
 
@@ -79,8 +97,9 @@ public class ConsoleUsers {
 			throw new UserChangeRefused("Choose at least one role.");
 		}
 		String password = oneTimePassword();
-		if (!users.insert(normalised, encoder.encode(password), roles, true, clock.instant())) {
-			audit.record(operator, AuditAction.USER_CREATED, "user:" + normalised, AuditOutcome.FAILURE, "login taken");
+		Instant now = clock.instant();
+		if (!users.insert(normalised, encoder.encode(password), roles, true, now.plus(ONE_TIME_PASSWORD_LIFETIME), now)) {
+			audit.recordRefusal(operator, AuditAction.USER_CREATED, "user:" + normalised, "login taken");
 			throw new UserChangeRefused("The login '" + normalised + "' is taken.");
 		}
 		ConsoleUser user = users.findByLogin(normalised).orElseThrow();
@@ -94,6 +113,7 @@ public class ConsoleUsers {
 	public ConsoleUser setEnabled(long userId, boolean enabled, String operator) {
 		ConsoleUser user = existing(userId);
 		if (!enabled && user.login().equals(operator)) {
+			audit.recordRefusal(operator, AuditAction.USER_DISABLED, "user:" + user.login(), "cannot disable oneself");
 			throw new UserChangeRefused("You cannot disable yourself.");
 		}
 		users.setEnabled(userId, enabled, clock.instant());
@@ -139,7 +159,8 @@ public class ConsoleUsers {
 	public CreatedUser resetPassword(long userId, String operator) {
 		ConsoleUser user = existing(userId);
 		String password = oneTimePassword();
-		users.setPassword(userId, encoder.encode(password), true, clock.instant());
+		Instant now = clock.instant();
+		users.setPassword(userId, encoder.encode(password), true, now.plus(ONE_TIME_PASSWORD_LIFETIME), now);
 		if (!user.login().equals(operator)) {
 			duties.handedOver(user.login(), operator, SeparationOfDuties.Handover.PASSWORD_RESET, null);
 		}
@@ -148,41 +169,62 @@ public class ConsoleUsers {
 		return new CreatedUser(existing(userId), password);
 	}
 
-	/** The signed-in user changes their own password (the only one they can change). */
+	/**
+	 * The signed-in user changes their own password (the only one they can change), then every other session of
+	 * theirs ends ({@code keepSessionId} is the one they are using). The current password is checked like a login
+	 * (issue 11): a wrong one counts in the {@link LoginThrottle} for this login and address, and while that holds
+	 * the password is not even looked at. The new one must pass {@link ConsolePasswords#problem}.
+	 */
 	@PreAuthorize("isAuthenticated() and #login == authentication.name")
 	@Transactional
-	public void changeOwnPassword(String login, String currentPassword, String newPassword) {
+	public void changeOwnPassword(String login, String currentPassword, String newPassword, String address,
+			String keepSessionId) {
 		ConsoleUser user = users.findByLogin(login).orElseThrow(() -> new UserChangeRefused("Unknown user."));
-		String problem = null;
+		if (!throttle.retryAfter(login, address).isZero()) {
+			throttle.refused(login, address);
+			throw new UserChangeRefused("Too many wrong passwords; try again later.", "password.throttled");
+		}
 		if (currentPassword == null || !encoder.matches(currentPassword, user.passwordHash())) {
-			problem = "The current password is wrong.";
+			LoginThrottle.Failure failure = throttle.failed(login, address);
+			audit.recordRefusal(login, AuditAction.PASSWORD_CHANGED, "user:" + login, "the current password is wrong"
+					+ (failure.blocked() ? "; must wait " + failure.waitFor().toSeconds() + " s" : ""));
+			throw new UserChangeRefused("The current password is wrong.", "password.wrongCurrent");
 		}
-		else if (newPassword == null || newPassword.length() < MIN_PASSWORD_LENGTH || newPassword.length() > 128) {
-			problem = "The new password needs " + MIN_PASSWORD_LENGTH + " to 128 characters.";
-		}
-		else if (newPassword.equals(currentPassword)) {
-			problem = "The new password must differ from the current one.";
-		}
-		else if (newPassword.toLowerCase(java.util.Locale.ROOT).contains(user.login())) {
-			problem = "The new password must not contain the login.";
+		String problem = passwords.problem(login, newPassword).orElse(null);
+		if (problem == null && ConsolePasswords.normalise(newPassword).equals(ConsolePasswords.normalise(currentPassword))) {
+			problem = "password.rule.same";
 		}
 		if (problem != null) {
-			audit.record(login, AuditAction.PASSWORD_CHANGED, "user:" + login, AuditOutcome.FAILURE, problem);
-			throw new UserChangeRefused(problem);
+			audit.recordRefusal(login, AuditAction.PASSWORD_CHANGED, "user:" + login, problem);
+			throw new UserChangeRefused(problem, problem);
 		}
+		throttle.succeeded(login, address);
 		users.setPassword(user.id(), encoder.encode(newPassword), false, clock.instant());
 		audit.record(login, AuditAction.PASSWORD_CHANGED, "user:" + login, AuditOutcome.SUCCESS, null);
+		endSessions(login, keepSessionId);
 	}
 
 	/** Creates a user outside any request (first admin, demo users): no operator, no authorisation check. */
 	@Transactional
 	CreatedUser bootstrap(String login, Set<Role> roles, String password, boolean mustChange, AuditAction action) {
 		Instant now = clock.instant();
-		if (!users.insert(login, encoder.encode(password), roles, mustChange, now)) {
+		if (!users.insert(login, encoder.encode(password), roles, mustChange, now.plus(ONE_TIME_PASSWORD_LIFETIME), now)) {
 			return null;
 		}
 		audit.record("system", action, "user:" + login, AuditOutcome.SUCCESS, "roles " + roles, null);
 		return new CreatedUser(users.findByLogin(login).orElseThrow(), password);
+	}
+
+	/** A new one-time password for a user, outside any request (see {@link ConsoleUserBootstrap}); audited. */
+	@Transactional
+	String reissueOneTimePassword(long userId) {
+		ConsoleUser user = existing(userId);
+		String password = oneTimePassword();
+		Instant now = clock.instant();
+		users.setPassword(userId, encoder.encode(password), true, now.plus(ONE_TIME_PASSWORD_LIFETIME), now);
+		audit.record("system", AuditAction.USER_PASSWORD_RESET, "user:" + user.login(), AuditOutcome.SUCCESS,
+				"the one-time password had expired unused and no admin could sign in", null);
+		return password;
 	}
 
 	static String oneTimePassword() {
@@ -198,9 +240,17 @@ public class ConsoleUsers {
 	}
 
 	private void endSessions(String login) {
+		endSessions(login, null);
+	}
+
+	/** Ends every session of {@code login} but {@code keepSessionId} (none kept when null). */
+	private void endSessions(String login, String keepSessionId) {
 		for (Object principal : sessions.getAllPrincipals()) {
 			if (principal instanceof ConsoleUserDetails details && details.getUsername().equals(login)) {
-				sessions.getAllSessions(principal, false).forEach(SessionInformation::expireNow);
+				sessions.getAllSessions(principal, false)
+					.stream()
+					.filter(session -> !session.getSessionId().equals(keepSessionId))
+					.forEach(SessionInformation::expireNow);
 			}
 		}
 	}

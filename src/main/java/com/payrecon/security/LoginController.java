@@ -1,8 +1,11 @@
 package com.payrecon.security;
 
+import java.util.Locale;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.context.MessageSource;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -21,10 +24,12 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class LoginController {
 
 	private final ConsoleUsers consoleUsers;
+	private final MessageSource messages;
 	private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
-	LoginController(ConsoleUsers consoleUsers) {
+	LoginController(ConsoleUsers consoleUsers, MessageSource messages) {
 		this.consoleUsers = consoleUsers;
+		this.messages = messages;
 	}
 
 	@GetMapping("/login")
@@ -38,26 +43,34 @@ class LoginController {
 
 	@GetMapping("/account/password")
 	String passwordForm(Model model) {
-		model.addAttribute("minLength", ConsoleUsers.MIN_PASSWORD_LENGTH);
+		rules(model);
 		return "account/password";
+	}
+
+	private static void rules(Model model) {
+		model.addAttribute("minLength", ConsolePasswords.MIN_LENGTH);
+		model.addAttribute("maxLength", ConsolePasswords.MAX_LENGTH);
 	}
 
 	@PostMapping("/account/password")
 	String changePassword(@RequestParam(defaultValue = "") String currentPassword,
 			@RequestParam(defaultValue = "") String newPassword, @RequestParam(defaultValue = "") String confirmPassword,
 			Authentication authentication, HttpServletRequest request, HttpServletResponse response, Model model,
-			RedirectAttributes redirect) {
-		model.addAttribute("minLength", ConsoleUsers.MIN_PASSWORD_LENGTH);
+			RedirectAttributes redirect, Locale locale) {
+		rules(model);
 		if (!newPassword.equals(confirmPassword)) {
-			model.addAttribute("error", "The new password and its confirmation differ.");
+			model.addAttribute("error", messages.getMessage("password.mismatch", null, locale));
 			return "account/password";
 		}
 		try {
-			// always the signed-in user's own password: no user id comes from the request
-			consoleUsers.changeOwnPassword(authentication.getName(), currentPassword, newPassword);
+			// always the signed-in user's own password: no user id comes from the request; its other sessions end
+			consoleUsers.changeOwnPassword(authentication.getName(), currentPassword, newPassword,
+					request.getRemoteAddr(), request.getSession().getId());
 		}
 		catch (ConsoleUsers.UserChangeRefused ex) {
-			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("error", ex.messageKey() == null ? ex.getMessage()
+					: messages.getMessage(ex.messageKey(), new Object[] { ConsolePasswords.MIN_LENGTH,
+							ConsolePasswords.MAX_LENGTH }, locale));
 			return "account/password";
 		}
 		if (authentication.getPrincipal() instanceof ConsoleUserDetails user && user.mustChangePassword()) {
@@ -70,7 +83,7 @@ class LoginController {
 			SecurityContextHolder.setContext(context);
 			contexts.saveContext(context, request, response);
 		}
-		redirect.addFlashAttribute("message", "Your password was changed.");
+		redirect.addFlashAttribute("message", messages.getMessage("password.changed", null, locale));
 		return "redirect:/";
 	}
 }

@@ -72,12 +72,14 @@ public class SecondFactors implements SmartInitializingSingleton {
 	private final ConsoleDutiesProperties properties;
 	private final SeparationOfDuties duties;
 	private final SessionRegistry sessions;
+	private final LoginThrottle throttle;
 	private final Clock clock;
 
 	SecondFactors(SecondFactorRepository factors, ConsoleUserRepository users, SecretCipher cipher, AuditLog audit,
 			ConsoleSecurityProperties loginProperties, ConsoleDutiesProperties properties, SeparationOfDuties duties,
-			SessionRegistry sessions, Clock clock) {
+			SessionRegistry sessions, LoginThrottle throttle, Clock clock) {
 		this.factors = factors;
+		this.throttle = throttle;
 		this.users = users;
 		this.cipher = cipher;
 		this.audit = audit;
@@ -199,10 +201,15 @@ public class SecondFactors implements SmartInitializingSingleton {
 
 	/**
 	 * Checks a code at sign-in: a TOTP code of the current step ± 1 not used before, or an unused recovery code. A wrong
-	 * or replayed code counts as a failed login of the user (the same lock as wrong passwords).
+	 * or replayed code counts as a failed login of that login from that address (the same throttle as wrong passwords:
+	 * {@link LoginThrottle}); while it holds, no code is even looked at.
 	 */
 	@Transactional
 	public Verdict verify(String login, String input, String address) {
+		if (!throttle.retryAfter(login, address).isZero()) {
+			throttle.refused(login, address); // counted; audited later with the others from that address
+			return Verdict.LOCKED;
+		}
 		String code = normalise(input);
 		var factor = factors.find(login).filter(SecondFactorRepository.Factor::confirmed).orElse(null);
 		Instant now = now();
@@ -230,21 +237,15 @@ public class SecondFactors implements SmartInitializingSingleton {
 	}
 
 	private Verdict failed(String login, String why, String address, Verdict verdict) {
-		Instant now = now();
-		var user = users.findByLogin(login);
 		audit.record(login, AuditAction.SECOND_FACTOR_USED, "user:" + login, AuditOutcome.FAILURE, why, address);
-		if (user.isEmpty()) {
-			return verdict;
+		LoginThrottle.Failure failure = throttle.failed(login, address);
+		if (failure.loginLockedNow()) {
+			audit.record("system", AuditAction.LOGIN_THROTTLED, "user:" + login, AuditOutcome.DENIED,
+					loginProperties.maxFailures() + " failed sign-ins in a row from " + address + " (second factor): this "
+							+ "address may not try '" + login + "' for " + loginProperties.lockDuration() + " (other addresses may)",
+					address);
 		}
-		ConsoleUser after = users.recordFailure(user.get().id(), loginProperties.maxFailures(),
-				now.plus(loginProperties.lockDuration()), now);
-		if (after.lockedAt(now)) {
-			audit.record("system", AuditAction.ACCOUNT_LOCKED, "user:" + login, AuditOutcome.SUCCESS,
-					loginProperties.maxFailures() + " failed sign-ins in a row (second factor); locked until "
-							+ after.lockedUntil(), address);
-			return Verdict.LOCKED;
-		}
-		return verdict;
+		return failure.blocked() ? Verdict.LOCKED : verdict;
 	}
 
 	/** An admin resets another user's second factor: they enrol again at their next sign-in; their sessions end. */

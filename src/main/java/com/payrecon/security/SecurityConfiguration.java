@@ -1,6 +1,7 @@
 package com.payrecon.security;
 
 import java.io.IOException;
+import java.time.Clock;
 
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
@@ -24,7 +25,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -65,9 +66,16 @@ class SecurityConfiguration {
 	@Order(10)
 	SecurityFilterChain consoleChain(HttpSecurity http, ConsoleUserDetailsService userDetails,
 			PasswordEncoder passwordEncoder, LoginThrottle throttle, LoginAttempts attempts, AuditLog audit,
-			SessionRegistry sessionRegistry, SecondFactorLogin secondFactor) throws Exception {
+			SessionRegistry sessionRegistry, SecondFactorLogin secondFactor, ConsoleSessionProperties sessions,
+			Clock clock) throws Exception {
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
 		passwords.setPasswordEncoder(passwordEncoder);
+		// issue 11: every account check after the password (a disabled or expired user answers like a wrong password
+		// to whoever does not know it, and as fast), and older hashes re-hashed at login
+		passwords.setPreAuthenticationChecks(user -> {
+		});
+		passwords.setPostAuthenticationChecks(new AccountStatusUserDetailsChecker());
+		passwords.setUserDetailsPasswordService(userDetails);
 		// this chain's own manager, without a parent: a throttled or locked attempt must not be retried elsewhere
 		http.authenticationManager(new ProviderManager(new ThrottlingAuthenticationProvider(passwords, throttle)))
 			.authorizeHttpRequests(auth -> auth
@@ -138,16 +146,20 @@ class SecurityConfiguration {
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.frameOptions(frame -> frame.deny())
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
-			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit)))
+			.exceptionHandling(e -> e.accessDeniedHandler(auditedAccessDenied(audit))
+				// issue 11: relative, never the Host header a client sent
+				.authenticationEntryPoint(RelativeRedirects.loginEntryPoint("/login")))
+			// issue 11: an absolute session lifetime, checked before anything else looks at the signed-in user
+			.addFilterBefore(new SessionLifetimeFilter(sessions, clock), AuthorizationFilter.class)
 			.addFilterBefore(new SecondFactorFilter(), AuthorizationFilter.class)
 			.addFilterAfter(new MustChangePasswordFilter(), AuthorizationFilter.class);
 		return http.build();
 	}
 
-	/** {bcrypt} by default; the stored id prefix lets the encoder move to Argon2 later without a migration. */
+	/** {bcrypt-sha256} (see {@link ConsolePasswords}); the stored id prefix lets the encoding move on without a migration. */
 	@Bean
 	PasswordEncoder passwordEncoder() {
-		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+		return ConsolePasswords.encoder();
 	}
 
 	@Bean
@@ -180,6 +192,7 @@ class SecurityConfiguration {
 			}
 		};
 		handler.setDefaultTargetUrl("/");
+		handler.setRedirectStrategy(RelativeRedirects.pathOnly()); // issue 11: the saved request's path, not its host
 		return handler;
 	}
 
@@ -187,8 +200,11 @@ class SecurityConfiguration {
 		return (request, response, exception) -> {
 			LoginAttempts.Refusal refusal = attempts.failed(request.getParameter("username"), request.getRemoteAddr(),
 					exception);
-			response.sendRedirect(request.getContextPath()
-					+ (refusal == LoginAttempts.Refusal.BLOCKED ? "/login?blocked" : "/login?error"));
+			response.sendRedirect(request.getContextPath() + switch (refusal) {
+				case BAD_CREDENTIALS -> "/login?error";
+				case BLOCKED -> "/login?blocked";
+				case ONE_TIME_PASSWORD_EXPIRED -> "/login?otp-expired";
+			});
 		};
 	}
 

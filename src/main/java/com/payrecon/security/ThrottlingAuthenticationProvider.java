@@ -7,7 +7,10 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
-/** Refuses an attempt from a throttled address before the password is checked, then asks the real provider. */
+/**
+ * Refuses an attempt that the {@link LoginThrottle} holds back (this login from this address, or this address)
+ * before the password is checked, then asks the real provider.
+ */
 class ThrottlingAuthenticationProvider implements AuthenticationProvider {
 
 	private final AuthenticationProvider delegate;
@@ -21,9 +24,9 @@ class ThrottlingAuthenticationProvider implements AuthenticationProvider {
 	@Override
 	public Authentication authenticate(Authentication authentication) {
 		String address = authentication.getDetails() instanceof WebAuthenticationDetails web ? web.getRemoteAddress() : null;
-		Duration wait = throttle.retryAfter(address);
+		Duration wait = throttle.retryAfter(authentication.getName(), address);
 		if (!wait.isZero()) {
-			throw new LoginThrottledException("too many failed logins from this address; retry in " + wait.toSeconds() + " s");
+			throw new LoginThrottledException("too many failed logins; retry in " + wait.toSeconds() + " s");
 		}
 		return delegate.authenticate(authentication);
 	}

@@ -3,13 +3,17 @@ package com.payrecon.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
 
 import com.payrecon.account.AccountsProperties.AccountProperties;
 import com.payrecon.crypto.WechatSignType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AccountRegistryTests {
 
@@ -44,6 +48,42 @@ class AccountRegistryTests {
 		assertThatThrownBy(() -> new AccountRegistry(new AccountsProperties(List.of(v2("a", "file:/nonexistent/key", null)))))
 			.hasMessageStartingWith("payrecon.accounts[0].api-key: cannot read")
 			.hasMessageNotContaining(SECRET);
+	}
+
+	static AccountProperties v3(String id, String apiV3Key, String platformPublicKey) {
+		return new AccountProperties(id, Channel.WECHATPAY_V3, "wx1", "1900000001", null, null, null, apiV3Key, null,
+				null, platformPublicKey, "PUB_KEY_ID_1", null, null, URI.create("http://127.0.0.1/"),
+				ZoneId.of("Asia/Shanghai"));
+	}
+
+	static AccountRegistry registry(AccountProperties... accounts) {
+		return new AccountRegistry(new AccountsProperties(List.of(accounts)));
+	}
+
+	/**
+	 * Issue 11: a key that is empty or of the wrong size stops start-up naming the property, so that it never reaches
+	 * signing or verification (an empty v2 key would sign everything with a key anyone knows).
+	 */
+	@Test
+	void anEmptyOrMalformedKeyStopsStartUpNamingTheProperty(@TempDir Path dir) throws IOException {
+		Path empty = Files.writeString(dir.resolve("empty.key"), "\n");
+		Path shortKey = Files.writeString(dir.resolve("short.key"), SECRET.substring(1));
+		Path platformKey = Path.of("src/test/resources/vectors/shared-wechat-platform-public.pem").toAbsolutePath();
+
+		assertThatThrownBy(() -> registry(v2("a", "file:" + empty, "MD5")))
+			.hasMessage("payrecon.accounts[0].api-key: the file " + empty + " is empty");
+		assertThatThrownBy(() -> registry(v2("a", "file:" + shortKey, "MD5")))
+			.hasMessage("payrecon.accounts[0].api-key: must be 32 characters (WeChat Pay's API key)");
+		assertThatThrownBy(() -> registry(v2("a", SECRET + "0", "MD5")))
+			.hasMessage("payrecon.accounts[0].api-key: must be 32 characters (WeChat Pay's API key)");
+		assertThatThrownBy(() -> registry(v2("a", "   ", "MD5"))).hasMessage("payrecon.accounts[0].api-key: required");
+		assertThatThrownBy(() -> registry(v3("b", "file:" + empty, "file:" + platformKey)))
+			.hasMessage("payrecon.accounts[0].api-v3-key: the file " + empty + " is empty");
+		assertThatThrownBy(() -> registry(v3("b", "5d1c4b3a29180716f5e4d3c2b1a09f8", "file:" + platformKey)))
+			.hasMessage("payrecon.accounts[0].api-v3-key: must be 32 bytes");
+		assertThatThrownBy(() -> registry(v3("b", "5d1c4b3a29180716f5e4d3c2b1a09f8e", "file:" + empty)))
+			.hasMessage("payrecon.accounts[0].platform-public-key: the file " + empty + " is empty");
+		assertThat(registry(v3("b", "5d1c4b3a29180716f5e4d3c2b1a09f8e", "file:" + platformKey)).find("b")).isPresent();
 	}
 
 	@Test

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The sandbox plays the providers: it talks to PayRecon only over HTTP (notifications, the order API), as its package
  * doc promises. From PayRecon's code it may use only what a provider's side needs to exist at all: {@link Channel}
- * (which wire format a merchant speaks), {@code Fen}, and the generated classes of its own {@code sandbox_*} tables.
+ * (which wire format a merchant speaks), {@code Fen}, the servlet filter that caps request bodies
+ * ({@code support.web.BodyLimitFilter}, web plumbing any server has), and the generated classes of its own
+ * {@code sandbox_*} tables.
  * No orders, notify, reconcile, provider clients or PayRecon's crypto. Demo data that does need PayRecon's services
  * lives in {@code com.payrecon.demo}, above both.
  */
@@ -39,6 +41,7 @@ class SandboxBoundaryTests {
 	static ArchRule usesOnlyWhatAProviderHas(String sandboxPackage) {
 		DescribedPredicate<JavaClass> allowed = resideInAnyPackage(sandboxPackage, "com.payrecon.support.money..")
 			.or(type(Channel.class))
+			.or(type(com.payrecon.support.web.BodyLimitFilter.class))
 			.or(DescribedPredicate.describe("its own sandbox_* tables", (JavaClass c) -> c.getPackageName().startsWith("com.payrecon.db.")
 					&& c.getSimpleName().startsWith("Sandbox")))
 			.or(type(com.payrecon.db.Tables.class));

@@ -54,7 +54,8 @@ public final class BenchReport {
 				the `bench` profile only (they print figures; nothing fails on a slow machine, only on wrong results).
 				Do not edit by hand: run it again. They share one application and one database, in this order: console
 				(which leaves 1,000,000 orders and 5,000,000 notifications behind, so the later ones run against a
-				database of realistic size), notify, sweep, reconciliation. Options: `-Dbench.scale=0.01` (a quick
+				database of realistic size), notify, reconciliation, repair time (in compressed time), sweep. Options:
+				`-Dbench.scale=0.01` (a quick
 				check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
 				embedded one; `-Dpayrecon.it.db.username/password`), `-Dbench.notify.clients` (16),
 				`-Dbench.notify.seconds` (20), `-Dbench.sweep.rate` (200), `-Dbench.sweep.concurrency` (32). The full

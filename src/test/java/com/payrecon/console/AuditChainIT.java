@@ -2,6 +2,8 @@ package com.payrecon.console;
 
 import static com.payrecon.db.Tables.AUDIT_ENTRY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,14 +19,22 @@ import com.payrecon.audit.AuditLog;
 import com.payrecon.audit.AuditOutcome;
 import com.payrecon.db.tables.records.AuditEntryRecord;
 import com.payrecon.support.PayReconIT;
+import com.payrecon.support.db.EmbeddedMariaDb;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Threat case C9: the audit log's hash chain verifies, and an edited, deleted or cut-off row is found. Every test
- * puts the row back exactly as it was, because all integration tests share this database.
+ * puts the row back exactly as it was, because all integration tests share this database. On the embedded MariaDB
+ * the application's own database user cannot edit or delete audit rows at all (issue 11), so the tampering here is
+ * done as the schema owner, as someone with more access than the application would.
  */
 @PayReconIT
 class AuditChainIT {
@@ -38,6 +48,40 @@ class AuditChainIT {
 	@Autowired
 	DSLContext dsl;
 
+	@Autowired
+	ObjectProvider<EmbeddedMariaDb> embeddedDb;
+
+	/** The schema owner on the embedded MariaDB; the application's connection on another server. */
+	DSLContext tamper;
+
+	@BeforeEach
+	void tamperer() {
+		EmbeddedMariaDb db = embeddedDb.getIfAvailable();
+		tamper = db == null ? dsl : DSL.using(db.jdbcUrl(), db.ownerUsername(), db.ownerPassword());
+	}
+
+	@AfterEach
+	void closeTamperer() {
+		if (tamper instanceof org.jooq.CloseableDSLContext closeable) {
+			closeable.close();
+		}
+	}
+
+	@Test
+	void theApplicationsDatabaseUserMayAddAndReadAuditRowsButNeverChangeOrDeleteThem() {
+		assumeThat(embeddedDb.getIfAvailable()).as("the grants are PayRecon's own on the embedded MariaDB").isNotNull();
+		AuditEntry entry = record("grants");
+		// statements that would change nothing: refused for want of the privilege, not for what they would do
+		assertThatThrownBy(() -> dsl.update(AUDIT_ENTRY).set(AUDIT_ENTRY.DETAILS, AUDIT_ENTRY.DETAILS)
+			.where(AUDIT_ENTRY.ID.eq(-1L)).execute()).isInstanceOf(DataAccessException.class)
+			.rootCause().hasMessageContaining("UPDATE command denied");
+		assertThatThrownBy(() -> dsl.deleteFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.ID.eq(-1L)).execute())
+			.isInstanceOf(DataAccessException.class)
+			.rootCause().hasMessageContaining("DELETE command denied");
+		assertThat(row(entry.id()).getDetails()).isEqualTo("grants");
+		assertIntact();
+	}
+
 	@Test
 	void anEditedRowBreaksTheChainExactlyThere() {
 		AuditEntry first = record("edit-1");
@@ -47,7 +91,7 @@ class AuditChainIT {
 		assertThat(target.prevHash()).isEqualTo(first.hash());
 
 		AuditEntryRecord original = row(target.id());
-		dsl.update(AUDIT_ENTRY).set(AUDIT_ENTRY.OUTCOME, "SUCCESS").set(AUDIT_ENTRY.DETAILS, "nothing happened")
+		tamper.update(AUDIT_ENTRY).set(AUDIT_ENTRY.OUTCOME, "SUCCESS").set(AUDIT_ENTRY.DETAILS, "nothing happened")
 			.where(AUDIT_ENTRY.ID.eq(target.id())).execute();
 		ChainReport report = verifier.verify();
 		assertThat(report.intact()).isFalse();
@@ -65,22 +109,22 @@ class AuditChainIT {
 		AuditEntry middle = record("delete-2");
 		record("delete-3");
 		AuditEntryRecord saved = row(middle.id());
-		dsl.deleteFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.ID.eq(middle.id())).execute();
+		tamper.deleteFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.ID.eq(middle.id())).execute();
 		ChainReport report = verifier.verify();
 		assertThat(report.intact()).isFalse();
 		assertThat(report.brokenAt()).isEqualTo(middle.id());
 		saved.changed(true);
-		dsl.insertInto(AUDIT_ENTRY).set(saved).execute();
+		tamper.insertInto(AUDIT_ENTRY).set(saved).execute();
 		assertIntact();
 
 		AuditEntry last = record("delete-4");
 		AuditEntryRecord lastRow = row(last.id());
-		dsl.deleteFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.ID.eq(last.id())).execute();
+		tamper.deleteFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.ID.eq(last.id())).execute();
 		ChainReport cut = verifier.verify();
 		assertThat(cut.intact()).isFalse();
 		assertThat(cut.problem()).contains("chain head");
 		lastRow.changed(true);
-		dsl.insertInto(AUDIT_ENTRY).set(lastRow).execute();
+		tamper.insertInto(AUDIT_ENTRY).set(lastRow).execute();
 		assertIntact();
 	}
 
@@ -133,6 +177,6 @@ class AuditChainIT {
 
 	private void restore(AuditEntryRecord original) {
 		original.changed(true); // a fetched record has no changed flags: set every column
-		dsl.update(AUDIT_ENTRY).set(original).where(AUDIT_ENTRY.ID.eq(original.getId())).execute();
+		tamper.update(AUDIT_ENTRY).set(original).where(AUDIT_ENTRY.ID.eq(original.getId())).execute();
 	}
 }

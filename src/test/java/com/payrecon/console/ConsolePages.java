@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 import org.springframework.web.util.HtmlUtils;
 
 /** Reading rendered console pages in HTTP tests. */
-final class ConsolePages {
+public final class ConsolePages {
 
 	private ConsolePages() {
 	}
 
 	/** The numeric ids of rows whose element id is {@code prefix-<n>}, in page order. */
-	static List<Long> rowIds(String html, String prefix) {
+	public static List<Long> rowIds(String html, String prefix) {
 		Matcher m = Pattern.compile("id=\"" + Pattern.quote(prefix) + "-(\\d+)\"").matcher(html);
 		List<Long> ids = new ArrayList<>();
 		while (m.find()) {
@@ -24,13 +24,13 @@ final class ConsolePages {
 	}
 
 	/** The href of the element with this id, unescaped; null when absent. */
-	static String href(String html, String elementId) {
+	public static String href(String html, String elementId) {
 		Matcher m = Pattern.compile("id=\"" + Pattern.quote(elementId) + "\"[^>]*href=\"([^\"]+)\"").matcher(html);
 		return m.find() ? HtmlUtils.htmlUnescape(m.group(1)) : null;
 	}
 
 	/** The text content of the element with this id (tags stripped, entities decoded). */
-	static String text(String html, String elementId) {
+	public static String text(String html, String elementId) {
 		Matcher m = Pattern.compile("id=\"" + Pattern.quote(elementId) + "\"[^>]*>(.*?)</", Pattern.DOTALL).matcher(html);
 		return m.find() ? HtmlUtils.htmlUnescape(m.group(1).replaceAll("<[^>]+>", "")).strip() : null;
 	}

@@ -29,10 +29,20 @@ public final class ConsoleSession {
 	private final int port;
 	private final CookieManager cookies = new CookieManager();
 	private final HttpClient client;
+	private final String forwardedFor;
 	private String csrf;
 
 	public ConsoleSession(int port) {
+		this(port, null);
+	}
+
+	/**
+	 * A session whose requests come from {@code clientAddress} as a proxy on this host tells it
+	 * ({@code X-Forwarded-For}; loopback is the trusted proxy), for tests of per-address rules.
+	 */
+	public ConsoleSession(int port, String clientAddress) {
 		this.port = port;
+		this.forwardedFor = clientAddress;
 		this.client = HttpClient.newBuilder()
 			.cookieHandler(cookies)
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -93,6 +103,24 @@ public final class ConsoleSession {
 		return response;
 	}
 
+	/** A GET with extra request headers (e.g. Accept-Language). */
+	public HttpResponse<String> get(String path, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+		headers.forEach(request::header);
+		HttpResponse<String> response = send(request);
+		rememberCsrf(response.body());
+		return response;
+	}
+
+	/** A GET with the {@code Accept} header a browser sends for a page. */
+	public HttpResponse<String> browse(String path) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path))
+			.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+			.GET());
+		rememberCsrf(response.body());
+		return response;
+	}
+
 	/** A form POST with the session's CSRF token. */
 	public HttpResponse<String> post(String path, Map<String, String> form) {
 		Map<String, String> withToken = new LinkedHashMap<>(form);
@@ -149,6 +177,9 @@ public final class ConsoleSession {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		if (forwardedFor != null) {
+			request.header("X-Forwarded-For", forwardedFor);
+		}
 		try {
 			return client.send(request.timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

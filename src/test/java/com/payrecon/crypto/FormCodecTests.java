@@ -111,4 +111,43 @@ class FormCodecTests {
 		}
 	}
 
+	@Test
+	void escapedSpacesAndLineBreaksAreDecodedInNamesAndValues() throws Exception {
+		assertThat(FormCodec.parse("a%20b=%0A&c=%20x%2b%2B".getBytes(UTF_8), UTF_8))
+			.containsExactly(Map.entry("a b", "\n"), Map.entry("c", " x++"));
+	}
+
+	@Test
+	void aLeadingOrTrailingAmpersandIsAnEmptySegment() throws Exception {
+		assertThat(FormCodec.parse("&a=1".getBytes(UTF_8), UTF_8)).containsExactly(Map.entry("a", "1"));
+		assertThat(FormCodec.parse("&&a=1&&".getBytes(UTF_8), UTF_8)).containsExactly(Map.entry("a", "1"));
+		assertThat(FormCodec.parse("&".getBytes(UTF_8), UTF_8)).isEmpty();
+		assertThat(FormCodec.parse("a".getBytes(UTF_8), UTF_8)).containsExactly(Map.entry("a", ""));
+	}
+
+	@Test
+	void anEscapeCutShortAtTheEndOfAValueIsRejectedEvenBeforeTheNextParameter() {
+		rejects("a=%4&b=1", UTF_8);
+		rejects("a=%&b=1", UTF_8);
+		rejects("a=1%2", UTF_8);
+	}
+
+	@Test
+	void peekKeepsABadEscapeAsItCameAndReadsAValuelessKeyAsEmpty() {
+		assertThat(FormCodec.peekAscii("charset=%G1&x=1".getBytes(UTF_8), "charset")).isEqualTo("%G1");
+		assertThat(FormCodec.peekAscii("&charset&x=1".getBytes(UTF_8), "charset")).isEmpty();
+		assertThat(FormCodec.peekAscii("charset=utf-8&charset=gbk".getBytes(UTF_8), "charset")).isEqualTo("utf-8");
+		assertThat(FormCodec.peekAscii("xcharset=gbk".getBytes(UTF_8), "charset")).isNull();
+		assertThat(FormCodec.peekAscii("charset=%20gbk%0A".getBytes(UTF_8), "charset")).isEqualTo(" gbk\n");
+	}
+
+	@Test
+	void encodeSkipsNullValuesAndKeepsMapOrder() {
+		var params = new LinkedHashMap<String, String>();
+		params.put("b", "2");
+		params.put("skipped", null);
+		params.put("a", "x y");
+		assertThat(FormCodec.encode(params, UTF_8)).isEqualTo("b=2&a=x+y");
+		assertThat(FormCodec.encode(new LinkedHashMap<>(), UTF_8)).isEmpty();
+	}
 }

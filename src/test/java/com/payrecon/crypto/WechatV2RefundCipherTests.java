@@ -27,6 +27,20 @@ class WechatV2RefundCipherTests {
 	}
 
 	@Test
+	void anEmptyOrMissingApiKeyIsRefusedNeverUsedToDeriveTheAesKey() {
+		// the MD5 of "" is a well-known constant: a refund notice "encrypted" with it must not authenticate
+		for (String key : new String[] { "", null }) {
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> WechatV2RefundCipher.key(key))
+				.withMessage("API key must not be empty");
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> WechatV2RefundCipher.decrypt("K8fdh/6THGfTKio8pxXS6Q==", key));
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> WechatV2RefundCipher.encrypt(Vectors.utf8("IJPay"), key));
+		}
+	}
+
+	@Test
 	void keyIsTheLowerCaseHexMd5OfTheApiKey() throws Exception {
 		assertThat(new String(WechatV2RefundCipher.key("42cc1d91bab89b65ff55b19e28fff4f0").getEncoded(),
 				StandardCharsets.US_ASCII))

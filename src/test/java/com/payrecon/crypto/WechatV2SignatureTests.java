@@ -30,6 +30,19 @@ class WechatV2SignatureTests {
 		return copy;
 	}
 
+	/** Issue 11: a key of blanks is no key; nothing is signed or verified with it. */
+	@Test
+	void anEmptyOrBlankKeyIsRefusedForSigningAndVerifying() {
+		LinkedHashMap<String, String> signed = with(docExample(), "sign", "0123456789ABCDEF0123456789ABCDEF");
+		for (String key : new String[] { null, "", "   ", "\t\n" }) {
+			for (WechatSignType type : WechatSignType.values()) {
+				assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Signature.sign(docExample(), key, type));
+				assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Signature.verify(signed, key, type));
+			}
+			assertThatIllegalArgumentException().isThrownBy(() -> WechatV2RefundCipher.key(key));
+		}
+	}
+
 	@Nested
 	class DocumentationExampleV1V2 {
 
@@ -239,6 +252,19 @@ class WechatV2SignatureTests {
 			assertThat(WechatV2Signature.stringToSign(signed(), DOC_KEY))
 				.isEqualTo(WechatV2Signature.stringToSign(SelfGeneratedG1.fields(), DOC_KEY))
 				.doesNotContain("sign=");
+		}
+
+		@Test
+		void anEmptyOrMissingApiKeyIsRefusedNeverSignedWith() {
+			// "&key=" with nothing after it would make the signature computable by anyone
+			for (String key : new String[] { "", null }) {
+				assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Signature.stringToSign(Map.of("appid", "wx1"), key))
+					.withMessage("API key must not be empty");
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> WechatV2Signature.sign(Map.of("appid", "wx1"), key, WechatSignType.MD5));
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> WechatV2Signature.sign(Map.of("appid", "wx1"), key, WechatSignType.HMAC_SHA256));
+			}
 		}
 
 		@Test

@@ -139,6 +139,46 @@ class OrderRequeryIT {
 	}
 
 	@Test
+	void aStillPendingOrderIsAskedAgainAtItsExpiryAndAfterItsGraceNotAnHourLater() {
+		Instant now = Instant.parse("2026-11-23T08:00:00Z");
+		clock.set(now);
+		Instant expiry = now.plus(Duration.ofMinutes(70));
+		PaymentOrder order = pending(500, expiry);
+		provider.onQuery(order.outTradeNo(), answer(Status.NOT_FOUND, order.outTradeNo(), null, 500));
+		for (int i = 0; i < 5; i++) { // the backoff list is used up: hourly from now on
+			requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		}
+		clock.set(expiry.minus(Duration.ofMinutes(20)));
+
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		Instant beforeExpiry = orders.findById(order.id()).orElseThrow().nextCheckAt();
+		clock.set(expiry.plus(Duration.ofMinutes(1))); // not found, but within the grace: kept
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+		Instant inGrace = orders.findById(order.id()).orElseThrow().nextCheckAt();
+		clock.set(inGrace);
+		requery.requery("wx2-md5", order.outTradeNo(), SWEEP);
+
+		assertThat(beforeExpiry).as("capped at expiry, not an hour later").isEqualTo(expiry.plusSeconds(1));
+		assertThat(inGrace).as("capped at the end of the grace").isEqualTo(expiry.plus(OrderRequery.GRACE).plusSeconds(1));
+		assertThat(orders.findById(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.FAILED);
+	}
+
+	@Test
+	void aPaidAnswerWithoutAPaidTimeIsAppliedWithThePaidTimeUnknownNotNow() {
+		PaymentOrder order = pending(500, null);
+		// a quarter past midnight in Shanghai: "now" would put the payment into a business day it may not belong to
+		clock.set(Instant.parse("2026-11-23T16:15:00Z"));
+		provider.onQuery(order.outTradeNo(), new ProviderAnswer(Status.PAID, order.outTradeNo(), "TXN-NOTIME-" + order.id(),
+				Fen.of(500), "CNY", null, null, null, "{\"trade_status\":\"TRADE_SUCCESS\"}"));
+
+		OrderRequery.Result result = requery.requery("wx2-md5", order.outTradeNo(), SWEEP).orElseThrow();
+
+		assertThat(result.after().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(result.after().paidAt()).isNull();
+		assertThat(orders.events(order.id()).get(1).details()).contains("paid time unknown");
+	}
+
+	@Test
 	void anExpiredUnpaidOrderIsClosedAtTheProviderFirst() {
 		PaymentOrder order = pending(500, Instant.now().minusSeconds(60));
 		provider.onQuery(order.outTradeNo(), answer(Status.NOT_PAID, order.outTradeNo(), null, 500));
@@ -363,5 +403,57 @@ class OrderRequeryIT {
 		assertThat(provider.callsFor("query", young.outTradeNo())).isZero();
 		assertThat(provider.callsFor("reverse", stuck.outTradeNo())).isEqualTo(1);
 		assertThat(orders.events(stuck.id()).get(1).reason()).startsWith("reversed: payer did not confirm");
+	}
+
+	@Autowired
+	com.payrecon.checkout.MicropayCashier cashier;
+
+	@Autowired
+	com.payrecon.account.AccountRegistry accounts;
+
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
+	@Autowired
+	com.payrecon.console.ConsoleTestUsers consoleUsers;
+
+	@Test
+	void aReverseThatNeverSucceedsIsGivenUpAfterItsAttemptsAndShownToAPerson() {
+		Instant started = Instant.now().minusSeconds(60);
+		PaymentOrder stuck = pending(600, null);
+		micropayAttempts.start(stuck, "checkout-it", started, started.plusSeconds(35)); // past its deadline
+		provider.onQuery(stuck.outTradeNo(), answer(Status.USER_PAYING, stuck.outTradeNo(), null, 600));
+		// e.g. no client certificate for /secapi/pay/reverse: the provider refuses every time
+		provider.onReverse(stuck.outTradeNo(), ProviderAnswer.error(stuck.outTradeNo(), "CERT_ERROR", "certificate required", null));
+		var account = accounts.find("wx2-md5").orElseThrow();
+		double givenUpBefore = givenUp();
+		double needsPersonBefore = needsPerson();
+
+		int polls = 0;
+		while (polls < 20 && !cashier.pollOnce(account, stuck.outTradeNo(), "checkout-it", started.plusSeconds(35))) {
+			polls++;
+		}
+
+		assertThat(provider.callsFor("reverse", stuck.outTradeNo())).as("capped, not retried forever").isEqualTo(5);
+		assertThat(micropayAttempts.state(stuck.id())).isEqualTo("NEEDS_PERSON");
+		assertThat(orders.findById(stuck.id()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(givenUp() - givenUpBefore).isEqualTo(1.0);
+		clock.set(Instant.now().plusSeconds(10)); // past the gauges' cache
+		assertThat(needsPerson() - needsPersonBefore).as("gauge payrecon.micropay.needs.person").isEqualTo(1.0);
+		var support = consoleUsers.create(com.payrecon.security.Role.SUPPORT);
+		String page = new com.payrecon.console.ConsoleSession(port).loggedInAs(support)
+			.get("/orders/micropay").body();
+		assertThat(page.indexOf("id=\"micropay-" + stuck.id() + "\"")).as("in the table for a person")
+			.isGreaterThan(page.indexOf("id=\"micropay-needs-person\""));
+		assertThat(page).contains("CERT_ERROR");
+	}
+
+	private double needsPerson() {
+		return meters.get("payrecon.micropay.needs.person").tag("account", "wx2-md5").gauge().value();
+	}
+
+	private double givenUp() {
+		var counter = meters.find("payrecon.micropay.reverse.given.up").tag("account", "wx2-md5").counter();
+		return counter == null ? 0 : counter.count();
 	}
 }

@@ -51,7 +51,7 @@ class NodeDeathIT {
 	@BeforeEach
 	void database() {
 		db = EmbeddedMariaDb.acquire(DIR.resolve("mariadb"), 0, "node_death", true);
-		dsl = DSL.using(db.jdbcUrl(), db.username(), db.password());
+		dsl = DSL.using(db.jdbcUrl(), db.ownerUsername(), db.ownerPassword());
 	}
 
 	@AfterEach
@@ -125,7 +125,8 @@ class NodeDeathIT {
 		PayReconProcess node = PayReconProcess.start(name, DIR.resolve("logs"), Map.of(
 				"spring.config.additional-location", "file:" + config,
 				"spring.datasource.url", db.jdbcUrl(),
-				"spring.datasource.username", db.username(),
+				"spring.datasource.username", db.ownerUsername(), // it migrates the empty database
+				"spring.datasource.password", db.ownerPassword(),
 				"spring.datasource.hikari.connection-timeout", "10000", // busy machines: logins can take seconds
 				"spring.quartz.properties.org.quartz.scheduler.instanceId", name,
 				"spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval", "1000",

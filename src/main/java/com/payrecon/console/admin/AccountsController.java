@@ -10,6 +10,8 @@ import com.payrecon.account.AccountKeyName;
 import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.KeyProposals;
+import com.payrecon.audit.AuditAction;
+import com.payrecon.audit.AuditLog;
 import com.payrecon.security.Refused;
 
 import org.springframework.context.MessageSource;
@@ -38,12 +40,15 @@ class AccountsController {
 	private final AccountKeys keys;
 	private final KeyProposals proposals;
 	private final MessageSource messages;
+	private final AuditLog audit;
 
-	AccountsController(AccountRegistry accounts, AccountKeys keys, KeyProposals proposals, MessageSource messages) {
+	AccountsController(AccountRegistry accounts, AccountKeys keys, KeyProposals proposals, MessageSource messages,
+			AuditLog audit) {
 		this.accounts = accounts;
 		this.keys = keys;
 		this.proposals = proposals;
 		this.messages = messages;
+		this.audit = audit;
 	}
 
 	/** What the page may show of an account. */
@@ -78,6 +83,9 @@ class AccountsController {
 			RedirectAttributes redirect, Locale locale) {
 		AccountKeyName name = AccountKeyName.fromWire(keyName).orElse(null);
 		if (name == null || accounts.find(id).isEmpty()) {
+			// issue 11: a refused attempt is audited too (no transaction here: written at once)
+			audit.recordRefusal(auth.getName(), AuditAction.ACCOUNT_KEY_REPLACED, "account:" + id + "/" + keyName,
+					name == null ? "no such key name" : "no such account");
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
 		return act(redirect, locale, () -> {

@@ -15,11 +15,13 @@ import com.payrecon.console.notifications.RawBodyFormatter;
 import com.payrecon.order.Cause;
 import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
+import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.repair.OrderRequery;
 import com.payrecon.repair.ProviderQueryLog;
+import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -28,7 +30,8 @@ import org.springframework.stereotype.Service;
 /**
  * Support work on one order (issue 5): <b>Re-query now</b> in two steps (ask the provider and show its answer next to
  * the local state; then, with a reason, ask again and act on that answer through {@link OrderRequery}, so the same
- * state machine and checks apply as for the sweep) and <b>Close</b> an unpaid order (closed at the provider first).
+ * state machine and checks apply as for the sweep), <b>Close</b> an unpaid order (closed at the provider first) and
+ * <b>Clear the review flag</b> of a late or conflicting payment once a person has dealt with it (with a reason).
  * The form never carries a value that is applied: only the order, the preview's query id and the reason.
  * Not one transaction with the audit entry: the re-query commits in its own retried transactions, so the entry is
  * written right after, with the outcome produced.
@@ -45,9 +48,13 @@ public class OrderSupport {
 	private final MicropayAttempts micropay;
 	private final AuditLog audit;
 	private final ConsoleFormat fmt;
+	private final OrderService orderService;
+	private final TransactionRetry retry;
 
 	OrderSupport(OrderRepository orders, OrderRequery requery, ProviderQueryLog queries, MicropayAttempts micropay,
-			AuditLog audit, ConsoleFormat fmt) {
+			AuditLog audit, ConsoleFormat fmt, OrderService orderService, TransactionRetry retry) {
+		this.orderService = orderService;
+		this.retry = retry;
 		this.orders = orders;
 		this.requery = requery;
 		this.queries = queries;
@@ -81,17 +88,41 @@ public class OrderSupport {
 	public record Closed(PaymentOrder after, String outcome, boolean settled) {
 	}
 
-	/** A change needs the operator's reason. */
+	/** A change needs the operator's reason; {@code key} names the message the console shows (null: the text). */
 	public static class ReasonRequired extends IllegalArgumentException {
-		ReasonRequired(String message) {
+		private final String key;
+		private final Object[] args;
+
+		ReasonRequired(String message, String key, Object... args) {
 			super(message);
+			this.key = key;
+			this.args = args;
+		}
+
+		public String key() {
+			return key;
+		}
+
+		public Object[] args() {
+			return args.clone();
 		}
 	}
 
-	/** The action does not apply to this order as it is. */
+	/** The action does not apply to this order as it is; {@code key} names the message (null: the text). */
 	public static class NotAllowed extends IllegalStateException {
+		private final String key;
+
 		NotAllowed(String message) {
+			this(message, null);
+		}
+
+		NotAllowed(String message, String key) {
 			super(message);
+			this.key = key;
+		}
+
+		public String key() {
+			return key;
 		}
 	}
 
@@ -171,6 +202,34 @@ public class OrderSupport {
 		return Optional.of(new Closed(result.after(), result.outcome(), settled));
 	}
 
+	/**
+	 * Clears the order's review flag with the operator's reason: the order event (REVIEW_CLEARED, source OPERATOR)
+	 * and the audit entry commit together, retried whole on a lock race. A missing reason or an order that is not
+	 * flagged is refused and the refusal audited. Empty when there is no such order.
+	 */
+	@PreAuthorize("hasAnyRole('SUPPORT', 'FINANCE', 'ADMIN') and #operator == authentication.name")
+	public Optional<PaymentOrder> clearReview(long orderId, String reason, String operator) {
+		Optional<PaymentOrder> found = orders.findById(orderId);
+		if (found.isEmpty()) {
+			return Optional.empty();
+		}
+		PaymentOrder order = found.get();
+		try {
+			String why = reason(reason);
+			return Optional.of(retry.inTransaction(() -> {
+				PaymentOrder cleared = orderService.clearReview(orderId, new Cause(EventSource.OPERATOR, operator, null, why))
+					.orElseThrow(() -> new NotAllowed("The order is not flagged for review.", "orders.review.notFlagged"));
+				audit.record(operator, AuditAction.ORDER_REVIEW_CLEARED, target(order), AuditOutcome.SUCCESS,
+						"reason: " + why + "; was flagged: " + order.reviewReason());
+				return cleared;
+			}));
+		}
+		catch (ReasonRequired | NotAllowed ex) {
+			audit.record(operator, AuditAction.ORDER_REVIEW_CLEARED, target(order), AuditOutcome.FAILURE, ex.getMessage());
+			throw ex;
+		}
+	}
+
 	private Optional<ProviderQueryLog.Entry> previewQuery(long orderId, long queryId) {
 		return queries.find(queryId).filter(q -> q.orderId() == orderId && "QUERY".equals(q.operation()));
 	}
@@ -179,10 +238,11 @@ public class OrderSupport {
 		// one line of plain text: it ends up in events, the audit log and log lines (threat case C7)
 		String why = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
 		if (why.isEmpty()) {
-			throw new ReasonRequired("A reason is required; nothing was changed.");
+			throw new ReasonRequired("A reason is required; nothing was changed.", "orders.reason.required");
 		}
 		if (why.length() > MAX_REASON) {
-			throw new ReasonRequired("The reason is longer than " + MAX_REASON + " characters; nothing was changed.");
+			throw new ReasonRequired("The reason is longer than " + MAX_REASON + " characters; nothing was changed.",
+					"orders.reason.tooLong", MAX_REASON);
 		}
 		return why;
 	}

@@ -3,6 +3,8 @@ package com.payrecon.console.orders;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.refunds.RefundQuery;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -30,10 +32,12 @@ class OrderSupportController {
 	private final PendingOrderQuery pending;
 	private final AccountRegistry accounts;
 	private final RefundQuery refunds;
+	private final MessageSource messages;
 
 	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts,
-			RefundQuery refunds) {
+			RefundQuery refunds, MessageSource messages) {
 		this.refunds = refunds;
+		this.messages = messages;
 		this.support = support;
 		this.orders = orders;
 		this.pending = pending;
@@ -103,6 +107,34 @@ class OrderSupportController {
 		redirect.addFlashAttribute(closed.settled() ? "message" : "error",
 				closed.settled() ? text : "The order was not closed. " + text);
 		return "redirect:/orders/" + id;
+	}
+
+	/** Clears the review flag with a reason (support, finance, admin); audited. */
+	@PostMapping("/orders/{id}/review/clear")
+	String clearReview(@PathVariable long id, @RequestParam(required = false) String reason, Authentication operator,
+			Model model, RedirectAttributes redirect, HttpServletResponse response) {
+		try {
+			support.clearReview(id, reason, operator.getName()).orElseThrow(OrderSupportController::notFound);
+		}
+		catch (OrderSupport.ReasonRequired ex) {
+			return refused(id, HttpStatus.BAD_REQUEST, text(ex.key(), ex.args(), ex.getMessage()), model, response);
+		}
+		catch (OrderSupport.NotAllowed ex) {
+			return refused(id, HttpStatus.CONFLICT, text(ex.key(), new Object[0], ex.getMessage()), model, response);
+		}
+		redirect.addFlashAttribute("message", text("orders.review.cleared", new Object[0], "Review flag cleared."));
+		return "redirect:/orders/" + id;
+	}
+
+	private String refused(long id, HttpStatus status, String error, Model model, HttpServletResponse response) {
+		response.setStatus(status.value());
+		model.addAttribute("error", error);
+		model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+		return "orders/detail";
+	}
+
+	private String text(String key, Object[] args, String fallback) {
+		return key == null ? fallback : messages.getMessage(key, args, fallback, LocaleContextHolder.getLocale());
 	}
 
 	@GetMapping("/orders/stale")

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.payrecon.checkout.MicropayAttempts;
 import com.payrecon.console.Keyset;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.scheduling.JobCatalogue;
@@ -28,7 +29,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The orders support watches (read only): PENDING orders older than the sweep's threshold, oldest first, with their
- * checks at the provider; and payment-code (micropay) charges still being polled or recently reversed.
+ * checks at the provider; and payment-code (micropay) charges left to a person (their reverse kept failing), still
+ * being polled, or recently reversed.
  */
 @Component
 @PreAuthorize("hasAnyRole('SUPPORT', 'FINANCE', 'ADMIN')")
@@ -65,12 +67,14 @@ public class PendingOrderQuery {
 	public record Stale(Duration threshold, Instant cutoff, List<AccountCount> perAccount, Keyset.Page<StaleRow> page) {
 	}
 
+	/** @param reverseAttempts failed reverses so far; {@code lastError} the provider's last answer to one */
 	public record MicropayRow(long attemptId, long orderId, String accountId, String outTradeNo, Fen amount,
 			String orderStatus, String state, Instant startedAt, Instant deadlineAt, Instant lastPolledAt, int polls,
-			String outcome, boolean pastDeadline) {
+			String outcome, boolean pastDeadline, int reverseAttempts, String lastError) {
 	}
 
-	public record Micropay(List<MicropayRow> inProgress, List<MicropayRow> recentlyReversed, Duration recent) {
+	public record Micropay(List<MicropayRow> needsPerson, List<MicropayRow> inProgress, List<MicropayRow> recentlyReversed,
+			Duration recent) {
 	}
 
 	/** The sweep's {@code staleAfter} from the job catalogue. */
@@ -141,10 +145,15 @@ public class PendingOrderQuery {
 			.fetchMap(PROVIDER_QUERY.ORDER_ID);
 	}
 
-	/** Charges still polled (soonest deadline first) and those reversed within {@link #RECENT} (newest first). */
+	/**
+	 * Charges left to a person (oldest first: their reverse failed too often), charges still polled (soonest
+	 * deadline first) and those reversed within {@link #RECENT} (newest first).
+	 */
 	@Transactional(readOnly = true)
 	public Micropay micropay() {
 		Instant now = clock.instant();
+		List<MicropayRow> needsPerson = micropayRows(MICROPAY_ATTEMPT.STATE.eq(MicropayAttempts.NEEDS_PERSON), now,
+				MICROPAY_ATTEMPT.ID.asc());
 		List<MicropayRow> inProgress = micropayRows(MICROPAY_ATTEMPT.STATE.eq("POLLING"), now, MICROPAY_ATTEMPT.DEADLINE_AT.asc());
 		// last_polled_at is never before started_at: its index bounds the scan to the recent attempts
 		Instant since = now.minus(RECENT);
@@ -152,14 +161,15 @@ public class PendingOrderQuery {
 			.and(MICROPAY_ATTEMPT.LAST_POLLED_AT.ge(since))
 			.and(MICROPAY_ATTEMPT.STARTED_AT.ge(since))
 			.and(PAYMENT_ORDER.STATUS.eq(OrderStatus.REVERSED.name())), now, MICROPAY_ATTEMPT.ID.desc());
-		return new Micropay(inProgress, reversed, RECENT);
+		return new Micropay(needsPerson, inProgress, reversed, RECENT);
 	}
 
 	private List<MicropayRow> micropayRows(Condition where, Instant now, org.jooq.SortField<?> order) {
 		return dsl.select(MICROPAY_ATTEMPT.ID, MICROPAY_ATTEMPT.ORDER_ID, MICROPAY_ATTEMPT.ACCOUNT_ID,
 				MICROPAY_ATTEMPT.OUT_TRADE_NO, PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.STATUS, MICROPAY_ATTEMPT.STATE,
 				MICROPAY_ATTEMPT.STARTED_AT, MICROPAY_ATTEMPT.DEADLINE_AT, MICROPAY_ATTEMPT.LAST_POLLED_AT,
-				MICROPAY_ATTEMPT.POLLS, MICROPAY_ATTEMPT.OUTCOME)
+				MICROPAY_ATTEMPT.POLLS, MICROPAY_ATTEMPT.OUTCOME, MICROPAY_ATTEMPT.REVERSE_ATTEMPTS,
+				MICROPAY_ATTEMPT.LAST_ERROR)
 			.from(MICROPAY_ATTEMPT)
 			.join(PAYMENT_ORDER).on(PAYMENT_ORDER.ID.eq(MICROPAY_ATTEMPT.ORDER_ID))
 			.where(where)
@@ -167,6 +177,6 @@ public class PendingOrderQuery {
 			.limit(MICROPAY_ROWS)
 			.fetch(r -> new MicropayRow(r.value1(), r.value2(), r.value3(), r.value4(), Fen.of(r.value5()), r.value6(),
 					r.value7(), r.value8(), r.value9(), r.value10(), r.value11(), r.value12(),
-					"POLLING".equals(r.value7()) && now.isAfter(r.value9())));
+					"POLLING".equals(r.value7()) && now.isAfter(r.value9()), r.value13(), r.value14()));
 	}
 }

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Service;
 /**
  * A day's reconciliation as a file: the totals of both sides and every discrepancy of the shown run, amounts in yuan
  * with two decimals, times in the account's zone. One table of cells, written as CSV (UTF-8 with a BOM for Excel,
- * RFC 4180 quoting, text cells that a spreadsheet would read as a formula prefixed with {@code '}) or as XLSX
+ * RFC 4180 quoting of every text cell holding ',', ';', a quote or a line break, a {@code '} before a formula start
+ * at the beginning of a text cell and after any of those) or as XLSX
  * (fastexcel: amounts as numbers formatted 0.00, text as text, never a formula). Each export is audited.
  */
 @Service
@@ -43,6 +44,13 @@ public class DayExport {
 	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 	/** A cell a spreadsheet may evaluate: = + - @ and tab / CR (OWASP CSV injection). */
 	private static final Pattern FORMULA_START = Pattern.compile("^[=+\\-@\t\r].*", Pattern.DOTALL);
+	/**
+	 * A formula start after a separator (',' or the ';' of many European spreadsheets), a quote or a line break: where
+	 * a spreadsheet that splits differently than RFC 4180 would start a new cell (issue 11).
+	 */
+	private static final Pattern FORMULA_AFTER_BREAK = Pattern.compile("([,;\"\r\n])([=+\\-@\t\r])");
+	/** What makes a cell need quotes: both separators, quotes and line breaks. */
+	private static final Pattern NEEDS_QUOTES = Pattern.compile("[,;\"\r\n]");
 
 	private final ReconciliationQuery query;
 	private final ConsoleFormat fmt;
@@ -138,7 +146,8 @@ public class DayExport {
 		if (FORMULA_START.matcher(text).matches()) {
 			text = "'" + text;
 		}
-		if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
+		text = FORMULA_AFTER_BREAK.matcher(text).replaceAll("$1'$2");
+		if (NEEDS_QUOTES.matcher(text).find()) {
 			text = "\"" + text.replace("\"", "\"\"") + "\"";
 		}
 		return text;

@@ -500,8 +500,9 @@ public class AlipayProvider implements PaymentProvider {
 		catch (NumberFormatException | DateTimeParseException ex) {
 			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "bad total_amount or " + timeField, raw);
 		}
-		if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null || paidAt == null)) {
-			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without trade_no, total_amount or " + timeField, raw);
+		// no time: the payment stands, its time stays unknown until the bill line gives it (never "now")
+		if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null)) {
+			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without trade_no or total_amount", raw);
 		}
 		String currency = r.path("trans_currency").asString("CNY");
 		return new ProviderAnswer(status, outTradeNo, txn, amount, currency.isEmpty() ? "CNY" : currency, paidAt, null,

@@ -501,8 +501,9 @@ public class WechatV2Provider implements PaymentProvider {
 			if (timeEnd != null && !timeEnd.isEmpty()) {
 				paidAt = LocalDateTime.parse(timeEnd, COMPACT).atZone(account.zone()).toInstant();
 			}
-			if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null || paidAt == null)) {
-				return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without transaction_id, total_fee or time_end", raw);
+			// no time: the payment stands, its time stays unknown until the bill line gives it (never "now")
+			if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null)) {
+				return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without transaction_id or total_fee", raw);
 			}
 			return new ProviderAnswer(status, outTradeNo, txn == null || txn.isEmpty() ? null : txn, amount, currency,
 					paidAt, null, f.get("trade_state_desc"), raw);

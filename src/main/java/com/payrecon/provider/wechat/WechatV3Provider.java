@@ -499,8 +499,9 @@ public class WechatV3Provider implements PaymentProvider {
 		catch (DateTimeParseException ex) {
 			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "success_time is not RFC 3339", reply.raw());
 		}
-		if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null || paidAt == null)) {
-			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without transaction_id, amount or success_time", reply.raw());
+		// no time: the payment stands, its time stays unknown until the bill line gives it (never "now")
+		if (status == Status.PAID && (txn == null || txn.isEmpty() || amount == null)) {
+			return ProviderAnswer.error(outTradeNo, "UNPARSEABLE", "paid answer without transaction_id or amount", reply.raw());
 		}
 		return new ProviderAnswer(status, outTradeNo, txn, amount, currency, paidAt, null,
 				t.path("trade_state_desc").asString(null), reply.raw());

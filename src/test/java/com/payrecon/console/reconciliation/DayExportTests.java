@@ -21,7 +21,7 @@ class DayExportTests {
 		assertThat(DayExport.csvCell("-1+1")).isEqualTo("'-1+1");
 		assertThat(DayExport.csvCell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
 		assertThat(DayExport.csvCell("\tcmd")).isEqualTo("'\tcmd");
-		assertThat(DayExport.csvCell("\r=1")).isEqualTo("\"'\r=1\"");
+		assertThat(DayExport.csvCell("\r=1")).isEqualTo("\"'\r'=1\""); // and the '=' a CR-splitting reader would start a cell with
 		assertThat(DayExport.csvCell("a=1")).isEqualTo("a=1");
 		assertThat(DayExport.csvCell("")).isEmpty();
 		assertThat(DayExport.csvCell(null)).isEmpty();
@@ -33,6 +33,22 @@ class DayExportTests {
 		assertThat(DayExport.csvCell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
 		assertThat(DayExport.csvCell("=HYPERLINK(\"x\",\"y\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
 		assertThat(DayExport.csvCell("two\nlines")).isEqualTo("\"two\nlines\"");
+	}
+
+	/**
+	 * Issue 11: a spreadsheet set to another separator (';' in much of Europe) splits an unquoted cell there, and a
+	 * formula start right after a separator, quote or line break becomes the start of a cell of its own.
+	 */
+	@Test
+	void semicolonsAreQuotedAndFormulaStartsAfterASeparatorQuoteOrLineBreakAreDefusedToo() {
+		assertThat(DayExport.csvCell("a;b")).isEqualTo("\"a;b\"");
+		assertThat(DayExport.csvCell("ok;=cmd|' /C calc'!A0")).isEqualTo("\"ok;'=cmd|' /C calc'!A0\"");
+		assertThat(DayExport.csvCell("ok,+1")).isEqualTo("\"ok,'+1\"");
+		assertThat(DayExport.csvCell("line\n@SUM(A1)")).isEqualTo("\"line\n'@SUM(A1)\"");
+		assertThat(DayExport.csvCell("line\r\n-2+3")).isEqualTo("\"line\r\n'-2+3\"");
+		assertThat(DayExport.csvCell("say \"=1\"")).isEqualTo("\"say \"\"'=1\"\"\"");
+		assertThat(DayExport.csvCell("x,\t=1")).isEqualTo("\"x,'\t=1\"");
+		assertThat(DayExport.csvCell("a - b, c")).isEqualTo("\"a - b, c\"");
 	}
 
 	@Test

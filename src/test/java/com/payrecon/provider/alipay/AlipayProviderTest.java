@@ -88,6 +88,20 @@ class AlipayProviderTest {
 	}
 
 	@Test
+	void aPaidQueryWithoutSendPayDateIsPaidAtAnUnknownTime() {
+		// send_pay_date is optional in trade.query: the payer paid, and the bill line will give the time
+		answer("alipay.trade.query", paid("A0011", "TRADE_SUCCESS").replace(",\"send_pay_date\":\"2026-11-22 10:34:56\"", ""));
+
+		ProviderAnswer answer = provider.query(account, "A0011");
+
+		assertThat(answer.status()).isEqualTo(Status.PAID);
+		assertThat(answer.amount()).isEqualTo(Fen.of(8888));
+		assertThat(answer.paidAt()).isNull();
+		answer("alipay.trade.query", paid("A0011", "TRADE_SUCCESS").replace("2026-11-22 10:34:56", "22/11/2026"));
+		assertThat(provider.query(account, "A0011").errorCode()).isEqualTo("UNPARSEABLE");
+	}
+
+	@Test
 	void tradeStatusesMap() {
 		answer("alipay.trade.query", paid("A0002", "TRADE_FINISHED"));
 		assertThat(provider.query(account, "A0002").status()).isEqualTo(Status.PAID);

@@ -100,6 +100,19 @@ class WechatV2ProviderTest {
 	}
 
 	@Test
+	void aPaidQueryWithoutTimeEndIsPaidAtAnUnknownTime() {
+		Map<String, String> noTime = paid("ORDER0011");
+		noTime.remove("time_end");
+		fake.on("/sandbox/wechatpay/pay/orderquery", r -> Response.of(200, signed(hmac, noTime)));
+
+		ProviderAnswer answer = provider.query(hmac, "ORDER0011");
+
+		assertThat(answer.status()).isEqualTo(Status.PAID);
+		assertThat(answer.amount()).isEqualTo(Fen.of(101));
+		assertThat(answer.paidAt()).isNull();
+	}
+
+	@Test
 	void aPaidQueryIsParsedInTheAccountsZoneAndTheRequestIsSigned() throws MalformedMessageException {
 		fake.on("/sandbox/wechatpay/pay/orderquery", r -> Response.of(200, signed(hmac, paid("ORDER0001"))));
 

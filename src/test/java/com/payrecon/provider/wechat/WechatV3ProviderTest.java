@@ -106,6 +106,18 @@ class WechatV3ProviderTest {
 	}
 
 	@Test
+	void aPaidQueryWithoutSuccessTimeIsPaidAtAnUnknownTime() {
+		fake.on("/sandbox/wechatpay/v3/pay/transactions/out-trade-no/ORDER3011",
+				r -> signed(200, transaction("ORDER3011", "SUCCESS").replace("\"success_time\":\"2026-11-22T10:34:56+08:00\",", "")));
+
+		ProviderAnswer answer = provider.query(account, "ORDER3011");
+
+		assertThat(answer.status()).isEqualTo(Status.PAID);
+		assertThat(answer.amount()).isEqualTo(Fen.of(100));
+		assertThat(answer.paidAt()).isNull();
+	}
+
+	@Test
 	void statesAndNotFoundMap() {
 		Map<String, Status> expected = Map.of("NOTPAY", Status.NOT_PAID, "CLOSED", Status.CLOSED, "REVOKED",
 				Status.REVERSED, "REFUND", Status.REFUNDED, "USERPAYING", Status.USER_PAYING, "PAYERROR", Status.NOT_PAID);

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A whole PayRecon as a separate operating-system process: the same {@code java} as this JVM, this JVM's class path,
- * main class {@code com.payrecon.PayReconApplication}, configured by Spring properties passed as {@code --key=value},
+ * main class {@code com.payrecon.PayReconApplication}, configured by Spring properties passed as {@code --key=value}
+ * (those named {@code *.password} in {@code SPRING_APPLICATION_JSON} instead, out of sight of {@code ps}),
  * output to a log file. It can be killed like a crashed machine ({@link #kill()}: SIGKILL, no shutdown hooks) and
  * started again with the same port and properties ({@link #restart()}). Used by the node-death test and the chaos run.
  */
@@ -91,11 +92,24 @@ public final class PayReconProcess implements AutoCloseable {
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add("com.payrecon.PayReconApplication");
-		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+		// passwords travel in the environment (readable by this user only), not on the command line that anyone's ps shows
+		Map<String, String> secret = new LinkedHashMap<>();
+		properties.forEach((key, value) -> {
+			if (key.endsWith(".password")) {
+				secret.put(key, value);
+			}
+			else {
+				command.add("--" + key + "=" + value);
+			}
+		});
 		try {
 			Files.createDirectories(logDir);
 			log = logDir.resolve(name + "-" + (++starts) + ".log");
-			process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			if (!secret.isEmpty()) {
+				builder.environment().put("SPRING_APPLICATION_JSON", JSON.writeValueAsString(secret));
+			}
+			process = builder.start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not start " + name, ex);
