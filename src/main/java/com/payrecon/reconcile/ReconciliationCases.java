@@ -209,7 +209,7 @@ public class ReconciliationCases {
 				}
 			}
 			case MARK_REFUNDED -> {
-				if (d.type() != com.payrecon.reconcile.DiscrepancyType.STATUS_MISMATCH || line.type() != BillLine.Type.REFUND
+				if (d.type() != com.payrecon.reconcile.DiscrepancyType.REFUND_UNKNOWN || line.type() != BillLine.Type.REFUND
 						|| !order.status().isPaid()) {
 					throw new CaseRefused("Only a refund at the provider of an order paid here can be recorded (the order is "
 							+ order.status() + ").");

@@ -138,6 +138,15 @@ public class RefundQueries {
 	 * first: the repair module's follow-up does that before it calls this.)
 	 */
 	public Result confirm(String accountId, String outTradeNo, String outRefundNo, Cause cause) {
+		return confirm(accountId, outTradeNo, outRefundNo, cause, "notification");
+	}
+
+	/**
+	 * {@link #confirm(String, String, String, Cause)} for another reason to ask (the reconciliation's refund line).
+	 *
+	 * @param trigger for the repairs metric
+	 */
+	public Result confirm(String accountId, String outTradeNo, String outRefundNo, Cause cause, String trigger) {
 		Optional<PaymentOrder> order = orders.find(accountId, outTradeNo);
 		Optional<Account> account = accounts.find(accountId);
 		if (order.isEmpty() || account.isEmpty()) {
@@ -156,7 +165,7 @@ public class RefundQueries {
 		log.info("Refund {}/{} confirmed by query: {} ({})", accountId, RefundService.printable(outRefundNo),
 				outcome.kind(), RefundService.printable(outcome.detail()));
 		return outcome.kind() == RefundService.Kind.APPLIED || outcome.kind() == RefundService.Kind.RECORDED
-				? repaired(accountId, "notification") : Result.UNCHANGED;
+				? repaired(accountId, trigger) : Result.UNCHANGED;
 	}
 
 	private Result repaired(String accountId, String trigger) {
