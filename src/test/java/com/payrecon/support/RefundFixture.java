@@ -20,7 +20,13 @@ public final class RefundFixture {
 
 	public static Refund succeeded(RefundService refunds, TransactionRetry retry, String accountId, String outTradeNo,
 			long fen) {
-		ProviderRefund word = new ProviderRefund(outTradeNo, null, "TR" + TestData.outTradeNo(), null, Fen.of(fen), null,
+		return succeeded(refunds, retry, accountId, outTradeNo, "TR" + TestData.outTradeNo(), fen);
+	}
+
+	/** The same with the refund's number (as a bill line would carry it). */
+	public static Refund succeeded(RefundService refunds, TransactionRetry retry, String accountId, String outTradeNo,
+			String outRefundNo, long fen) {
+		ProviderRefund word = new ProviderRefund(outTradeNo, null, outRefundNo, null, Fen.of(fen), null,
 				null, RefundStatus.SUCCESS, null, "test");
 		RefundService.Outcome outcome = retry.inTransaction(() -> refunds.providerSays(accountId, word,
 				new Cause(EventSource.OPERATOR, "test", null, "refunded at the provider in the test"), true));
