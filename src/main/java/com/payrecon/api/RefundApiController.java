@@ -1,6 +1,5 @@
 package com.payrecon.api;
 
-import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.regex.Pattern;
 
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
+import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.refund.Refund;
@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -64,9 +65,11 @@ class RefundApiController {
 	private final RefundSender sender;
 	private final RefundRepository refunds;
 	private final TransactionRetry retry;
+	private final ApiProperties properties;
 
 	RefundApiController(AccountRegistry accounts, OrderRepository orders, RefundService refundService, RefundSender sender,
-			RefundRepository refunds, TransactionRetry retry) {
+			RefundRepository refunds, TransactionRetry retry, ApiProperties properties) {
+		this.properties = properties;
 		this.accounts = accounts;
 		this.orders = orders;
 		this.refundService = refundService;
@@ -77,8 +80,9 @@ class RefundApiController {
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> request(@PathVariable String accountId, @PathVariable String outTradeNo,
-			@RequestBody byte[] body, Principal client) {
-		if (accounts.find(accountId).isEmpty()) {
+			@RequestBody byte[] body, @AuthenticationPrincipal ApiClientIdentity client) {
+		// a client limited to other accounts learns nothing about this one (issue 11: payrecon.api-clients[].accounts)
+		if (accounts.find(accountId).filter(a -> client.mayUse(a.id())).isEmpty()) {
 			return error(HttpStatus.NOT_FOUND, null, "no such account");
 		}
 		JsonNode json;
@@ -112,10 +116,10 @@ class RefundApiController {
 		Cause cause = Cause.api(client.getName(), "refund asked for through the API");
 		return switch (retry.inTransaction(() -> refundService.request(command, cause))) {
 			case Created created -> ResponseEntity.status(HttpStatus.CREATED)
-				.body(view(sender.send(created.refund().id(), cause), null));
+				.body(view(sender.send(created.refund().id(), cause), null, properties.operatorNames()));
 			// an identical retry: a refund recorded but never sent (a crash in between) goes now, else nothing is sent
 			case AlreadyExists existing -> ResponseEntity.ok(view(existing.refund().readyToSend()
-					? sender.send(existing.refund().id(), cause) : existing.refund(), null));
+					? sender.send(existing.refund().id(), cause) : existing.refund(), null, properties.operatorNames()));
 			case Conflict conflict -> error(HttpStatus.CONFLICT, conflict.field(),
 					"a refund " + outRefundNo + " exists with a different " + conflict.field());
 			case NotRefundable refused -> {
@@ -128,8 +132,9 @@ class RefundApiController {
 	}
 
 	@GetMapping
-	ResponseEntity<Map<String, Object>> list(@PathVariable String accountId, @PathVariable String outTradeNo) {
-		Optional<PaymentOrder> order = orders.find(accountId, outTradeNo);
+	ResponseEntity<Map<String, Object>> list(@PathVariable String accountId, @PathVariable String outTradeNo,
+			@AuthenticationPrincipal ApiClientIdentity client) {
+		Optional<PaymentOrder> order = client.mayUse(accountId) ? orders.find(accountId, outTradeNo) : Optional.empty();
 		if (order.isEmpty()) {
 			return error(HttpStatus.NOT_FOUND, null, "no such order");
 		}
@@ -139,20 +144,30 @@ class RefundApiController {
 		body.put("amount", order.get().amount().value());
 		body.put("refunded", order.get().refunded().value());
 		body.put("status", order.get().status().name());
-		body.put("refunds", refunds.forOrder(order.get().id()).stream().map(r -> view(r, null)).toList());
+		body.put("refunds", refunds.forOrder(order.get().id()).stream()
+			.map(r -> view(r, null, properties.operatorNames()))
+			.toList());
 		return ResponseEntity.ok(body);
 	}
 
 	@GetMapping("/{outRefundNo}")
 	ResponseEntity<Map<String, Object>> get(@PathVariable String accountId, @PathVariable String outTradeNo,
-			@PathVariable String outRefundNo) {
+			@PathVariable String outRefundNo, @AuthenticationPrincipal ApiClientIdentity client) {
+		if (!client.mayUse(accountId)) {
+			return error(HttpStatus.NOT_FOUND, null, "no such refund of this order");
+		}
 		return refunds.find(accountId, outRefundNo)
 			.filter(r -> r.outTradeNo().equals(outTradeNo))
-			.map(r -> ResponseEntity.ok(view(r, refunds.events(r.id()))))
+			.map(r -> ResponseEntity.ok(view(r, refunds.events(r.id()), properties.operatorNames())))
 			.orElseGet(() -> error(HttpStatus.NOT_FOUND, null, "no such refund of this order"));
 	}
 
-	static Map<String, Object> view(Refund refund, List<RefundEvent> events) {
+	/**
+	 * @param operatorNames name the console users behind a console refund and an operator's step (else
+	 * {@code operator}, and no operator's reason: console logins and notes are not for a checkout, as for orders)
+	 */
+	static Map<String, Object> view(Refund refund, List<RefundEvent> events, boolean operatorNames) {
+		boolean anonymous = refund.source() == RefundSource.CONSOLE && !operatorNames;
 		Map<String, Object> view = new LinkedHashMap<>();
 		view.put("accountId", refund.accountId());
 		view.put("outTradeNo", refund.outTradeNo());
@@ -163,28 +178,29 @@ class RefundApiController {
 		view.put("status", refund.status().name());
 		view.put("source", refund.source().name());
 		view.put("providerRefundId", refund.providerRefundId());
-		view.put("requestedBy", refund.requestedBy());
+		view.put("requestedBy", anonymous ? "operator" : refund.requestedBy());
 		view.put("approvalRequired", refund.approvalRequired());
-		view.put("approvedBy", refund.approvedBy());
+		view.put("approvedBy", anonymous && refund.approvedBy() != null ? "operator" : refund.approvedBy());
 		view.put("succeededAt", refund.succeededAt());
 		view.put("createdAt", refund.createdAt());
 		view.put("needsReview", refund.needsReview());
 		view.put("reviewReason", refund.reviewReason());
 		if (events != null) {
-			view.put("events", events.stream().map(RefundApiController::eventView).toList());
+			view.put("events", events.stream().map(e -> eventView(e, operatorNames)).toList());
 		}
 		return view;
 	}
 
-	private static Map<String, Object> eventView(RefundEvent event) {
+	private static Map<String, Object> eventView(RefundEvent event, boolean operatorNames) {
+		boolean anonymous = event.source() == EventSource.OPERATOR && !operatorNames;
 		Map<String, Object> view = new LinkedHashMap<>();
 		view.put("type", event.eventType());
 		view.put("from", event.fromStatus());
 		view.put("to", event.toStatus());
 		view.put("source", event.source());
-		view.put("actor", event.actor());
+		view.put("actor", anonymous ? "operator" : event.actor());
 		view.put("rawNotificationId", event.rawNotificationId());
-		view.put("reason", event.reason());
+		view.put("reason", anonymous ? "changed by a console operator" : event.reason());
 		view.put("details", event.details());
 		view.put("at", event.createdAt());
 		return view;

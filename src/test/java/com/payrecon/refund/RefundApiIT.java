@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -170,6 +171,52 @@ class RefundApiIT {
 		List<String> numbers = new ArrayList<>();
 		list.path("refunds").forEach(r -> numbers.add(r.path("outRefundNo").asString()));
 		assertThat(numbers).containsExactly(no + "-A", no + "-B");
+	}
+
+	/** application-it.yaml: the client {@code limited-it} may use the account wx2-hmac only (issue 11). */
+	static final Map<String, String> LIMITED = Map.of("Authorization", "Bearer it-limited-token-0123456789");
+
+	@Test
+	void aClientLimitedToAnotherAccountNeitherRefundsNorSeesRefunds() {
+		String no = TestData.outTradeNo();
+		wire.paidOrder(ACCOUNT, no, 500);
+		assertThat(wire.refund(ACCOUNT, no, no + "-R", 100, null).statusCode()).isEqualTo(201);
+		String base = "/api/orders/" + ACCOUNT + "/" + no + "/refunds";
+
+		HttpResponse<String> refused = wire.http.post(base, "application/json",
+				RefundWire.json(Map.of("outRefundNo", no + "-L", "amount", 100)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				LIMITED);
+
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+		assertThat(wire.http.get(base, LIMITED).statusCode()).isEqualTo(404);
+		assertThat(wire.http.get(base + "/" + no + "-R", LIMITED).statusCode()).isEqualTo(404);
+		// nothing was recorded or sent for the limited client
+		assertThat(wire.http.get(base + "/" + no + "-L", RefundWire.AUTH).statusCode()).isEqualTo(404);
+		assertThat(wire.sandboxRefund(ACCOUNT, no, no + "-L")).isNull();
+	}
+
+	@Autowired
+	RefundService refundService;
+
+	@Test
+	void theApiNamesNoConsoleUserBehindARefund() {
+		String no = TestData.outTradeNo();
+		wire.paidOrder(ACCOUNT, no, 500);
+		var proposed = refundService.request(new RefundService.RequestRefund(ACCOUNT, no, no + "-C",
+				com.payrecon.support.money.Fen.of(100), "returned", RefundSource.CONSOLE, "finance.secret-login", true),
+				new com.payrecon.order.Cause(com.payrecon.order.EventSource.OPERATOR, "finance.secret-login", null,
+						"proposed after a call with the shop: note for colleagues"));
+		assertThat(proposed).isInstanceOf(RefundService.Created.class);
+
+		String one = wire.http.get("/api/orders/" + ACCOUNT + "/" + no + "/refunds/" + no + "-C", RefundWire.AUTH).body();
+		String list = wire.http.get("/api/orders/" + ACCOUNT + "/" + no + "/refunds", RefundWire.AUTH).body();
+
+		for (String body : List.of(one, list)) {
+			assertThat(body).doesNotContain("finance.secret-login").doesNotContain("note for colleagues");
+		}
+		JsonNode refund = RefundWire.JSON.readTree(one);
+		assertThat(refund.path("requestedBy").asString()).isEqualTo("operator");
+		assertThat(last(refund, "CREATED").path("actor").asString()).isEqualTo("operator");
 	}
 
 	static List<String> types(JsonNode refund) {
