@@ -93,6 +93,19 @@ class LineMatcherTests {
 				refund("R1", 30, RefundStatus.SUCCESS)).action()).isEqualTo(Action.MATCHED);
 	}
 
+	/**
+	 * Issue 14's named bug: a refund line was compared with the order's status only, so 31 fen refunded at the provider
+	 * matched an order partially refunded here by 30 (failed on the old code: expected not MATCHED).
+	 */
+	@Test
+	void aRefundLineIsNotMatchedByTheOrdersStatusAlone() {
+		BillLine line = refundLine("R1", 31, "SUCCESS");
+		LocalOrder order = order(OrderStatus.PARTIALLY_REFUNDED, 100, "T1");
+		assertThat(LineMatcher.judge(line, order).action()).isNotEqualTo(Action.MATCHED);
+		assertThat(LineMatcher.judge(line, order, refund("R1", 30, RefundStatus.SUCCESS)).discrepancy().type())
+			.isEqualTo(DiscrepancyType.REFUND_AMOUNT_MISMATCH);
+	}
+
 	@Test
 	void aRefundUnknownHereIsAskedAboutWhenTheLineHasItsNumber() {
 		Verdict asked = LineMatcher.judge(refundLine("R1", 30, "SUCCESS"), order(OrderStatus.PAID, 100, "T1"), null);
