@@ -219,7 +219,7 @@ public final class Notifications {
 		try {
 			String reqInfo = com.payrecon.crypto.WechatV2RefundCipher.encrypt(plain.getBytes(StandardCharsets.UTF_8), apiKey);
 			return "<xml><return_code>SUCCESS</return_code><appid><![CDATA[wx2421b1c4370ec43b]]></appid>"
-					+ "<mch_id><![CDATA[10000170]]></mch_id><nonce_str><![CDATA[" + UUID.randomUUID().toString().replace("-", "")
+					+ "<mch_id><![CDATA[10000140]]></mch_id><nonce_str><![CDATA[" + UUID.randomUUID().toString().replace("-", "")
 					+ "]]></nonce_str><req_info><![CDATA[" + reqInfo + "]]></req_info></xml>";
 		}
 		catch (GeneralSecurityException ex) {
