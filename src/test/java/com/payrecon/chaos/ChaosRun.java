@@ -190,7 +190,7 @@ public final class ChaosRun {
 						paid.add(no);
 						long amount = 100 + n % 9_900;
 						if (every(n, parameters.refundShare(), 3)) {
-							refundTasks.add(refunders.submit(() -> refundThroughPayRecon(payrecon, account, no, n % 2 == 1 ? amount / 2 : amount, deadline)));
+							refundTasks.add(refunders.submit(() -> refundThroughPayRecon(payrecon, account, no, partial(n, parameters.refundShare()) ? amount / 2 : amount, deadline)));
 						}
 						else if (every(n, parameters.platformRefundShare(), 7)) {
 							refundTasks.add(refunders.submit(() -> refundInThePlatform(payrecon, provider, account, no, amount / 2, deadline)));
@@ -223,6 +223,15 @@ public final class ChaosRun {
 			throw chaosFailure.get();
 		}
 		return paid;
+	}
+
+	/**
+	 * Every other refunded order is refunded in part: the picked orders are every 1/share-th one, so their numbers
+	 * alternate by the picking period (not by parity, which is the same for all of them).
+	 */
+	private static boolean partial(int n, double share) {
+		long every = Math.max(1, Math.round(1 / share));
+		return (n / every) % 2 == 1;
 	}
 
 	/** Whether order {@code n} is one of the {@code share} picked at {@code offset} (every 1/share-th order). */
