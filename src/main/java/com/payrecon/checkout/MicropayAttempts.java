@@ -99,6 +99,12 @@ public class MicropayAttempts {
 					r.getDeadlineAt(), r.getLastPolledAt(), r.getVersion()));
 	}
 
+	/** Whether any attempt is orphaned (for the scheduler's work probe): one indexed probe. */
+	boolean anyOrphaned(Instant quietSince) {
+		return dsl.fetchExists(MICROPAY_ATTEMPT, MICROPAY_ATTEMPT.STATE.eq(POLLING),
+				MICROPAY_ATTEMPT.LAST_POLLED_AT.lt(quietSince));
+	}
+
 	/** Claims an orphaned attempt for one poll (compare-and-set), so that two nodes never poll it at once. */
 	boolean claim(Attempt attempt, Instant now) {
 		return dsl.update(MICROPAY_ATTEMPT)

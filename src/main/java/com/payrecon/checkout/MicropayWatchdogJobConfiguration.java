@@ -9,6 +9,8 @@ import com.payrecon.account.AccountRegistry;
 import com.payrecon.checkout.MicropayAttempts.Attempt;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.RootCauseExitMessage;
+import com.payrecon.scheduling.StepTransactions;
+import com.payrecon.scheduling.WorkProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
@@ -21,7 +23,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code micropay-watchdog} (issue 4, job 2): every few seconds, adopts the micropay charges in progress that nobody
@@ -35,8 +36,7 @@ class MicropayWatchdogJobConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(MicropayWatchdogJobConfiguration.class);
 	static final String JOB = "micropay-watchdog";
 	static final String BATCH = "batch";
-	private static final Set<String> ACCEPTED = Set.of(BATCH, JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE,
-			JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(BATCH);
 
 	@Bean
 	Job micropayWatchdogJob(JobRepository jobRepository, Step micropayWatchdogStep) {
@@ -53,15 +53,29 @@ class MicropayWatchdogJobConfiguration {
 		}).listener(new RootCauseExitMessage()).start(micropayWatchdogStep).build();
 	}
 
+	/** The watchdog fires every 5 s; it starts a run (and a job instance) only when an attempt is orphaned. */
 	@Bean
-	Step micropayWatchdogStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			MicropayAttempts attempts, MicropayCashier cashier, AccountRegistry accounts, CheckoutProperties properties,
+	WorkProbe micropayWatchdogWork(MicropayAttempts attempts, CheckoutProperties properties, Clock clock) {
+		return WorkProbe.of(JOB, parameters -> attempts.anyOrphaned(quietSince(clock, properties)));
+	}
+
+	static Instant quietSince(Clock clock, CheckoutProperties properties) {
+		return clock.instant().minus(properties.micropay().pollInterval().multipliedBy(2));
+	}
+
+	/**
+	 * Transaction rule: none around the tasklet ({@link StepTransactions#none()}). Each attempt is claimed (one
+	 * compare-and-set, committed), polled at the provider outside any transaction, and settled in its own
+	 * transactions; an attempt that fails is counted as a skip and undoes nothing else.
+	 */
+	@Bean
+	Step micropayWatchdogStep(JobRepository jobRepository, MicropayAttempts attempts, MicropayCashier cashier, AccountRegistry accounts, CheckoutProperties properties,
 			Clock clock) {
 		return new StepBuilder(JOB + ".adopt", jobRepository).tasklet((contribution, chunkContext) -> {
 			JobParameter<?> batch = contribution.getStepExecution().getJobParameters().getParameter(BATCH);
 			int limit = batch == null ? 500 : ((Long) batch.value()).intValue();
 			Instant now = clock.instant();
-			Instant quietSince = now.minus(properties.micropay().pollInterval().multipliedBy(2));
+			Instant quietSince = quietSince(clock, properties);
 			int settled = 0;
 			for (Attempt attempt : attempts.orphaned(quietSince, limit)) {
 				contribution.incrementReadCount();
@@ -81,6 +95,6 @@ class MicropayWatchdogJobConfiguration {
 			}
 			contribution.incrementWriteCount(settled);
 			return RepeatStatus.FINISHED;
-		}, transactionManager).build();
+		}, StepTransactions.none()).build();
 	}
 }

@@ -199,6 +199,17 @@ public class OrderRepository {
 			.fetch(OrderRepository::toOrder);
 	}
 
+	/** Whether any PENDING order of these accounts (empty: all) is due for a check: one indexed probe, no rows read. */
+	public boolean anyDueForCheck(java.util.Collection<String> accountIds, Instant createdBefore, Instant now) {
+		var due = PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name())
+			.and(PAYMENT_ORDER.NEXT_CHECK_AT.isNull().or(PAYMENT_ORDER.NEXT_CHECK_AT.le(now)))
+			.and(PAYMENT_ORDER.CREATED_AT.le(createdBefore));
+		if (!accountIds.isEmpty()) {
+			due = due.and(PAYMENT_ORDER.ACCOUNT_ID.in(accountIds));
+		}
+		return dsl.fetchExists(PAYMENT_ORDER, due);
+	}
+
 	public int checkCount(long orderId) {
 		return dsl.select(PAYMENT_ORDER.CHECK_COUNT).from(PAYMENT_ORDER).where(PAYMENT_ORDER.ID.eq(orderId)).fetchOne(PAYMENT_ORDER.CHECK_COUNT);
 	}

@@ -26,6 +26,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.payrecon.account.Account;
+import com.payrecon.support.db.DatabaseTransactions;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
@@ -175,6 +176,8 @@ public class ProviderClient implements AutoCloseable {
 	 * calls the result transient and attempts remain, and records one observation for the whole call.
 	 */
 	public <T> T call(Account account, String operation, Supplier<T> attempt, Function<T, Outcome> classify) {
+		// a provider call inside a transaction holds row locks for a network round trip (seconds, retries included)
+		DatabaseTransactions.refuseInside("a call to the provider (" + operation + ")");
 		Observation observation = Observation.createNotStarted(METRIC, observations)
 			.lowCardinalityKeyValue("channel", account.channel().wireName())
 			.lowCardinalityKeyValue("operation", operation)

@@ -60,7 +60,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 						return new RunLine(ctx.runId, line);
 					}
 				}
-				steps.recordSummary(ctx.runId, parser.differences());
+				steps.recordSummary(ctx, parser.differences());
 			}
 			catch (IOException ex) {
 				steps.fail(ctx, "bill unreadable: " + ex.getMessage());
@@ -72,7 +72,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	private boolean nextBill() throws IOException {
 		while (++index < runIds.size()) {
 			RunSummary run = runs.find(runIds.get(index)).orElseThrow();
-			if (run.status() != RunStatus.RUNNING || run.archivePath() == null) {
+			if (run.status() != RunStatus.RUNNING || !run.hasBill()) {
 				continue; // failed, no bill, or already completed
 			}
 			current = steps.resume(accounts.find(run.accountId()).orElseThrow(), run, options);

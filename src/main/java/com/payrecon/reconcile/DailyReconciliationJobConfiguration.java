@@ -1,18 +1,29 @@
 package com.payrecon.reconcile;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.provider.PaymentProvider.BillDownload;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.provider.bill.BillLine;
 import com.payrecon.reconcile.BillLinesReader.RunLine;
+import com.payrecon.reconcile.ReconciliationSteps.Bill;
+import com.payrecon.reconcile.ReconciliationSteps.Unusable;
+import com.payrecon.scheduling.JobOperations;
 import com.payrecon.scheduling.RootCauseExitMessage;
+import com.payrecon.scheduling.StepTransactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,21 +36,34 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code daily-reconciliation}: for every account, the bill of the day before the fire time's date in the account's
- * zone. Three steps: {@code download} (a run per account, bill downloaded and archived with its hash; on a restart
- * only accounts whose run FAILED are tried again), {@code match} (chunk-oriented: reader = lines of the archived
- * bills, writer = one order lookup, the repairs and the upserts per chunk, moving the run's last committed line in
- * the same transaction), {@code complete} (missing-at-provider anti-join, near-midnight orders, totals, current run).
- * The job fails when a run FAILED (no bill yet, hash mismatch, ...), so a restart retries those accounts. With
- * {@code dryRun=true} the download step reconciles each account in dry-run mode and logs the result; nothing is kept.
+ * {@code daily-reconciliation}, the only way PayRecon reconciles (the scheduler, an operator's run and
+ * {@link Reconciliation} all start it). For every selected account: the days due (the day before the fire date in the
+ * account's zone, and every missed day before it back to {@code backfillDays}), or the one {@code day} asked for.
+ * Three steps, none inside a database transaction of its own ({@link StepTransactions#none()}): the engine commits
+ * each unit itself, so one account's failure never takes another's work back, and no provider is called inside a
+ * transaction.
+ * <ol>
+ * <li>{@code download}: per account and day, the bill is fetched and kept, then the run is recorded (one transaction
+ * per run); on a restart only the days still without a usable run are tried again. With {@code dryRun=true} each day
+ * is reconciled here, inside one rolled-back transaction ({@link DryRun}), and the results go to the job execution's
+ * context, not to the reconciliation tables.</li>
+ * <li>{@code match}: chunk-oriented; reader = the kept bills' lines, writer = one order lookup, the repairs (provider
+ * queries, each change its own transaction), then one transaction of upserts that also moves the run's last
+ * committed line: the restart point lives in the run, committed with the chunk it describes.</li>
+ * <li>{@code complete}: per run, missing-at-provider anti-join, near-midnight orders, totals, current run, each in its
+ * own transactions. Then the job fails if a run FAILED, so that a restart retries it; a bill that was not ready yet
+ * (Bill Creating, STATEMENT_CREATING, a 404 for the newest bill) is asked for again {@code billRetryDelay} later by the
+ * scheduler, at most {@code billRetries} times.</li>
+ * </ol>
  */
 @Configuration(proxyBeanMethods = false)
 class DailyReconciliationJobConfiguration {
@@ -49,11 +73,17 @@ class DailyReconciliationJobConfiguration {
 	static final String JOB = "daily-reconciliation";
 	/** Job execution context: the runs of this job execution, "id,id,...". */
 	static final String RUNS = "daily-reconciliation.runs";
+	/** Job execution context: the runs that FAILED because their bill was not ready yet. */
+	static final String NOT_READY = "daily-reconciliation.notReady";
+	/** Job execution context: how many executions of this instance met a bill that was not ready. */
+	static final String BILL_ATTEMPTS = "daily-reconciliation.billAttempts";
+	/** Job execution context: the dry runs' results ({@link DryRunReport}). */
+	static final String DRY_RUNS = "daily-reconciliation.dryRuns";
 
 	@Bean
 	Job dailyReconciliationJob(JobRepository jobRepository, Step dailyReconciliationDownload,
 			Step dailyReconciliationMatch, Step dailyReconciliationComplete) {
-		return new JobBuilder(JOB, jobRepository).validator(new DailyReconciliationParameters.Validator())
+		return new JobBuilder(JOB, jobRepository).validator(DailyReconciliationParameters.validator())
 			.listener(new RootCauseExitMessage())
 			.start(dailyReconciliationDownload)
 			.next(dailyReconciliationMatch)
@@ -62,47 +92,93 @@ class DailyReconciliationJobConfiguration {
 	}
 
 	@Bean
-	Step dailyReconciliationDownload(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			AccountRegistry accounts, ProviderRegistry providers, ReconciliationSteps steps,
-			ReconciliationRunRepository runs, Reconciliation reconciliation) {
+	Step dailyReconciliationDownload(JobRepository jobRepository, AccountRegistry accounts, ProviderRegistry providers,
+			ReconciliationSteps steps, ReconciliationRunRepository runs, DryRun dryRun, BillImports imports) {
 		return new StepBuilder(JOB + ".download", jobRepository).tasklet((contribution, chunkContext) -> {
 			StepExecution execution = contribution.getStepExecution();
 			var parameters = DailyReconciliationParameters.of(execution.getJobParameters());
-			String by = triggeredBy(execution);
-			var jobContext = execution.getJobExecution().getExecutionContext();
+			RunOptions options = parameters.options(execution.getJobExecutionId());
+			ExecutionContext jobContext = execution.getJobExecution().getExecutionContext();
 			Map<String, Long> kept = new LinkedHashMap<>();
-			for (long id : runIds(jobContext.getString(RUNS, ""))) {
-				runs.find(id).filter(r -> r.status() != RunStatus.FAILED).ifPresent(r -> kept.put(r.accountId(), r.id()));
+			List<Long> carried = new ArrayList<>(runIds(jobContext.getString(RUNS, "")));
+			if (parameters.resume() != null) {
+				carried.add(parameters.resume());
 			}
+			for (long id : carried) {
+				runs.find(id).filter(r -> r.status() != RunStatus.FAILED)
+					.ifPresent(r -> kept.put(r.accountId() + "/" + r.businessDate(), r.id()));
+			}
+			Set<Long> notReady = new LinkedHashSet<>();
+			List<ReconciliationResult> dryRuns = new ArrayList<>();
+			Optional<Supplier<BillDownload>> imported = imports.take(parameters.runRequest());
 			for (Account account : selected(accounts, parameters)) {
-				if (kept.containsKey(account.id())) {
-					continue;
+				for (LocalDate day : daysDue(account, parameters, runs)) {
+					if (kept.containsKey(account.id() + "/" + day)) {
+						continue;
+					}
+					Supplier<BillDownload> source = imported
+						.orElse(() -> providers.forAccount(account).bill(account, day));
+					if (parameters.dryRun()) {
+						ReconciliationResult dry = dryRun.run(account, day, options, source);
+						log.info("Dry run of {} for {}: {}, {} discrepancies, provider {}, local {}", account.id(), day,
+								dry.run().status(), dry.run().discrepancyCount(), dry.run().provider(), dry.run().local());
+						dryRuns.add(dry);
+						continue;
+					}
+					Bill bill = steps.obtain(account, day, source, false, options.triggeredBy());
+					RunContext ctx = steps.begin(account, day, options);
+					steps.record(ctx, bill);
+					kept.put(account.id() + "/" + day, ctx.runId);
+					if (bill instanceof Unusable unusable && unusable.notReady()) {
+						notReady.add(ctx.runId);
+					}
+					contribution.incrementWriteCount(1);
 				}
-				var day = parameters.fireTime().atZone(account.zone()).toLocalDate().minusDays(1);
-				if (parameters.dryRun()) {
-					ReconciliationResult dry = reconciliation.reconcile(account.id(), day, parameters.options(by));
-					log.info("Dry run of {} for {}: {}, {} discrepancies, provider {}, local {}", account.id(), day,
-							dry.run().status(), dry.discrepancies().size(), dry.run().provider(), dry.run().local());
-					continue;
-				}
-				RunContext ctx = steps.start(account, day, parameters.options(by),
-						() -> providers.forAccount(account).bill(account, day));
-				kept.put(account.id(), ctx.runId);
-				contribution.incrementWriteCount(1);
 			}
-			jobContext.putString(RUNS, String.join(",", kept.values().stream().map(String::valueOf).toList()));
+			jobContext.putString(RUNS, join(kept.values()));
+			jobContext.putString(NOT_READY, join(notReady));
+			if (parameters.dryRun()) {
+				jobContext.putString(DRY_RUNS, DryRunReport.write(dryRuns));
+			}
 			return RepeatStatus.FINISHED;
-		}, transactionManager).allowStartIfComplete(true).build();
+		}, StepTransactions.none()).allowStartIfComplete(true).build();
 	}
 
+	/**
+	 * The days an account reconciles in this run: the asked-for {@code day}; else the day before the fire date in its
+	 * zone and every earlier day back to {@code backfillDays} that has no conclusive run, never before the account's
+	 * first reconciled day (so a new account does not fetch a month of bills at its first run).
+	 */
+	static List<LocalDate> daysDue(Account account, DailyReconciliationParameters parameters,
+			ReconciliationRunRepository runs) {
+		if (parameters.resume() != null) {
+			return runs.find(parameters.resume()).filter(r -> r.accountId().equals(account.id()))
+				.map(r -> List.of(r.businessDate())).orElse(List.of());
+		}
+		if (parameters.day() != null) {
+			return List.of(parameters.day());
+		}
+		LocalDate target = parameters.fireTime().atZone(account.zone()).toLocalDate().minusDays(1);
+		LocalDate from = target.minusDays(parameters.backfillDays() - 1L);
+		Optional<LocalDate> first = runs.firstConclusiveDay(account.id());
+		if (first.isEmpty() || first.get().isAfter(target)) {
+			return runs.conclusiveDays(account.id(), target, target).isEmpty() ? List.of(target) : List.of();
+		}
+		if (first.get().isAfter(from)) {
+			from = first.get();
+		}
+		Set<LocalDate> done = runs.conclusiveDays(account.id(), from, target);
+		return from.datesUntil(target.plusDays(1)).filter(d -> !done.contains(d)).toList();
+	}
+
+	/** Transaction rule: none around a chunk; the writer commits each chunk's upserts with the run's restart point. */
 	@Bean
 	@JobScope
-	Step dailyReconciliationMatch(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			BillLinesReader dailyReconciliationReader, ItemWriter<RunLine> dailyReconciliationWriter,
-			@Value("#{jobExecution}") JobExecution execution) {
+	Step dailyReconciliationMatch(JobRepository jobRepository, BillLinesReader dailyReconciliationReader,
+			ItemWriter<RunLine> dailyReconciliationWriter, @Value("#{jobExecution}") JobExecution execution) {
 		int chunkSize = DailyReconciliationParameters.of(execution.getJobParameters()).chunkSize();
 		return new StepBuilder(JOB + ".match", jobRepository).<RunLine, RunLine>chunk(chunkSize)
-			.transactionManager(transactionManager)
+			.transactionManager(StepTransactions.none())
 			.reader(dailyReconciliationReader)
 			.writer(dailyReconciliationWriter)
 			.allowStartIfComplete(true)
@@ -116,7 +192,7 @@ class DailyReconciliationJobConfiguration {
 		var parameters = DailyReconciliationParameters.of(execution.getJobParameters());
 		return new BillLinesReader(steps, runs, accounts,
 				runIds(execution.getJobExecution().getExecutionContext().getString(RUNS, "")),
-				parameters.options(triggeredBy(execution)));
+				parameters.options(execution.getJobExecutionId()));
 	}
 
 	/** Groups the chunk by run and matches each group: one order lookup, the repairs, one set of upserts. */
@@ -125,7 +201,7 @@ class DailyReconciliationJobConfiguration {
 	ItemWriter<RunLine> dailyReconciliationWriter(ReconciliationSteps steps, ReconciliationRunRepository runs,
 			AccountRegistry accounts, @Value("#{stepExecution}") StepExecution execution) {
 		var parameters = DailyReconciliationParameters.of(execution.getJobParameters());
-		RunOptions options = parameters.options(triggeredBy(execution));
+		RunOptions options = parameters.options(execution.getJobExecutionId());
 		return chunk -> {
 			Map<Long, List<BillLine>> byRun = new LinkedHashMap<>();
 			for (RunLine item : chunk) {
@@ -138,34 +214,51 @@ class DailyReconciliationJobConfiguration {
 		};
 	}
 
+	/** Transaction rule: none around the tasklet; each run is completed in its own transactions. */
 	@Bean
-	Step dailyReconciliationComplete(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			AccountRegistry accounts, ReconciliationSteps steps, ReconciliationRunRepository runs,
-			Reconciliation reconciliation) {
+	Step dailyReconciliationComplete(JobRepository jobRepository, AccountRegistry accounts, ReconciliationSteps steps,
+			ReconciliationRunRepository runs, ObjectProvider<JobOperations> jobs) {
 		return new StepBuilder(JOB + ".complete", jobRepository).tasklet((contribution, chunkContext) -> {
 			StepExecution execution = contribution.getStepExecution();
 			var parameters = DailyReconciliationParameters.of(execution.getJobParameters());
+			ExecutionContext jobContext = execution.getJobExecution().getExecutionContext();
+			List<Long> notReady = runIds(jobContext.getString(NOT_READY, ""));
 			List<String> failed = new ArrayList<>();
-			for (long id : runIds(execution.getJobExecution().getExecutionContext().getString(RUNS, ""))) {
+			List<String> waiting = new ArrayList<>();
+			for (long id : runIds(jobContext.getString(RUNS, ""))) {
 				RunSummary run = runs.find(id).orElseThrow();
 				if (run.status() == RunStatus.RUNNING) {
 					RunContext ctx = steps.resume(accounts.find(run.accountId()).orElseThrow(), run,
-							parameters.options(triggeredBy(execution)));
-					steps.complete(ctx, run.archivePath() == null ? null
+							parameters.options(execution.getJobExecutionId()));
+					steps.complete(ctx, !run.hasBill() ? null
 							: Boolean.TRUE.equals(run.summaryOk()) ? List.of() : run.summaryDifferences());
-					reconciliation.announce(id);
 					contribution.incrementWriteCount(1);
 				}
 				RunSummary after = runs.find(id).orElseThrow();
 				if (after.status() == RunStatus.FAILED) {
-					failed.add(after.accountId() + " " + after.businessDate() + ": " + after.error());
+					(notReady.contains(id) ? waiting : failed)
+						.add(after.accountId() + " " + after.businessDate() + ": " + after.error());
 				}
 			}
-			if (!failed.isEmpty()) {
-				throw new IllegalStateException("runs FAILED (restart to retry them): " + String.join("; ", failed));
+			List<String> problems = new ArrayList<>(failed);
+			if (!waiting.isEmpty()) {
+				long attempt = jobContext.getLong(BILL_ATTEMPTS, 0L) + 1;
+				jobContext.putLong(BILL_ATTEMPTS, attempt);
+				if (attempt < parameters.billRetries()) {
+					Instant at = jobs.getObject().retryLater(execution.getJobExecutionId(), parameters.billRetryDelay());
+					problems.add(BillReadiness.NOT_READY + ", asked again at " + at + " (attempt " + attempt + " of "
+							+ parameters.billRetries() + "): " + String.join("; ", waiting));
+				}
+				else {
+					problems.add("bill still not ready after " + attempt + " attempts (restart to try again): "
+							+ String.join("; ", waiting));
+				}
+			}
+			if (!problems.isEmpty()) {
+				throw new IllegalStateException("runs FAILED (restart to retry them): " + String.join("; ", problems));
 			}
 			return RepeatStatus.FINISHED;
-		}, transactionManager).allowStartIfComplete(true).build();
+		}, StepTransactions.none()).allowStartIfComplete(true).build();
 	}
 
 	private static List<Account> selected(AccountRegistry accounts, DailyReconciliationParameters parameters) {
@@ -179,7 +272,7 @@ class DailyReconciliationJobConfiguration {
 		return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Long::valueOf).toList();
 	}
 
-	private static String triggeredBy(StepExecution execution) {
-		return "job:" + JOB + "#" + execution.getJobExecutionId();
+	private static String join(java.util.Collection<Long> ids) {
+		return String.join(",", ids.stream().map(String::valueOf).toList());
 	}
 }

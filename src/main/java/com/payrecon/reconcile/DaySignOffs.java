@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Finance signs off an account's day once its current run is complete and no discrepancy is OPEN or ASSIGNED. A
  * later run of a signed-off day that changes the results (status, either side's totals, or leaves a case to work on)
- * clears the sign-off and says why (page, audit log); a re-run with the same results keeps it, on the new run.
+ * clears the sign-off and says why (page, audit log, and a {@link FinanceNotices notice} for finance); a re-run with the
+ * same results keeps it, on the new run.
  */
 @Service
 public class DaySignOffs {
@@ -31,11 +32,13 @@ public class DaySignOffs {
 	private final Discrepancies discrepancies;
 	private final CaseRepository cases;
 	private final AuditLog audit;
+	private final FinanceNotices notices;
 	private final Clock clock;
 	private final TransactionTemplate tx;
 
 	DaySignOffs(Reconciliation reconciliation, Discrepancies discrepancies, CaseRepository cases, AuditLog audit,
-			Clock clock, PlatformTransactionManager transactionManager) {
+			FinanceNotices notices, Clock clock, PlatformTransactionManager transactionManager) {
+		this.notices = notices;
 		this.reconciliation = reconciliation;
 		this.discrepancies = discrepancies;
 		this.cases = cases;
@@ -84,7 +87,8 @@ public class DaySignOffs {
 				return;
 			}
 			RunSummary signed = reconciliation.run(signOff.get().runId()).orElseThrow();
-			List<String> changes = changes(signed, run.get(), openCount(finished.accountId(), finished.businessDate()));
+			List<String> codes = changeCodes(signed, run.get(), openCount(finished.accountId(), finished.businessDate()));
+			List<String> changes = codes.stream().map(DaySignOffs::describe).toList();
 			String target = target(finished.accountId(), finished.businessDate());
 			if (changes.isEmpty()) {
 				cases.moveSignOff(signOff.get().id(), run.get().id());
@@ -94,24 +98,42 @@ public class DaySignOffs {
 			cases.clearSignOff(signOff.get().id(), reason, clock.instant());
 			audit.record(SYSTEM, AuditAction.DAY_SIGN_OFF_CLEARED, target, AuditOutcome.SUCCESS,
 					"sign-off by " + signOff.get().signedBy() + " cleared: " + reason);
+			notices.signOffCleared(finished.accountId(), finished.businessDate(), run.get().id(),
+					signOff.get().signedBy(), codes);
 		});
 	}
 
-	static List<String> changes(RunSummary signed, RunSummary now, long open) {
+	/**
+	 * What {@code now} changes against the signed-off run, as codes that the pages show in the reader's language:
+	 * {@code status:FROM:TO}, {@code provider} (totals), {@code local} (totals), {@code open:N} (cases to work on).
+	 */
+	public static List<String> changeCodes(RunSummary signed, RunSummary now, long open) {
 		List<String> changes = new ArrayList<>();
 		if (signed.status() != now.status()) {
-			changes.add("status " + signed.status() + " → " + now.status());
+			changes.add("status:" + signed.status() + ":" + now.status());
 		}
 		if (!signed.provider().equals(now.provider())) {
-			changes.add("provider totals differ");
+			changes.add("provider");
 		}
 		if (!signed.local().equals(now.local())) {
-			changes.add("local totals differ");
+			changes.add("local");
 		}
 		if (open > 0) {
-			changes.add(open + " discrepancies open");
+			changes.add("open:" + open);
 		}
 		return changes;
+	}
+
+	/** A change code in words, for the audit log and the sign-off's history (stored text). */
+	static String describe(String code) {
+		String[] parts = code.split(":");
+		return switch (parts[0]) {
+			case "status" -> "status " + parts[1] + " → " + parts[2];
+			case "provider" -> "provider totals differ";
+			case "local" -> "local totals differ";
+			case "open" -> parts[1] + " discrepancies open";
+			default -> code;
+		};
 	}
 
 	private long openCount(String accountId, LocalDate day) {

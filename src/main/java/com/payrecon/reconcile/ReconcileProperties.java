@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * {@code payrecon.reconcile}: where bills are archived ({@code archive-dir}/{account}/{date}-{sha256}.{ext}), how
- * large a bill may be, how many lines are matched per transaction, and how close to midnight a paid order may be
+ * {@code payrecon.reconcile}: {@code archive-dir} (no longer used: bills are kept in the database, {@link BillArchive};
+ * runs made before read the file they recorded), how large a bill may be, how many lines are matched per transaction, and how close to midnight a paid order may be
  * booked by the provider on the neighbouring day ({@code expected-window}).
  */
 @ConfigurationProperties("payrecon.reconcile")

@@ -1,56 +1,68 @@
 package com.payrecon.reconcile;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.time.Clock;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.provider.PaymentProvider.BillDownload;
-import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.provider.bill.BillLine;
 import com.payrecon.provider.bill.BillParser;
+import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.support.db.DatabaseTransactions;
 
-import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Daily statement reconciliation of one account and one business day (a day in the account's zone): downloads the
- * provider's bill, archives it, matches it chunk by chunk against our orders and records a run with both sides'
- * totals and its discrepancies. Re-running a day adds a run that supersedes the previous one (history kept,
- * resolutions carried over). A dry run computes the same result inside a transaction that is rolled back, and neither
- * repairs orders nor keeps the bill.
+ * Daily statement reconciliation of one account and one business day (a day in the account's zone): the provider's
+ * bill is downloaded, kept, matched chunk by chunk against our orders, and a run is recorded with both sides' totals
+ * and its discrepancies. Re-running a day adds a run that supersedes the previous one (history kept, resolutions
+ * carried over). A dry run computes the same result and keeps nothing: no run, no repair, no archived bill.
+ *
+ * <p>There is one way to reconcile: the {@code daily-reconciliation} Batch job. The scheduler starts it daily (with
+ * every missed day), operators through {@code JobOperations.runNow}, and {@link #reconcile} here starts it in the
+ * calling thread for one account and day (the demo, tests, benchmarks) and returns what it recorded. It must not be
+ * called inside a database transaction.
  */
 @Service
 public class Reconciliation {
 
 	private final AccountRegistry accounts;
-	private final ProviderRegistry providers;
-	private final ReconciliationSteps steps;
 	private final ReconciliationRunRepository runs;
 	private final DiscrepancyRepository discrepancies;
 	private final ReconcileProperties properties;
-	private final ApplicationEventPublisher events;
-	private final TransactionTemplate dryRunTransaction;
+	private final BillArchive archive;
+	private final BillImports imports;
+	private final JobOperator operator;
+	private final JobRepository repository;
+	private final Job job;
+	private final Clock clock;
 
-	Reconciliation(AccountRegistry accounts, ProviderRegistry providers, ReconciliationSteps steps,
-			ReconciliationRunRepository runs, DiscrepancyRepository discrepancies, ReconcileProperties properties,
-			ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
+	Reconciliation(AccountRegistry accounts, ReconciliationRunRepository runs, DiscrepancyRepository discrepancies,
+			ReconcileProperties properties, BillArchive archive, BillImports imports, JobOperator operator,
+			JobRepository repository, @Qualifier("dailyReconciliationJob") Job job, Clock clock) {
+		this.repository = repository;
 		this.accounts = accounts;
-		this.providers = providers;
-		this.steps = steps;
 		this.runs = runs;
 		this.discrepancies = discrepancies;
 		this.properties = properties;
-		this.events = events;
-		this.dryRunTransaction = new TransactionTemplate(transactionManager);
+		this.archive = archive;
+		this.imports = imports;
+		this.operator = operator;
+		this.job = job;
+		this.clock = clock;
 	}
 
 	/** Options from {@code payrecon.reconcile} for a run asked for by {@code triggeredBy}. */
@@ -61,91 +73,92 @@ public class Reconciliation {
 	/** Reconciles the account's bill for {@code day}, downloaded from its provider. */
 	public ReconciliationResult reconcile(String accountId, LocalDate day, RunOptions options) {
 		Account account = accounts.find(accountId).orElseThrow(() -> new IllegalArgumentException("no account " + accountId));
-		return reconcile(account, day, options, () -> providers.forAccount(account).bill(account, day));
+		return run(account, day, options, null, null);
 	}
 
-	/** Reconciles a bill from {@code source} (the provider's download; tests and imports pass their own). */
+	/**
+	 * Reconciles a bill from {@code source} instead of the provider's download (an imported file; tests and benchmarks
+	 * with their own bytes): it is kept and checked exactly like a download.
+	 */
 	public ReconciliationResult reconcile(Account account, LocalDate day, RunOptions options,
 			Supplier<BillDownload> source) {
-		if (!options.dryRun()) {
-			return published(drive(steps.start(account, day, options, source)));
-		}
-		return dryRunTransaction.execute(status -> {
-			status.setRollbackOnly(); // a dry run writes nothing: every row it made goes with this rollback
-			RunContext ctx = steps.start(account, day, options, source);
-			try {
-				return drive(ctx);
-			}
-			finally {
-				deleteTemporary(ctx.archive);
-			}
-		});
+		return run(account, day, options, source, null);
 	}
 
-	/** Continues a RUNNING run left by a crash: the same archived bill, from its last committed line. */
+	private ReconciliationResult run(Account account, LocalDate day, RunOptions options, Supplier<BillDownload> source,
+			Long resume) {
+		DatabaseTransactions.refuseInside("a reconciliation run");
+		String request = UUID.randomUUID().toString();
+		var parameters = new JobParametersBuilder()
+			.addString(JobParameterNames.RUN_REQUEST, request, true)
+			.addString(JobParameterNames.FIRE_TIME, clock.instant().toString(), false)
+			.addString(JobParameterNames.FIRED_BY, "direct:" + options.triggeredBy(), false)
+			.addString(DailyReconciliationParameters.REQUESTED_BY, options.triggeredBy(), false)
+			.addString(DailyReconciliationParameters.ACCOUNTS, account.id(), false)
+			.addString(DailyReconciliationParameters.DAY, day.toString(), false)
+			.addString(DailyReconciliationParameters.DRY_RUN, Boolean.toString(options.dryRun()), false)
+			.addLong(DailyReconciliationParameters.CHUNK_SIZE, (long) options.chunkSize(), false)
+			.addString(DailyReconciliationParameters.EXPECTED_WINDOW, options.expectedWindow().toString(), false);
+		if (resume != null) {
+			parameters.addLong(DailyReconciliationParameters.RESUME, resume, false);
+		}
+		if (source != null) {
+			imports.put(request, source);
+		}
+		JobExecution execution;
+		try {
+			execution = operator.start(job, parameters.toJobParameters());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("daily-reconciliation for " + account.id() + " " + day + " did not start: "
+					+ ex.getMessage(), ex);
+		}
+		finally {
+			imports.forget(request);
+		}
+		return result(execution).orElseThrow(() -> new IllegalStateException("daily-reconciliation for " + account.id()
+				+ " " + day + " recorded no run: " + execution.getExitStatus().getExitDescription()));
+	}
+
+	/**
+	 * What one execution of the job recorded for its (first) account and day: the run and its discrepancies, or for a
+	 * dry run the result kept in the execution's context.
+	 */
+	public Optional<ReconciliationResult> result(JobExecution execution) {
+		var context = execution.getExecutionContext();
+		List<ReconciliationResult> dry = DryRunReport.read(context.getString(DailyReconciliationJobConfiguration.DRY_RUNS, ""));
+		if (!dry.isEmpty()) {
+			return Optional.of(dry.get(0));
+		}
+		return DailyReconciliationJobConfiguration.runIds(context.getString(DailyReconciliationJobConfiguration.RUNS, ""))
+			.stream()
+			.findFirst()
+			.flatMap(runs::find)
+			.map(run -> new ReconciliationResult(run, discrepancies.ofRun(run.id())));
+	}
+
+	/** The dry runs an execution of the job made (empty when it was not a dry run, or it is unknown). */
+	public List<ReconciliationResult> dryRuns(long executionId) {
+		JobExecution execution;
+		try {
+			execution = repository.getJobExecution(executionId);
+		}
+		catch (org.springframework.dao.EmptyResultDataAccessException ex) {
+			return List.of();
+		}
+		return execution == null ? List.of()
+				: DryRunReport.read(execution.getExecutionContext().getString(DailyReconciliationJobConfiguration.DRY_RUNS, ""));
+	}
+
+	/**
+	 * Continues a RUNNING run whose job execution is gone (a crash, a lost node): the same archived bill, from its last
+	 * committed line, in a job run of its own. A run whose execution still exists is better restarted
+	 * ({@code JobOperations.recover} then {@code restart}).
+	 */
 	public ReconciliationResult resume(long runId, String triggeredBy) {
 		RunSummary run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
-		Account account = accounts.find(run.accountId()).orElseThrow();
-		return published(drive(steps.resume(account, run, options(triggeredBy, false))));
-	}
-
-	private ReconciliationResult drive(RunContext ctx) {
-		if (!ctx.isFinished()) {
-			if (ctx.noBill) {
-				steps.complete(ctx, null);
-			}
-			else {
-				matchAll(ctx);
-			}
-		}
-		return new ReconciliationResult(ctx.finished, discrepancies.ofRun(ctx.runId));
-	}
-
-	private void matchAll(RunContext ctx) {
-		List<String> differences;
-		try (BillParser parser = steps.open(ctx)) {
-			List<BillLine> chunk = new ArrayList<>(ctx.options.chunkSize());
-			BillLine line;
-			while ((line = parser.next()) != null) {
-				chunk.add(line);
-				if (chunk.size() == ctx.options.chunkSize()) {
-					steps.match(ctx, chunk);
-					chunk.clear();
-				}
-			}
-			steps.match(ctx, chunk);
-			differences = parser.differences();
-		}
-		catch (IOException ex) {
-			steps.fail(ctx, "bill unreadable: " + ex.getMessage());
-			return;
-		}
-		steps.complete(ctx, differences);
-	}
-
-	/** Announces a run the batch job finished step by step. */
-	void announce(long runId) {
-		published(new ReconciliationResult(runs.find(runId).orElseThrow(), List.of()));
-	}
-
-	private ReconciliationResult published(ReconciliationResult result) {
-		RunSummary run = result.run();
-		events.publishEvent(new ReconciliationFinished(run.id(), run.accountId(), run.businessDate(), run.status(),
-				run.discrepancyCount()));
-		return result;
-	}
-
-	private static void deleteTemporary(Path archive) {
-		if (archive == null) {
-			return;
-		}
-		try {
-			Files.deleteIfExists(archive);
-			Files.deleteIfExists(archive.getParent());
-		}
-		catch (IOException ex) {
-			// a temporary directory left behind holds no secrets; the OS cleans it
-		}
+		return run(accounts.find(run.accountId()).orElseThrow(), run.businessDate(), options(triggeredBy, false), null,
+				runId);
 	}
 
 	/** Runs of an account, newest first ({@code day} null: every day). */
@@ -162,28 +175,53 @@ public class Reconciliation {
 	}
 
 	/**
+	 * The bytes of a run's bill as it was kept (empty: no bill, a dry run, or a file that is gone); bytes that no longer
+	 * hash to the run's SHA-256 throw at the end of the stream.
+	 */
+	public Optional<InputStream> archivedBill(long runId) throws IOException {
+		RunSummary run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+		if (run.billArchiveId() != null) {
+			return Optional.of(archive.open(run.billArchiveId()));
+		}
+		return run.archivePath() == null ? Optional.empty() : archive.openLegacy(run.archivePath(), run.archiveSha256());
+	}
+
+	/**
 	 * One line of a run's archived bill, read again from the archive (the provider's time, transaction and amount of a
-	 * discrepancy, for maker-checker). Empty when the run has no archive (no bill, dry run) or no such line.
+	 * discrepancy, for maker-checker). Empty when the run has no archive (no bill, dry run), no such line, or bytes
+	 * that no longer match their SHA-256 (the whole bill is read, so that its hash is checked).
 	 */
 	public Optional<BillLine> billLine(long runId, long lineNumber) {
 		RunSummary run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
-		if (run.archivePath() == null || !Files.isReadable(Path.of(run.archivePath()))) {
-			return Optional.empty();
-		}
 		Account account = accounts.find(run.accountId()).orElseThrow();
-		try (BillParser parser = BillParser.open(new BillDownload(false, null, Files.newInputStream(Path.of(run.archivePath())),
-				run.billFormat()), account.zone())) {
-			BillLine line;
-			while ((line = parser.next()) != null) {
-				if (line.lineNumber() == lineNumber) {
-					return Optional.of(line);
-				}
+		try {
+			Optional<InputStream> bytes = archivedBill(runId);
+			if (bytes.isEmpty()) {
+				return Optional.empty();
 			}
-			return Optional.empty();
+			try (BillParser parser = BillParser.open(new BillDownload(false, null, bytes.get(), run.billFormat()),
+					account.zone())) {
+				BillLine found = null;
+				BillLine line;
+				while ((line = parser.next()) != null) { // to the end: the bytes' hash is checked there
+					if (line.lineNumber() == lineNumber) {
+						found = line;
+					}
+				}
+				return Optional.ofNullable(found);
+			}
 		}
 		catch (IOException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * Retention: deletes up to {@code limit} archived bills made before {@code before} (their runs keep the bill's
+	 * SHA-256 and size); returns how many.
+	 */
+	public int purgeBillArchives(java.time.Instant before, int limit) {
+		return archive.purgeChunk(before, limit);
 	}
 
 	/** Every discrepancy of one run (current or superseded). */

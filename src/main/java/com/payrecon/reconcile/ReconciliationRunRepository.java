@@ -5,12 +5,15 @@ import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.payrecon.db.tables.records.ReconciliationRunRecord;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import org.springframework.stereotype.Repository;
 
@@ -39,11 +42,11 @@ class ReconciliationRunRepository {
 			.value1();
 	}
 
-	void recordBill(long runId, String format, String errorCode, String archivePath, String sha256, Long bytes) {
+	void recordBill(long runId, String format, String errorCode, Long archiveId, String sha256, Long bytes) {
 		dsl.update(RECONCILIATION_RUN)
 			.set(RECONCILIATION_RUN.BILL_FORMAT, format)
 			.set(RECONCILIATION_RUN.BILL_ERROR_CODE, errorCode)
-			.set(RECONCILIATION_RUN.ARCHIVE_PATH, archivePath)
+			.set(RECONCILIATION_RUN.BILL_ARCHIVE_ID, archiveId)
 			.set(RECONCILIATION_RUN.ARCHIVE_SHA256, sha256)
 			.set(RECONCILIATION_RUN.ARCHIVE_BYTES, bytes)
 			.set(RECONCILIATION_RUN.VERSION, RECONCILIATION_RUN.VERSION.plus(1))
@@ -134,6 +137,27 @@ class ReconciliationRunRepository {
 			.execute();
 	}
 
+	/** The first day of the account with a conclusive current run (where catching up missed days starts). */
+	Optional<LocalDate> firstConclusiveDay(String accountId) {
+		return Optional.ofNullable(dsl.select(DSL.min(RECONCILIATION_RUN.BUSINESS_DATE))
+			.from(RECONCILIATION_RUN)
+			.where(RECONCILIATION_RUN.ACCOUNT_ID.eq(accountId), RECONCILIATION_RUN.CURRENT_RUN.eq(CURRENT),
+					RECONCILIATION_RUN.STATUS.in(CONCLUSIVE))
+			.fetchOne(0, LocalDate.class));
+	}
+
+	/** The days from {@code from} to {@code to} (inclusive) that have a conclusive current run. */
+	Set<LocalDate> conclusiveDays(String accountId, LocalDate from, LocalDate to) {
+		return new HashSet<>(dsl.select(RECONCILIATION_RUN.BUSINESS_DATE)
+			.from(RECONCILIATION_RUN)
+			.where(RECONCILIATION_RUN.ACCOUNT_ID.eq(accountId), RECONCILIATION_RUN.BUSINESS_DATE.between(from, to),
+					RECONCILIATION_RUN.CURRENT_RUN.eq(CURRENT), RECONCILIATION_RUN.STATUS.in(CONCLUSIVE))
+			.fetch(RECONCILIATION_RUN.BUSINESS_DATE));
+	}
+
+	private static final List<String> CONCLUSIVE = Arrays.stream(RunStatus.values()).filter(RunStatus::isConclusive)
+		.map(RunStatus::name).toList();
+
 	Optional<RunSummary> find(long runId) {
 		return dsl.selectFrom(RECONCILIATION_RUN).where(RECONCILIATION_RUN.ID.eq(runId)).fetchOptional(ReconciliationRunRepository::toSummary);
 	}
@@ -163,7 +187,7 @@ class ReconciliationRunRepository {
 				r.getArchiveBytes(), r.getLastCommittedLine(), provider, r.getProviderReversedCount(), local,
 				r.getSummaryOk(),
 				r.getSummaryDetail() == null ? List.of() : Arrays.asList(r.getSummaryDetail().split("\n")),
-				r.getDiscrepancyCount(), r.getError());
+				r.getDiscrepancyCount(), r.getError(), r.getBillArchiveId());
 	}
 
 	static String truncate(String text, int max) {

@@ -1,6 +1,7 @@
 package com.payrecon.reconcile;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,6 @@ import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.PaymentProvider.BillDownload;
 import com.payrecon.provider.bill.BillLine;
 import com.payrecon.provider.bill.BillParser;
-import com.payrecon.reconcile.BillArchive.Archived;
 import com.payrecon.reconcile.DiscrepancyRepository.Match;
 import com.payrecon.reconcile.DiscrepancyRepository.RefundMatch;
 import com.payrecon.reconcile.LineMatcher.Action;
@@ -33,18 +33,26 @@ import com.payrecon.reconcile.ReconciliationRunRepository.ChunkTotals;
 import com.payrecon.refund.RefundQueries;
 import com.payrecon.refund.RefundStatus;
 import com.payrecon.repair.OrderRequery;
+import com.payrecon.support.db.DatabaseTransactions;
 import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of one run, small enough for a Spring Batch job to call one by one: {@link #start} (run row, bill
- * download, archive), {@link #open} (a parser over the archived bytes), {@link #match} (one chunk: one order lookup,
- * the repairs, one transaction of upserts that also moves the run's last committed line), {@link #complete} (the
- * day's unmatched paid orders by one anti-join, near-midnight orders held or settled, local totals, and the switch
- * of the day's current run with carried-over resolutions) or {@link #fail}.
+ * The reconciliation engine: the steps of one run, small enough for the {@code daily-reconciliation} job (the only
+ * path that reconciles, see {@link Reconciliation}) to call one by one: {@link #obtain} (bill download and archive,
+ * outside any transaction), {@link #begin} and {@link #record} (the run row), {@link #open} (a parser over the kept
+ * bytes), {@link #match} (one chunk: one order lookup, the repairs, one transaction of upserts that also moves the
+ * run's last committed line), {@link #complete} (the day's unmatched paid orders by one anti-join, near-midnight
+ * orders held or settled, local totals, and the switch of the day's current run with carried-over resolutions) or
+ * {@link #fail}.
+ *
+ * <p>Transactions: each write is its own transaction ({@code TransactionRetry}); the repairs ask the provider
+ * between them, never inside one. A dry run is the exception: all its writes go into the one transaction the dry run
+ * opens and rolls back ({@link DryRun}), and it neither repairs nor asks anything.
  */
 @Component
 class ReconciliationSteps {
@@ -63,11 +71,14 @@ class ReconciliationSteps {
 	private final DiscrepancyRepository discrepancies;
 	private final BillArchive archive;
 	private final TransactionRetry retry;
+	private final ApplicationEventPublisher events;
 	private final Clock clock;
 
 	ReconciliationSteps(OrderRequery requery, OrderService orderService, ReconOrderQuery orders,
 			ReconRefundQuery refunds, RefundQueries refundQueries, ReconciliationRunRepository runs,
-			DiscrepancyRepository discrepancies, BillArchive archive, TransactionRetry retry, Clock clock) {
+			DiscrepancyRepository discrepancies, BillArchive archive, TransactionRetry retry,
+			ApplicationEventPublisher events, Clock clock) {
+		this.events = events;
 		this.requery = requery;
 		this.orderService = orderService;
 		this.orders = orders;
@@ -80,68 +91,128 @@ class ReconciliationSteps {
 		this.clock = clock;
 	}
 
-	/** Inserts the run and archives its bill; the context is already finished when the run FAILED. */
-	RunContext start(Account account, LocalDate day, RunOptions options, Supplier<BillDownload> source) {
-		long runId = retry.inTransaction(
-				() -> runs.start(account.id(), day, options.dryRun(), options.triggeredBy(), clock.instant()));
-		RunContext ctx = new RunContext(runId, account, day, options);
+	/** What came of asking for a day's bill, before any run exists (no transaction is open meanwhile). */
+	sealed interface Bill permits Kept, NoBill, Unusable {
+		String format();
+	}
+
+	/** The bill, kept (database archive; a dry run's temporary file). */
+	record Kept(String format, BillArchive.Archived archived) implements Bill {
+	}
+
+	/** The provider's normal answer "no bill for that day" (no trades). */
+	record NoBill(String format, String errorCode) implements Bill {
+	}
+
+	/**
+	 * No usable bill: a provider error, a rejected file, or ({@code notReady}) a bill the provider is still making,
+	 * which the job asks for again later that day.
+	 */
+	record Unusable(String format, String errorCode, String reason, boolean notReady) implements Bill {
+	}
+
+	/**
+	 * Asks the provider (through {@code source}) for the day's bill and keeps it: in the database archive, or for a dry
+	 * run in a temporary file. Call outside any transaction: the download is a network call and the archive commits
+	 * piece by piece.
+	 */
+	Bill obtain(Account account, LocalDate day, Supplier<BillDownload> source, boolean dryRun, String by) {
 		BillDownload download;
 		try {
 			download = source.get();
 		}
 		catch (RuntimeException ex) {
-			fail(ctx, "bill download failed: " + ex.getClass().getSimpleName());
-			return ctx;
+			return new Unusable(null, null, "bill download failed: " + ex.getClass().getSimpleName(), false);
 		}
-		ctx.format = download.format();
 		if (download.noBill()) {
-			ctx.noBill = true;
-			retry.inTransaction(() -> {
-				runs.recordBill(runId, download.format(), download.errorCode(), null, null, null);
-				return null;
-			});
-			return ctx;
+			return new NoBill(download.format(), download.errorCode());
 		}
 		if (download.content() == null) {
-			retry.inTransaction(() -> {
-				runs.recordBill(runId, download.format(), download.errorCode(), null, null, null);
-				return null;
-			});
-			fail(ctx, "no bill: provider error " + download.errorCode() + " (retried by a later run)");
-			return ctx;
+			boolean notReady = BillReadiness.notReady(download.errorCode(), day, LocalDate.ofInstant(clock.instant(), account.zone()));
+			return new Unusable(download.format(), download.errorCode(), notReady
+					? BillReadiness.NOT_READY + " (provider: " + download.errorCode() + ")"
+					: "no bill: provider error " + download.errorCode() + " (retried by a later run)", notReady);
 		}
 		try {
-			Archived archived = options.dryRun() ? archive.archiveTemporarily(account.id(), day, download)
-					: archive.archive(account.id(), day, download);
-			ctx.archive = archived.path();
-			retry.inTransaction(() -> {
-				runs.recordBill(runId, download.format(), null, options.dryRun() ? null : archived.path().toString(),
-						archived.sha256(), archived.bytes());
-				return null;
-			});
+			return new Kept(download.format(), dryRun ? archive.storeTemporarily(download)
+					: archive.store(account.id(), day, download, "PROVIDER", by));
 		}
 		catch (IOException ex) {
-			fail(ctx, "bill rejected, not parsed: " + ex.getMessage());
+			return new Unusable(download.format(), null, "bill rejected, not parsed: " + ex.getMessage(), false);
 		}
-		return ctx;
 	}
 
-	/** Picks up a RUNNING run after a crash: same archived bill, from its last committed line. */
+	/** Inserts the run, RUNNING. */
+	RunContext begin(Account account, LocalDate day, RunOptions options) {
+		long runId = write(options, () -> runs.start(account.id(), day, options.dryRun(), options.triggeredBy(), clock.instant()));
+		return new RunContext(runId, account, day, options);
+	}
+
+	/** Records what came of the bill on the run; the context is finished when the run FAILED. */
+	void record(RunContext ctx, Bill bill) {
+		ctx.format = bill.format();
+		switch (bill) {
+			case NoBill none -> {
+				ctx.noBill = true;
+				write(ctx, () -> {
+					runs.recordBill(ctx.runId, none.format(), none.errorCode(), null, null, null);
+					return null;
+				});
+			}
+			case Unusable unusable -> {
+				write(ctx, () -> {
+					runs.recordBill(ctx.runId, unusable.format(), unusable.errorCode(), null, null, null);
+					return null;
+				});
+				fail(ctx, unusable.reason());
+			}
+			case Kept kept -> {
+				ctx.archiveId = kept.archived().id();
+				ctx.file = kept.archived().file();
+				write(ctx, () -> {
+					runs.recordBill(ctx.runId, kept.format(), null, kept.archived().id(), kept.archived().sha256(),
+							kept.archived().bytes());
+					return null;
+				});
+			}
+		}
+	}
+
+	/** Picks up a RUNNING run (the next step of the job, a restart, a crash): same archived bill, from its last committed line. */
 	RunContext resume(Account account, RunSummary run, RunOptions options) {
 		if (run.status() != RunStatus.RUNNING) {
 			throw new IllegalStateException("run " + run.id() + " is " + run.status() + ", not RUNNING");
 		}
 		RunContext ctx = new RunContext(run.id(), account, run.businessDate(), options);
 		ctx.format = run.billFormat();
-		ctx.noBill = run.archivePath() == null;
-		ctx.archive = run.archivePath() == null ? null : java.nio.file.Path.of(run.archivePath());
+		ctx.noBill = !run.hasBill();
+		ctx.archiveId = run.billArchiveId();
+		ctx.file = run.billArchiveId() == null && run.archivePath() != null ? java.nio.file.Path.of(run.archivePath()) : null;
 		ctx.lastCommittedLine = run.lastCommittedLine();
 		return ctx;
 	}
 
 	BillParser open(RunContext ctx) throws IOException {
-		return BillParser.open(new BillDownload(false, null, Files.newInputStream(ctx.archive), ctx.format),
-				ctx.account.zone());
+		InputStream bytes = ctx.archiveId != null ? archive.open(ctx.archiveId) : Files.newInputStream(ctx.file);
+		return BillParser.open(new BillDownload(false, null, bytes, ctx.format), ctx.account.zone());
+	}
+
+	/**
+	 * A unit of the run's writes: its own transaction, retried on deadlock; for a dry run, a part of the one
+	 * transaction the dry run is made in (rolled back at its end), which must be open.
+	 */
+	private <T> T write(RunContext ctx, Supplier<T> work) {
+		return write(ctx.options, work);
+	}
+
+	private <T> T write(RunOptions options, Supplier<T> work) {
+		if (!options.dryRun()) {
+			return retry.inTransaction(work);
+		}
+		if (!DatabaseTransactions.isOpen()) {
+			throw new DatabaseTransactions.TransactionRuleViolation("a dry run writes only inside its own transaction");
+		}
+		return work.get();
 	}
 
 	/** Matches one chunk of lines; lines at or before the last committed line (a restart) are skipped. */
@@ -204,7 +275,7 @@ class ReconciliationSteps {
 		long from = ctx.lastCommittedLine;
 		long to = lines.get(lines.size() - 1).lineNumber();
 		Instant now = clock.instant();
-		retry.inTransaction(() -> {
+		write(ctx, () -> {
 			if (!runs.addChunk(ctx.runId, from, to, totals)) {
 				throw new IllegalStateException("run " + ctx.runId + " was advanced past line " + from + " by another writer");
 			}
@@ -347,7 +418,7 @@ class ReconciliationSteps {
 				afterId = order.id();
 			}
 			Instant now = clock.instant();
-			retry.inTransaction(() -> {
+			write(ctx, () -> {
 				discrepancies.insert(ctx.runId, ctx.account.id(), ctx.day, found, now);
 				return null;
 			});
@@ -360,7 +431,7 @@ class ReconciliationSteps {
 		boolean noBill = summaryDifferences == null;
 		Boolean summaryOk = noBill ? null : summaryDifferences.isEmpty();
 		Instant now = clock.instant();
-		retry.inTransaction(() -> {
+		write(ctx, () -> {
 			RunStatus status = noBill ? RunStatus.NO_BILL
 					: summaryOk && !discrepancies.unbalances(ctx.runId) ? RunStatus.BALANCED : RunStatus.UNBALANCED;
 			runs.finish(ctx.runId, status, local, summaryOk, summaryDifferences, discrepancies.countOfRun(ctx.runId),
@@ -373,6 +444,7 @@ class ReconciliationSteps {
 		ctx.finished = runs.find(ctx.runId).orElseThrow();
 		log.info("Reconciliation {} of {} for {}: {} ({} discrepancies{})", ctx.runId, ctx.account.id(), ctx.day,
 				ctx.finished.status(), ctx.finished.discrepancyCount(), ctx.options.dryRun() ? ", dry run" : "");
+		announce(ctx);
 		return ctx.finished;
 	}
 
@@ -415,6 +487,16 @@ class ReconciliationSteps {
 		}
 	}
 
+	/** A finished run (never a dry run's) is announced after its rows are committed. */
+	private void announce(RunContext ctx) {
+		if (ctx.options.dryRun()) {
+			return;
+		}
+		RunSummary run = ctx.finished;
+		events.publishEvent(new ReconciliationFinished(run.id(), run.accountId(), run.businessDate(), run.status(),
+				run.discrepancyCount()));
+	}
+
 	/** Orders the neighbouring days held as EXPECTED for this day: matched here → VOID; absent here too → raised. */
 	private void settleHeld(RunContext ctx, Optional<RunSummary> previousDay, Optional<RunSummary> nextDay) {
 		List<Long> neighbours = new ArrayList<>();
@@ -422,7 +504,7 @@ class ReconciliationSteps {
 		nextDay.ifPresent(r -> neighbours.add(r.id()));
 		for (Discrepancy held : discrepancies.expectedOn(neighbours, ctx.day)) {
 			Instant now = clock.instant();
-			retry.inTransaction(() -> {
+			write(ctx, () -> {
 				boolean matched = held.orderId() != null && discrepancies.matched(ctx.runId, held.orderId());
 				String note = matched ? "matched in the " + ctx.day + " bill (run " + ctx.runId + ")"
 						: "absent from the " + ctx.day + " bill too: raised as MISSING_AT_PROVIDER in run " + ctx.runId;
@@ -443,9 +525,9 @@ class ReconciliationSteps {
 		}
 	}
 
-	void recordSummary(long runId, List<String> differences) {
-		retry.inTransaction(() -> {
-			runs.recordSummary(runId, differences);
+	void recordSummary(RunContext ctx, List<String> differences) {
+		write(ctx, () -> {
+			runs.recordSummary(ctx.runId, differences);
 			return null;
 		});
 	}
@@ -453,12 +535,13 @@ class ReconciliationSteps {
 	/** Records why the run could not use its bill; nothing of it counts (the run never becomes current). */
 	RunSummary fail(RunContext ctx, String reason) {
 		Instant now = clock.instant();
-		retry.inTransaction(() -> {
+		write(ctx, () -> {
 			runs.finish(ctx.runId, RunStatus.FAILED, null, null, null, 0, reason, now);
 			return null;
 		});
 		log.warn("Reconciliation {} of {} for {} FAILED: {}", ctx.runId, ctx.account.id(), ctx.day, reason);
 		ctx.finished = runs.find(ctx.runId).orElseThrow();
+		announce(ctx);
 		return ctx.finished;
 	}
 }

@@ -5,14 +5,17 @@ import java.time.LocalDate;
 
 import com.payrecon.account.Account;
 
-/** One run in progress: what it reconciles, where its archived bill is, and how far it has committed. */
+/** One run in progress: what it reconciles, where its bill is kept, and how far it has committed. */
 final class RunContext {
 
 	final long runId;
 	final Account account;
 	final LocalDate day;
 	final RunOptions options;
-	Path archive;
+	/** the bill in the database archive */
+	Long archiveId;
+	/** the bill in a file: a dry run's temporary copy, or the archive of a run made before the database archive */
+	Path file;
 	String format;
 	boolean noBill;
 	long lastCommittedLine;

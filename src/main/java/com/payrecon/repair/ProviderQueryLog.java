@@ -57,6 +57,34 @@ public class ProviderQueryLog {
 		dsl.update(PROVIDER_QUERY).set(PROVIDER_QUERY.OUTCOME, bounded(outcome)).where(PROVIDER_QUERY.ID.eq(id)).execute();
 	}
 
+	/**
+	 * The answers that changed nothing and prove nothing (the provider had no definite answer, or the payer had not
+	 * paid yet): most of the log, as the sweep asks every pending order again and again.
+	 */
+	static final List<String> INDEFINITE = List.of(ProviderAnswer.Status.ERROR.name(), ProviderAnswer.Status.USER_PAYING.name(),
+			ProviderAnswer.Status.NOT_PAID.name());
+
+	/**
+	 * Deletes up to {@code limit} questions, oldest first: those with an indefinite answer asked before
+	 * {@code indefiniteBefore}, and any asked before {@code allBefore} (a definite, signed answer is evidence of a repair
+	 * and is kept as long as the raw notifications). One statement, no transaction around it.
+	 */
+	public int purgeChunk(Instant indefiniteBefore, Instant allBefore, int limit) {
+		int n = dsl.deleteFrom(PROVIDER_QUERY)
+			.where(PROVIDER_QUERY.ASKED_AT.lt(indefiniteBefore), PROVIDER_QUERY.ANSWER_STATUS.in(INDEFINITE))
+			.orderBy(PROVIDER_QUERY.ASKED_AT, PROVIDER_QUERY.ID)
+			.limit(limit)
+			.execute();
+		if (n > 0) {
+			return n;
+		}
+		return dsl.deleteFrom(PROVIDER_QUERY)
+			.where(PROVIDER_QUERY.ASKED_AT.lt(allBefore))
+			.orderBy(PROVIDER_QUERY.ASKED_AT, PROVIDER_QUERY.ID)
+			.limit(limit)
+			.execute();
+	}
+
 	public List<Entry> forOrder(long orderId) {
 		return dsl.selectFrom(PROVIDER_QUERY)
 			.where(PROVIDER_QUERY.ORDER_ID.eq(orderId))

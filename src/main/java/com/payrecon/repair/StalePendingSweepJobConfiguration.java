@@ -1,13 +1,19 @@
 package com.payrecon.repair;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.payrecon.order.OrderRepository;
 import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobParameterValues;
 import com.payrecon.scheduling.RootCauseExitMessage;
+import com.payrecon.scheduling.StepTransactions;
+import com.payrecon.scheduling.WorkProbe;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -20,7 +26,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code stale-pending-sweep}: one step that runs {@link StalePendingSweep} and records its counts on the step
@@ -36,20 +41,32 @@ class StalePendingSweepJobConfiguration {
 	static final String CONCURRENCY = "concurrency";
 	static final String MAX_PER_ACCOUNT = "maxPerAccount";
 	static final String ACCOUNTS = "accounts";
-	private static final Set<String> ACCEPTED = Set.of(STALE_AFTER, CONCURRENCY, MAX_PER_ACCOUNT, ACCOUNTS,
-			JobParameterNames.FIRE_TIME, JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(STALE_AFTER, CONCURRENCY, MAX_PER_ACCOUNT, ACCOUNTS);
 
 	@Bean
 	Job stalePendingSweepJob(JobRepository jobRepository, Step stalePendingSweepStep) {
-		return new JobBuilder(JOB, jobRepository).validator(StalePendingSweepJobConfiguration::validate)
+		return new JobBuilder(JOB, jobRepository).validator(JobParameterValues.validator(StalePendingSweepJobConfiguration::parameters))
 			.listener(new RootCauseExitMessage())
 			.start(stalePendingSweepStep)
 			.build();
 	}
 
+	/** The sweep fires every minute; it starts a run (and a job instance) only when an order is due for a check. */
 	@Bean
-	Step stalePendingSweepStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			StalePendingSweep sweep) {
+	WorkProbe stalePendingSweepWork(OrderRepository orders, Clock clock) {
+		return WorkProbe.of(JOB, parameters -> {
+			StalePendingSweep.Parameters p = parameters(parameters);
+			Instant now = clock.instant();
+			return orders.anyDueForCheck(p.accountIds(), now.minus(p.staleAfter()), now);
+		});
+	}
+
+	/**
+	 * Transaction rule: none around the tasklet ({@link StepTransactions#none()}): the sweep asks providers, and each
+	 * order's change is its own transaction in {@link OrderRequery}.
+	 */
+	@Bean
+	Step stalePendingSweepStep(JobRepository jobRepository, StalePendingSweep sweep) {
 		return new StepBuilder(JOB + ".sweep", jobRepository).tasklet((contribution, chunkContext) -> {
 			var execution = contribution.getStepExecution();
 			StalePendingSweep.Parameters parameters = parameters(execution.getJobParameters());
@@ -60,7 +77,7 @@ class StalePendingSweepJobConfiguration {
 			contribution.incrementWriteCount(summary.paid() + summary.closed() + summary.failed());
 			contribution.incrementProcessSkipCount(summary.errors());
 			return RepeatStatus.FINISHED;
-		}, transactionManager).build();
+		}, StepTransactions.none()).build();
 	}
 
 	static StalePendingSweep.Parameters parameters(JobParameters parameters) {
@@ -77,8 +94,8 @@ class StalePendingSweepJobConfiguration {
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(STALE_AFTER + ": not an ISO-8601 duration (e.g. PT2M): " + text);
 		}
-		int concurrency = wholeNumber(parameters, CONCURRENCY, 4, 1, 64);
-		int maxPerAccount = wholeNumber(parameters, MAX_PER_ACCOUNT, 5000, 1, 1_000_000);
+		int concurrency = JobParameterValues.wholeNumber(parameters, CONCURRENCY, 4, 1, 64);
+		int maxPerAccount = JobParameterValues.wholeNumber(parameters, MAX_PER_ACCOUNT, 5000, 1, 1_000_000);
 		String accounts = parameters.getString(ACCOUNTS, "");
 		Set<String> ids = Arrays.stream(accounts.split(",")).map(String::strip).filter(s -> !s.isEmpty())
 			.collect(Collectors.toUnmodifiableSet());
@@ -90,21 +107,4 @@ class StalePendingSweepJobConfiguration {
 		}
 	}
 
-	private static int wholeNumber(JobParameters parameters, String name, int fallback, int min, int max) {
-		JobParameter<?> p = parameters.getParameter(name);
-		long value = p == null ? fallback : p.value() instanceof Long l ? l : Long.MIN_VALUE;
-		if (value < min || value > max) {
-			throw new IllegalArgumentException(name + ": a whole number from " + min + " to " + max);
-		}
-		return (int) value;
-	}
-
-	private static void validate(JobParameters parameters) throws InvalidJobParametersException {
-		try {
-			parameters(parameters);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidJobParametersException(ex.getMessage());
-		}
-	}
 }

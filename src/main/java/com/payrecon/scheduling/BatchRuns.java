@@ -2,6 +2,7 @@ package com.payrecon.scheduling;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -9,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.payrecon.scheduling.CatalogueEntry.RunKey;
 import com.payrecon.scheduling.JobCatalogueLoader.InvalidJobCatalogue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,19 +45,24 @@ class BatchRuns {
 		/** The slot had completed already: nothing done. */
 		ALREADY_COMPLETE,
 		/** The slot is being run (here or on another node): nothing done. */
-		ALREADY_RUNNING
+		ALREADY_RUNNING,
+		/** A scheduled firing whose job had nothing to do ({@link WorkProbe}): no run, no job instance. */
+		NO_WORK
 	}
 
 	private final JobOperator operator;
 	private final JobRepository repository;
 	private final JobCatalogue catalogue;
 	private final Map<String, Job> jobs;
+	private final Map<String, WorkProbe> probes;
 
-	BatchRuns(JobOperator operator, JobRepository repository, JobCatalogue catalogue, List<Job> jobs) {
+	BatchRuns(JobOperator operator, JobRepository repository, JobCatalogue catalogue, List<Job> jobs,
+			List<WorkProbe> probes) {
 		this.operator = operator;
 		this.repository = repository;
 		this.catalogue = catalogue;
 		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
+		this.probes = probes.stream().collect(Collectors.toMap(WorkProbe::jobName, Function.identity()));
 		checkCatalogueParameters();
 	}
 
@@ -65,12 +72,25 @@ class BatchRuns {
 	 * STARTED is an orphan: it is marked FAILED ({@link JobOperator#recover}) and the slot restarted.
 	 */
 	Outcome start(String jobName, Instant fireTime, String firedBy, boolean recovering) {
+		return start(jobName, fireTime, firedBy, null, Map.of(), recovering);
+	}
+
+	/**
+	 * Same, for an operator's request ({@code request} not null: its own job instance, identified by the request id)
+	 * with parameters that replace the catalogue's for this run.
+	 */
+	Outcome start(String jobName, Instant fireTime, String firedBy, @Nullable String request,
+			Map<String, String> overrides, boolean recovering) {
 		CatalogueEntry entry = catalogue.find(jobName)
 			.orElseThrow(() -> new IllegalArgumentException("no job '" + jobName + "' in the catalogue"));
 		Job job = jobs.get(jobName);
-		JobParameters parameters = parameters(entry, fireTime, firedBy);
+		JobParameters parameters = parameters(entry, fireTime, firedBy, request, overrides);
 		if (recovering) {
 			recoverOrphan(job, parameters);
+		}
+		else if (request == null && !hasWork(jobName, parameters, fireTime)) {
+			log.debug("Job {} for {} ({}): nothing to do, no run", jobName, fireTime, firedBy);
+			return Outcome.NO_WORK;
 		}
 		try {
 			JobExecution execution = operator.start(job, parameters);
@@ -91,6 +111,47 @@ class BatchRuns {
 		}
 	}
 
+	private boolean hasWork(String jobName, JobParameters parameters, Instant fireTime) {
+		WorkProbe probe = probes.get(jobName);
+		if (probe == null) {
+			return true;
+		}
+		try {
+			return probe.hasWork(parameters, fireTime);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Job {}: could not tell whether there is work ({}); running it", jobName, ex.toString());
+			return true;
+		}
+	}
+
+	/**
+	 * A retry a run asked for ({@link JobOperations#retryLater}): restarts its job instance if its last execution
+	 * FAILED; nothing when it completed meanwhile (an operator restarted it) or is running.
+	 */
+	Outcome retry(String jobName, long executionId) {
+		JobExecution asked = repository.getJobExecution(executionId);
+		if (asked == null) {
+			log.warn("Job {}: retry of execution {}: no such execution", jobName, executionId);
+			return Outcome.ALREADY_COMPLETE;
+		}
+		JobExecution last = repository.getLastJobExecution(asked.getJobInstance());
+		if (last == null || last.getStatus() != BatchStatus.FAILED) {
+			log.info("Job {}: retry of execution {}: instance is {}, nothing to do", jobName, executionId,
+					last == null ? "gone" : last.getStatus());
+			return last != null && last.isRunning() ? Outcome.ALREADY_RUNNING : Outcome.ALREADY_COMPLETE;
+		}
+		try {
+			JobExecution restarted = operator.restart(last);
+			log.info("Job {}: retry of execution {} as {}: {} {}", jobName, executionId, restarted.getId(),
+					restarted.getStatus(), restarted.getExitStatus().getExitCode());
+			return Outcome.RAN;
+		}
+		catch (JobRestartException ex) {
+			throw new IllegalStateException("job " + jobName + ": retry of execution " + executionId + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	private void recoverOrphan(Job job, JobParameters parameters) {
 		JobInstance instance = repository.getJobInstance(job.getName(), parameters);
 		if (instance == null) {
@@ -106,13 +167,23 @@ class BatchRuns {
 	}
 
 	JobParameters parameters(CatalogueEntry entry, Instant fireTime, String firedBy) {
+		return parameters(entry, fireTime, firedBy, null, Map.of());
+	}
+
+	JobParameters parameters(CatalogueEntry entry, Instant fireTime, String firedBy, @Nullable String request,
+			Map<String, String> overrides) {
 		boolean perFireTime = entry.runKey() == RunKey.FIRE_TIME;
 		var builder = new JobParametersBuilder()
 			.addString(JobParameterNames.FIRE_TIME, fireTime.toString(), perFireTime)
 			.addLocalDate(JobParameterNames.BUSINESS_DATE, LocalDate.ofInstant(fireTime, entry.zone()), !perFireTime)
 			.addString(JobParameterNames.ZONE, entry.zone().getId(), false)
 			.addString(JobParameterNames.FIRED_BY, firedBy, false);
-		entry.parameters().forEach((name, value) -> {
+		if (request != null) {
+			builder.addString(JobParameterNames.RUN_REQUEST, request, true);
+		}
+		Map<String, Object> values = new LinkedHashMap<>(entry.parameters());
+		overrides.forEach((name, text) -> values.put(name, typed(text)));
+		values.forEach((name, value) -> {
 			switch (value) {
 				case Long l -> builder.addLong(name, l, false);
 				case Double d -> builder.addDouble(name, d, false);
@@ -120,6 +191,11 @@ class BatchRuns {
 			}
 		});
 		return builder.toJobParameters();
+	}
+
+	/** An operator's parameter as the catalogue's YAML would have typed it: a whole number is a number. */
+	static Object typed(String text) {
+		return text.matches("-?\\d{1,18}") ? (Object) Long.valueOf(text) : text;
 	}
 
 	/** Start-up: every entry's parameters pass its job's validator, so a typo fails now and not at 3 a.m. */

@@ -84,6 +84,14 @@ public class JobOperations {
 		return runs;
 	}
 
+	/** The latest execution of the run an operator requested ({@link #runNow}), once it has started. */
+	public Optional<JobRun> runOfRequest(String jobName, String request) {
+		return runs(jobName, 50).stream()
+			.filter(r -> ("operator:" + request).equals(r.parameter(JobParameterNames.FIRED_BY))
+					|| request.equals(r.parameter(JobParameterNames.RUN_REQUEST)))
+			.findFirst();
+	}
+
 	public Optional<JobRun> run(long executionId) {
 		return execution(executionId).map(JobOperations::toRun);
 	}
@@ -104,17 +112,72 @@ public class JobOperations {
 	 * {@code firedBy=operator:<id>}.
 	 */
 	public String runNow(String jobName) {
+		return runNow(jobName, Map.of());
+	}
+
+	/**
+	 * Same, with parameters of this run that replace the catalogue's (e.g. {@code accounts}, {@code day},
+	 * {@code dryRun} of daily-reconciliation); they are checked by the job's validator when the run starts. The run
+	 * is its own job instance (identified by the request id).
+	 */
+	public String runNow(String jobName, Map<String, String> parameters) {
 		catalogue.find(jobName).orElseThrow(() -> new IllegalArgumentException("no job '" + jobName + "' in the catalogue"));
 		String request = UUID.randomUUID().toString();
+		Map<String, String> data = new LinkedHashMap<>();
+		data.put(QuartzBatchBridge.RUN_REQUEST, request);
+		parameters.forEach((name, value) -> data.put(QuartzBatchBridge.PARAMETER_PREFIX + name, value));
 		transactions.executeWithoutResult(status -> {
 			try {
-				scheduler.triggerJob(JobSchedules.jobKey(jobName), new JobDataMap(Map.of(QuartzBatchBridge.RUN_REQUEST, request)));
+				scheduler.triggerJob(JobSchedules.jobKey(jobName), new JobDataMap(data));
 			}
 			catch (SchedulerException ex) {
 				throw new IllegalStateException("Quartz: " + ex.getMessage(), ex);
 			}
 		});
 		return request;
+	}
+
+	/**
+	 * Asks the cluster to restart the job instance of {@code executionId} {@code delay} from now (a one-shot Quartz
+	 * trigger, so it never overlaps another run of the job): for a run that failed on something that passes by itself,
+	 * such as a provider's bill that is not ready yet. Nothing happens then if the instance completed meanwhile. Returns
+	 * when (by the scheduler's clock, the wall clock).
+	 */
+	public Instant retryLater(long executionId, java.time.Duration delay) {
+		Instant at = Instant.now().plus(delay);
+		JobExecution execution = existing(executionId);
+		String jobName = execution.getJobInstance().getJobName();
+		org.quartz.Trigger trigger = org.quartz.TriggerBuilder.newTrigger()
+			.withIdentity("retry-" + executionId + "-" + UUID.randomUUID(), JobSchedules.GROUP)
+			.forJob(JobSchedules.jobKey(jobName))
+			.usingJobData(QuartzBatchBridge.RETRY_EXECUTION, Long.toString(executionId))
+			.startAt(java.util.Date.from(at))
+			.withSchedule(org.quartz.SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+			.build();
+		transactions.executeWithoutResult(status -> {
+			try {
+				scheduler.scheduleJob(trigger);
+			}
+			catch (SchedulerException ex) {
+				throw new IllegalStateException("Quartz: " + ex.getMessage(), ex);
+			}
+		});
+		return at;
+	}
+
+	/** The retries a job has asked for and that have not fired yet: when they fire. */
+	public List<Instant> pendingRetries(String jobName) {
+		try {
+			return scheduler.getTriggersOfJob(JobSchedules.jobKey(jobName)).stream()
+				.filter(t -> t.getJobDataMap().containsKey(QuartzBatchBridge.RETRY_EXECUTION))
+				.map(t -> t.getNextFireTime() == null ? null : t.getNextFireTime().toInstant())
+				.filter(java.util.Objects::nonNull)
+				.sorted()
+				.toList();
+		}
+		catch (SchedulerException ex) {
+			throw new IllegalStateException("Quartz: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** Restarts a FAILED or STOPPED run in the calling thread; it resumes after its last committed chunk. */

@@ -13,8 +13,20 @@ public final class JobParameterNames {
 	public static final String ZONE = "zone";
 	/** Who started it: the Quartz instance id, or {@code operator:<request id>}. */
 	public static final String FIRED_BY = "firedBy";
+	/**
+	 * An operator's run (run now, possibly with parameters of its own): the request id, identifying, so that the run is
+	 * its own job instance and never the no-op of a slot that completed already.
+	 */
+	public static final String RUN_REQUEST = "runRequest";
 
-	public static final Set<String> STANDARD = Set.of(FIRE_TIME, BUSINESS_DATE, ZONE, FIRED_BY);
+	public static final Set<String> STANDARD = Set.of(FIRE_TIME, BUSINESS_DATE, ZONE, FIRED_BY, RUN_REQUEST);
+
+	/** The parameters a job accepts: its own and the standard ones. */
+	public static Set<String> accepted(String... own) {
+		var all = new java.util.TreeSet<>(STANDARD);
+		all.addAll(java.util.List.of(own));
+		return java.util.Collections.unmodifiableSet(all);
+	}
 
 	private JobParameterNames() {
 	}

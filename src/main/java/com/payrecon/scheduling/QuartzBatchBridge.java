@@ -1,6 +1,8 @@
 package com.payrecon.scheduling;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.JobDataMap;
@@ -21,6 +23,10 @@ class QuartzBatchBridge extends QuartzJobBean {
 
 	/** Job data of an operator's "run now": the request id, reported as {@code firedBy=operator:<id>}. */
 	static final String RUN_REQUEST = "runRequest";
+	/** Job data of an operator's run: a parameter of its own, {@code parameter.<name>} = value (strings only in Quartz). */
+	static final String PARAMETER_PREFIX = "parameter.";
+	/** Job data of a retry asked for by a run ({@link JobOperations#retryLater}): the execution to restart. */
+	static final String RETRY_EXECUTION = "retryExecution";
 
 	private final BatchRuns runs;
 
@@ -32,6 +38,11 @@ class QuartzBatchBridge extends QuartzJobBean {
 	protected void executeInternal(JobExecutionContext context) {
 		String jobName = context.getJobDetail().getKey().getName();
 		JobDataMap data = context.getMergedJobDataMap();
+		String retry = data.getString(RETRY_EXECUTION);
+		if (retry != null) {
+			runs.retry(jobName, Long.parseLong(retry));
+			return;
+		}
 		String request = data.getString(RUN_REQUEST);
 		String firedBy;
 		try {
@@ -40,7 +51,13 @@ class QuartzBatchBridge extends QuartzJobBean {
 		catch (SchedulerException ex) {
 			firedBy = "quartz";
 		}
-		runs.start(jobName, scheduledFireTime(context), firedBy, context.isRecovering());
+		Map<String, String> overrides = new TreeMap<>();
+		for (String key : data.getKeys()) {
+			if (key.startsWith(PARAMETER_PREFIX)) {
+				overrides.put(key.substring(PARAMETER_PREFIX.length()), data.getString(key));
+			}
+		}
+		runs.start(jobName, scheduledFireTime(context), firedBy, request, overrides, context.isRecovering());
 	}
 
 	/** The slot: for a recovery firing, the slot of the firing that was lost, not the recovery's own time. */

@@ -115,6 +115,13 @@ class SecurityConfiguration {
 				// that acts (case moves, proposals, sign-off) or exports is finance's
 				.requestMatchers(HttpMethod.POST, "/reconciliation/proposals/*/approve", "/reconciliation/proposals/*/reject")
 				.hasAnyRole(Role.FINANCE.name(), Role.ADMIN.name())
+				// operator control of runs (issue 12): a dry run is finance's or an admin's; a run, and the decision on
+				// finance's proposal of one, is an admin's
+				.requestMatchers(HttpMethod.POST, "/reconciliation/*/*/dry-run")
+				.hasAnyRole(Role.FINANCE.name(), Role.ADMIN.name())
+				.requestMatchers(HttpMethod.POST, "/reconciliation/*/*/run", "/reconciliation/requests/*/approve",
+						"/reconciliation/requests/*/reject")
+				.hasRole(Role.ADMIN.name())
 				.requestMatchers(HttpMethod.POST, "/reconciliation/**")
 				.hasRole(Role.FINANCE.name())
 				.requestMatchers("/reconciliation/*/*/export.csv", "/reconciliation/*/*/export.xlsx")

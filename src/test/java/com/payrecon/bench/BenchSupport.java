@@ -2,9 +2,17 @@ package com.payrecon.bench;
 
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.db.EmbeddedMariaDb;
@@ -72,5 +80,75 @@ abstract class BenchSupport {
 
 	static String prefix(String tag) {
 		return tag + Long.toString(System.currentTimeMillis() % 100_000_000L, 36).toUpperCase() + "-";
+	}
+
+	/** What a timed run did: requests answered, failure answers, latencies (sorted, nanoseconds), elapsed time. */
+	record Load(int done, int errors, long[] latencies, double seconds) {
+		double perSecond() {
+			return done / seconds;
+		}
+	}
+
+	/** The first exception of a run, for the report (errors should be answers, not exceptions). */
+	static final AtomicReference<String> FIRST_ERROR = new AtomicReference<>();
+
+	interface Work {
+		boolean perform(int index) throws Exception;
+	}
+
+	static Load timed(int workers, Duration duration, int available, Work work) throws Exception {
+		return timed(workers, duration, available, () -> false, work);
+	}
+
+	/**
+	 * {@code workers} loops, each taking the next index (below {@code available}) and timing {@code work} on it, until
+	 * the time is up, {@code stop} says so or no index is left.
+	 */
+	static Load timed(int workers, Duration duration, int available, BooleanSupplier stop, Work work) throws Exception {
+		AtomicInteger next = new AtomicInteger();
+		AtomicInteger errors = new AtomicInteger();
+		long start = System.nanoTime();
+		long deadline = start + duration.toNanos();
+		List<Future<long[]>> results = new ArrayList<>();
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int w = 0; w < workers; w++) {
+				results.add(pool.submit(() -> {
+					long[] samples = new long[1024];
+					int n = 0;
+					int i;
+					while (System.nanoTime() < deadline && !stop.getAsBoolean() && (i = next.getAndIncrement()) < available) {
+						long t0 = System.nanoTime();
+						boolean ok;
+						try {
+							ok = work.perform(i);
+						}
+						catch (Exception ex) {
+							ok = false;
+							FIRST_ERROR.compareAndSet(null, ex.toString());
+						}
+						if (!ok) {
+							errors.incrementAndGet();
+						}
+						if (n == samples.length) {
+							samples = Arrays.copyOf(samples, n * 2);
+						}
+						samples[n++] = System.nanoTime() - t0;
+					}
+					return Arrays.copyOf(samples, n);
+				}));
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long[] all = results.stream().map(BenchSupport::join).flatMapToLong(Arrays::stream).sorted().toArray();
+		return new Load(all.length, errors.get(), all, seconds);
+	}
+
+	private static long[] join(Future<long[]> f) {
+		try {
+			return f.get();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 }

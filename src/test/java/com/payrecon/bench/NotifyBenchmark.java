@@ -63,12 +63,7 @@ class NotifyBenchmark extends BenchSupport {
 	record Delivery(String path, String contentType, byte[] body, Map<String, String> headers) {
 	}
 
-	/** What a timed run did: requests answered, failure answers, latencies (sorted, nanoseconds), elapsed time. */
-	record Load(int done, int errors, long[] latencies, double seconds) {
-		double perSecond() {
-			return done / seconds;
-		}
-	}
+
 
 	static final Duration WARM_UP = Duration.ofSeconds(3);
 
@@ -195,61 +190,6 @@ class NotifyBenchmark extends BenchSupport {
 	/** {@code workers} loops taking the next delivery until the time is up or none is left. */
 	private Load run(List<Delivery> deliveries, int workers, Duration duration) throws Exception {
 		return timed(workers, duration, deliveries.size(), i -> post(deliveries.get(i)));
-	}
-
-	/** The first exception of a run, for the report (errors should be answers, not exceptions). */
-	static final java.util.concurrent.atomic.AtomicReference<String> FIRST_ERROR = new java.util.concurrent.atomic.AtomicReference<>();
-
-	interface Work {
-		boolean perform(int index) throws Exception;
-	}
-
-	private static Load timed(int workers, Duration duration, int available, Work work) throws Exception {
-		AtomicInteger next = new AtomicInteger();
-		AtomicInteger errors = new AtomicInteger();
-		long start = System.nanoTime();
-		long deadline = start + duration.toNanos();
-		List<Future<long[]>> results = new ArrayList<>();
-		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-			for (int w = 0; w < workers; w++) {
-				results.add(pool.submit(() -> {
-					long[] samples = new long[1024];
-					int n = 0;
-					int i;
-					while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < available) {
-						long t0 = System.nanoTime();
-						boolean ok;
-						try {
-							ok = work.perform(i);
-						}
-						catch (Exception ex) {
-							ok = false;
-							FIRST_ERROR.compareAndSet(null, ex.toString());
-						}
-						if (!ok) {
-							errors.incrementAndGet();
-						}
-						if (n == samples.length) {
-							samples = Arrays.copyOf(samples, n * 2);
-						}
-						samples[n++] = System.nanoTime() - t0;
-					}
-					return Arrays.copyOf(samples, n);
-				}));
-			}
-		}
-		double seconds = (System.nanoTime() - start) / 1e9;
-		long[] all = results.stream().map(NotifyBenchmark::join).flatMapToLong(Arrays::stream).sorted().toArray();
-		return new Load(all.length, errors.get(), all, seconds);
-	}
-
-	private static long[] join(Future<long[]> f) {
-		try {
-			return f.get();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** Each delivery 10 times at once; {@code parallelOrders} orders at a time. Returns {success answers, others}. */

@@ -41,6 +41,41 @@ class DatabaseFaultsIT extends NotifyTestSupport {
 	@Autowired
 	ObjectProvider<EmbeddedMariaDb> embeddedDb;
 
+	@Autowired
+	org.springframework.transaction.PlatformTransactionManager transactionManager;
+
+	@Autowired
+	com.payrecon.provider.ProviderRegistry providers;
+
+	@Autowired
+	com.payrecon.account.AccountRegistry accounts;
+
+	/**
+	 * The transaction rule's runtime checks (docs/transactions.md): TransactionRetry opens transactions and refuses to
+	 * join one (joined, it could neither retry nor commit on its own), and no provider is called with a transaction open.
+	 */
+	@Test
+	void transactionRetryRefusesToJoinAnOpenTransactionAndNoProviderIsCalledInsideOne() {
+		var outer = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+		var account = accounts.find("wx2-md5").orElseThrow();
+
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> outer.executeWithoutResult(status -> retry.inTransaction(() -> 1)))
+			.isInstanceOf(com.payrecon.support.db.DatabaseTransactions.TransactionRuleViolation.class)
+			.hasMessageContaining("TransactionRetry.inTransaction inside an open database transaction");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> outer.executeWithoutResult(
+				status -> providers.forAccount(account).query(account, TestData.outTradeNo())))
+			.isInstanceOf(com.payrecon.support.db.DatabaseTransactions.TransactionRuleViolation.class)
+			.hasMessageContaining("a call to the provider (query)");
+		// outside a transaction both work; inside a Batch step without one (ResourcelessTransactionManager) too
+		assertThat(retry.inTransaction(() -> 1)).isEqualTo(1);
+		var none = new org.springframework.transaction.support.TransactionTemplate(com.payrecon.scheduling.StepTransactions.none());
+		Integer inStep = none.execute(status -> retry.inTransaction(() -> 2));
+		assertThat(inStep).isEqualTo(2);
+		com.payrecon.provider.ProviderAnswer answered = none
+			.execute(status -> providers.forAccount(account).query(account, TestData.outTradeNo()));
+		assertThat(answered.status()).isNotNull();
+	}
+
 	@Test
 	void aRealDeadlockIsRetriedAsAWholeTransactionAndBothSidesComplete() throws Exception {
 		PaymentOrder a = pendingOrder("wx2-md5", TestData.outTradeNo(), 1);

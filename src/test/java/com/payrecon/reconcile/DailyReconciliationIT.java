@@ -1,5 +1,6 @@
 package com.payrecon.reconcile;
 
+import static com.payrecon.db.Tables.BILL_ARCHIVE;
 import static com.payrecon.db.Tables.RECONCILIATION_MATCH;
 import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,8 +10,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +36,7 @@ import com.payrecon.order.ProviderPayment;
 import com.payrecon.provider.FakeServer;
 import com.payrecon.provider.FakeServer.Response;
 import com.payrecon.provider.HashCheckingInputStream;
+import com.payrecon.provider.bill.BillLine;
 import com.payrecon.provider.PaymentProvider.BillDownload;
 import com.payrecon.crypto.WechatSignType;
 import com.payrecon.crypto.WechatV2Signature;
@@ -206,9 +207,11 @@ class DailyReconciliationIT {
 		assertThat(run.local()).isEqualTo(new Totals(7, Fen.of(3500), null, 1, Fen.of(1000), Fen.of(2500)));
 		assertThat(run.discrepancyCount()).isEqualTo(8);
 		assertThat(run.archiveSha256()).hasSize(64);
-		Path archived = Path.of(run.archivePath());
-		assertThat(archived.getFileName().toString()).isEqualTo(day + "-" + run.archiveSha256() + ".txt");
-		assertThat(Files.readString(archived)).isEqualTo(bill.text());
+		assertThat(run.billArchiveId()).isNotNull();
+		try (var archived = reconciliation.archivedBill(run.id()).orElseThrow()) {
+			assertThat(new String(archived.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(bill.text());
+		}
+		assertThat(run.triggeredBy()).startsWith("job:daily-reconciliation#").endsWith(" for test");
 		assertThat(events.stream(ReconciliationFinished.class).filter(e -> e.runId() == run.id())).hasSize(1);
 	}
 
@@ -266,32 +269,31 @@ class DailyReconciliationIT {
 
 	@Test
 	void aDryRunComputesEverythingAndWritesNothing() {
-		LocalDate day = freshDay();
-		at(day, 8, 0);
-		PaymentOrder pendingPaidThere = pending(300);
-		PaymentOrder missing = paid(500, day.atTime(12, 0));
-		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
-				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
-		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
-		nextMorning(day);
+		DryRunDay setup = dryRunDay();
+		LocalDate day = setup.day();
+		PaymentOrder pendingPaidThere = setup.pendingPaidThere();
+		PaymentOrder missing = setup.missing();
 		int queriesBefore = fake.count("/fake/wechatpay/pay/orderquery");
 		int runsBefore = dsl.fetchCount(RECONCILIATION_RUN);
 
-		ReconciliationResult dry = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("operator:finance.li", true));
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("operator:finance.li", true));
 
-		assertThat(dry.run().dryRun()).isTrue();
-		assertThat(dry.run().status()).isEqualTo(RunStatus.UNBALANCED);
-		assertThat(dry.run().provider().count()).isEqualTo(1);
-		assertThat(dry.run().local().gross()).isEqualTo(Fen.of(500));
-		assertThat(dry.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
+		assertThat(result.run().dryRun()).isTrue();
+		assertThat(result.run().status()).isEqualTo(RunStatus.UNBALANCED);
+		assertThat(result.run().provider().count()).isEqualTo(1);
+		assertThat(result.run().local().gross()).isEqualTo(Fen.of(500));
+		assertThat(result.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
 			.containsExactlyInAnyOrder(tuple(DiscrepancyType.MISSING_LOCALLY, pendingPaidThere.outTradeNo()),
 					tuple(DiscrepancyType.MISSING_AT_PROVIDER, missing.outTradeNo()));
-		assertThat(dry.discrepancies()).allSatisfy(d -> assertThat(d.autoRepaired()).isFalse());
+		assertThat(result.discrepancies()).allSatisfy(d -> assertThat(d.autoRepaired()).isFalse());
 		assertThat(dsl.fetchCount(RECONCILIATION_RUN)).isEqualTo(runsBefore);
 		assertThat(reconciliation.runs(ACCOUNT, day)).isEmpty();
 		assertThat(fake.count("/fake/wechatpay/pay/orderquery")).isEqualTo(queriesBefore);
 		assertThat(orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
-		assertThat(dry.run().archivePath()).isNull();
+		assertThat(result.run().archivePath()).isNull();
+		assertThat(result.run().billArchiveId()).isNull();
+		assertThat(dsl.fetchCount(BILL_ARCHIVE, BILL_ARCHIVE.ACCOUNT_ID.eq(ACCOUNT).and(BILL_ARCHIVE.BUSINESS_DATE.eq(day))))
+			.as("no archived bill").isZero();
 	}
 
 	// ------------------------------------------------------------------------------------------ bills that are not there or not right
@@ -329,8 +331,8 @@ class DailyReconciliationIT {
 						"79bb0f45fc4c42234a918000b2668d689e2bde04"), BillDownload.WECHAT_TEXT));
 
 		assertFailedAndUnmatched(result, "hash mismatch");
-		assertThat(Files.exists(Path.of("target/it-bills", ACCOUNT))
-				&& listContains(Path.of("target/it-bills", ACCOUNT), day.toString())).isFalse();
+		assertThat(dsl.fetchCount(BILL_ARCHIVE, BILL_ARCHIVE.ACCOUNT_ID.eq(ACCOUNT).and(BILL_ARCHIVE.BUSINESS_DATE.eq(day))))
+			.as("nothing of the rejected bill is kept").isZero();
 	}
 
 	@Test
@@ -409,8 +411,13 @@ class DailyReconciliationIT {
 	@Autowired
 	ReconciliationSteps steps;
 
+	/**
+	 * Issue 12 §4: the node that matched the first chunk dies; another node (a second application context on the same
+	 * database, with its own empty archive directory and its own beans) resumes the run from the bill kept in the
+	 * database, after the last committed line.
+	 */
 	@Test
-	void aRunKilledAfterItsFirstChunkResumesAtTheNextLineWithoutCountingTwice() throws Exception {
+	void aRunKilledAfterItsFirstChunkResumesOnAnotherNodeAtTheNextLineWithoutCountingTwice() throws Exception {
 		LocalDate day = freshDay();
 		at(day, 8, 0);
 		WechatBill bill = new WechatBill();
@@ -424,12 +431,20 @@ class DailyReconciliationIT {
 		nextMorning(day);
 		Account account = accounts.find(ACCOUNT).orElseThrow();
 		RunOptions options = new RunOptions("test", false, 2, java.time.Duration.ofMinutes(15));
-		RunContext ctx = steps.start(account, day, options, () -> downloadOf(bill));
+		// what a job execution that died after its first chunk leaves behind: the engine's steps up to there
+		var kept = steps.obtain(account, day, () -> downloadOf(bill), false, "test");
+		RunContext ctx = steps.begin(account, day, options);
+		steps.record(ctx, kept);
 		try (var parser = steps.open(ctx)) {
 			steps.match(ctx, List.of(parser.next(), parser.next()));
 		} // killed here: RUNNING, two lines committed
 
-		ReconciliationResult resumed = reconciliation.resume(ctx.runId, "operator:ops");
+		ReconciliationResult resumed;
+		try (var otherNode = secondNode()) {
+			Reconciliation there = otherNode.getBean(Reconciliation.class);
+			assertThat(there).isNotSameAs(reconciliation);
+			resumed = there.resume(ctx.runId, "operator:ops");
+		}
 
 		assertThat(resumed.run().status()).isEqualTo(RunStatus.UNBALANCED);
 		assertThat(resumed.run().provider().count()).isEqualTo(5);
@@ -508,10 +523,71 @@ class DailyReconciliationIT {
 
 		assertThat(result.run().summaryOk()).isTrue();
 		assertThat(result.run().provider()).isEqualTo(new Totals(1, Fen.of(8888), Fen.of(47), 1, Fen.of(1000), Fen.of(8888 - 1000 - 47)));
-		assertThat(result.run().archivePath()).endsWith(".csv");
+		assertThat(result.run().billArchiveId()).isNotNull();
+		assertThat(result.run().billFormat()).isEqualTo(BillDownload.ALIPAY_CSV_GBK);
 		// a partial refund there of an order PAID here, unknown here (the fake provider has no refund query)
 		assertThat(result.discrepancies()).extracting(Discrepancy::type, Discrepancy::outTradeNo)
 			.containsExactly(tuple(DiscrepancyType.REFUND_UNKNOWN, paid.outTradeNo()));
+	}
+
+	/**
+	 * The bill line maker-checker reads (the provider's amount of a discrepancy) comes only from bytes that still hash
+	 * to what was kept: the line was returned as soon as it was parsed, before the stream's end where the hash is
+	 * checked, and a file of a run made before bills moved into the database was not checked at all.
+	 */
+	@Test
+	void aBillLineIsReadOnlyFromBytesThatStillMatchTheirHash() throws Exception {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder first = paid(100, day.atTime(9, 0));
+		PaymentOrder second = paid(200, day.atTime(9, 5));
+		WechatBill bill = new WechatBill().paid(day.atTime(9, 0), first.providerTxnId(), first.outTradeNo(), 100)
+			.paid(day.atTime(9, 5), second.providerTxnId(), second.outTradeNo(), 200);
+		serve(day, bill);
+		nextMorning(day);
+		RunSummary run = reconciliation.reconcile(ACCOUNT, day, reconciliation.options("test", false)).run();
+		long line = 2; // the first line after the header
+		assertThat(reconciliation.billLine(run.id(), line)).get().extracting(BillLine::amount).isEqualTo(Fen.of(100));
+
+		// someone with database access makes the first payment 9,999.00
+		String changed = bill.text().replace(",`1.00,", ",`9999.00,");
+		assertThat(changed).isNotEqualTo(bill.text());
+		byte[] gzipped;
+		try (var out = new java.io.ByteArrayOutputStream(); var gzip = new java.util.zip.GZIPOutputStream(out)) {
+			gzip.write(changed.getBytes(StandardCharsets.UTF_8));
+			gzip.finish();
+			gzipped = out.toByteArray();
+		}
+		byte[] original = dsl.select(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.CONTENT)
+			.from(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK)
+			.where(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.ARCHIVE_ID.eq(run.billArchiveId()),
+					com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.SEQ.eq(0))
+			.fetchOne(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.CONTENT);
+		assertThat(dsl.fetchCount(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK,
+				com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.ARCHIVE_ID.eq(run.billArchiveId()))).as("one piece").isEqualTo(1);
+		dsl.update(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK)
+			.set(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.CONTENT, gzipped)
+			.where(com.payrecon.db.Tables.BILL_ARCHIVE_CHUNK.ARCHIVE_ID.eq(run.billArchiveId()))
+			.execute();
+
+		assertThat(reconciliation.billLine(run.id(), line)).as("changed bytes in the database").isEmpty();
+
+		// a run made before bills moved into the database: its file, recorded with the bill's SHA-256
+		java.nio.file.Path legacy = java.nio.file.Files.createTempFile("legacy-bill", ".csv");
+		try {
+			dsl.update(RECONCILIATION_RUN)
+				.setNull(RECONCILIATION_RUN.BILL_ARCHIVE_ID)
+				.set(RECONCILIATION_RUN.ARCHIVE_PATH, legacy.toString())
+				.where(RECONCILIATION_RUN.ID.eq(run.id()))
+				.execute();
+			java.nio.file.Files.write(legacy, new java.util.zip.GZIPInputStream(new ByteArrayInputStream(original)).readAllBytes());
+			assertThat(reconciliation.billLine(run.id(), line)).get().extracting(BillLine::amount).isEqualTo(Fen.of(100));
+			java.nio.file.Files.writeString(legacy, changed);
+			assertThat(reconciliation.billLine(run.id(), line)).as("a changed file").isEmpty();
+		}
+		finally {
+			java.nio.file.Files.deleteIfExists(legacy);
+		}
 	}
 
 	// ------------------------------------------------------------------------------------------ the batch job
@@ -526,7 +602,7 @@ class DailyReconciliationIT {
 		PaymentOrder matched = paid(100, yesterday.atTime(9, 0));
 		PaymentOrder wrong = paid(200, yesterday.atTime(9, 5));
 		PaymentOrder alsoMatched = paid(300, yesterday.atTime(9, 10));
-		BILLS.put(billDate, "<xml><return_code>FAIL</return_code><return_msg>Bill Creating</return_msg></xml>");
+		BILLS.put(billDate, "<xml><return_code>FAIL</return_code><return_msg>SYSTEMERROR</return_msg></xml>");
 
 		JobRun failed = runJobNowAndWait();
 
@@ -562,7 +638,158 @@ class DailyReconciliationIT {
 		return JobRuns.runNowAndWait(jobs, "daily-reconciliation", java.time.Duration.ofSeconds(60));
 	}
 
+	private JobRun runJobNowAndWait(Map<String, String> parameters) {
+		return JobRuns.runNowAndWait(jobs, "daily-reconciliation", parameters);
+	}
+
+	// ------------------------------------------------------------------------------------------ transactions under the job
+
+	/**
+	 * Issue 12: the complete step threw "runs FAILED" after completing the healthy accounts, and the step's
+	 * transaction took every healthy completion back with it: the healthy run stayed RUNNING, never current.
+	 */
+	@Test
+	void aBillThatFailsForOneAccountDoesNotHoldBackTheOthersInTheSameRun() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder matched = paid(100, day.atTime(9, 0));
+		serve(day, new WechatBill().paid(day.atTime(9, 0), matched.providerTxnId(), matched.outTradeNo(), 100));
+		fake.on("/fake/alipay/gateway.do", r -> Response.of(500, "busy"));
+		nextMorning(day);
+
+		JobRun run = runJobNowAndWait(Map.of("accounts", ACCOUNT + ",ali-fake", "day", day.toString()));
+
+		assertThat(run.status()).isEqualTo("FAILED");
+		assertThat(run.exitMessage()).contains("ali-fake").doesNotContain(ACCOUNT + " " + day);
+		RunSummary healthy = reconciliation.currentRun(ACCOUNT, day).orElseThrow(
+				() -> new AssertionError("the healthy account's run is not the day's current run: "
+						+ reconciliation.runs(ACCOUNT, day)));
+		assertThat(healthy.status()).isEqualTo(RunStatus.BALANCED);
+		assertThat(healthy.finishedAt()).isNotNull();
+		assertThat(reconciliation.runs("ali-fake", day)).extracting(RunSummary::status).containsExactly(RunStatus.FAILED);
+	}
+
+	/** Issue 12: the dry run marked the step's transaction rollback-only, and the job ended in UnexpectedRollbackException. */
+	@Test
+	void theJobRunsADryRunThroughTheSchedulerAndWritesNothing() {
+		DryRunDay dry = dryRunDay();
+		LocalDate day = dry.day();
+		PaymentOrder pendingPaidThere = dry.pendingPaidThere();
+		PaymentOrder missing = dry.missing();
+		int queriesBefore = fake.count("/fake/wechatpay/pay/orderquery");
+
+		JobRun run = runJobNowAndWait(Map.of("day", day.toString(), "dryRun", "true"));
+
+		assertThat(run.status()).as(run.exitMessage()).isEqualTo("COMPLETED");
+		assertThat(reconciliation.runs(ACCOUNT, day)).isEmpty();
+		assertThat(dsl.fetchCount(com.payrecon.db.Tables.DISCREPANCY,
+				com.payrecon.db.Tables.DISCREPANCY.OUT_TRADE_NO.in(pendingPaidThere.outTradeNo(), missing.outTradeNo())))
+			.isZero();
+		assertThat(fake.count("/fake/wechatpay/pay/orderquery")).isEqualTo(queriesBefore);
+		assertThat(orders.find(ACCOUNT, pendingPaidThere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PENDING);
+		assertThat(dsl.fetchCount(BILL_ARCHIVE, BILL_ARCHIVE.ACCOUNT_ID.eq(ACCOUNT).and(BILL_ARCHIVE.BUSINESS_DATE.eq(day))))
+			.as("no archived bill").isZero();
+	}
+
+	// ------------------------------------------------------------------------------------------ bills not ready, missed days
+
+	@Test
+	void aBillThatIsNotReadyYetIsAskedForAgainLaterByItselfAndTheDayCompletes() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder matched = paid(100, day.atTime(9, 0));
+		BILLS.put(day.format(DateTimeFormatter.BASIC_ISO_DATE),
+				"<xml><return_code>FAIL</return_code><return_msg>Bill Creating</return_msg></xml>");
+		nextMorning(day);
+
+		JobRun first = runJobNowAndWait(Map.of("day", day.toString(), "billRetryDelay", "PT2S", "billRetries", "3"));
+
+		assertThat(first.status()).isEqualTo("FAILED");
+		assertThat(first.exitMessage()).contains("bill not ready yet").contains("attempt 1 of 3");
+		assertThat(reconciliation.runs(ACCOUNT, day)).extracting(RunSummary::status).containsExactly(RunStatus.FAILED);
+		serve(day, new WechatBill().paid(day.atTime(9, 0), matched.providerTxnId(), matched.outTradeNo(), 100));
+
+		// nobody restarts it: the scheduler asks again two seconds later, as the same job instance
+		RunSummary run = await(() -> reconciliation.currentRun(ACCOUNT, day), java.time.Duration.ofSeconds(40));
+		assertThat(run.status()).isEqualTo(RunStatus.BALANCED);
+		List<JobRun> executions = await(() -> Optional.of(executionsOf(first.instanceId()))
+			.filter(e -> e.size() == 2 && e.get(0).status().equals("COMPLETED")), java.time.Duration.ofSeconds(20));
+		assertThat(executions.get(1).executionId()).isEqualTo(first.executionId());
+	}
+
+	@Test
+	void aBillThatStaysNotReadyFailsTheDayAfterItsLastAttempt() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		paid(100, day.atTime(9, 0));
+		BILLS.put(day.format(DateTimeFormatter.BASIC_ISO_DATE),
+				"<xml><return_code>FAIL</return_code><return_msg>Bill Creating</return_msg></xml>");
+		nextMorning(day);
+
+		JobRun first = runJobNowAndWait(Map.of("day", day.toString(), "billRetryDelay", "PT1S", "billRetries", "2"));
+		assertThat(first.exitMessage()).contains("attempt 1 of 2");
+
+		List<JobRun> executions = await(() -> Optional.of(executionsOf(first.instanceId()))
+			.filter(e -> e.size() == 2 && e.get(0).status().equals("FAILED")), java.time.Duration.ofSeconds(40));
+		assertThat(executions.get(0).exitMessage()).contains("bill still not ready after 2 attempts");
+		JobRuns.sleep(3000); // a third attempt would have fired by now
+		assertThat(executionsOf(first.instanceId())).hasSize(2);
+		assertThat(reconciliation.runs(ACCOUNT, day)).extracting(RunSummary::status)
+			.containsExactly(RunStatus.FAILED, RunStatus.FAILED);
+		assertThat(reconciliation.currentRun(ACCOUNT, day)).isEmpty();
+	}
+
+	@Test
+	void afterAnOutageOfSeveralDaysEveryMissedDayIsReconciled() {
+		String account = "backfill-fake";
+		LocalDate yesterday = LocalDate.now(SHANGHAI).minusDays(1);
+		LocalDate lastGood = yesterday.minusDays(4);
+		JobRun before = runJobNowAndWait(Map.of("accounts", account, "day", lastGood.toString()));
+		assertThat(before.status()).as(before.exitMessage()).isEqualTo("COMPLETED");
+		PaymentOrder paidInTheOutage = paidIn(account, 300, yesterday.minusDays(2).atTime(11, 0));
+
+		// the daily run after the outage names no day: it finds the four days since the last reconciled one
+		JobRun catchUp = runJobNowAndWait(Map.of("accounts", account));
+
+		assertThat(catchUp.status()).as(catchUp.exitMessage()).isEqualTo("COMPLETED");
+		for (LocalDate day = lastGood.plusDays(1); !day.isAfter(yesterday); day = day.plusDays(1)) {
+			assertThat(reconciliation.currentRun(account, day)).as(day.toString()).get()
+				.satisfies(r -> assertThat(r.status().isConclusive()).isTrue());
+		}
+		assertThat(reconciliation.runs(account, lastGood)).hasSize(1);
+		RunSummary outageDay = reconciliation.currentRun(account, yesterday.minusDays(2)).orElseThrow();
+		assertThat(reconciliation.discrepanciesOf(outageDay.id())).extracting(Discrepancy::outTradeNo)
+			.containsExactly(paidInTheOutage.outTradeNo());
+		assertThat(catchUp.step("daily-reconciliation.download").writeCount()).isEqualTo(4);
+
+		// once caught up, a second run finds nothing to do
+		JobRun again = runJobNowAndWait(Map.of("accounts", account));
+		assertThat(again.step("daily-reconciliation.download").writeCount()).isZero();
+	}
+
+	private List<JobRun> executionsOf(long instanceId) {
+		return jobs.runs("daily-reconciliation", 50).stream().filter(r -> r.instanceId() == instanceId).toList();
+	}
+
+	static <T> T await(java.util.function.Supplier<Optional<T>> probe, java.time.Duration timeout) {
+		return com.payrecon.support.Await.until(timeout, probe);
+	}
+
 	// ------------------------------------------------------------------------------------------ helpers
+
+	/**
+	 * A second PayRecon node: the whole application in a context of its own on the same database, its scheduler not
+	 * started (so that it takes no firing from this node's tests) and named apart (Quartz keeps its data sources in a
+	 * JVM-wide registry by scheduler name: under the same name, closing this node would close the first node's), bills
+	 * read from the database only.
+	 */
+	static org.springframework.context.ConfigurableApplicationContext secondNode() {
+		// command-line arguments: they outrank application.yaml (builder properties would not)
+		return new org.springframework.boot.builder.SpringApplicationBuilder(com.payrecon.PayReconApplication.class)
+			.profiles("it")
+			.run("--server.port=0", "--spring.quartz.auto-startup=false", "--spring.quartz.scheduler-name=payrecon-node-b",
+					"--payrecon.reconcile.archive-dir=target/node-b-bills-" + java.util.UUID.randomUUID());
+	}
 
 	static LocalDate freshDay() {
 		return LocalDate.of(2040, 1, 1).plusDays(DAYS.addAndGet(4));
@@ -639,12 +866,19 @@ class DailyReconciliationIT {
 		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(result.run().id()))).isZero();
 	}
 
-	static boolean listContains(Path dir, String prefix) {
-		try (var files = Files.list(dir)) {
-			return files.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+	/** A day with one order paid at the provider but PENDING here and one paid here but not in the bill. */
+	record DryRunDay(LocalDate day, PaymentOrder pendingPaidThere, PaymentOrder missing) {
+	}
+
+	private DryRunDay dryRunDay() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder pendingPaidThere = pending(300);
+		PaymentOrder missing = paid(500, day.atTime(12, 0));
+		QUERY_ANSWERS.put(pendingPaidThere.outTradeNo(),
+				paidAnswer(pendingPaidThere.outTradeNo(), TestData.transactionId(), 300, day.atTime(10, 0)));
+		serve(day, new WechatBill().paid(day.atTime(10, 0), TestData.transactionId(), pendingPaidThere.outTradeNo(), 300));
+		nextMorning(day);
+		return new DryRunDay(day, pendingPaidThere, missing);
 	}
 }

@@ -406,6 +406,57 @@ class OrderRequeryIT {
 	}
 
 	@Autowired
+	org.jooq.DSLContext dsl;
+
+	/**
+	 * Issue 12: the watchdog's tasklet ran in the step's transaction, so its claims and every settled attempt were
+	 * committed only when the whole run ended, the provider was called inside that transaction, and one attempt whose
+	 * transaction failed marked the run rollback-only and undid every other attempt. Here the second attempt fails
+	 * inside its transaction (its order number no longer resolves, so OrderService throws).
+	 */
+	@Test
+	void theWatchdogSettlesEachAttemptInItsOwnTransactionAndOneFailureUndoesNothingElse() throws Exception {
+		Instant started = Instant.now().minusSeconds(40);
+		PaymentOrder reversed = pending(810, null);
+		micropayAttempts.start(reversed, "checkout-it", started, started.plusSeconds(35));
+		provider.onQuery(reversed.outTradeNo(), answer(Status.USER_PAYING, reversed.outTradeNo(), null, 810));
+		provider.onReverse(reversed.outTradeNo(), answer(Status.REVERSED, reversed.outTradeNo(), null, 810));
+		PaymentOrder brokenOrder = pending(820, null);
+		String gone = TestData.outTradeNo();
+		dsl.insertInto(com.payrecon.db.Tables.MICROPAY_ATTEMPT)
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.ORDER_ID, brokenOrder.id())
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.ACCOUNT_ID, "wx2-md5")
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.OUT_TRADE_NO, gone)
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.ACTOR, "checkout-it")
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.STATE, "POLLING")
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.STARTED_AT, started)
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.DEADLINE_AT, started.plusSeconds(35))
+			.set(com.payrecon.db.Tables.MICROPAY_ATTEMPT.LAST_POLLED_AT, started)
+			.execute();
+		provider.onQuery(gone, answer(Status.REVERSED, gone, null, 820));
+		PaymentOrder paid = pending(830, null);
+		micropayAttempts.start(paid, "checkout-it", started, started.plusSeconds(35));
+		provider.onQuery(paid.outTradeNo(), answer(Status.PAID, paid.outTradeNo(), TestData.transactionId(), 830));
+		// while the last attempt is polled, another connection already sees the first one settled
+		java.util.concurrent.atomic.AtomicReference<String> seenFromOutside = new java.util.concurrent.atomic.AtomicReference<>();
+		provider.beforeQuery(paid.outTradeNo(), () -> seenFromOutside.set(java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> micropayAttempts.state(reversed.id()) + " "
+					+ orders.findById(reversed.id()).orElseThrow().status())
+			.join()));
+
+		com.payrecon.scheduling.JobRun run = com.payrecon.support.JobRuns.runNowAndWait(jobs, "micropay-watchdog");
+
+		assertThat(run.status()).as(run.exitMessage()).isEqualTo("COMPLETED");
+		assertThat(seenFromOutside.get()).isEqualTo("DONE REVERSED");
+		assertThat(orders.findById(reversed.id()).orElseThrow().status()).isEqualTo(OrderStatus.REVERSED);
+		assertThat(orders.findById(paid.id()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(micropayAttempts.state(paid.id())).isEqualTo("DONE");
+		assertThat(micropayAttempts.state(brokenOrder.id())).as("the failed attempt stays open for the next run").isEqualTo("POLLING");
+		assertThat(run.step("micropay-watchdog.adopt").skipCount()).isGreaterThanOrEqualTo(1);
+		assertThat(provider.callsInTransaction).as("provider calls made inside a database transaction").isEmpty();
+	}
+
+	@Autowired
 	com.payrecon.checkout.MicropayCashier cashier;
 
 	@Autowired

@@ -11,6 +11,7 @@ import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.support.db.DatabaseTransactions;
 
 /**
  * A provider whose answers a test scripts per order number, recording every call. It exercises the repair logic's
@@ -22,6 +23,21 @@ class ScriptedProvider implements PaymentProvider {
 	private final Map<String, ProviderAnswer> closes = new ConcurrentHashMap<>();
 	private final Map<String, ProviderAnswer> reverses = new ConcurrentHashMap<>();
 	final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+	/** The calls made while the calling thread had a database transaction open (none should be). */
+	final List<String> callsInTransaction = java.util.Collections.synchronizedList(new ArrayList<>());
+	private final Map<String, Runnable> beforeQuery = new ConcurrentHashMap<>();
+
+	/** Runs {@code action} when {@code outTradeNo} is queried, before answering (to look at the database then). */
+	void beforeQuery(String outTradeNo, Runnable action) {
+		beforeQuery.put(outTradeNo, action);
+	}
+
+	private void record(String call) {
+		calls.add(call);
+		if (DatabaseTransactions.isOpen()) {
+			callsInTransaction.add(call);
+		}
+	}
 
 	/** Answers for successive queries of {@code outTradeNo}; the last one repeats. */
 	void onQuery(String outTradeNo, ProviderAnswer... answers) {
@@ -49,7 +65,8 @@ class ScriptedProvider implements PaymentProvider {
 
 	@Override
 	public ProviderAnswer query(Account account, String outTradeNo) {
-		calls.add("query " + outTradeNo);
+		record("query " + outTradeNo);
+		beforeQuery.getOrDefault(outTradeNo, () -> { }).run();
 		ConcurrentLinkedDeque<ProviderAnswer> script = queries.get(outTradeNo);
 		if (script == null || script.isEmpty()) {
 			return ProviderAnswer.error(outTradeNo, "UNSCRIPTED", "no answer scripted", null);
@@ -59,7 +76,7 @@ class ScriptedProvider implements PaymentProvider {
 
 	@Override
 	public ProviderAnswer close(Account account, String outTradeNo) {
-		calls.add("close " + outTradeNo);
+		record("close " + outTradeNo);
 		return closes.getOrDefault(outTradeNo, ProviderAnswer.error(outTradeNo, "UNSCRIPTED", "no answer scripted", null));
 	}
 
@@ -75,7 +92,7 @@ class ScriptedProvider implements PaymentProvider {
 
 	@Override
 	public ProviderAnswer reverse(Account account, String outTradeNo) {
-		calls.add("reverse " + outTradeNo);
+		record("reverse " + outTradeNo);
 		return reverses.getOrDefault(outTradeNo, ProviderAnswer.error(outTradeNo, "UNSCRIPTED", "no answer scripted", null));
 	}
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
+import com.payrecon.support.Await;
 import com.payrecon.support.db.EmbeddedMariaDb;
 import com.payrecon.support.process.BatchTables;
 import com.payrecon.support.process.BatchTables.Execution;
@@ -163,16 +164,8 @@ class NodeDeathIT {
 		return dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix), PAYMENT_ORDER.STATUS.eq("PAID"));
 	}
 
-	private static <T> T await(Duration timeout, Supplier<Optional<T>> condition) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			Optional<T> value = condition.get();
-			if (value.isPresent()) {
-				return value.get();
-			}
-			Thread.sleep(100);
-		}
-		throw new AssertionError("not within " + timeout);
+	private static <T> T await(Duration timeout, Supplier<Optional<T>> condition) {
+		return Await.until(timeout, condition);
 	}
 
 	/**

@@ -8,8 +8,10 @@ import com.payrecon.console.PageLinks;
 import com.payrecon.reconcile.AdjustmentKind;
 import com.payrecon.reconcile.DaySignOffs;
 import com.payrecon.reconcile.Discrepancies;
+import com.payrecon.reconcile.FinanceNotices;
 import com.payrecon.reconcile.Proposal;
 import com.payrecon.reconcile.ReconciliationCases;
+import com.payrecon.reconcile.ReconciliationRequests;
 import com.payrecon.reconcile.SignOff;
 
 import org.springframework.format.annotation.DateTimeFormat;
@@ -42,9 +44,15 @@ class ReconciliationController {
 	private final DaySignOffs signOffs;
 	private final DayExport export;
 	private final AccountRegistry accounts;
+	private final ReconciliationRequests requests;
+	private final FinanceNotices notices;
+	private final ChangeTexts changeTexts;
 
 	ReconciliationController(ReconciliationQuery query, ReconciliationCases cases, DaySignOffs signOffs, DayExport export,
-			AccountRegistry accounts) {
+			AccountRegistry accounts, ReconciliationRequests requests, FinanceNotices notices, ChangeTexts changeTexts) {
+		this.requests = requests;
+		this.notices = notices;
+		this.changeTexts = changeTexts;
 		this.query = query;
 		this.cases = cases;
 		this.signOffs = signOffs;
@@ -66,6 +74,7 @@ class ReconciliationController {
 		model.addAttribute("status", state);
 		model.addAttribute("accounts", accounts.all());
 		model.addAttribute("statuses", ReconciliationQuery.statusFilters());
+		model.addAttribute("notices", changeTexts.notices(notices.unread()));
 		if ("open".equalsIgnoreCase(state)) {
 			model.addAttribute("openCases", query.openCases(accountId, 500));
 			return "reconciliation/list";
@@ -86,6 +95,8 @@ class ReconciliationController {
 		known(accountId);
 		model.addAttribute("d", query.day(accountId, day));
 		model.addAttribute("kinds", AdjustmentKind.values());
+		model.addAttribute("signOff", requests.signOff(accountId, day).orElse(null));
+		model.addAttribute("requests", requests.requests(accountId, day));
 		return "reconciliation/day";
 	}
 

@@ -35,13 +35,14 @@ class StalePendingReportJobConfiguration {
 
 	@Bean
 	Job stalePendingReportJob(JobRepository jobRepository, Step stalePendingReportReset, Step stalePendingReportCount) {
-		return new JobBuilder(JOB, jobRepository).validator(new StalePendingReportParameters.Validator())
+		return new JobBuilder(JOB, jobRepository).validator(StalePendingReportParameters.validator())
 			.listener(new RootCauseExitMessage())
 			.start(stalePendingReportReset)
 			.next(stalePendingReportCount)
 			.build();
 	}
 
+	/** Transaction rule: the application's transaction manager; the delete is one transaction. */
 	@Bean
 	@JobScope
 	Step stalePendingReportReset(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -53,6 +54,10 @@ class StalePendingReportJobConfiguration {
 		}, transactionManager).build();
 	}
 
+	/**
+	 * Transaction rule: the application's transaction manager, one database transaction per chunk with the reader's
+	 * restart point (database work only, no provider calls).
+	 */
 	@Bean
 	@JobScope
 	Step stalePendingReportCount(JobRepository jobRepository, PlatformTransactionManager transactionManager,

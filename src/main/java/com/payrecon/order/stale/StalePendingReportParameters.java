@@ -7,8 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 import com.payrecon.scheduling.JobParameterNames;
+import com.payrecon.scheduling.JobParameterValues;
 
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
@@ -26,8 +26,7 @@ record StalePendingReportParameters(Instant fireTime, LocalDate businessDate, Du
 
 	static final String STALE_AFTER = "staleAfter";
 	static final String CHUNK_SIZE = "chunkSize";
-	private static final Set<String> ACCEPTED = Set.of(STALE_AFTER, CHUNK_SIZE, JobParameterNames.FIRE_TIME,
-			JobParameterNames.BUSINESS_DATE, JobParameterNames.ZONE, JobParameterNames.FIRED_BY);
+	private static final Set<String> ACCEPTED = JobParameterNames.accepted(STALE_AFTER, CHUNK_SIZE);
 
 	static StalePendingReportParameters of(JobParameters parameters) {
 		for (JobParameter<?> p : parameters) {
@@ -68,16 +67,7 @@ record StalePendingReportParameters(Instant fireTime, LocalDate businessDate, Du
 	}
 
 	/** Rejects unknown names and bad values before a run starts, and at start-up for the catalogue's values. */
-	static final class Validator implements JobParametersValidator {
-
-		@Override
-		public void validate(JobParameters parameters) throws InvalidJobParametersException {
-			try {
-				of(parameters);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidJobParametersException(ex.getMessage());
-			}
-		}
+	static JobParametersValidator validator() {
+		return JobParameterValues.validator(StalePendingReportParameters::of);
 	}
 }

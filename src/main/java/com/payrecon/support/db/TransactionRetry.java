@@ -19,6 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * database restart (it fails at once and is evicted). Bounded: after {@link #MAX_ATTEMPTS} the last error is thrown,
  * so that the caller can answer the provider with a failure and let it retry later. A pool that cannot connect at all
  * (the database is down) is not retried: the caller must answer quickly.
+ *
+ * <p>The transaction rule (docs/transactions.md): whoever starts a use case opens its transaction, here or with a
+ * {@code @Transactional} service method; services join. This class <em>opens</em> transactions and refuses to run inside
+ * one: joined to an outer transaction it could neither commit on its own nor retry (InnoDB rolls back the whole
+ * outer transaction on a deadlock), and a failure would mark the outer one rollback-only. A Batch tasklet or writer
+ * that calls it runs in a step without a database transaction ({@code StepTransactions.none()}).
  */
 @Component
 public class TransactionRetry {
@@ -33,6 +39,7 @@ public class TransactionRetry {
 	}
 
 	public <T> T inTransaction(Supplier<T> work) {
+		DatabaseTransactions.refuseInside("TransactionRetry.inTransaction");
 		for (int attempt = 1;; attempt++) {
 			try {
 				return transactions.execute(status -> work.get());
