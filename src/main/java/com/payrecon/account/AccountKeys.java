@@ -9,6 +9,7 @@ import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
 import com.payrecon.audit.AuditOutcome;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * start-up the stored replacements override the configured keys; stored replacements without a master key stop
  * start-up (they would otherwise be silently ignored).
  *
- * <p>Other nodes of a cluster pick a replacement up at their next start; replace keys on a single-node setup or
- * restart the others (docs/console.md).
+ * <p>Other nodes of a cluster pick a replacement up within {@code payrecon.keys.sync-interval} (5 s): each checks the
+ * table's fingerprint (row count, sum of versions) on that interval ({@link KeySync}) and applies the stored
+ * replacements again when it moved (docs/credentials.md).
  */
 @Service
 public class AccountKeys implements SmartInitializingSingleton {
@@ -128,8 +130,36 @@ public class AccountKeys implements SmartInitializingSingleton {
 	/** Start-up: stored replacements override the configured keys. */
 	@Override
 	public void afterSingletonsInstantiated() {
+		applyStored();
+	}
+
+	private record Fingerprint(long rows, long versions) {
+	}
+
+	private volatile Fingerprint applied;
+
+	/**
+	 * Another node stored a replacement since this node last read the table: applies them all again (each is
+	 * idempotent: a value, or a key with its id). Called by {@link KeySync} every sync-interval.
+	 */
+	synchronized void sync() {
+		if (!fingerprint().equals(applied)) {
+			applyStored();
+		}
+	}
+
+	private Fingerprint fingerprint() {
+		var row = dsl.select(DSL.count(), DSL.coalesce(DSL.sum(ACCOUNT_KEY.VERSION), DSL.inline(java.math.BigDecimal.ZERO)))
+			.from(ACCOUNT_KEY)
+			.fetchOne();
+		return new Fingerprint(row.value1(), row.value2().longValue());
+	}
+
+	private synchronized void applyStored() {
+		Fingerprint before = fingerprint();
 		var rows = dsl.selectFrom(ACCOUNT_KEY).orderBy(ACCOUNT_KEY.ID).fetch();
 		if (rows.isEmpty()) {
+			applied = before;
 			return;
 		}
 		if (!cipher.available()) {
@@ -148,6 +178,7 @@ public class AccountKeys implements SmartInitializingSingleton {
 			log.info("Account {}: using the {} replaced by {} at {}", row.getAccountId(), name.label(),
 					row.getReplacedBy(), row.getReplacedAt());
 		}
+		applied = before;
 	}
 
 	private static String associatedData(String accountId, AccountKeyName name) {

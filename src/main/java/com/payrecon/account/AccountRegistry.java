@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import com.payrecon.account.Account.AlipayKeys;
+import com.payrecon.account.Account.Certificates;
 import com.payrecon.account.Account.Credentials;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Account.WechatV3Keys;
@@ -65,7 +67,8 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 		Map<String, Account> resolved = new LinkedHashMap<>();
 		accounts.forEach((id, a) -> resolved.put(id, SELF.equals(a.baseUrl().getScheme())
 				? new Account(a.id(), a.channel(), a.appId(), a.mchId(), a.sellerId(),
-						URI.create("http://127.0.0.1:" + port + a.baseUrl().getSchemeSpecificPart()), a.zone(), a.credentials())
+						URI.create("http://127.0.0.1:" + port + a.baseUrl().getSchemeSpecificPart()), a.zone(), a.credentials(),
+						a.certificates())
 				: a));
 		this.accounts = Collections.unmodifiableMap(resolved);
 	}
@@ -81,7 +84,7 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 		}
 		Map<String, Account> copy = new LinkedHashMap<>(accounts);
 		copy.put(id, new Account(a.id(), a.channel(), a.appId(), a.mchId(), a.sellerId(), a.baseUrl(), a.zone(),
-				change.apply(a.credentials())));
+				change.apply(a.credentials()), a.certificates()));
 		this.accounts = Collections.unmodifiableMap(copy);
 	}
 
@@ -101,6 +104,7 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 		if (p.channel() == null) {
 			throw new InvalidAccountConfiguration(prefix + ".channel: required (wechatpay-v2, wechatpay-v3 or alipay)");
 		}
+		Certificates certificates = AccountCertificates.load(p, prefix, Instant.now());
 		Credentials credentials = switch (p.channel()) {
 			case WECHATPAY_V2 -> {
 				required(p.appId(), prefix + ".app-id");
@@ -127,16 +131,22 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 				}
 				PrivateKey merchantKey = p.merchantPrivateKey() == null ? null
 						: privateKey(p.merchantPrivateKey(), prefix + ".merchant-private-key");
-				String keyId = required(p.platformPublicKeyId(), prefix + ".platform-public-key-id");
-				PublicKey platformKey = publicKey(p.platformPublicKey(), prefix + ".platform-public-key");
-				yield new WechatV3Keys(apiV3Key, p.merchantSerialNo(), merchantKey, Map.of(keyId, platformKey));
+				Map<String, PublicKey> platform = Map.of();
+				if (!certificates.downloadPlatformCertificates() || p.platformPublicKey() != null
+						|| p.platformPublicKeyId() != null) { // public-key mode, or both during WeChat's migration
+					String keyId = required(p.platformPublicKeyId(), prefix + ".platform-public-key-id");
+					platform = Map.of(keyId, publicKey(p.platformPublicKey(), prefix + ".platform-public-key"));
+				}
+				yield new WechatV3Keys(apiV3Key, p.merchantSerialNo(), merchantKey, platform);
 			}
 			case ALIPAY -> {
 				required(p.appId(), prefix + ".app-id");
 				required(p.sellerId(), prefix + ".seller-id");
 				PrivateKey appKey = p.appPrivateKey() == null ? null
 						: privateKey(p.appPrivateKey(), prefix + ".app-private-key");
-				yield new AlipayKeys(appKey, publicKey(p.alipayPublicKey(), prefix + ".alipay-public-key"));
+				yield new AlipayKeys(appKey, certificates.alipay() != null
+						? certificates.alipay().alipayCertificate().getPublicKey()
+						: publicKey(p.alipayPublicKey(), prefix + ".alipay-public-key"));
 			}
 		};
 		if (p.baseUrl() == null || !p.baseUrl().isAbsolute()) {
@@ -144,7 +154,8 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 					+ "https://api.mch.weixin.qq.com, https://openapi.alipay.com/gateway.do), or self:/sandbox/... for the "
 					+ "built-in sandbox");
 		}
-		return new Account(id, p.channel(), p.appId(), p.mchId(), p.sellerId(), p.baseUrl(), p.zone(), credentials);
+		return new Account(id, p.channel(), p.appId(), p.mchId(), p.sellerId(), p.baseUrl(), p.zone(), credentials,
+				certificates);
 	}
 
 	private static String required(String value, String property) {

@@ -15,11 +15,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("payrecon")
 public record AccountsProperties(@DefaultValue List<AccountProperties> accounts) {
 
-	/** One account as configured. Which keys are required depends on the channel (see {@link AccountRegistry}). */
+	/**
+	 * One account as configured. Which keys are required depends on the channel (see {@link AccountRegistry}).
+	 *
+	 * @param clientCertificate wechatpay-v2: the merchant API certificate {@code apiclient_cert.p12} for mutual TLS
+	 * ({@code file:}, {@code classpath:} or inline Base64)
+	 * @param clientCertificatePassword its password; default the mch-id
+	 * @param platformCertificates wechatpay-v3: {@code download} = certificate mode (GET /v3/certificates)
+	 * @param appCertificate alipay certificate mode: {@code appCertPublicKey_<app_id>.crt}
+	 * @param alipayCertificate alipay certificate mode: {@code alipayCertPublicKey_RSA2.crt}
+	 * @param alipayRootCertificate alipay certificate mode: {@code alipayRootCert.crt}
+	 */
 	public record AccountProperties(String id, Channel channel, String appId, String mchId, String sellerId,
 			String apiKey, String signType, String apiV3Key, String merchantSerialNo, String merchantPrivateKey,
 			String platformPublicKey, String platformPublicKeyId, String appPrivateKey, String alipayPublicKey,
-			URI baseUrl, @DefaultValue("Asia/Shanghai") ZoneId zone) {
+			URI baseUrl, @DefaultValue("Asia/Shanghai") ZoneId zone, String clientCertificate,
+			String clientCertificatePassword, String platformCertificates, String appCertificate,
+			String alipayCertificate, String alipayRootCertificate) {
 
 		@Override
 		public String toString() {

@@ -239,6 +239,10 @@ public class KeyProposals implements SmartInitializingSingleton {
 			if (change.name().channel() != account.channel()) {
 				throw new Refused("keys.wrongChannel", change.name().label(), account.channel().wireName());
 			}
+			if (change.name() == AccountKeyName.ALIPAY_PUBLIC_KEY && account.certificates().alipay() != null) {
+				// certificate mode verifies with Alipay's certificates only: the key would be listed but never used
+				throw new Refused("keys.certificateMode", change.name().label());
+			}
 			String keyId = blankToNull(change.keyId());
 			if (change.name().hasKeyId() && keyId == null) {
 				throw new Refused("keys.idRequired", change.name().label(), change.name().keyIdLabel());

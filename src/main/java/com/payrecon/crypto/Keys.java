@@ -113,6 +113,16 @@ public final class Keys {
 		return pem("PUBLIC KEY", key.getEncoded());
 	}
 
+	/** {@code -----BEGIN CERTIFICATE-----} PEM, 64-character lines. */
+	public static String toPem(X509Certificate certificate) {
+		try {
+			return pem("CERTIFICATE", certificate.getEncoded());
+		}
+		catch (java.security.cert.CertificateEncodingException ex) {
+			throw new IllegalArgumentException("certificate cannot be encoded");
+		}
+	}
+
 	/** PEM ("PRIVATE KEY" armour) of the PKCS#8 encoding, 64-character lines. */
 	public static String toPem(PrivateKey key) {
 		if (!"PKCS#8".equals(key.getFormat())) {

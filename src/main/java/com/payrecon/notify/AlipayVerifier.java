@@ -2,6 +2,7 @@ package com.payrecon.notify;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +14,9 @@ import java.util.Set;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
+import com.payrecon.account.ProviderCertificate.Kind;
+import com.payrecon.account.ProviderCertificates;
+import com.payrecon.account.ProviderCertificates.Trigger;
 import com.payrecon.order.ProviderPayment;
 import com.payrecon.crypto.AlipaySignature;
 import com.payrecon.crypto.FormCodec;
@@ -24,12 +28,21 @@ import org.springframework.stereotype.Component;
 /**
  * Alipay asynchronous notifications: a form POST verified with RSA2 over the sorted parameters less {@code sign} and
  * {@code sign_type} (rsaCheckV1), then the four merchant checks of Alipay's own list (order, amount, seller, app).
+ * In certificate mode the key is the Alipay certificate the notification names ({@code alipay_cert_sn}, fetched once
+ * if unknown), or, when it names none (as far as is known, Alipay's never do: protocols-refunds-credentials.md E.4),
+ * the newest Alipay certificate in force: the configured one, or a successor an API response has named since.
  */
 @Component
 class AlipayVerifier implements ChannelVerifier {
 
 	private static final DateTimeFormatter ALIPAY_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 	private static final Set<String> PAID = Set.of("TRADE_SUCCESS", "TRADE_FINISHED");
+
+	private final ProviderCertificates certificates;
+
+	AlipayVerifier(ProviderCertificates certificates) {
+		this.certificates = certificates;
+	}
 
 	@Override
 	public Channel channel() {
@@ -165,7 +178,7 @@ class AlipayVerifier implements ChannelVerifier {
 	}
 
 	/** null when authentic. */
-	private static Check.Rejected verify(Account account, Map<String, String> params) {
+	private Check.Rejected verify(Account account, Map<String, String> params) {
 		String sign = params.get("sign");
 		if (isBlank(sign)) {
 			return Check.reject(Verdict.BAD_SIGNATURE, "no sign parameter");
@@ -174,8 +187,18 @@ class AlipayVerifier implements ChannelVerifier {
 			return Check.reject(Verdict.BAD_SIGNATURE, "sign_type must be RSA2");
 		}
 		Charset charset = charset(params.get("charset"));
-		if (!AlipaySignature.verify(AlipaySignature.contentV1(params), sign, account.alipay().alipayPublicKey(), "RSA2",
-				charset)) {
+		PublicKey key = account.alipay().alipayPublicKey();
+		if (account.certificates().alipay() != null) {
+			String sn = params.get("alipay_cert_sn");
+			var certificate = isBlank(sn) ? certificates.currentAlipay(account) : certificates.find(account, Kind.ALIPAY, sn)
+				.or(() -> certificates.refresh(account, Kind.ALIPAY, sn, Trigger.UNKNOWN_SERIAL)
+						? certificates.find(account, Kind.ALIPAY, sn) : java.util.Optional.empty());
+			if (certificate.isEmpty()) {
+				return Check.reject(Verdict.UNKNOWN_KEY, "no Alipay certificate " + (isBlank(sn) ? "in force" : sn));
+			}
+			key = certificate.get().publicKey();
+		}
+		if (!AlipaySignature.verify(AlipaySignature.contentV1(params), sign, key, "RSA2", charset)) {
 			return Check.reject(Verdict.BAD_SIGNATURE, "RSA2 signature does not match");
 		}
 		return null;

@@ -11,6 +11,10 @@ import java.util.Objects;
 import com.payrecon.account.Account;
 import com.payrecon.account.Account.WechatV3Keys;
 import com.payrecon.account.Channel;
+import com.payrecon.account.ProviderCertificate;
+import com.payrecon.account.ProviderCertificate.Kind;
+import com.payrecon.account.ProviderCertificates;
+import com.payrecon.account.ProviderCertificates.Trigger;
 import com.payrecon.order.ProviderPayment;
 import com.payrecon.refund.ProviderRefund;
 import com.payrecon.refund.RefundStatus;
@@ -25,7 +29,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * WeChat Pay APIv3 notifications: RSA-SHA256 over {@code timestamp\nnonce\nbody\n} with the platform key named by
- * {@code Wechatpay-Serial}, a timestamp window against replay, then AEAD_AES_256_GCM decryption of the resource.
+ * {@code Wechatpay-Serial} (a configured public key or a platform certificate in force), a timestamp window against
+ * replay, then AEAD_AES_256_GCM decryption of the resource.
  */
 @Component
 class WechatV3Verifier implements ChannelVerifier {
@@ -38,9 +43,11 @@ class WechatV3Verifier implements ChannelVerifier {
 		.build();
 
 	private final Duration tolerance;
+	private final ProviderCertificates certificates;
 
-	WechatV3Verifier(NotifyProperties properties) {
+	WechatV3Verifier(NotifyProperties properties, ProviderCertificates certificates) {
 		this.tolerance = properties.timestampTolerance();
+		this.certificates = certificates;
 	}
 
 	@Override
@@ -65,9 +72,10 @@ class WechatV3Verifier implements ChannelVerifier {
 			return Check.reject(Verdict.BAD_SIGNATURE, "unsupported Wechatpay-Signature-Type");
 		}
 		WechatV3Keys keys = account.wechatV3();
-		PublicKey platformKey = keys.platformKeys().get(serial);
+		PublicKey platformKey = platformKey(account, serial);
 		if (platformKey == null) {
-			return Check.reject(Verdict.UNKNOWN_KEY, "no platform key with serial " + serial + " is configured")
+			return Check.reject(Verdict.UNKNOWN_KEY, "no platform key with serial " + serial + " is configured"
+					+ (account.certificates().downloadPlatformCertificates() ? " or downloaded" : ""))
 				.claiming(claimedOutTradeNo(keys, raw.body()));
 		}
 		if (signature.startsWith("WECHATPAY/SIGNTEST/")) {
@@ -208,6 +216,26 @@ class WechatV3Verifier implements ChannelVerifier {
 		return new Check.Refunded(notifyId, new ProviderRefund(outTradeNo, txnId, r.path("out_refund_no").asString(),
 				r.path("refund_id").asString(), Fen.of(refund.asLong()), Fen.of(total.asLong()), null, status, succeededAt,
 				eventType), null, true);
+	}
+
+	/**
+	 * The key the notification names: a configured public key (exact id) or a platform certificate in force. An
+	 * unknown certificate serial of an account in certificate mode is downloaded once (throttled, single flight under
+	 * a burst: {@link ProviderCertificates#refresh}) before the notification is answered with the retryable 503; a
+	 * {@code PUB_KEY_ID_…} that is not configured is never looked for elsewhere (C.6).
+	 */
+	private PublicKey platformKey(Account account, String serial) {
+		PublicKey configured = account.wechatV3().platformKeys().get(serial);
+		if (configured != null) {
+			return configured;
+		}
+		var found = certificates.find(account, Kind.WECHATPAY_PLATFORM, serial);
+		if (found.isEmpty() && account.certificates().downloadPlatformCertificates()
+				&& !serial.startsWith("PUB_KEY_ID_")
+				&& certificates.refresh(account, Kind.WECHATPAY_PLATFORM, serial, Trigger.UNKNOWN_SERIAL)) {
+			found = certificates.find(account, Kind.WECHATPAY_PLATFORM, serial);
+		}
+		return found.map(ProviderCertificate::publicKey).orElse(null);
 	}
 
 	/** The order an unverified notification is about, if its resource decrypts with our key; null otherwise. */

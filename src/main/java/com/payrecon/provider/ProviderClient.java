@@ -26,6 +26,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.payrecon.account.Account;
+import com.payrecon.account.ClientCertificate;
 import com.payrecon.support.db.DatabaseTransactions;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -58,22 +59,35 @@ public class ProviderClient implements AutoCloseable {
 
 	private final ProviderProperties properties;
 	private final ObservationRegistry observations;
+	private final ProviderTls tls;
 	private final HttpClient http;
 	private final ExecutorService bodyReaders = Executors.newVirtualThreadPerTaskExecutor();
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+	private final Map<String, CertifiedClient> certified = new ConcurrentHashMap<>();
 
 	@Autowired
-	public ProviderClient(ProviderProperties properties, ObjectProvider<ObservationRegistry> observations) {
-		this(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	public ProviderClient(ProviderProperties properties, ObjectProvider<ObservationRegistry> observations,
+			ProviderTlsProperties tls) {
+		this(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP), ProviderTls.of(tls));
 	}
 
 	public ProviderClient(ProviderProperties properties, ObservationRegistry observations) {
+		this(properties, observations, ProviderTls.of(new ProviderTlsProperties(java.util.List.of())));
+	}
+
+	ProviderClient(ProviderProperties properties, ObservationRegistry observations, ProviderTls tls) {
 		this.properties = properties;
 		this.observations = observations;
-		this.http = HttpClient.newBuilder()
+		this.tls = tls;
+		this.http = httpClient(tls.context(null));
+	}
+
+	private HttpClient httpClient(javax.net.ssl.SSLContext context) {
+		return HttpClient.newBuilder()
 			.connectTimeout(properties.connectTimeout())
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.version(HttpClient.Version.HTTP_1_1)
+			.sslContext(context)
 			.build();
 	}
 
@@ -107,8 +121,39 @@ public class ProviderClient implements AutoCloseable {
 	 * @throws ResponseTooLargeException when the body exceeds {@code max-response-size}
 	 */
 	public Reply exchange(HttpRequest request) throws IOException {
+		return exchange(http, request);
+	}
+
+	/**
+	 * <b>The API for certificate-protected calls</b> (WeChat Pay v2 {@code secapi/pay/reverse},
+	 * {@code secapi/pay/refund}; protocols-refunds-credentials.md A.3): {@link #exchange} over a TLS context that
+	 * presents the account's client certificate ({@code payrecon.accounts[].client-certificate}). Each account has
+	 * its own context, built on first use and rebuilt when its certificate changes; no other call and no other
+	 * account ever presents it. Without a configured certificate the request goes without one (the built-in sandbox
+	 * and test fakes accept that unless told otherwise; the real WeChat refuses it with an HTTP 400). See
+	 * docs/credentials.md.
+	 */
+	public Reply exchangeWithClientCertificate(Account account, HttpRequest request) throws IOException {
+		return exchange(clientFor(account), request);
+	}
+
+	private HttpClient clientFor(Account account) {
+		ClientCertificate certificate = account.certificates().clientCertificate();
+		if (certificate == null) {
+			return http;
+		}
+		CertifiedClient current = certified.compute(account.id(),
+				(id, existing) -> existing != null && existing.certificate() == certificate ? existing
+						: new CertifiedClient(certificate, httpClient(tls.context(certificate.keyManagers()))));
+		return current.client();
+	}
+
+	private record CertifiedClient(ClientCertificate certificate, HttpClient client) {
+	}
+
+	private Reply exchange(HttpClient client, HttpRequest request) throws IOException {
 		long deadline = System.nanoTime() + properties.readTimeout().toNanos();
-		HttpResponse<InputStream> response = awaitHeaders(request, deadline);
+		HttpResponse<InputStream> response = awaitHeaders(client, request, deadline);
 		long max = properties.maxResponseSize().toBytes();
 		InputStream in = response.body();
 		Future<byte[]> body = bodyReaders.submit(() -> in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1)));
@@ -141,13 +186,14 @@ public class ProviderClient implements AutoCloseable {
 	 */
 	public Streamed download(HttpRequest request) throws IOException {
 		long deadline = System.nanoTime() + properties.readTimeout().toNanos();
-		HttpResponse<InputStream> response = awaitHeaders(request, deadline);
+		HttpResponse<InputStream> response = awaitHeaders(http, request, deadline);
 		return new Streamed(response.statusCode(), response.headers(),
 				new CappedInputStream(response.body(), properties.maxBillSize().toBytes()));
 	}
 
-	private HttpResponse<InputStream> awaitHeaders(HttpRequest request, long deadline) throws IOException {
-		CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(request,
+	private HttpResponse<InputStream> awaitHeaders(HttpClient client, HttpRequest request, long deadline)
+			throws IOException {
+		CompletableFuture<HttpResponse<InputStream>> future = client.sendAsync(request,
 				HttpResponse.BodyHandlers.ofInputStream());
 		try {
 			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -238,13 +284,21 @@ public class ProviderClient implements AutoCloseable {
 		}
 	}
 
-	/** The error code for a failed exchange: TIMEOUT, RESPONSE_TOO_LARGE or IO_ERROR. */
+	/**
+	 * The error code for a failed exchange: TIMEOUT, RESPONSE_TOO_LARGE, TLS_HANDSHAKE (the server's certificate is
+	 * not trusted, or the server refused ours: another attempt cannot help) or IO_ERROR.
+	 */
 	public static String errorCode(IOException ex) {
 		if (ex instanceof HttpConnectTimeoutException || ex instanceof HttpTimeoutException) {
 			return "TIMEOUT";
 		}
 		if (ex instanceof ResponseTooLargeException) {
 			return "RESPONSE_TOO_LARGE";
+		}
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof javax.net.ssl.SSLHandshakeException) {
+				return "TLS_HANDSHAKE";
+			}
 		}
 		return "IO_ERROR";
 	}
@@ -306,6 +360,8 @@ public class ProviderClient implements AutoCloseable {
 	@Override
 	public void close() {
 		bodyReaders.shutdownNow();
+		http.close();
+		certified.values().forEach(c -> c.client().close());
 	}
 
 	/** A body larger than its cap. */

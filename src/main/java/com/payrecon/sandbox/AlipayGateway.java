@@ -48,7 +48,7 @@ class AlipayGateway {
 	private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 	private static final List<String> METHODS = List.of("alipay.trade.precreate", "alipay.trade.query", "alipay.trade.close",
 			"alipay.trade.pay", "alipay.trade.cancel", "alipay.data.dataservice.bill.downloadurl.query", "alipay.trade.refund",
-			"alipay.trade.fastpay.refund.query");
+			"alipay.trade.fastpay.refund.query", "alipay.open.app.alipaycert.download");
 
 	private final SandboxMerchants merchants;
 	private final SandboxLedger ledger;
@@ -130,6 +130,12 @@ class AlipayGateway {
 		if (!SandboxCrypto.rsaVerify(m.appPublicKey(), content.getBytes(charset), params.get("sign"), "SHA256withRSA")) {
 			return respond(m, method, charset, error("40002", "Invalid Arguments", "isv.invalid-signature", "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配"));
 		}
+		if (m.appCertSn() != null && (!m.appCertSn().equals(params.get("app_cert_sn"))
+				|| !m.rootCertSn().equals(params.get("alipay_root_cert_sn")))) {
+			// certificate mode: both SNs are required and must name the app's and the root certificates
+			return respond(m, method, charset, error("40002", "Invalid Arguments", params.get("app_cert_sn") == null
+					? "isv.missing-app-cert-sn" : "isv.app-cert-sn-not-match", "应用公钥证书序列号或根证书序列号不匹配"));
+		}
 		JsonNode biz;
 		try {
 			biz = STRICT.readTree(params.getOrDefault("biz_content", ""));
@@ -167,6 +173,7 @@ class AlipayGateway {
 			case "alipay.trade.cancel" -> cancel(m, biz);
 			case "alipay.trade.refund" -> refund(m, biz);
 			case "alipay.trade.fastpay.refund.query" -> refundQuery(m, biz);
+			case "alipay.open.app.alipaycert.download" -> certificate(m, biz);
 			default -> billUrl(m, biz);
 		};
 		if (answer == LOST_ANSWER) {
@@ -208,13 +215,35 @@ class AlipayGateway {
 		return error("40004", "Business Failed", subCode, subMsg);
 	}
 
-	/** {@code {"<method>_response":<value>,"sign":"..."}}, signed over the exact bytes of {@code <value>}. */
+	/** alipay.open.app.alipaycert.download: the certificate named by {@code alipay_cert_sn}, Base64 of its PEM file. */
+	private static Map<String, Object> certificate(SandboxMerchant m, JsonNode biz) {
+		SandboxKeys.Signer certificate = m.keys().alipayKey(biz.path("alipay_cert_sn").asString(""));
+		if (certificate == null) {
+			return business("CERT_NOT_EXIST", "证书不存在");
+		}
+		m.keys().alipayCertificateDownloads.incrementAndGet();
+		Map<String, Object> r = ok();
+		r.put("alipay_cert_content", java.util.Base64.getEncoder()
+			.encodeToString(certificate.chainPem().getBytes(StandardCharsets.US_ASCII)));
+		return r;
+	}
+
+	/**
+	 * {@code {"<method>_response":<value>,"sign":"..."}}, signed over the exact bytes of {@code <value>}; in
+	 * certificate mode with {@code "alipay_cert_sn"} naming the signing certificate (protocols-refunds-credentials.md E.3).
+	 */
 	private ResponseEntity<byte[]> respond(SandboxMerchant m, String method, Charset charset, Map<String, Object> value) {
 		String key = method.replace('.', '_') + "_response";
 		String valueJson = NotificationMessages.JSON.writeValueAsString(value);
 		StringBuilder json = new StringBuilder("{\"").append(key).append("\":").append(valueJson);
 		if (m != null) {
-			json.append(",\"sign\":\"").append(SandboxCrypto.alipaySign(valueJson, m.alipayPrivateKey(), charset)).append('"');
+			SandboxKeys.Signer signer = m.keys().alipaySigner();
+			if (signer != null) {
+				json.append(",\"alipay_cert_sn\":\"").append(signer.id()).append('"');
+			}
+			json.append(",\"sign\":\"")
+				.append(SandboxCrypto.alipaySign(valueJson, signer != null ? signer.key() : m.alipayPrivateKey(), charset))
+				.append('"');
 		}
 		json.append('}');
 		return ResponseEntity.ok()

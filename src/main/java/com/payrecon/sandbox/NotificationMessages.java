@@ -332,7 +332,8 @@ final class NotificationMessages {
 				resourceNonce, "transaction", plain.getBytes(StandardCharsets.UTF_8)), resourceNonce);
 		String timestamp = Long.toString(now.getEpochSecond());
 		String nonce = SandboxCrypto.randomAlphanumeric(32);
-		String signature = SandboxCrypto.rsaSign(merchant.platformPrivateKey(),
+		SandboxKeys.Signer signer = merchant.keys().wechatSigner();
+		String signature = SandboxCrypto.rsaSign(signer.key(),
 				SandboxCrypto.wechatV3Message(timestamp, nonce, badSignature ? body + " " : body), "SHA256withRSA");
 		if (tamper) {
 			String forged = JSON.writeValueAsString(
@@ -344,7 +345,7 @@ final class NotificationMessages {
 		headers.put("Wechatpay-Timestamp", timestamp);
 		headers.put("Wechatpay-Nonce", nonce);
 		headers.put("Wechatpay-Signature", signature);
-		headers.put("Wechatpay-Serial", merchant.platformPublicKeyId());
+		headers.put("Wechatpay-Serial", signer.id());
 		headers.put("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
 		headers.put("Request-ID", SandboxCrypto.randomAlphanumeric(32));
 		return new Outgoing("application/json", body.getBytes(StandardCharsets.UTF_8), headers);
@@ -380,8 +381,10 @@ final class NotificationMessages {
 		p.put("buyer_logon_id", maskedLogon(order.payerId()));
 		p.values().removeIf(v -> v == null || v.isEmpty());
 		String content = SandboxCrypto.alipayContent(p, true);
-		String sign = SandboxCrypto.alipaySign(badSignature ? content + "&x=1" : content, merchant.alipayPrivateKey(),
-				StandardCharsets.UTF_8);
+		// certificate mode: signed by Alipay's current certificate, which the notification does not name (E.4)
+		SandboxKeys.Signer signer = merchant.keys().alipaySigner();
+		String sign = SandboxCrypto.alipaySign(badSignature ? content + "&x=1" : content,
+				signer != null ? signer.key() : merchant.alipayPrivateKey(), StandardCharsets.UTF_8);
 		if (tamper) {
 			String forged = tampered(order.amount()).toYuan();
 			for (String key : List.of("total_amount", "receipt_amount", "invoice_amount", "buyer_pay_amount")) {

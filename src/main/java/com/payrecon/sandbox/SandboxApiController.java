@@ -51,6 +51,10 @@ import org.springframework.web.bind.annotation.RestController;
  * <li>{@code GET /sandbox/api/orders/{merchantId}/{outTradeNo}}: the order, its refunds, deliveries and attempts</li>
  * <li>{@code GET /sandbox/api/orders?merchantId=&limit=}: recent orders</li>
  * <li>{@code GET /sandbox/api/deliveries?merchantId=&outTradeNo=&limit=}: recent deliveries with attempts</li>
+ * <li>{@code GET /sandbox/api/merchants/{id}/keys}: which keys sign and which platform certificates are listed, and
+ * how often certificates were downloaded</li>
+ * <li>{@code PUT /sandbox/api/merchants/{id}/keys}: a rotation step, {@code {"wechatSignWith"?,"wechatListed"?:[..],
+ * "alipaySignWith"?}} (serials, public-key id or Alipay SN); {@code DELETE}: back to the configured keys</li>
  * </ul>
  */
 @RestController
@@ -85,6 +89,63 @@ class SandboxApiController {
 			v.put("faults", merchants.faults(m.id()));
 			return v;
 		}).toList();
+	}
+
+	@GetMapping("/merchants/{id}/keys")
+	ResponseEntity<?> keys(@PathVariable String id) {
+		return merchants.find(id).<ResponseEntity<?>>map(m -> ResponseEntity.ok(keysView(m)))
+			.orElseGet(() -> problem(HttpStatus.NOT_FOUND, "no such merchant"));
+	}
+
+	@PutMapping(path = "/merchants/{id}/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<?> useKeys(@PathVariable String id, @RequestBody byte[] body) {
+		SandboxMerchant m = merchants.find(id).orElse(null);
+		if (m == null) {
+			return problem(HttpStatus.NOT_FOUND, "no such merchant");
+		}
+		JsonNode j;
+		try {
+			j = NotificationMessages.JSON.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return problem(HttpStatus.BAD_REQUEST, "not JSON");
+		}
+		List<String> listed = null;
+		if (j.has("wechatListed")) {
+			listed = new ArrayList<>();
+			for (JsonNode serial : j.path("wechatListed")) {
+				listed.add(serial.asString());
+			}
+		}
+		try {
+			m.keys().use(j.path("wechatSignWith").asString(null), listed, j.path("alipaySignWith").asString(null));
+		}
+		catch (IllegalArgumentException ex) {
+			return problem(HttpStatus.BAD_REQUEST, ex.getMessage());
+		}
+		return ResponseEntity.ok(keysView(m));
+	}
+
+	@DeleteMapping("/merchants/{id}/keys")
+	ResponseEntity<?> resetKeys(@PathVariable String id) {
+		SandboxMerchant m = merchants.find(id).orElse(null);
+		if (m == null) {
+			return problem(HttpStatus.NOT_FOUND, "no such merchant");
+		}
+		m.keys().reset();
+		return ResponseEntity.ok(keysView(m));
+	}
+
+	private static Map<String, Object> keysView(SandboxMerchant m) {
+		Map<String, Object> v = new LinkedHashMap<>();
+		v.put("wechatSignWith", m.keys().wechatSigning());
+		v.put("wechatListed", m.keys().wechatListedIds());
+		v.put("wechatKeys", m.keys().wechatKeyIds());
+		v.put("alipaySignWith", m.keys().alipaySigning());
+		v.put("alipayCertificates", m.keys().alipayCertificates().stream().map(SandboxKeys.Signer::id).toList());
+		v.put("wechatCertificateDownloads", m.keys().wechatCertificateDownloads.get());
+		v.put("alipayCertificateDownloads", m.keys().alipayCertificateDownloads.get());
+		return v;
 	}
 
 	@PutMapping(path = "/merchants/{id}/faults", consumes = MediaType.APPLICATION_JSON_VALUE)

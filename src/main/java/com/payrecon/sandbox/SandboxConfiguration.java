@@ -48,6 +48,11 @@ class SandboxConfiguration {
 	}
 
 	@Bean
+	SandboxTls sandboxTls(SandboxProperties properties, Clock clock) {
+		return new SandboxTls(properties.tls(), clock);
+	}
+
+	@Bean
 	SandboxMerchants sandboxMerchants(SandboxProperties properties) {
 		return new SandboxMerchants(properties);
 	}

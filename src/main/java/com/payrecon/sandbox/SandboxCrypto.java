@@ -289,4 +289,60 @@ public final class SandboxCrypto {
 		System.arraycopy(b, 0, out, a.length, b.length);
 		return out;
 	}
+
+	// ---- certificates (WeChat v3 platform certificates, Alipay certificate mode) ---------------------------------
+
+	/** Every certificate of a PEM file the JDK can parse, in file order (an SM2 root is skipped). */
+	public static java.util.List<java.security.cert.X509Certificate> certificates(String pem) {
+		java.util.List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+		java.util.regex.Matcher m = java.util.regex.Pattern
+			.compile("-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", java.util.regex.Pattern.DOTALL)
+			.matcher(pem);
+		while (m.find()) {
+			try {
+				out.add((java.security.cert.X509Certificate) CertificateFactory.getInstance("X.509")
+					.generateCertificate(new ByteArrayInputStream(Base64.getMimeDecoder().decode(m.group(1).strip()))));
+			}
+			catch (GeneralSecurityException | RuntimeException unparseable) {
+				// e.g. the SM2 root of Alipay's root file
+			}
+		}
+		return out;
+	}
+
+	/** Upper-case hex serial, as {@code Wechatpay-Serial} names a platform certificate. */
+	public static String wechatSerial(java.security.cert.X509Certificate certificate) {
+		return certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+	}
+
+	/** Alipay's SN: hex MD5 of the issuer (RFC 2253) and the decimal serial, 32 characters. */
+	public static String alipaySn(java.security.cert.X509Certificate certificate) {
+		try {
+			byte[] md5 = MessageDigest.getInstance("MD5").digest((certificate.getIssuerX500Principal().getName()
+					+ certificate.getSerialNumber().toString(10)).getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(md5);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** {@code alipay_root_cert_sn}: the SNs of the RSA-signed roots (OID 1.2.840.113549.1.1.*), joined by '_'. */
+	public static String alipayRootSn(String rootFile) {
+		return certificates(rootFile).stream()
+			.filter(c -> c.getSigAlgOID().startsWith("1.2.840.113549.1.1."))
+			.map(SandboxCrypto::alipaySn)
+			.collect(Collectors.joining("_"));
+	}
+
+	/** PEM of one certificate. */
+	public static String pem(java.security.cert.X509Certificate certificate) {
+		try {
+			return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' })
+				.encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+		}
+		catch (java.security.cert.CertificateEncodingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
 }

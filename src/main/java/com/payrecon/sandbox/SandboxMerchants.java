@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -193,24 +194,71 @@ public class SandboxMerchants {
 				}
 				yield new SandboxMerchant(id, p.channel(), required(p.appId(), prefix + ".app-id"),
 						required(p.mchId(), prefix + ".mch-id"), null, read(p.apiKey(), prefix + ".api-key"), signType,
-						null, null, null, null, null, null, null, p.notifyUrl());
+						null, null, null, null, null, null, null, p.notifyUrl(), p.requireClientCertificate(),
+						new SandboxKeys(null, List.of(), List.of()), null, null);
 			}
 			case WECHATPAY_V3 -> {
 				String apiV3Key = read(p.apiV3Key(), prefix + ".api-v3-key");
 				if (apiV3Key.getBytes(StandardCharsets.UTF_8).length != 32) {
 					throw new IllegalStateException(prefix + ".api-v3-key: must be 32 bytes");
 				}
+				List<SandboxKeys.Signer> certificates = signers(p.platformCertificates(), prefix + ".platform-certificates",
+						SandboxCrypto::wechatSerial);
+				SandboxKeys.Signer publicKeySigner = null;
+				if (certificates.isEmpty() || p.platformPrivateKey() != null || p.platformPublicKeyId() != null) {
+					publicKeySigner = new SandboxKeys.Signer(required(p.platformPublicKeyId(), prefix + ".platform-public-key-id"),
+							privateKey(p.platformPrivateKey(), prefix + ".platform-private-key"), null, null);
+				}
 				yield new SandboxMerchant(id, p.channel(), required(p.appId(), prefix + ".app-id"),
 						required(p.mchId(), prefix + ".mch-id"), null, null, null, apiV3Key,
 						publicKey(p.merchantPublicKey(), prefix + ".merchant-public-key"), p.merchantSerialNo(),
-						privateKey(p.platformPrivateKey(), prefix + ".platform-private-key"),
-						required(p.platformPublicKeyId(), prefix + ".platform-public-key-id"), null, null, p.notifyUrl());
+						publicKeySigner == null ? null : publicKeySigner.key(),
+						publicKeySigner == null ? null : publicKeySigner.id(), null, null, p.notifyUrl(), false,
+						new SandboxKeys(publicKeySigner, certificates, List.of()), null, null);
 			}
-			case ALIPAY -> new SandboxMerchant(id, p.channel(), required(p.appId(), prefix + ".app-id"), null,
-					required(p.sellerId(), prefix + ".seller-id"), null, null, null, null, null, null, null,
-					publicKey(p.appPublicKey(), prefix + ".app-public-key"),
-					privateKey(p.alipayPrivateKey(), prefix + ".alipay-private-key"), p.notifyUrl());
+			case ALIPAY -> {
+				List<SandboxKeys.Signer> alipay = signers(p.alipayCertificates(), prefix + ".alipay-certificates",
+						SandboxCrypto::alipaySn);
+				boolean certificateMode = !alipay.isEmpty();
+				String appCertSn = null;
+				String rootCertSn = null;
+				java.security.PublicKey appKey;
+				if (certificateMode) {
+					var app = SandboxCrypto.certificates(read(p.appCertificate(), prefix + ".app-certificate"));
+					if (app.isEmpty()) {
+						throw new IllegalStateException(prefix + ".app-certificate: no certificate in it");
+					}
+					appKey = app.getFirst().getPublicKey();
+					appCertSn = SandboxCrypto.alipaySn(app.getFirst());
+					rootCertSn = SandboxCrypto.alipayRootSn(read(p.alipayRootCertificate(), prefix + ".alipay-root-certificate"));
+				}
+				else {
+					appKey = publicKey(p.appPublicKey(), prefix + ".app-public-key");
+				}
+				yield new SandboxMerchant(id, p.channel(), required(p.appId(), prefix + ".app-id"), null,
+						required(p.sellerId(), prefix + ".seller-id"), null, null, null, null, null, null, null, appKey,
+						certificateMode ? alipay.getLast().key() : privateKey(p.alipayPrivateKey(), prefix + ".alipay-private-key"),
+						p.notifyUrl(), false, new SandboxKeys(null, List.of(), alipay), appCertSn, rootCertSn);
+			}
 		};
+	}
+
+	/** Certificates with their keys, named by {@code id} (WeChat serial or Alipay SN). */
+	private static List<SandboxKeys.Signer> signers(List<SandboxProperties.CertifiedKey> configured, String property,
+			java.util.function.Function<java.security.cert.X509Certificate, String> id) {
+		List<SandboxKeys.Signer> out = new java.util.ArrayList<>();
+		int index = 0;
+		for (SandboxProperties.CertifiedKey c : configured) {
+			String prefix = property + "[" + index++ + "]";
+			String pem = read(c.certificate(), prefix + ".certificate");
+			var chain = SandboxCrypto.certificates(pem);
+			if (chain.isEmpty()) {
+				throw new IllegalStateException(prefix + ".certificate: no certificate in it");
+			}
+			out.add(new SandboxKeys.Signer(id.apply(chain.getFirst()), privateKey(c.privateKey(), prefix + ".private-key"),
+					chain.getFirst(), pem));
+		}
+		return out;
 	}
 
 	private static String required(String value, String property) {

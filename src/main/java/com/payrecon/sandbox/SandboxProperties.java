@@ -33,7 +33,35 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 		@DefaultValue("10s") Duration micropayDelay, @DefaultValue("5s") Duration refundDelay,
 		@DefaultValue("0.006") BigDecimal feeRate,
 		@DefaultValue("data/sandbox-keys") Path keyDir, @DefaultValue List<MerchantProperties> merchants,
-		@DefaultValue Payer payer, @DefaultValue("65536") long maxBodyBytes) {
+		@DefaultValue Payer payer, @DefaultValue("65536") long maxBodyBytes, @DefaultValue Tls tls) {
+
+	/**
+	 * The sandbox's TLS listener (mutual TLS as WeChat Pay's {@code secapi} endpoints require it): an extra HTTPS
+	 * connector of this server on {@code port}, serving the same {@code /sandbox/**}. It asks every client for a
+	 * certificate but lets the endpoint decide (a merchant with {@code require-client-certificate} refuses a missing
+	 * one, or one not issued by {@code client-ca}, with the HTTP 400 pages the real gateway's nginx sends).
+	 *
+	 * @param port the listener's port; unset = no TLS listener
+	 * @param keyStore the server's certificate and key (PKCS#12; {@code file:} or {@code classpath:})
+	 * @param keyStorePassword its password
+	 * @param clientCa the CA (PEM) that issues merchant client certificates: the sandbox's "WeChat Pay CA"
+	 */
+	public record Tls(Integer port, String keyStore, String keyStorePassword, String clientCa) {
+
+		@Override
+		public String toString() {
+			return "Tls[port=" + port + ", keyStore=" + keyStore + ", keyStorePassword=****]";
+		}
+	}
+
+	/** A certificate (PEM) with its private key (PEM); inline, {@code file:} or {@code classpath:}. */
+	public record CertifiedKey(String certificate, String privateKey) {
+
+		@Override
+		public String toString() {
+			return "CertifiedKey[privateKey=****]";
+		}
+	}
 
 	public enum WechatV2Schedule {
 		LEGACY, CURRENT
@@ -51,11 +79,24 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 	 * @param appPublicKey Alipay: verifies request signatures
 	 * @param alipayPrivateKey Alipay: signs responses and notifications
 	 * @param notifyUrl used when an order carries no notify URL of its own
+	 * @param requireClientCertificate v2: {@code secapi/*} calls must come over the TLS listener with a client
+	 * certificate issued by {@code tls.client-ca} whose CN is the mch_id
+	 * @param platformCertificates v3 certificate mode: the platform certificates with their keys, oldest first; at
+	 * first only the first one is listed by {@code GET /v3/certificates} and signs; the control API publishes the
+	 * others and switches (a rotation)
+	 * @param appCertificate Alipay certificate mode: the app's certificate (its key verifies requests; its SN must
+	 * be the request's {@code app_cert_sn})
+	 * @param alipayCertificates Alipay certificate mode: Alipay's certificates with their keys, oldest first; the first
+	 * one signs (its SN is the response's {@code alipay_cert_sn}) until the control API switches (a rotation)
+	 * @param alipayRootCertificate Alipay certificate mode: the root certificate file (its SN must be the request's
+	 * {@code alipay_root_cert_sn})
 	 */
 	public record MerchantProperties(String id, Channel channel, String appId, String mchId, String sellerId,
 			String apiKey, @DefaultValue("MD5") String signType, String apiV3Key, String merchantPublicKey,
 			String merchantSerialNo, String platformPrivateKey, String platformPublicKeyId, String appPublicKey,
-			String alipayPrivateKey, String notifyUrl, @DefaultValue Faults faults) {
+			String alipayPrivateKey, String notifyUrl, @DefaultValue Faults faults, boolean requireClientCertificate,
+			@DefaultValue List<CertifiedKey> platformCertificates, String appCertificate,
+			@DefaultValue List<CertifiedKey> alipayCertificates, String alipayRootCertificate) {
 
 		@Override
 		public String toString() {

@@ -15,6 +15,7 @@ import java.util.zip.GZIPOutputStream;
 
 import com.payrecon.account.Channel;
 import com.payrecon.support.money.Fen;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
@@ -27,9 +28,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * WeChat Pay APIv2 (XML) under {@code /sandbox/wechatpay}: unifiedorder, orderquery, closeorder, micropay,
- * secapi/pay/reverse, secapi/pay/refund (no mutual TLS in the sandbox), refundquery and downloadbill, per
- * protocols.md A and protocols-refunds-credentials.md A. Requests are verified
- * (MD5 or HMAC-SHA256 per {@code sign_type}); responses are signed with the same type.
+ * secapi/pay/reverse, secapi/pay/refund, refundquery and downloadbill, per protocols.md A and
+ * protocols-refunds-credentials.md A. Requests are verified (MD5 or HMAC-SHA256 per {@code sign_type}); responses
+ * are signed with the same type. For a merchant with {@code require-client-certificate}, {@code secapi/*} (the
+ * reverse and the refund) needs mutual TLS on the sandbox's TLS listener ({@link SandboxTls}).
  */
 @RestController
 @ConditionalOnProperty(name = "payrecon.sandbox.enabled", havingValue = "true")
@@ -44,10 +46,12 @@ class WechatV2Endpoint {
 	private final SandboxBills bills;
 	private final CallFaults faults;
 	private final SandboxRefunds refunds;
+	private final SandboxTls tls;
 
-	WechatV2Endpoint(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxBills bills, CallFaults faults,
-			SandboxRefunds refunds) {
+	WechatV2Endpoint(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxBills bills,
+			CallFaults faults, SandboxRefunds refunds, SandboxTls tls) {
 		this.refunds = refunds;
+		this.tls = tls;
 		this.merchants = merchants;
 		this.ledger = ledger;
 		this.trades = trades;
@@ -288,10 +292,14 @@ class WechatV2Endpoint {
 	}
 
 	@PostMapping("/secapi/pay/reverse")
-	ResponseEntity<?> reverse(@RequestBody(required = false) byte[] body) {
+	ResponseEntity<?> reverse(@RequestBody(required = false) byte[] body, HttpServletRequest request) {
 		Call call = verify(body, true);
 		if (call.refusal() != null) {
 			return call.refusal();
+		}
+		ResponseEntity<?> certificate = clientCertificate(call, request);
+		if (certificate != null) {
+			return certificate;
 		}
 		Optional<LedgerOrder> order = lookup(call.merchant(), call.fields());
 		if (order.isEmpty()) {
@@ -311,10 +319,14 @@ class WechatV2Endpoint {
 	 * {@code refund-lost-answer-share} fault carries the refund out and answers a bare 502.
 	 */
 	@PostMapping("/secapi/pay/refund")
-	ResponseEntity<?> refund(@RequestBody(required = false) byte[] body) {
+	ResponseEntity<?> refund(@RequestBody(required = false) byte[] body, HttpServletRequest request) {
 		Call call = verify(body);
 		if (call.refusal() != null) {
 			return call.refusal();
+		}
+		ResponseEntity<?> certificate = clientCertificate(call, request);
+		if (certificate != null) {
+			return certificate;
 		}
 		Map<String, String> f = call.fields();
 		String absent = missing(f, "out_refund_no", "total_fee", "refund_fee");
@@ -429,6 +441,24 @@ class WechatV2Endpoint {
 			}
 		}
 		return answer(call.merchant(), call.signType(), b);
+	}
+
+	/** Null when the merchant needs no client certificate or presented its own (protocols-refunds-credentials.md A.3). */
+	private ResponseEntity<?> clientCertificate(Call call, HttpServletRequest request) {
+		if (!call.merchant().requireClientCertificate()) {
+			return null;
+		}
+		return switch (tls.check(request, call.merchant().mchId())) {
+			case VALID -> null;
+			case MISSING -> nginx400("No required SSL certificate was sent");
+			case UNTRUSTED -> nginx400("The SSL certificate error");
+		};
+	}
+
+	private static ResponseEntity<?> nginx400(String title) {
+		String html = "<html>\r\n<head><title>400 " + title + "</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>"
+				+ title + "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+		return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_HTML).body(html);
 	}
 
 	@PostMapping(path = "/pay/downloadbill", produces = MediaType.ALL_VALUE)

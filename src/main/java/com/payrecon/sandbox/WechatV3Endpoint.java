@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,11 +147,12 @@ class WechatV3Endpoint {
 		if (merchant != null) {
 			String timestamp = Long.toString(clock.instant().getEpochSecond());
 			String nonce = SandboxCrypto.randomAlphanumeric(32);
+			SandboxKeys.Signer signer = merchant.keys().wechatSigner();
 			builder.header("Wechatpay-Timestamp", timestamp)
 				.header("Wechatpay-Nonce", nonce)
-				.header("Wechatpay-Serial", merchant.platformPublicKeyId())
+				.header("Wechatpay-Serial", signer.id())
 				.header("Wechatpay-Signature-Type", SCHEME)
-				.header("Wechatpay-Signature", SandboxCrypto.rsaSign(merchant.platformPrivateKey(),
+				.header("Wechatpay-Signature", SandboxCrypto.rsaSign(signer.key(),
 						SandboxCrypto.wechatV3Message(timestamp, nonce, body), "SHA256withRSA"));
 		}
 		if (body.isEmpty()) {
@@ -273,6 +275,47 @@ class WechatV3Endpoint {
 			case CLOSED, ALREADY_CLOSED -> signed(m, HttpStatus.NO_CONTENT, "");
 			case PAID -> error(m, HttpStatus.BAD_REQUEST, "ORDERPAID", "订单已支付");
 		};
+	}
+
+	/**
+	 * 获取平台证书列表 (protocols-refunds-credentials.md C.1): the listed platform certificates, each encrypted with the
+	 * APIv3 key (AEAD_AES_256_GCM, associated data {@code certificate}), the response signed like any other by the
+	 * key that signs now (during a rotation possibly a certificate of this very list). A merchant without platform
+	 * certificates (public-key mode) gets 404 NOT_FOUND, as wechatpay-java expects.
+	 */
+	@GetMapping("/certificates")
+	ResponseEntity<String> certificates(@RequestParam(name = "algorithm_type", defaultValue = "RSA") String algorithm,
+			HttpServletRequest request) {
+		Call call = authenticate(request, null);
+		if (call.refusal() != null) {
+			return call.refusal();
+		}
+		SandboxMerchant m = call.merchant();
+		m.keys().wechatCertificateDownloads.incrementAndGet();
+		List<SandboxKeys.Signer> listed = m.keys().wechatListed();
+		if (listed.isEmpty()) {
+			return error(m, HttpStatus.NOT_FOUND, "NOT_FOUND", "无可用的平台证书");
+		}
+		java.time.ZoneOffset beijing = java.time.ZoneOffset.ofHours(8);
+		List<Map<String, Object>> data = new java.util.ArrayList<>();
+		for (SandboxKeys.Signer c : listed) {
+			String nonce = SandboxCrypto.randomAlphanumeric(12);
+			Map<String, Object> encrypted = new LinkedHashMap<>();
+			encrypted.put("algorithm", "AEAD_AES_256_GCM");
+			encrypted.put("nonce", nonce);
+			encrypted.put("associated_data", "certificate");
+			encrypted.put("ciphertext", SandboxCrypto.aesGcmEncrypt(m.apiV3Key(), nonce, "certificate",
+					SandboxCrypto.pem(c.certificate()).getBytes(StandardCharsets.UTF_8)));
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("serial_no", c.id());
+			entry.put("effective_time", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
+				.format(c.certificate().getNotBefore().toInstant().atOffset(beijing).withNano(0)));
+			entry.put("expire_time", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
+				.format(c.certificate().getNotAfter().toInstant().atOffset(beijing).withNano(0)));
+			entry.put("encrypt_certificate", encrypted);
+			data.add(entry);
+		}
+		return signed(m, HttpStatus.OK, NotificationMessages.JSON.writeValueAsString(Map.of("data", data)));
 	}
 
 	/**

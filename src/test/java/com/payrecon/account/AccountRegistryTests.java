@@ -21,7 +21,8 @@ class AccountRegistryTests {
 
 	static AccountProperties v2(String id, String apiKey, String signType) {
 		return new AccountProperties(id, Channel.WECHATPAY_V2, "wx1", "100", null, apiKey, signType, null, null, null,
-				null, null, null, null, URI.create("http://127.0.0.1/"), ZoneId.of("Asia/Shanghai"));
+				null, null, null, null, URI.create("http://127.0.0.1/"), ZoneId.of("Asia/Shanghai"), null,
+				null, null, null, null, null);
 	}
 
 	@Test
@@ -53,7 +54,7 @@ class AccountRegistryTests {
 	static AccountProperties v3(String id, String apiV3Key, String platformPublicKey) {
 		return new AccountProperties(id, Channel.WECHATPAY_V3, "wx1", "1900000001", null, null, null, apiV3Key, null,
 				null, platformPublicKey, "PUB_KEY_ID_1", null, null, URI.create("http://127.0.0.1/"),
-				ZoneId.of("Asia/Shanghai"));
+				ZoneId.of("Asia/Shanghai"), null, null, null, null, null, null);
 	}
 
 	static AccountRegistry registry(AccountProperties... accounts) {
@@ -89,7 +90,8 @@ class AccountRegistryTests {
 	@Test
 	void aMalformedPublicKeyIsReportedWithoutEchoingIt() {
 		AccountProperties alipay = new AccountProperties("ali", Channel.ALIPAY, "2021", null, "2088", null, null, null, null,
-				null, null, null, null, "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCg-not-a-key", null, ZoneId.of("Asia/Shanghai"));
+				null, null, null, null, "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCg-not-a-key", null, ZoneId.of("Asia/Shanghai"),
+				null, null, null, null, null, null);
 
 		assertThatThrownBy(() -> new AccountRegistry(new AccountsProperties(List.of(alipay))))
 			.hasMessage("payrecon.accounts[0].alipay-public-key: not a public key (PEM, Base64 or certificate)");

@@ -57,6 +57,7 @@ class AccountKeysIT {
 
 	static final String ACCOUNT = "keys-wx2";
 	static final String V3_ACCOUNT = "keys-wx3";
+	static final String CERTIFICATE_ACCOUNT = "cert-ali";
 
 	@LocalServerPort
 	int port;
@@ -88,7 +89,7 @@ class AccountKeysIT {
 		dsl.update(KEY_PROPOSAL)
 			.set(KEY_PROPOSAL.STATE, "REJECTED")
 			.setNull(KEY_PROPOSAL.PENDING)
-			.where(KEY_PROPOSAL.ACCOUNT_ID.in(ACCOUNT, V3_ACCOUNT), KEY_PROPOSAL.STATE.eq("PROPOSED"))
+			.where(KEY_PROPOSAL.ACCOUNT_ID.in(ACCOUNT, V3_ACCOUNT, CERTIFICATE_ACCOUNT), KEY_PROPOSAL.STATE.eq("PROPOSED"))
 			.execute();
 	}
 
@@ -189,6 +190,25 @@ class AccountKeysIT {
 		assertThat(audited(admin.login(), "KEY_CHANGE_PROPOSED", "FAILURE")).isEqualTo(1);
 		assertThat(dsl.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.DETAILS.contains(bad))).isZero();
 		assertThat(output.getAll()).doesNotContain(bad);
+	}
+
+	/**
+	 * Issue 13: an Alipay account in certificate mode verifies with Alipay's certificates (chained to the configured
+	 * root), never with {@code alipay-public-key}; a replaced public key would be listed as in force while nothing
+	 * uses it. Its proposal is refused, naming the certificate mode.
+	 */
+	@Test
+	void anAlipayPublicKeyIsRefusedForAnAccountInCertificateMode() throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		TestUser admin = users.create(Role.ADMIN);
+		ConsoleSession session = new ConsoleSession(port).loggedInAs(admin).csrfFrom("/admin/accounts");
+		session.post("/admin/accounts/" + CERTIFICATE_ACCOUNT + "/keys", Map.of("key", "alipay-public-key", "value",
+				Keys.toPem(generator.generateKeyPair().getPublic()), "password", admin.password()));
+		assertThat(ConsolePages.text(session.get("/admin/accounts").body(), "flash-error"))
+			.contains("Alipay public key").contains("certificate mode");
+		assertThat(pendingProposal(CERTIFICATE_ACCOUNT)).isNull();
+		assertThat(audited(admin.login(), "KEY_CHANGE_PROPOSED", "FAILURE")).isEqualTo(1);
 	}
 
 	@Test

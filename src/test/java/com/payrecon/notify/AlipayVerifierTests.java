@@ -17,6 +17,7 @@ import com.payrecon.account.Channel;
 import com.payrecon.crypto.AlipaySignature;
 import com.payrecon.crypto.FormCodec;
 import com.payrecon.order.ProviderPayment;
+import com.payrecon.account.NoLearntCertificates;
 import com.payrecon.provider.TestKeys;
 import com.payrecon.support.money.Fen;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class AlipayVerifierTests {
 
-	final AlipayVerifier verifier = new AlipayVerifier();
+	final AlipayVerifier verifier = new AlipayVerifier(NoLearntCertificates.create());
 	final Account account = TestKeys.alipay(null);
 
 	static Map<String, String> params() {

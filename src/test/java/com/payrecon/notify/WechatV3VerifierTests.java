@@ -17,6 +17,7 @@ import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.crypto.WechatV3Crypto;
 import com.payrecon.order.ProviderPayment;
+import com.payrecon.account.NoLearntCertificates;
 import com.payrecon.provider.TestKeys;
 import com.payrecon.support.money.Fen;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class WechatV3VerifierTests {
 
 	static final Duration TOLERANCE = Duration.ofMinutes(5);
-	final WechatV3Verifier verifier = new WechatV3Verifier(new NotifyProperties(65536, TOLERANCE, Duration.ofSeconds(10), NotifyProperties.Abuse.defaults()));
+	final WechatV3Verifier verifier = new WechatV3Verifier(new NotifyProperties(65536, TOLERANCE, Duration.ofSeconds(10), NotifyProperties.Abuse.defaults()),
+			NoLearntCertificates.create());
 	final Account account = TestKeys.v3(null);
 
 	static String transaction(Map<String, Object> overrides) {

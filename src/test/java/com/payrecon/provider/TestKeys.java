@@ -71,6 +71,12 @@ public final class TestKeys {
 				Duration.ofMillis(5), 1000, DataSize.ofKilobytes(64), DataSize.ofMegabytes(8), List.of());
 	}
 
+	/** One attempt, 10 s per exchange: for RSA handshakes and signatures on a loaded two-core machine. */
+	public static ProviderProperties patient() {
+		return new ProviderProperties(Duration.ofSeconds(5), Duration.ofSeconds(10), 1, Duration.ofMillis(1),
+				Duration.ofMillis(5), 1000, DataSize.ofKilobytes(64), DataSize.ofMegabytes(8), List.of());
+	}
+
 	public static ProviderClient client(ProviderProperties properties) {
 		return new ProviderClient(properties, ObservationRegistry.NOOP);
 	}

@@ -1,15 +1,19 @@
 package com.payrecon.console.admin;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountKeyName;
+import com.payrecon.account.AccountKeysInForce;
 import com.payrecon.account.AccountKeys;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.KeyProposals;
+import com.payrecon.account.ProviderCertificates;
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
 import com.payrecon.security.Refused;
@@ -31,7 +35,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * Admin → Accounts: the configured merchant accounts. Keys are never sent to the browser, not even in part: the page
  * only says which ones are configured, and which were replaced by whom and when. An admin proposes a new key with a
  * form whose value is never shown back; a different admin approves it, both re-entering their password
- * ({@link KeyProposals}); finance only looks.
+ * ({@link KeyProposals}); finance only looks. Below the accounts, every key and certificate in force with its serial
+ * or id, where it came from (configured, downloaded, replaced) and its validity ({@link AccountKeysInForce}).
  */
 @Controller
 class AccountsController {
@@ -40,14 +45,18 @@ class AccountsController {
 	private final AccountKeys keys;
 	private final KeyProposals proposals;
 	private final MessageSource messages;
+	private final ProviderCertificates certificates;
+	private final Clock clock;
 	private final AuditLog audit;
 
 	AccountsController(AccountRegistry accounts, AccountKeys keys, KeyProposals proposals, MessageSource messages,
-			AuditLog audit) {
+			ProviderCertificates certificates, Clock clock, AuditLog audit) {
 		this.accounts = accounts;
 		this.keys = keys;
 		this.proposals = proposals;
 		this.messages = messages;
+		this.certificates = certificates;
+		this.clock = clock;
 		this.audit = audit;
 	}
 
@@ -66,6 +75,14 @@ class AccountsController {
 			.map(a -> view(a, replaced.stream().filter(r -> r.accountId().equals(a.id())).toList()))
 			.toList());
 		model.addAttribute("replaceable", keys.replaceable());
+		// every key and certificate in force per account: serial or id, where it came from, its validity (issue 13)
+		model.addAttribute("keysInForce", accounts.all()
+			.stream()
+			.flatMap(a -> AccountKeysInForce.of(a, certificates.all(a), replaced.stream()
+				.filter(r -> r.accountId().equals(a.id()))
+				.map(AccountKeys.Replacement::key)
+				.collect(Collectors.toSet()), clock.instant()).stream())
+			.toList());
 		model.addAttribute("proposals", proposals.recent());
 		return "admin/accounts";
 	}
@@ -142,10 +159,19 @@ class AccountsController {
 				if (k.appPrivateKey() != null) {
 					keys.add("app private key");
 				}
-				keys.add("Alipay public key");
+				keys.add(a.certificates().alipay() == null ? "Alipay public key"
+						: "app, Alipay and root certificates (certificate mode)");
 			}
 		}
+		if (a.certificates().clientCertificate() != null) {
+			keys.add("client certificate (serial " + a.certificates().clientCertificate().serial() + ")");
+		}
+		// in certificate mode Alipay's key comes from its certificates, never from a pasted public key
+		List<AccountKeyName> replaceable = AccountKeyName.of(a.channel())
+			.stream()
+			.filter(k -> !(k == AccountKeyName.ALIPAY_PUBLIC_KEY && a.certificates().alipay() != null))
+			.toList();
 		return new AccountView(a.id(), a.channel().wireName(), a.appId(), a.mchId(), a.sellerId(), a.zone().getId(),
-				a.baseUrl() == null ? null : a.baseUrl().toString(), keys, AccountKeyName.of(a.channel()), replacements);
+				a.baseUrl() == null ? null : a.baseUrl().toString(), keys, replaceable, replacements);
 	}
 }

@@ -5,18 +5,29 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import com.payrecon.account.Account;
+import com.payrecon.account.AlipayCertificateMode;
+import com.payrecon.account.CertificateSource;
 import com.payrecon.account.Channel;
+import com.payrecon.account.ProviderCertificate;
+import com.payrecon.account.ProviderCertificate.Kind;
+import com.payrecon.account.ProviderCertificates;
+import com.payrecon.account.ProviderCertificates.Trigger;
+import com.payrecon.crypto.AlipayCertificates;
+import com.payrecon.crypto.Keys;
 import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.provider.ProviderAnswer.Status;
@@ -39,6 +50,9 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,9 +62,15 @@ import org.springframework.stereotype.Component;
  * exact JSON text of its {@code *_response} member, else it is an ERROR with {@code BAD_RESPONSE_SIGNATURE}. Only an
  * unsigned gateway error (no {@code sign} at all, code other than 10000) keeps its own code, and stays an ERROR.
  * The account's {@code base-url} is the gateway URL (…/gateway.do; a base without it gets {@code /gateway.do}).
+ * <p>
+ * Certificate mode (protocols-refunds-credentials.md E): requests also carry {@code app_cert_sn} and
+ * {@code alipay_root_cert_sn} (signed like every parameter); a response must name its certificate in
+ * {@code alipay_cert_sn} and is verified with exactly that one. An SN not seen before is fetched with
+ * {@code alipay.open.app.alipaycert.download} ({@link #download}: accepted only when it chains to the configured
+ * root certificates) and kept for every node: that is how a rotated Alipay certificate is picked up.
  */
 @Component
-public class AlipayProvider implements PaymentProvider {
+public class AlipayProvider implements PaymentProvider, CertificateSource {
 
 	private static final Logger log = LoggerFactory.getLogger(AlipayProvider.class);
 
@@ -59,12 +79,21 @@ public class AlipayProvider implements PaymentProvider {
 	static final Charset GBK = Charset.forName("GBK");
 	static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+	static final String CERT_DOWNLOAD = "alipay.open.app.alipaycert.download";
+
 	private final ProviderClient client;
 	private final Clock clock;
+	private final @Nullable ProviderCertificates certificates;
 
 	public AlipayProvider(ProviderClient client, Clock clock) {
+		this(client, clock, null);
+	}
+
+	@Autowired
+	public AlipayProvider(ProviderClient client, Clock clock, @Nullable ProviderCertificates certificates) {
 		this.client = client;
 		this.clock = clock;
+		this.certificates = certificates;
 	}
 
 	@Override
@@ -381,15 +410,9 @@ public class AlipayProvider implements PaymentProvider {
 		if (account.alipay().appPrivateKey() == null) {
 			return failed(outTradeNo, "NOT_CONFIGURED", "app-private-key is required", null);
 		}
-		Map<String, String> params = signedParams(account, method, JSON.writeValueAsString(biz), notifyUrl);
-		HttpRequest request = client.request(URI.create(gateway(account)))
-			.header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(params, StandardCharsets.UTF_8)))
-			.build();
 		Reply reply;
 		try {
-			reply = client.exchange(request);
+			reply = client.exchange(gatewayRequest(account, method, JSON.writeValueAsString(biz), notifyUrl));
 		}
 		catch (IOException ex) {
 			return failed(outTradeNo, ProviderClient.errorCode(ex), ex.getMessage(), null);
@@ -401,8 +424,23 @@ public class AlipayProvider implements PaymentProvider {
 		return verified(account, method, raw, outTradeNo);
 	}
 
+	/** A signed gateway call: every parameter in the form body. */
+	private HttpRequest gatewayRequest(Account account, String method, String bizContent, String notifyUrl) {
+		Map<String, String> params = signedParams(account, method, bizContent, notifyUrl);
+		return client.request(URI.create(gateway(account)))
+			.header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(params, StandardCharsets.UTF_8)))
+			.build();
+	}
+
 	/** Checks the response's signature over the exact {@code *_response} text (protocols.md C.1). */
 	AliReply verified(Account account, String method, String raw, String outTradeNo) {
+		return verified(account, method, raw, outTradeNo, true);
+	}
+
+	/** With {@code refresh}, an unknown {@code alipay_cert_sn} is downloaded first (not while downloading one). */
+	private AliReply verified(Account account, String method, String raw, String outTradeNo, boolean refresh) {
 		JsonNode root;
 		try {
 			root = JSON.readTree(raw);
@@ -432,9 +470,20 @@ public class AlipayProvider implements PaymentProvider {
 			ProviderAnswer error = businessError(outTradeNo, new AliReply(code, response, raw, null));
 			return failed(outTradeNo, error.errorCode(), "unsigned gateway error: " + error.errorMessage(), raw);
 		}
+		PublicKey verifyWith = account.alipay().alipayPublicKey();
+		if (account.certificates().alipay() != null) {
+			String sn = root.path("alipay_cert_sn").asString("");
+			verifyWith = sn.isEmpty() ? null : alipayCertificateKey(account, sn, refresh);
+			if (verifyWith == null) {
+				log.warn("Alipay response for account {} ({}) names {} alipay_cert_sn: not verified", account.id(),
+						method, sn.isEmpty() ? "no" : "an unknown or untrusted");
+				return failed(outTradeNo, "BAD_RESPONSE_SIGNATURE",
+						sn.isEmpty() ? "no alipay_cert_sn in a certificate-mode response" : "unknown alipay_cert_sn " + sn,
+						raw);
+			}
+		}
 		if (sign == null || !sign.isString()
-				|| !AlipaySignature.verify(content, sign.asString(), account.alipay().alipayPublicKey(), "RSA2",
-						StandardCharsets.UTF_8)) {
+				|| !AlipaySignature.verify(content, sign.asString(), verifyWith, "RSA2", StandardCharsets.UTF_8)) {
 			log.warn("Alipay response for account {} failed verification ({})", account.id(), method);
 			return failed(outTradeNo, "BAD_RESPONSE_SIGNATURE", "the response sign does not verify", raw);
 		}
@@ -458,9 +507,95 @@ public class AlipayProvider implements PaymentProvider {
 			params.put("notify_url", notifyUrl);
 		}
 		params.put("biz_content", bizContent);
+		AlipayCertificateMode certificateMode = account.certificates().alipay();
+		if (certificateMode != null) {
+			params.put("app_cert_sn", certificateMode.appCertSn());
+			params.put("alipay_root_cert_sn", certificateMode.rootCertSn());
+		}
 		params.put("sign", AlipaySignature.sign(AlipaySignature.contentV2(params), account.alipay().appPrivateKey(),
 				"RSA2", StandardCharsets.UTF_8));
 		return params;
+	}
+
+	/** The public key of the Alipay certificate {@code sn}, if this account knows it (or can fetch it) and trusts it. */
+	private @Nullable PublicKey alipayCertificateKey(Account account, String sn, boolean refresh) {
+		if (certificates == null) {
+			AlipayCertificateMode mode = account.certificates().alipay();
+			return mode.alipayCertSn().equals(sn) ? mode.alipayCertificate().getPublicKey() : null;
+		}
+		var found = certificates.find(account, Kind.ALIPAY, sn);
+		if (found.isEmpty() && refresh && certificates.refresh(account, Kind.ALIPAY, sn, Trigger.UNKNOWN_SERIAL)) {
+			found = certificates.find(account, Kind.ALIPAY, sn);
+		}
+		return found.map(ProviderCertificate::publicKey).orElse(null);
+	}
+
+	/**
+	 * {@code alipay.open.app.alipaycert.download} of the certificate {@code sn} (protocols-refunds-credentials.md
+	 * E.3): accepted only when it chains to the account's configured root certificates, is in its validity and has
+	 * that very SN; the response itself must verify with the certificate it names (the new one included).
+	 */
+	@Override
+	public List<Downloaded> download(Account account, @Nullable String sn) {
+		AlipayCertificateMode mode = account.certificates().alipay();
+		if (mode == null || sn == null) {
+			throw new DownloadFailed("not an Alipay account in certificate mode, or no SN to download");
+		}
+		if (account.alipay().appPrivateKey() == null) {
+			throw new DownloadFailed("app-private-key is required to call " + CERT_DOWNLOAD);
+		}
+		Reply reply;
+		try {
+			reply = client.exchange(gatewayRequest(account, CERT_DOWNLOAD,
+					JSON.writeValueAsString(Map.of("alipay_cert_sn", sn)), null));
+		}
+		catch (IOException ex) {
+			throw new DownloadFailed(ProviderClient.errorCode(ex) + " " + ex.getMessage());
+		}
+		String raw = ProviderSupport.utf8(reply.body());
+		JsonNode response;
+		try {
+			response = JSON.readTree(raw).path(CERT_DOWNLOAD.replace('.', '_') + "_response");
+		}
+		catch (JacksonException ex) {
+			throw new DownloadFailed("HTTP " + reply.status() + ", not JSON");
+		}
+		if (reply.status() != 200 || !"10000".equals(response.path("code").asString(""))) {
+			throw new DownloadFailed("HTTP " + reply.status() + " " + response.path("code").asString("") + " "
+					+ response.path("sub_code").asString(""));
+		}
+		List<X509Certificate> chain;
+		try {
+			chain = AlipayCertificates.chain(response.path("alipay_cert_content").asString(""));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new DownloadFailed("alipay_cert_content: " + ex.getMessage());
+		}
+		if (!AlipayCertificates.sn(chain.getFirst()).equals(sn)) {
+			throw new DownloadFailed("the downloaded certificate's SN is " + AlipayCertificates.sn(chain.getFirst())
+					+ ", not " + sn);
+		}
+		if (!AlipayCertificates.trusted(chain, mode.roots(), clock.instant())) {
+			throw new DownloadFailed("the downloaded certificate " + sn + " does not chain to alipay-root-certificate");
+		}
+		String signedBy = JSON.readTree(raw).path("alipay_cert_sn").asString("");
+		PublicKey key = sn.equals(signedBy) ? chain.getFirst().getPublicKey()
+				: alipayCertificateKey(account, signedBy, false);
+		String content;
+		try {
+			content = AlipaySignature.extractResponseContent(raw, CERT_DOWNLOAD.replace('.', '_') + "_response");
+		}
+		catch (MalformedMessageException ex) {
+			throw new DownloadFailed(ex.getMessage());
+		}
+		if (key == null || !AlipaySignature.verify(content, JSON.readTree(raw).path("sign").asString(""), key, "RSA2",
+				StandardCharsets.UTF_8)) {
+			throw new DownloadFailed("the download response's sign does not verify (alipay_cert_sn " + signedBy + ")");
+		}
+		StringBuilder pem = new StringBuilder();
+		chain.forEach(c -> pem.append(Keys.toPem(c)));
+		return List.of(new Downloaded(Kind.ALIPAY, sn, pem.toString(), chain.getFirst().getNotBefore().toInstant(),
+				chain.getFirst().getNotAfter().toInstant()));
 	}
 
 	static String gateway(Account account) {

@@ -42,8 +42,8 @@ import org.springframework.stereotype.Component;
  * carry a valid {@code sign} (same pinned sign type) and name the account's {@code mch_id}/{@code appid}, else it is
  * an ERROR with {@code BAD_RESPONSE_SIGNATURE} / {@code RESPONSE_MISMATCH}.
  * <p>
- * Reverse ({@code /secapi/pay/reverse}) needs the merchant's client certificate (mutual TLS) at the real WeChat;
- * this client has no client-certificate configuration yet, so it works against the sandbox and fakes only.
+ * Every {@code /secapi/} call (reverse here) goes through {@link ProviderClient#exchangeWithClientCertificate}: it
+ * presents the account's client certificate ({@code client-certificate}, mutual TLS), as the real WeChat requires.
  */
 @Component
 public class WechatV2Provider implements PaymentProvider {
@@ -410,7 +410,8 @@ public class WechatV2Provider implements PaymentProvider {
 		HttpRequest request = xmlRequest(account, path, signed(account, business));
 		Reply reply;
 		try {
-			reply = client.exchange(request);
+			reply = path.startsWith("/secapi/") ? client.exchangeWithClientCertificate(account, request)
+					: client.exchange(request);
 		}
 		catch (IOException ex) {
 			return failed(outTradeNo, ProviderClient.errorCode(ex), ex.getMessage(), null);

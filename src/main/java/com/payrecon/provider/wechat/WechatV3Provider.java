@@ -7,7 +7,13 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,7 +27,13 @@ import java.util.zip.GZIPInputStream;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.Account.WechatV3Keys;
+import com.payrecon.account.CertificateSource;
 import com.payrecon.account.Channel;
+import com.payrecon.account.ProviderCertificate;
+import com.payrecon.account.ProviderCertificate.Kind;
+import com.payrecon.account.ProviderCertificates;
+import com.payrecon.account.ProviderCertificates.Trigger;
+import com.payrecon.crypto.Keys;
 import com.payrecon.provider.HashCheckingInputStream;
 import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderAnswer;
@@ -43,6 +55,9 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,9 +67,13 @@ import org.springframework.stereotype.Component;
  * Wechatpay-* signature from a configured platform key within ±5 minutes of our clock, else it is an ERROR with
  * {@code BAD_RESPONSE_SIGNATURE}. Bill files are not signed: their SHA1 is checked at the end of the stream instead.
  * APIv3 has no micropay/reverse for direct merchants here: both answer ERROR {@code UNSUPPORTED}.
+ * <p>
+ * The key that verifies a response is the one its {@code Wechatpay-Serial} names: a configured WeChat Pay public key
+ * ({@code PUB_KEY_ID_…}) or a platform certificate downloaded in certificate mode ({@link #download}); an unknown
+ * certificate serial makes {@link ProviderCertificates} download once (throttled) before the response is refused.
  */
 @Component
-public class WechatV3Provider implements PaymentProvider {
+public class WechatV3Provider implements PaymentProvider, CertificateSource {
 
 	private static final Logger log = LoggerFactory.getLogger(WechatV3Provider.class);
 
@@ -62,13 +81,22 @@ public class WechatV3Provider implements PaymentProvider {
 	static final Duration TOLERANCE = Duration.ofMinutes(5);
 	static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+	static final String PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_";
+
 	private final ProviderClient client;
 	private final Clock clock;
+	private final @Nullable ProviderCertificates certificates;
 	private java.util.function.Supplier<String> nonces = () -> ProviderSupport.nonce(32);
 
 	public WechatV3Provider(ProviderClient client, Clock clock) {
+		this(client, clock, null);
+	}
+
+	@Autowired
+	public WechatV3Provider(ProviderClient client, Clock clock, @Nullable ProviderCertificates certificates) {
 		this.client = client;
 		this.clock = clock;
+		this.certificates = certificates;
 	}
 
 	/** Fixed nonces, for signing vectors in tests. */
@@ -414,9 +442,20 @@ public class WechatV3Provider implements PaymentProvider {
 		if (timestamp == null || nonce == null || signature == null || serial == null) {
 			return "Wechatpay-* signature headers missing";
 		}
-		PublicKey key = account.wechatV3().platformKeys().get(serial);
+		PublicKey key = platformKey(account, serial, true);
 		if (key == null) {
-			return "unknown Wechatpay-Serial";
+			return "unknown Wechatpay-Serial " + serial;
+		}
+		return signatureProblem(reply, key);
+	}
+
+	/** Null when the reply's Wechatpay-* headers verify with {@code key} within ±5 minutes, else why not. */
+	private String signatureProblem(Reply reply, PublicKey key) {
+		String timestamp = reply.header("Wechatpay-Timestamp");
+		String nonce = reply.header("Wechatpay-Nonce");
+		String signature = reply.header("Wechatpay-Signature");
+		if (timestamp == null || nonce == null || signature == null) {
+			return "Wechatpay-* signature headers missing";
 		}
 		long seconds;
 		try {
@@ -432,6 +471,118 @@ public class WechatV3Provider implements PaymentProvider {
 			return "Wechatpay-Signature does not verify";
 		}
 		return null;
+	}
+
+	/**
+	 * The key named {@code serial}: a configured public key (exact id), else a platform certificate in force; with
+	 * {@code refresh}, an unknown certificate serial of an account in certificate mode is downloaded first (once,
+	 * throttled; never for a {@code PUB_KEY_ID_…}, which cannot be downloaded). Null when none.
+	 */
+	@Nullable PublicKey platformKey(Account account, String serial, boolean refresh) {
+		PublicKey configured = account.wechatV3().platformKeys().get(serial);
+		if (configured != null || certificates == null) {
+			return configured;
+		}
+		var found = certificates.find(account, Kind.WECHATPAY_PLATFORM, serial);
+		if (found.isEmpty() && refresh && account.certificates().downloadPlatformCertificates()
+				&& !serial.startsWith(PUBLIC_KEY_ID_PREFIX)
+				&& certificates.refresh(account, Kind.WECHATPAY_PLATFORM, serial, Trigger.UNKNOWN_SERIAL)) {
+			found = certificates.find(account, Kind.WECHATPAY_PLATFORM, serial);
+		}
+		return found.map(ProviderCertificate::publicKey).orElse(null);
+	}
+
+	// ---- certificate mode: GET /v3/certificates (protocols-refunds-credentials.md C.1, C.2) ---------------------
+
+	@Override
+	public List<Downloaded> download(Account account, @Nullable String serial) {
+		WechatV3Keys keys = account.wechatV3();
+		if (keys.merchantPrivateKey() == null || keys.merchantSerialNo() == null) {
+			throw new DownloadFailed("merchant-private-key and merchant-serial-no are required to download certificates");
+		}
+		URI uri = URI.create(ProviderSupport.base(account, DEFAULT_BASE) + "/v3/certificates?algorithm_type=RSA");
+		HttpRequest request = client.request(uri)
+			.header("Authorization", authorization(account, "GET", canonical(uri), null))
+			.header("Accept", "application/json")
+			.GET()
+			.build();
+		Reply reply;
+		try {
+			reply = client.exchange(request);
+		}
+		catch (IOException ex) {
+			throw new DownloadFailed(ProviderClient.errorCode(ex) + " " + ex.getMessage());
+		}
+		JsonNode json;
+		try {
+			json = JSON.readTree(reply.body());
+		}
+		catch (JacksonException ex) {
+			throw new DownloadFailed("HTTP " + reply.status() + ", not JSON");
+		}
+		if (reply.status() != 200) {
+			String code = json == null ? "" : json.path("code").asString("");
+			throw new DownloadFailed("HTTP " + reply.status() + " " + code + ("NOT_FOUND".equals(code)
+					? " (no platform certificates: the merchant may have switched to a WeChat Pay public key)" : ""));
+		}
+		Instant now = clock.instant();
+		Map<String, X509Certificate> decrypted = new LinkedHashMap<>();
+		List<Downloaded> usable = new ArrayList<>();
+		for (JsonNode entry : json.path("data")) {
+			JsonNode encrypted = entry.path("encrypt_certificate");
+			String pem;
+			try {
+				pem = new String(WechatV3Crypto.decryptAead(keys.apiV3Key(), encrypted.path("nonce").asString(""),
+						encrypted.path("associated_data").asString(""), encrypted.path("ciphertext").asString("")),
+						StandardCharsets.UTF_8);
+			}
+			catch (GeneralSecurityException | IllegalArgumentException ex) {
+				// only WeChat and the merchant know the APIv3 key: one entry that fails spoils the whole download
+				throw new DownloadFailed("an encrypt_certificate does not decrypt with the APIv3 key (AEAD tag)");
+			}
+			X509Certificate certificate;
+			try {
+				certificate = Keys.certificate(pem);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new DownloadFailed("a decrypted certificate is not X.509 PEM");
+			}
+			String certificateSerial = certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+			if (!certificateSerial.equalsIgnoreCase(entry.path("serial_no").asString(""))) {
+				throw new DownloadFailed("serial_no " + entry.path("serial_no").asString("") + " is not the serial of its "
+						+ "certificate (" + certificateSerial + ")");
+			}
+			Instant notAfter = certificate.getNotAfter().toInstant();
+			try {
+				String expire = entry.path("expire_time").asString("");
+				if (!expire.isEmpty() && OffsetDateTime.parse(expire).toInstant().isBefore(notAfter)) {
+					notAfter = OffsetDateTime.parse(expire).toInstant(); // WeChat ends its use early before a switch
+				}
+			}
+			catch (DateTimeParseException ex) {
+				throw new DownloadFailed("expire_time is not RFC 3339");
+			}
+			decrypted.put(certificateSerial, certificate);
+			if (now.isBefore(notAfter)) {
+				usable.add(new Downloaded(Kind.WECHATPAY_PLATFORM, certificateSerial, pem,
+						certificate.getNotBefore().toInstant(), notAfter));
+			}
+		}
+		if (decrypted.isEmpty()) {
+			throw new DownloadFailed("the download lists no certificate");
+		}
+		// the response is signed by a platform certificate: one we trust already, else one in this very download,
+		// whose authenticity the AEAD tag under the APIv3 key has just shown (C.2)
+		String signedBy = reply.header("Wechatpay-Serial");
+		PublicKey key = signedBy == null ? null : platformKey(account, signedBy, false);
+		if (key == null && signedBy != null && decrypted.containsKey(signedBy.toUpperCase(Locale.ROOT))) {
+			key = decrypted.get(signedBy.toUpperCase(Locale.ROOT)).getPublicKey();
+		}
+		String problem = key == null ? "signed by an unknown Wechatpay-Serial " + signedBy : signatureProblem(reply, key);
+		if (problem != null) {
+			throw new DownloadFailed("the download's own signature: " + problem);
+		}
+		return usable;
 	}
 
 	String authorization(Account account, String method, String canonicalUrl, String body) {
