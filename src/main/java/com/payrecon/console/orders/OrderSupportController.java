@@ -130,6 +130,7 @@ class OrderSupportController {
 		response.setStatus(status.value());
 		model.addAttribute("error", error);
 		model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+		OrderController.addRefunds(model, refunds, id);
 		return "orders/detail";
 	}
 
