@@ -166,7 +166,7 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 	}
 
 	/** Inline value, or {@code file:path} / {@code classpath:path} to read it from; never empty. */
-	static String secret(String value, String property) {
+	public static String secret(String value, String property) {
 		String text = required(value, property);
 		if (!text.startsWith("file:") && !text.startsWith("classpath:")) {
 			return text;

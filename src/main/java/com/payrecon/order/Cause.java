@@ -20,4 +20,27 @@ public record Cause(EventSource source, String actor, Long rawNotificationId, St
 	public static Cause api(String client, String reason) {
 		return new Cause(EventSource.API, client, null, reason);
 	}
+
+	/**
+	 * Who asked, coarsely (bounded values, for metrics and outbound events): a job run {@code <job>#<execution>}
+	 * gives the job name ({@code stale-pending-sweep}, {@code reconciliation}), a follow-up query
+	 * {@code <trigger>:<notification id>} its trigger ({@code verification-failure}, {@code payer-return}), anything
+	 * else (an operator, an API client) {@code manual}.
+	 */
+	public static String triggerOf(String actor) {
+		if (actor == null) {
+			return "manual";
+		}
+		java.util.regex.Matcher followUp = FOLLOW_UP.matcher(actor);
+		if (followUp.matches()) {
+			return followUp.group(1);
+		}
+		int hash = actor.indexOf('#');
+		if (hash > 0 && hash + 1 < actor.length() && actor.substring(hash + 1).chars().allMatch(Character::isDigit)) {
+			return actor.substring(0, hash);
+		}
+		return "manual";
+	}
+
+	private static final java.util.regex.Pattern FOLLOW_UP = java.util.regex.Pattern.compile("([a-z][a-z-]*):[0-9]+");
 }

@@ -159,9 +159,10 @@ public class OrderRepository {
 			.execute() == 1;
 	}
 
-	void appendEvent(long orderId, String eventType, OrderStatus from, OrderStatus to, Cause cause, String details,
+	/** Appends a line to the order's history; returns its id. */
+	long appendEvent(long orderId, String eventType, OrderStatus from, OrderStatus to, Cause cause, String details,
 			Instant now) {
-		dsl.insertInto(ORDER_EVENT)
+		return dsl.insertInto(ORDER_EVENT)
 			.set(ORDER_EVENT.ORDER_ID, orderId)
 			.set(ORDER_EVENT.EVENT_TYPE, eventType)
 			.set(ORDER_EVENT.FROM_STATUS, from == null ? null : from.name())
@@ -172,7 +173,9 @@ public class OrderRepository {
 			.set(ORDER_EVENT.REASON, truncate(cause.reason(), 512))
 			.set(ORDER_EVENT.DETAILS, details)
 			.set(ORDER_EVENT.CREATED_AT, now)
-			.execute();
+			.returning(ORDER_EVENT.ID)
+			.fetchSingle()
+			.getId();
 	}
 
 	/** After a question to the provider: count it and set when the order is due next (null: never again). */

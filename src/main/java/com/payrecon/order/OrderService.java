@@ -21,8 +21,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The single door for order state. Every path that changes an order (notification, sweep, re-query, watchdog,
- * operator) calls this service; it locks the row, checks the transition table and writes the event in the same
- * transaction.
+ * operator) calls this service; it locks the row, checks the transition table and writes the history line and the
+ * outbound event ({@link OrderOutbox}) in the same transaction.
  */
 @Service
 public class OrderService {
@@ -31,14 +31,16 @@ public class OrderService {
 	static final Duration DEFAULT_EXPIRY = Duration.ofHours(2);
 
 	private final OrderRepository orders;
+	private final OrderOutbox outbox;
 	private final Clock clock;
 	private final MeterRegistry meters;
 
 	/** Metric: payments applied (PENDING → PAID), by account and event source (NOTIFY, QUERY, ...). */
 	public static final String PAID_METRIC = "payrecon.orders.paid";
 
-	OrderService(OrderRepository orders, Clock clock, MeterRegistry meters) {
+	OrderService(OrderRepository orders, OrderOutbox outbox, Clock clock, MeterRegistry meters) {
 		this.orders = orders;
+		this.outbox = outbox;
 		this.clock = clock;
 		this.meters = meters;
 	}
@@ -109,20 +111,21 @@ public class OrderService {
 				return new PaymentOutcome(Kind.DUPLICATE, order, "already " + order.status() + " by " + order.providerTxnId());
 			}
 			String detail = "already paid by " + order.providerTxnId() + ", now also by " + payment.providerTxnId();
-			return flag(order, Kind.CONFLICTING_PAYMENT, OrderEvent.CONFLICTING_PAYMENT, detail, cause, now);
+			return flag(order, payment, Kind.CONFLICTING_PAYMENT, OrderEvent.CONFLICTING_PAYMENT, detail, cause, now);
 		}
 		if (order.status().isTerminalWithoutPayment()) {
 			String detail = "paid at the provider by " + payment.providerTxnId() + " at " + payment.paidAt()
 					+ " while the order is " + order.status();
-			return flag(order, Kind.LATE_PAYMENT, OrderEvent.LATE_PAYMENT, detail, cause, now);
+			return flag(order, payment, Kind.LATE_PAYMENT, OrderEvent.LATE_PAYMENT, detail, cause, now);
 		}
 		if (!orders.markPaid(order, payment, now)) {
 			// cannot happen under the row lock; refuse loudly rather than guess
 			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
 		}
-		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
+		long line = orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
 				"transaction " + payment.providerTxnId() + ", " + paidAt(payment), now);
 		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
+		outbox.statusChanged(order, paid, line, cause, now);
 		log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
 		countPaid(accountId, cause);
 		return new PaymentOutcome(Kind.APPLIED, paid, "PENDING → PAID");
@@ -150,11 +153,13 @@ public class OrderService {
 		if (!orders.reopenPaid(order, payment, now)) {
 			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
 		}
-		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
+		long line = orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
 				"late payment: transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
+		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
+		outbox.statusChanged(order, paid, line, cause, now);
 		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId, sanitize(order.outTradeNo()), cause.actor());
 		countPaid(accountId, cause);
-		return orders.findById(order.id());
+		return Optional.of(paid);
 	}
 
 	private static String paidAt(ProviderPayment payment) {
@@ -210,8 +215,10 @@ public class OrderService {
 		if (!orders.moveStatus(order, to, now)) {
 			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
 		}
-		orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), to, cause, null, now);
-		return orders.findById(order.id());
+		long line = orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), to, cause, null, now);
+		PaymentOrder changed = orders.findById(order.id()).orElseThrow();
+		outbox.statusChanged(order, changed, line, cause, now);
+		return Optional.of(changed);
 	}
 
 	/**
@@ -259,12 +266,15 @@ public class OrderService {
 		}
 		String details = "refunded " + refunded.toYuan() + " of " + locked.amount().toYuan() + " " + locked.currency()
 				+ (detail == null ? "" : "; " + detail);
-		orders.appendEvent(locked.id(), to == locked.status() ? OrderEvent.REFUNDED_AMOUNT : OrderEvent.STATUS_CHANGED,
-				locked.status(), to, cause, details, now);
+		long line = orders.appendEvent(locked.id(),
+				to == locked.status() ? OrderEvent.REFUNDED_AMOUNT : OrderEvent.STATUS_CHANGED, locked.status(), to, cause,
+				details, now);
 		log.info("Order {}/{} {} → {} (refunded {} of {} fen) by {} ({})", locked.accountId(),
 				sanitize(locked.outTradeNo()), locked.status(), to, refunded.value(), locked.amount().value(),
 				cause.source(), cause.actor());
-		return orders.findById(locked.id()).orElseThrow();
+		PaymentOrder changed = orders.findById(locked.id()).orElseThrow();
+		outbox.statusChanged(locked, changed, line, cause, now); // order.partially_refunded or order.refunded
+		return changed;
 	}
 
 	/**
@@ -286,19 +296,26 @@ public class OrderService {
 		if (!orders.clearReview(order, now)) {
 			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
 		}
-		orders.appendEvent(order.id(), OrderEvent.REVIEW_CLEARED, order.status(), order.status(), cause,
+		long line = orders.appendEvent(order.id(), OrderEvent.REVIEW_CLEARED, order.status(), order.status(), cause,
 				"was flagged: " + order.reviewReason(), now);
+		PaymentOrder cleared = orders.findById(order.id()).orElseThrow();
+		outbox.reviewCleared(cleared, line, cause, now);
 		log.info("Order {}/{} review flag cleared by {} ({})", order.accountId(), sanitize(order.outTradeNo()),
 				cause.source(), sanitize(cause.actor()));
-		return orders.findById(order.id());
+		return Optional.of(cleared);
 	}
 
-	private PaymentOutcome flag(PaymentOrder order, Kind kind, String eventType, String detail, Cause cause,
-			Instant now) {
-		orders.flagForReview(order, kind + ": " + detail, now);
-		orders.appendEvent(order.id(), eventType, order.status(), order.status(), cause, detail, now);
+	/** Holds a payment for review: the order keeps its status, is flagged, and the merchant is told. */
+	private PaymentOutcome flag(PaymentOrder order, ProviderPayment payment, Kind kind, String eventType, String detail,
+			Cause cause, Instant now) {
+		if (!orders.flagForReview(order, kind + ": " + detail, now)) {
+			throw new IllegalStateException("order " + order.id() + " changed under its row lock");
+		}
+		long line = orders.appendEvent(order.id(), eventType, order.status(), order.status(), cause, detail, now);
+		PaymentOrder flagged = orders.findById(order.id()).orElseThrow();
+		outbox.paymentHeld(flagged, payment, kind == Kind.LATE_PAYMENT, line, cause, now);
 		log.warn("Order {}/{} flagged for review: {}", order.accountId(), sanitize(order.outTradeNo()), kind);
-		return new PaymentOutcome(kind, orders.findById(order.id()).orElseThrow(), detail);
+		return new PaymentOutcome(kind, flagged, detail);
 	}
 
 	/** Counts only what was committed: a transaction retried after a deadlock applies (and counts) once. */

@@ -246,25 +246,9 @@ public class OrderRequery {
 			.orElse(why + "; transition refused");
 	}
 
-	/**
-	 * Who asked, coarsely (bounded tag values): a job run {@code <job>#<execution>} gives the job name
-	 * ({@code stale-pending-sweep}, {@code reconciliation}), a failed verification {@code verification-failure}, a
-	 * verified browser return {@code payer-return}, anything else (an operator, an API client) {@code manual}.
-	 */
+	/** Who asked, coarsely (bounded tag values): {@link Cause#triggerOf}. */
 	static String trigger(String actor) {
-		if (actor == null) {
-			return "manual";
-		}
-		for (String followUp : new String[] { FollowUpQueries.VERIFICATION_FAILURE, FollowUpQueries.PAYER_RETURN }) {
-			if (actor.startsWith(followUp + ":")) {
-				return followUp;
-			}
-		}
-		int hash = actor.indexOf('#');
-		if (hash > 0 && actor.substring(hash + 1).chars().allMatch(Character::isDigit) && hash + 1 < actor.length()) {
-			return actor.substring(0, hash);
-		}
-		return "manual";
+		return Cause.triggerOf(actor);
 	}
 
 	/**

@@ -93,6 +93,9 @@ class SecurityConfiguration {
 				.hasRole(Role.ADMIN.name())
 				.requestMatchers("/admin/users", "/admin/users/**")
 				.hasRole(Role.ADMIN.name())
+				// webhook endpoints and their delivery log (issue 15): admins only
+				.requestMatchers("/admin/webhooks", "/admin/webhooks/**")
+				.hasRole(Role.ADMIN.name())
 				.requestMatchers("/admin/accounts", "/admin/accounts/**", "/audit", "/audit/**")
 				.hasAnyRole(Role.ADMIN.name(), Role.FINANCE.name())
 				// support work on orders (issue 5, support): Close is for support and admins; Re-query now and the

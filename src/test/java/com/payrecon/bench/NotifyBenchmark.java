@@ -36,10 +36,15 @@ import javax.sql.DataSource;
 
 import com.payrecon.notify.Notifications;
 import com.payrecon.order.OrderEvent;
+import com.payrecon.support.WebhookReceiver;
+import com.payrecon.webhook.WebhookEndpoint;
+import com.payrecon.webhook.WebhookEndpoints;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Benchmark 1: the notify endpoint under concurrent HTTP clients (JDK HttpClient on virtual threads) posting valid,
@@ -157,6 +162,78 @@ class NotifyBenchmark extends BenchSupport {
 		md.append(f("%nDouble applies in total: **%d**.%n", doubleApplies));
 		BenchReport.section("1-notify", md.toString());
 		assertThat(doubleApplies).isZero();
+	}
+
+	@Autowired
+	WebhookEndpoints endpoints;
+
+	/**
+	 * Issue 15: the notify figures of one channel with webhook delivery off (no endpoint: events are written, nothing
+	 * is sent) and on (one endpoint for the account, a local receiver that verifies every request with the official
+	 * Standard Webhooks library and answers 200), and the events delivered per second to it while the load runs.
+	 */
+	@Test
+	void notifyWithWebhookDeliveryOffAndOnAndEventsDeliveredPerSecond() throws Exception {
+		Channel channel = Channel.ALIPAY;
+		int prepared = Math.max(300, seconds * Integer.getInteger("bench.notify.max-rate", 600));
+		StringBuilder md = new StringBuilder("## 1b. Notify with webhook delivery off and on (issue 15)\n\n");
+		md.append(f("%s, %d concurrent clients, %d s each, as in section 1 (fresh PENDING orders, the first tenth as "
+				+ "warm-up). **Off**: no webhook endpoint, so each payment still writes its `order.paid` event in its "
+				+ "transaction but nothing is sent. **On**: one endpoint for the account, delivering to a receiver on "
+				+ "loopback in the same JVM that verifies every request with the official Standard Webhooks library "
+				+ "and answers 200 (`payrecon.webhook-delivery` defaults: 8 requests in flight per node). *Events "
+				+ "delivered/s* counts the distinct events the receiver verified while the load ran; *drained after* is "
+				+ "how long after the load ended the last event of the run arrived.%n%n", channel.wire, clients, seconds));
+		md.append("| delivery | requests | notifications/s | p50 ms | p99 ms | failure answers | events delivered/s during the load | drained after |\n");
+		md.append("|---|---|---|---|---|---|---|---|\n");
+		for (boolean on : new boolean[] { false, true }) {
+			String prefix = prefix("W" + (on ? 1 : 0));
+			List<String> numbers = pendingOrders(channel.account, prefix, prepared, 100, Instant.now(),
+					Instant.now().plus(Duration.ofHours(2)));
+			List<Delivery> deliveries = numbers.parallelStream().map(no -> delivery(channel, no)).toList();
+			int warmCount = deliveries.size() / 10;
+			WebhookReceiver receiver = on ? WebhookReceiver.start() : null;
+			WebhookEndpoint endpoint = null;
+			try {
+				if (on) {
+					SecurityContextHolder.getContext()
+						.setAuthentication(new TestingAuthenticationToken("bench-admin", null, "ROLE_ADMIN"));
+					var created = endpoints.create("bench-" + prefix.toLowerCase().replace("-", ""), receiver.url("/hooks"),
+							List.of(channel.account), List.of(), "bench-admin");
+					endpoint = created.endpoint();
+					receiver.trust(created.secret());
+				}
+				run(deliveries.subList(0, warmCount), clients, WARM_UP);
+				int before = on ? receiver.countsById().size() : 0;
+				Load load = run(deliveries.subList(warmCount, deliveries.size()), clients, Duration.ofSeconds(seconds));
+				long loadEnd = System.nanoTime();
+				String delivered = "—";
+				String drained = "—";
+				if (on) {
+					int duringLoad = receiver.countsById().size() - before;
+					int expected = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID.eq(channel.account),
+							PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix), PAYMENT_ORDER.STATUS.eq("PAID"));
+					boolean all = receiver.await(r -> receiver.countsById().size() >= expected, Duration.ofMinutes(5));
+					delivered = f("%.0f", duringLoad / load.seconds());
+					drained = all ? f("%.1f s", (System.nanoTime() - loadEnd) / 1e9) : "not within 5 min";
+					assertThat(all).as("every event of the run delivered").isTrue();
+					assertThat(receiver.received()).allSatisfy(r -> assertThat(r.verified()).isTrue());
+				}
+				md.append(f("| %s | %,d | %.0f | %.1f | %.1f | %d | %s | %s |%n", on ? "on" : "off", load.done(),
+						load.perSecond(), percentileMillis(load.latencies(), 50), percentileMillis(load.latencies(), 99),
+						load.errors(), delivered, drained));
+			}
+			finally {
+				if (endpoint != null) {
+					endpoints.disable(endpoint.id(), "bench-admin");
+				}
+				if (receiver != null) {
+					receiver.close();
+				}
+				SecurityContextHolder.clearContext();
+			}
+		}
+		BenchReport.section("1b-webhooks", md.toString());
 	}
 
 	private static Delivery delivery(Channel channel, String no) {

@@ -74,7 +74,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 		TestUser admin = users.create(Role.ADMIN);
 		NotificationsPage adminStart = LoginPage.to(browser, port).signInToNotifications(admin);
 		assertThat(adminStart.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
-				"nav-refunds", "nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs", "nav-users");
+				"nav-refunds", "nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs", "nav-users", "nav-webhooks");
 		Browsers.screenshot(browser, "notifications");
 		UsersPage usersPage = UsersPage.to(browser, port).createUser("new" + admin.id(), "SUPPORT");
 		assertThat(usersPage.oneTimePassword()).hasSize(20);

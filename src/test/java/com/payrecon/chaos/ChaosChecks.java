@@ -1,6 +1,7 @@
 package com.payrecon.chaos;
 
 import static com.payrecon.db.Tables.ORDER_EVENT;
+import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.PROVIDER_QUERY;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
@@ -27,6 +28,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.payrecon.order.EventSource;
+import com.payrecon.support.WebhookReceiver;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -88,9 +90,20 @@ final class ChaosChecks {
 	private final String prefix;
 	private final List<Window> dbDown;
 	private final List<String> unconfirmed;
+	private final Receiver receiver;
 
-	ChaosChecks(DSLContext payrecon, DSLContext provider, String prefix, List<Window> dbDown, List<String> unconfirmed) {
+	/**
+	 * What the merchant's webhook receiver saw (issue 15): every request, the event ids it verified and answered 2xx,
+	 * how many requests it answered 2xx, and ids that had two requests in flight at once.
+	 */
+	record Receiver(List<WebhookReceiver.Received> requests, Set<String> acknowledged, long okAnswers,
+			List<String> overlaps) {
+	}
+
+	ChaosChecks(DSLContext payrecon, DSLContext provider, String prefix, List<Window> dbDown, List<String> unconfirmed,
+			Receiver receiver) {
 		this.unconfirmed = unconfirmed;
+		this.receiver = receiver;
 		this.payrecon = payrecon;
 		this.provider = provider;
 		this.prefix = prefix;
@@ -222,6 +235,14 @@ final class ChaosChecks {
 				+ "%d refunds by source and status %s".formatted(refundsHere.size(), refundsHere.stream()
 					.collect(Collectors.groupingBy(r -> r.source() + " " + r.status(), TreeMap::new, Collectors.counting()))));
 
+		// issue 15: the outbox's events (the run's database holds no others)
+		List<OutboxRow> outbox = payrecon.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.ORDER_ID)
+			.from(OUTBOX_EVENT)
+			.fetch(r -> new OutboxRow(r.value1(), r.value2(), r.value3()));
+		lines.add("outbox: %d events by type %s; webhook receiver: %d requests, %d answered failure on purpose, %d events acknowledged"
+			.formatted(outbox.size(), outbox.stream().collect(Collectors.groupingBy(OutboxRow::type, TreeMap::new, Collectors.counting())),
+					receiver.requests().size(), receiver.requests().size() - acknowledgedRequests(), receiver.acknowledged().size()));
+
 		Matching matching = match(attempts, raws);
 		Set<Long> refundQueried = refundEvents.stream().filter(e -> "QUERY".equals(e.source()))
 			.map(RefundEvent::refundId)
@@ -239,7 +260,8 @@ final class ChaosChecks {
 				noRefundAskedTwice(refundsThere, refundsHere),
 				new Check("every order the API confirmed (2xx) was placed with the provider", unconfirmed.isEmpty(),
 						"%d confirmed but unknown to the provider when the payer came (the client created them again)%s"
-							.formatted(unconfirmed.size(), sample(unconfirmed))));
+							.formatted(unconfirmed.size(), sample(unconfirmed))),
+				onePaidEventPerPaidOrder(orders, outbox), everyEventReachedTheReceiver(outbox));
 		int passed = 0;
 		for (Check c : checks) {
 			lines.add((c.ok() ? "PASS " : "FAIL ") + c.name() + ": " + c.detail());
@@ -247,6 +269,54 @@ final class ChaosChecks {
 		}
 		lines.add("%d passed, %d failed".formatted(passed, checks.size() - passed));
 		return new Report(lines, passed, checks.size() - passed);
+	}
+
+	record OutboxRow(String eventId, String type, Long orderId) {
+	}
+
+	/** Issue 15: a PAID order wrote exactly one order.paid event (in its transaction, across SIGKILLs); others none. */
+	private Check onePaidEventPerPaidOrder(Map<String, Order> orders, List<OutboxRow> outbox) {
+		Map<Long, Long> paidEvents = outbox.stream()
+			.filter(e -> e.type().equals("order.paid") && e.orderId() != null)
+			.collect(Collectors.groupingBy(OutboxRow::orderId, Collectors.counting()));
+		List<String> wrong = new ArrayList<>();
+		long paid = 0;
+		for (Order o : orders.values()) {
+			long n = paidEvents.getOrDefault(o.id(), 0L);
+			boolean isPaid = o.status().equals("PAID");
+			paid += isPaid ? 1 : 0;
+			if (n != (isPaid ? 1 : 0)) {
+				wrong.add("%s %s with %d order.paid events".formatted(o.outTradeNo(), o.status(), n));
+			}
+		}
+		return new Check("every PAID order produced exactly one order.paid event (and no other order one)", wrong.isEmpty(),
+				"%d PAID orders, %d order.paid events%s".formatted(paid,
+						paidEvents.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
+	}
+
+	/**
+	 * Issue 15: the receiver, failing 20 % of requests on purpose, got every event at least once with a valid
+	 * signature (the official library's verifier) and acknowledged it; no request failed verification, and no event
+	 * was in flight twice at once.
+	 */
+	private Check everyEventReachedTheReceiver(List<OutboxRow> outbox) {
+		List<String> wrong = new ArrayList<>();
+		outbox.stream()
+			.filter(e -> !receiver.acknowledged().contains(e.eventId()))
+			.forEach(e -> wrong.add(e.eventId() + " (" + e.type() + ") never acknowledged"));
+		receiver.requests().stream()
+			.filter(r -> !r.verified())
+			.forEach(r -> wrong.add("a request for " + r.id() + " failed verification"));
+		receiver.overlaps().forEach(id -> wrong.add(id + " in flight twice at once"));
+		long failedOnPurpose = receiver.requests().size() - acknowledgedRequests();
+		return new Check("the webhook receiver got every event at least once with a valid signature", wrong.isEmpty(),
+				"%d events, %d requests (%d answered failure, %.0f %%)%s".formatted(outbox.size(), receiver.requests().size(),
+						failedOnPurpose, receiver.requests().isEmpty() ? 0.0 : 100.0 * failedOnPurpose / receiver.requests().size(),
+						sample(wrong)));
+	}
+
+	private long acknowledgedRequests() {
+		return receiver.okAnswers();
 	}
 
 	record Check(String name, boolean ok, String detail) {

@@ -20,12 +20,17 @@ final class ChaosConfiguration {
 	private final ChaosParameters parameters;
 	private final int payreconPort;
 	private final int providerPort;
+	private final String webhookUrl;
+	private final String webhookSecret;
 
-	ChaosConfiguration(Path dir, ChaosParameters parameters, int payreconPort, int providerPort) {
+	ChaosConfiguration(Path dir, ChaosParameters parameters, int payreconPort, int providerPort, String webhookUrl,
+			String webhookSecret) {
 		this.dir = dir;
 		this.parameters = parameters;
 		this.payreconPort = payreconPort;
 		this.providerPort = providerPort;
+		this.webhookUrl = webhookUrl;
+		this.webhookSecret = webhookSecret;
 	}
 
 	/** The provider: PayRecon with only the sandbox at work, an empty job catalogue and its own database. */
@@ -85,7 +90,10 @@ final class ChaosConfiguration {
 		return p;
 	}
 
-	/** PayRecon under test: three accounts on the provider, the sweep every 5 s with a compressed backoff. */
+	/**
+	 * PayRecon under test: three accounts on the provider, the sweep every 5 s with a compressed backoff, and one
+	 * webhook endpoint (issue 15): the run's receiver on loopback, retried after seconds instead of hours.
+	 */
 	Map<String, String> payrecon(EmbeddedMariaDb db) throws IOException {
 		Path catalogue = Files.createDirectories(dir.resolve("batch-jobs"));
 		Files.writeString(catalogue.resolve("stale-pending-sweep.yaml"), """
@@ -128,6 +136,17 @@ final class ChaosConfiguration {
 				    first-check-after: 15s
 				    backoff: [5s, 10s, 20s]
 				    after-backoff: 30s
+				  webhooks:
+				    - name: chaos-receiver
+				      url: %s
+				      secret: %s
+				  webhook-delivery:
+				    allowed-networks: [127.0.0.1/32]
+				    require-https: false
+				    retry-schedule: [1s, 2s, 3s, 5s, 5s, 5s, 5s, 5s, 5s]
+				    poll-interval: 200ms
+				    timeout: 3s
+				    connect-timeout: 2s
 				  accounts:
 				    - id: chaos-wx2
 				      channel: wechatpay-v2
@@ -153,7 +172,7 @@ final class ChaosConfiguration {
 				      alipay-public-key: classpath:vectors/shared-alipay-public.pem
 				      app-private-key: classpath:vectors/alipay-node-app-private-key-pkcs8.pem
 				      base-url: %salipay/gateway.do
-				""".formatted(payreconPort, ChaosRun.API_TOKEN, base, base, base));
+				""".formatted(payreconPort, ChaosRun.API_TOKEN, webhookUrl, webhookSecret, base, base, base));
 		Map<String, String> p = common(db, file);
 		p.put("server.port", String.valueOf(payreconPort));
 		p.put("payrecon.batch-jobs.location", catalogue.toString());

@@ -1,10 +1,12 @@
 package com.payrecon.chaos;
 
+import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.REFUND;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
 import static com.payrecon.db.Tables.SANDBOX_ORDER;
 import static com.payrecon.db.Tables.SANDBOX_REFUND;
+import static com.payrecon.db.Tables.WEBHOOK_DELIVERY;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.payrecon.chaos.ChaosChecks.Window;
+import com.payrecon.support.WebhookReceiver;
 import com.payrecon.support.db.EmbeddedMariaDb;
 import com.payrecon.support.process.PayReconProcess;
 import com.payrecon.support.process.PayReconProcess.Answer;
@@ -50,6 +53,10 @@ public final class ChaosRun {
 
 	static final String API_TOKEN = "chaos-checkout-token-0123456789";
 	static final List<String> ACCOUNTS = List.of("chaos-wx2", "chaos-wx3", "chaos-ali");
+	/** The webhook endpoint's secret (a run on loopback: nothing real). */
+	static final String WEBHOOK_SECRET = "whsec_" + java.util.Base64.getEncoder()
+		.encodeToString("chaos-run-webhook-secret-32bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+	static final double RECEIVER_FAILURE_SHARE = 0.2;
 
 	private final ChaosParameters parameters;
 	private final Path dir;
@@ -62,6 +69,9 @@ public final class ChaosRun {
 	private final AtomicInteger apiRefunds = new AtomicInteger();
 	private final AtomicInteger platformRefunds = new AtomicInteger();
 	private final long startedNanos = System.nanoTime();
+	/** Event ids the webhook receiver verified and answered 2xx (issue 15). */
+	private final Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final AtomicInteger okAnswers = new AtomicInteger();
 
 	public ChaosRun(ChaosParameters parameters) {
 		this.parameters = parameters;
@@ -79,10 +89,27 @@ public final class ChaosRun {
 		EmbeddedMariaDb providerDb = null;
 		PayReconProcess provider = null;
 		PayReconProcess payrecon = null;
+		// issue 15: the merchant's webhook receiver, verifying with the official library and failing 20 % of requests
+		WebhookReceiver receiver = WebhookReceiver.start(WEBHOOK_SECRET);
+		java.util.Random failures = new java.util.Random(parameters.seed());
+		receiver.answer(r -> {
+			boolean fail;
+			synchronized (failures) {
+				fail = failures.nextDouble() < RECEIVER_FAILURE_SHARE;
+			}
+			if (!fail) {
+				okAnswers.incrementAndGet();
+				if (r.verified()) {
+					acknowledged.add(r.id());
+				}
+			}
+			return fail ? WebhookReceiver.Answer.status(500) : WebhookReceiver.Answer.ok();
+		});
 		try {
 			deleteLogs();
 			note("chaos run: %d orders, %d SIGKILL(s), %d database restart(s), %d clients; faults: drop 20 %%, duplicate 20 %%, "
-					+ "forge 2 %%, failing API calls 5 %%; stale after %s, retries %.0fx faster; logs in %s", parameters.orders(),
+					+ "forge 2 %%, failing API calls 5 %%; webhook receiver failing 20 %%; stale after %s, retries %.0fx faster; "
+					+ "logs in %s", parameters.orders(),
 					parameters.kills(), parameters.dbRestarts(), parameters.clients(), parameters.staleAfter(),
 					parameters.timeScale(), dir.resolve("logs"));
 			// EmbeddedMariaDb tries again a start that was slow to become ready
@@ -90,7 +117,8 @@ public final class ChaosRun {
 			providerDb = EmbeddedMariaDb.acquire(dir.resolve("provider-db"), 0, "provider", true);
 			int payreconPort = PayReconProcess.freePort();
 			int providerPort = PayReconProcess.freePort();
-			ChaosConfiguration config = new ChaosConfiguration(dir, parameters, payreconPort, providerPort);
+			ChaosConfiguration config = new ChaosConfiguration(dir, parameters, payreconPort, providerPort,
+					receiver.url("/payrecon/events"), WEBHOOK_SECRET);
 			provider = PayReconProcess.start("provider", dir.resolve("logs"), config.provider(providerDb));
 			payrecon = PayReconProcess.start("payrecon", dir.resolve("logs"), config.payrecon(payreconDb));
 			provider.awaitStarted(Duration.ofSeconds(150));
@@ -103,7 +131,9 @@ public final class ChaosRun {
 					+ "in the provider's platform", parameters.orders(), paid.size(), apiRefunds.get(), platformRefunds.get());
 			settle(payreconDb, providerDb, paid);
 			try (CloseableDSLContext pr = dsl(payreconDb); CloseableDSLContext pv = dsl(providerDb)) {
-				ChaosChecks checks = new ChaosChecks(pr, pv, prefix, dbDown, unconfirmed);
+				ChaosChecks checks = new ChaosChecks(pr, pv, prefix, dbDown, unconfirmed,
+						new ChaosChecks.Receiver(receiver.received(), Set.copyOf(acknowledged), okAnswers.get(),
+								receiver.overlaps()));
 				ChaosChecks.Report report = checks.run(timeline);
 				report.print(System.out);
 				Files.writeString(dir.resolve("report.txt"), report.text());
@@ -130,6 +160,7 @@ public final class ChaosRun {
 			if (providerDb != null) {
 				providerDb.release();
 			}
+			receiver.close();
 		}
 	}
 
@@ -389,18 +420,23 @@ public final class ChaosRun {
 					.fetch(PAYMENT_ORDER.OUT_TRADE_NO));
 				long missing = paid.stream().filter(no -> !paidHere.contains(no)).count();
 				int refundsOpen = refundsOpen(pr, pv);
-				if (unfinished == 0 && missing == 0 && refundsOpen == 0) {
-					note("settled: no delivery left, all %d paid orders paid, every refund settled on both sides", paid.size());
+				// issue 15: every event fanned out to the receiver's endpoint and delivered
+				int events = pr.fetchCount(OUTBOX_EVENT);
+				int webhooksDue = events - pr.fetchCount(WEBHOOK_DELIVERY, WEBHOOK_DELIVERY.STATUS.eq("DELIVERED"));
+				if (unfinished == 0 && missing == 0 && refundsOpen == 0 && webhooksDue == 0) {
+					note("settled: no delivery left, all %d paid orders paid, every refund settled on both sides, all %d "
+							+ "events delivered to the receiver", paid.size(), events);
 					return;
 				}
 				if (Instant.now().isAfter(deadline)) {
-					note("time is up: %d deliveries unfinished, %d paid orders not paid, %d refunds not settled", unfinished,
-							missing, refundsOpen);
+					note("time is up: %d deliveries unfinished, %d paid orders not paid, %d refunds not settled, %d events "
+							+ "not delivered to the receiver", unfinished, missing, refundsOpen, webhooksDue);
 					return;
 				}
 				if (System.nanoTime() - lastPrint > 10_000_000_000L) {
-					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not paid yet, %d refunds not settled%n",
-							elapsedSeconds(), unfinished, missing, refundsOpen);
+					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not paid yet, %d refunds "
+							+ "not settled, %d events not delivered to the receiver yet%n", elapsedSeconds(), unfinished,
+							missing, refundsOpen, webhooksDue);
 					lastPrint = System.nanoTime();
 				}
 				Thread.sleep(1_000);

@@ -3,14 +3,20 @@ package com.payrecon.sandbox;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.REFUND;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
+import static com.payrecon.db.Tables.WEBHOOK_DELIVERY;
+import static com.payrecon.db.Tables.WEBHOOK_ENDPOINT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import com.payrecon.demo.DemoWebhookReceiver;
+import com.payrecon.support.Http;
+import com.payrecon.support.process.PayReconProcess;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +25,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The demo profile as `./mvnw spring-boot:run` starts it (own database and freshly generated keys under target/),
@@ -26,7 +34,7 @@ import org.springframework.test.context.ActiveProfiles;
  * (with dropped ones) mark them paid in PayRecon; some paid orders are refunded, through PayRecon's refund API or in
  * the merchant platform (recorded here as EXTERNAL).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
 		"payrecon.embedded-db.data-dir=target/demo-it-mariadb", "payrecon.embedded-db.fresh=true",
 		"payrecon.sandbox.key-dir=target/demo-it-keys", "payrecon.sandbox.payer.interval=150ms",
 		"payrecon.sandbox.payer.min-pay-delay=100ms", "payrecon.sandbox.payer.max-pay-delay=1s",
@@ -37,6 +45,14 @@ import org.springframework.test.context.ActiveProfiles;
 @DirtiesContext
 class SandboxDemoIT {
 
+	/** A known port (not 0): the demo's webhook endpoint and public-base-url name it ({@code ${server.port}}). */
+	static final int PORT = PayReconProcess.freePort();
+
+	@DynamicPropertySource
+	static void port(DynamicPropertyRegistry registry) {
+		registry.add("server.port", () -> PORT);
+	}
+
 	@LocalServerPort
 	int port;
 
@@ -45,6 +61,39 @@ class SandboxDemoIT {
 
 	@Autowired
 	PayerSimulation payer;
+
+	@Autowired
+	DemoWebhookReceiver receiver;
+
+	/**
+	 * Issue 15: the demo's own receiver gets the demo's events through the demo-receiver endpoint, signed and
+	 * verified, and refuses a request whose signature does not verify.
+	 */
+	@Test
+	void theDemosOwnWebhookReceiverGetsSignedEventsAndRefusesAForgedOne() throws Exception {
+		Instant end = Instant.now().plus(Duration.ofSeconds(60));
+		while (Instant.now().isBefore(end) && receiver.received().stream().filter(DemoWebhookReceiver.Received::verified).count() < 3) {
+			Thread.sleep(500);
+		}
+		List<DemoWebhookReceiver.Received> received = receiver.received();
+		assertThat(received).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
+			assertThat(r.verified()).isTrue();
+			assertThat(r.id()).startsWith("evt_");
+			assertThat(r.type()).startsWith("order.");
+		});
+		assertThat(dsl.fetchCount(WEBHOOK_DELIVERY.join(WEBHOOK_ENDPOINT).on(WEBHOOK_ENDPOINT.ID.eq(WEBHOOK_DELIVERY.ENDPOINT_ID)),
+				WEBHOOK_ENDPOINT.NAME.eq("demo-receiver"), WEBHOOK_DELIVERY.STATUS.eq("DELIVERED")))
+			.isGreaterThanOrEqualTo(3);
+
+		String now = Long.toString(Instant.now().getEpochSecond());
+		var forged = new Http(port).post("/demo/webhook-receiver", "application/json",
+				"{\"type\":\"order.paid\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				Map.of("webhook-id", "evt_FORGED", "webhook-timestamp", now, "webhook-signature",
+						"v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+		assertThat(forged.statusCode()).isEqualTo(401);
+		assertThat(receiver.received()).filteredOn(r -> r.id().equals("evt_FORGED")).singleElement()
+			.satisfies(r -> assertThat(r.verified()).isFalse());
+	}
 
 	/** The demo keeps the second factor off (issue 11) and says so where a person signs in. */
 	@Test

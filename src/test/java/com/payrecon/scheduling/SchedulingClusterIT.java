@@ -115,7 +115,6 @@ class SchedulingClusterIT {
 			.collect(Collectors.joining(","));
 		writeEntry(seconds + " * * * * ?");
 		String name = "it-misfire-" + UUID.randomUUID();
-		var firings = new ConcurrentLinkedQueue<Firing>();
 
 		try (var down = node(name)) {
 			assertThat(scheduler(down).getTrigger(JobSchedules.triggerKey(JOB)).getNextFireTime().toInstant())
@@ -128,7 +127,8 @@ class SchedulingClusterIT {
 		Instant restarted = Instant.now();
 		try (var back = node(name)) {
 			Scheduler scheduler = scheduler(back);
-			record(scheduler, "back", firings);
+			// no firing listener here: the misfire handler fires as the scheduler starts, before a listener added
+			// afterwards could hear it (a full suite under load lost that race); the runs below are the record
 			String instance = "quartz:" + scheduler.getSchedulerInstanceId();
 			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 			while (runsByFireTime(Set.of(instance)).isEmpty() && System.nanoTime() < deadline) {
@@ -142,7 +142,7 @@ class SchedulingClusterIT {
 			Instant fireTime = runs.keySet().iterator().next();
 			assertThat(fireTime).as("identified by when it ran, not by a missed slot").isAfterOrEqualTo(restarted)
 				.isNotIn(slots);
-			assertThat(firings).hasSize(1);
+			assertThat(runs.values().iterator().next()).as("one run for that firing").hasSize(1);
 		}
 	}
 
