@@ -2,13 +2,19 @@ package com.payrecon.refund;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
+import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
+import com.payrecon.outbox.EventType;
+import com.payrecon.outbox.NewEvent;
+import com.payrecon.outbox.Outbox;
 import com.payrecon.refund.RefundRepository.NewRefund;
 import com.payrecon.support.money.Fen;
 import io.micrometer.core.instrument.Counter;
@@ -25,7 +31,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * The single door for refund state (as {@link OrderService} is for orders). Every method locks the refund's order
  * first ({@link OrderService#lockForRefund}), then the refund, checks the transition table
  * ({@link RefundStatus#canMoveTo}), compare-and-sets and writes the event in the caller's transaction, through one
- * private {@code move}: one place for whatever every change must also do (metrics now, the outbox of issue 15 later).
+ * private {@code move}: one place for whatever every change must also do (metrics, and the refund.* event through
+ * the {@link Outbox}, written by {@code announce} for a created, submitted or moved refund).
  * The order's lock decides refunds of one order one at a time, so their sum never passes the amount paid, however many
  * requests or notifications race. When a refund succeeds, the order's refunded amount and status follow
  * ({@link OrderService#applyRefunds}) in the same transaction.
@@ -46,9 +53,11 @@ public class RefundService {
 	private final RefundProperties properties;
 	private final Clock clock;
 	private final MeterRegistry meters;
+	private final Outbox outbox;
 
 	RefundService(RefundRepository refunds, OrderService orderService, AccountRegistry accounts,
-			RefundProperties properties, Clock clock, MeterRegistry meters) {
+			RefundProperties properties, Clock clock, MeterRegistry meters, Outbox outbox) {
+		this.outbox = outbox;
 		this.refunds = refunds;
 		this.orderService = orderService;
 		this.accounts = accounts;
@@ -129,7 +138,7 @@ public class RefundService {
 			return same(other, command);
 		}
 		Refund refund = inserted.get();
-		created(refund, cause, "amount=" + refund.amount().value() + " " + refund.currency()
+		created(order, refund, cause, "amount=" + refund.amount().value() + " " + refund.currency()
 				+ (command.approvalRequired() ? "; waits for a second person's approval" : ""), now);
 		return new Created(refund);
 	}
@@ -200,7 +209,9 @@ public class RefundService {
 				"request 1 sent to the provider" + (refund.approvedBy() == null ? "" : " (approved by " + refund.approvedBy() + ")"),
 				now);
 		counted(refund.accountId(), RefundStatus.PROCESSING, null);
-		return Optional.of(new Submission(refunds.findById(refundId).orElseThrow(), l.order()));
+		Refund submitted = refunds.findById(refundId).orElseThrow();
+		announce(l.order(), submitted, refund.status(), cause, now);
+		return Optional.of(new Submission(submitted, l.order()));
 	}
 
 	/**
@@ -424,7 +435,8 @@ public class RefundService {
 		}
 		Refund refund = inserted.get();
 		boolean overHeld = refunds.held(order.id()).compareTo(order.amount()) > 0;
-		created(refund, cause, "made outside PayRecon (" + word.providerStatus() + "), learnt by " + cause.source(), now);
+		created(order, refund, cause, "made outside PayRecon (" + word.providerStatus() + "), learnt by " + cause.source(),
+				now);
 		if (overHeld) {
 			refunds.flagForReview(refund, "with this refund made elsewhere, the order's refunds pass its amount: "
 					+ "one of the refunds still processing will be refused by the provider", now);
@@ -452,7 +464,7 @@ public class RefundService {
 
 	/**
 	 * Every status change of an existing refund passes here: compare-and-set, the event, the order's refunded amount
-	 * when it succeeded, the metrics after commit. (Issue 15's outbox row belongs here too.)
+	 * when it succeeded, the refund.* event (before the order's own event), the metrics after commit.
 	 */
 	private void move(PaymentOrder order, Refund refund, RefundStatus to, String providerRefundId, String providerStatus,
 			Instant succeededAt, Cause cause, String details) {
@@ -464,6 +476,7 @@ public class RefundService {
 			throw new IllegalStateException("refund " + refund.id() + " changed under its lock");
 		}
 		refunds.appendEvent(refund.id(), RefundEvent.STATUS_CHANGED, refund.status(), to, cause, details, now);
+		announce(order, refunds.findById(refund.id()).orElseThrow(), refund.status(), cause, now);
 		if (to == RefundStatus.SUCCESS) {
 			orderService.applyRefunds(order, refunds.succeeded(order.id()), cause,
 					"refund " + refund.outRefundNo() + " of " + refund.amount().toYuan() + " succeeded");
@@ -474,9 +487,53 @@ public class RefundService {
 	}
 
 	/** A new refund row's event and metrics (its first status is its move). */
-	private void created(Refund refund, Cause cause, String details, Instant now) {
+	private void created(PaymentOrder order, Refund refund, Cause cause, String details, Instant now) {
 		refunds.appendEvent(refund.id(), RefundEvent.CREATED, null, refund.status(), cause, details, now);
+		announce(order, refund, null, cause, now);
 		counted(refund.accountId(), refund.status(), refund.status() == RefundStatus.SUCCESS ? refund.amount() : null);
+	}
+
+	/**
+	 * The refund.* event of a refund that was created in, or moved to, its present status: through the {@link Outbox},
+	 * in this transaction (OutboxWritersTests: the refund module writes only here). The data holds the refund and its
+	 * order's refunded amount as they are after the change, amounts in fen; never who asked or approved (logins, API
+	 * clients), never a key.
+	 */
+	private void announce(PaymentOrder order, Refund refund, RefundStatus previous, Cause cause, Instant now) {
+		EventType type = switch (refund.status()) { // exhaustive: a new status breaks compilation here
+			case REQUESTED -> EventType.REFUND_REQUESTED;
+			case PROCESSING -> EventType.REFUND_PROCESSING;
+			case SUCCESS -> EventType.REFUND_SUCCEEDED;
+			case CLOSED -> EventType.REFUND_CLOSED;
+			case ABNORMAL -> EventType.REFUND_ABNORMAL;
+		};
+		Map<String, Object> r = new LinkedHashMap<>();
+		r.put("outRefundNo", refund.outRefundNo());
+		r.put("status", refund.status().name());
+		if (previous != null) {
+			r.put("previousStatus", previous.name());
+		}
+		r.put("amount", refund.amount().value());
+		r.put("currency", refund.currency());
+		r.put("source", refund.source().name());
+		if (refund.providerRefundId() != null) {
+			r.put("providerRefundId", refund.providerRefundId());
+		}
+		if (refund.succeededAt() != null) {
+			r.put("succeededAt", refund.succeededAt().toString());
+		}
+		// the order as it is once this change is applied (a SUCCESS refund counts in its refunded amount)
+		Fen refunded = refunds.succeeded(order.id());
+		Map<String, Object> o = new LinkedHashMap<>();
+		o.put("outTradeNo", order.outTradeNo());
+		o.put("amount", order.amount().value());
+		o.put("refunded", refunded.value());
+		o.put("status", (order.status().isPaid() ? OrderStatus.afterRefunds(order.amount(), refunded) : order.status()).name());
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("refund", r);
+		data.put("order", o);
+		outbox.append(new NewEvent(type, refund.accountId(), order.id(), null, order.outTradeNo(), refund.id(),
+				cause.eventCause(), cause.eventTrigger(), now, data));
 	}
 
 	private void counted(String accountId, RefundStatus status, Fen amount) {

@@ -236,9 +236,10 @@ final class ChaosChecks {
 					.collect(Collectors.groupingBy(r -> r.source() + " " + r.status(), TreeMap::new, Collectors.counting()))));
 
 		// issue 15: the outbox's events (the run's database holds no others)
-		List<OutboxRow> outbox = payrecon.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.ORDER_ID)
+		List<OutboxRow> outbox = payrecon.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.ORDER_ID,
+					OUTBOX_EVENT.REFUND_ID)
 			.from(OUTBOX_EVENT)
-			.fetch(r -> new OutboxRow(r.value1(), r.value2(), r.value3()));
+			.fetch(r -> new OutboxRow(r.value1(), r.value2(), r.value3(), r.value4()));
 		lines.add("outbox: %d events by type %s; webhook receiver: %d requests, %d answered failure on purpose, %d events acknowledged"
 			.formatted(outbox.size(), outbox.stream().collect(Collectors.groupingBy(OutboxRow::type, TreeMap::new, Collectors.counting())),
 					receiver.requests().size(), receiver.requests().size() - acknowledgedRequests(), receiver.acknowledged().size()));
@@ -261,7 +262,8 @@ final class ChaosChecks {
 				new Check("every order the API confirmed (2xx) was placed with the provider", unconfirmed.isEmpty(),
 						"%d confirmed but unknown to the provider when the payer came (the client created them again)%s"
 							.formatted(unconfirmed.size(), sample(unconfirmed))),
-				onePaidEventPerPaidOrder(orders, outbox), everyEventReachedTheReceiver(outbox));
+				onePaidEventPerPaidOrder(orders, outbox), oneSucceededEventPerSuccessRefund(refundsHere, outbox),
+				everyEventReachedTheReceiver(outbox));
 		int passed = 0;
 		for (Check c : checks) {
 			lines.add((c.ok() ? "PASS " : "FAIL ") + c.name() + ": " + c.detail());
@@ -271,10 +273,13 @@ final class ChaosChecks {
 		return new Report(lines, passed, checks.size() - passed);
 	}
 
-	record OutboxRow(String eventId, String type, Long orderId) {
+	record OutboxRow(String eventId, String type, Long orderId, Long refundId) {
 	}
 
-	/** Issue 15: a PAID order wrote exactly one order.paid event (in its transaction, across SIGKILLs); others none. */
+	/**
+	 * Issue 15: a paid order (PAID, or PARTIALLY_REFUNDED / REFUNDED since) wrote exactly one order.paid event (in its
+	 * transaction, across SIGKILLs); others none. Refund events and the refund-caused order events sit beside it.
+	 */
 	private Check onePaidEventPerPaidOrder(Map<String, Order> orders, List<OutboxRow> outbox) {
 		Map<Long, Long> paidEvents = outbox.stream()
 			.filter(e -> e.type().equals("order.paid") && e.orderId() != null)
@@ -283,15 +288,38 @@ final class ChaosChecks {
 		long paid = 0;
 		for (Order o : orders.values()) {
 			long n = paidEvents.getOrDefault(o.id(), 0L);
-			boolean isPaid = o.status().equals("PAID");
+			boolean isPaid = PAID_HERE.contains(o.status());
 			paid += isPaid ? 1 : 0;
 			if (n != (isPaid ? 1 : 0)) {
 				wrong.add("%s %s with %d order.paid events".formatted(o.outTradeNo(), o.status(), n));
 			}
 		}
-		return new Check("every PAID order produced exactly one order.paid event (and no other order one)", wrong.isEmpty(),
-				"%d PAID orders, %d order.paid events%s".formatted(paid,
+		return new Check("every paid order (PAID, or refunded since) produced exactly one order.paid event (and no other "
+				+ "order one)", wrong.isEmpty(), "%d paid orders, %d order.paid events%s".formatted(paid,
 						paidEvents.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
+	}
+
+	/**
+	 * Issues 14 and 15: a SUCCESS refund wrote exactly one refund.succeeded event (with its refund's state change, in
+	 * one transaction, across SIGKILLs); a refund in any other state none.
+	 */
+	private Check oneSucceededEventPerSuccessRefund(List<Refund> refunds, List<OutboxRow> outbox) {
+		Map<Long, Long> succeededEvents = outbox.stream()
+			.filter(e -> e.type().equals("refund.succeeded") && e.refundId() != null)
+			.collect(Collectors.groupingBy(OutboxRow::refundId, Collectors.counting()));
+		List<String> wrong = new ArrayList<>();
+		long success = 0;
+		for (Refund r : refunds) {
+			long n = succeededEvents.getOrDefault(r.id(), 0L);
+			boolean succeeded = r.status().equals("SUCCESS");
+			success += succeeded ? 1 : 0;
+			if (n != (succeeded ? 1 : 0)) {
+				wrong.add("%s %s with %d refund.succeeded events".formatted(r.outRefundNo(), r.status(), n));
+			}
+		}
+		return new Check("every SUCCESS refund produced exactly one refund.succeeded event (and no other refund one)",
+				wrong.isEmpty(), "%d SUCCESS refunds, %d refund.succeeded events%s".formatted(success,
+						succeededEvents.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
 	}
 
 	/**

@@ -17,6 +17,6 @@ class ChaosRunIT {
 		ChaosChecks.Report report = new ChaosRun(ChaosParameters.fromSystemProperties()).run();
 
 		assertThat(report.lines()).as(report.text()).last().asString().isEqualTo(report.passed() + " passed, 0 failed");
-		assertThat(report.passed()).isEqualTo(9);
+		assertThat(report.passed()).isEqualTo(12);
 	}
 }
