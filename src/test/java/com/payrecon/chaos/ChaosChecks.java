@@ -281,22 +281,9 @@ final class ChaosChecks {
 	 * transaction, across SIGKILLs); others none. Refund events and the refund-caused order events sit beside it.
 	 */
 	private Check onePaidEventPerPaidOrder(Map<String, Order> orders, List<OutboxRow> outbox) {
-		Map<Long, Long> paidEvents = outbox.stream()
-			.filter(e -> e.type().equals("order.paid") && e.orderId() != null)
-			.collect(Collectors.groupingBy(OutboxRow::orderId, Collectors.counting()));
-		List<String> wrong = new ArrayList<>();
-		long paid = 0;
-		for (Order o : orders.values()) {
-			long n = paidEvents.getOrDefault(o.id(), 0L);
-			boolean isPaid = PAID_HERE.contains(o.status());
-			paid += isPaid ? 1 : 0;
-			if (n != (isPaid ? 1 : 0)) {
-				wrong.add("%s %s with %d order.paid events".formatted(o.outTradeNo(), o.status(), n));
-			}
-		}
-		return new Check("every paid order (PAID, or refunded since) produced exactly one order.paid event (and no other "
-				+ "order one)", wrong.isEmpty(), "%d paid orders, %d order.paid events%s".formatted(paid,
-						paidEvents.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
+		return oneEventEach("every paid order (PAID, or refunded since) produced exactly one order.paid event (and no "
+				+ "other order one)", "paid orders", "order.paid", outbox, OutboxRow::orderId, orders.values(), Order::id,
+				o -> PAID_HERE.contains(o.status()), o -> o.outTradeNo() + " " + o.status());
 	}
 
 	/**
@@ -304,22 +291,30 @@ final class ChaosChecks {
 	 * one transaction, across SIGKILLs); a refund in any other state none.
 	 */
 	private Check oneSucceededEventPerSuccessRefund(List<Refund> refunds, List<OutboxRow> outbox) {
-		Map<Long, Long> succeededEvents = outbox.stream()
-			.filter(e -> e.type().equals("refund.succeeded") && e.refundId() != null)
-			.collect(Collectors.groupingBy(OutboxRow::refundId, Collectors.counting()));
+		return oneEventEach("every SUCCESS refund produced exactly one refund.succeeded event (and no other refund one)",
+				"SUCCESS refunds", "refund.succeeded", outbox, OutboxRow::refundId, refunds, Refund::id,
+				r -> r.status().equals("SUCCESS"), r -> r.outRefundNo() + " " + r.status());
+	}
+
+	/** Exactly one {@code type} event for each of {@code things} that {@code should} have one, none for the others. */
+	private static <T> Check oneEventEach(String name, String what, String type, List<OutboxRow> outbox,
+			Function<OutboxRow, Long> eventKey, java.util.Collection<T> things, Function<T, Long> key,
+			java.util.function.Predicate<T> should, Function<T, String> label) {
+		Map<Long, Long> counts = outbox.stream()
+			.filter(e -> e.type().equals(type) && eventKey.apply(e) != null)
+			.collect(Collectors.groupingBy(eventKey, Collectors.counting()));
 		List<String> wrong = new ArrayList<>();
-		long success = 0;
-		for (Refund r : refunds) {
-			long n = succeededEvents.getOrDefault(r.id(), 0L);
-			boolean succeeded = r.status().equals("SUCCESS");
-			success += succeeded ? 1 : 0;
-			if (n != (succeeded ? 1 : 0)) {
-				wrong.add("%s %s with %d refund.succeeded events".formatted(r.outRefundNo(), r.status(), n));
+		long expected = 0;
+		for (T t : things) {
+			long n = counts.getOrDefault(key.apply(t), 0L);
+			boolean one = should.test(t);
+			expected += one ? 1 : 0;
+			if (n != (one ? 1 : 0)) {
+				wrong.add("%s with %d %s events".formatted(label.apply(t), n, type));
 			}
 		}
-		return new Check("every SUCCESS refund produced exactly one refund.succeeded event (and no other refund one)",
-				wrong.isEmpty(), "%d SUCCESS refunds, %d refund.succeeded events%s".formatted(success,
-						succeededEvents.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
+		return new Check(name, wrong.isEmpty(), "%d %s, %d %s events%s".formatted(expected, what, type,
+				counts.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
 	}
 
 	/**
