@@ -313,8 +313,8 @@ final class ChaosChecks {
 				wrong.add("%s with %d %s events".formatted(label.apply(t), n, type));
 			}
 		}
-		return new Check(name, wrong.isEmpty(), "%d %s, %d %s events%s".formatted(expected, what, type,
-				counts.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
+		return new Check(name, wrong.isEmpty(), "%d %s, %d %s events%s".formatted(expected, what,
+				counts.values().stream().mapToLong(Long::longValue).sum(), type, sample(wrong)));
 	}
 
 	/**
