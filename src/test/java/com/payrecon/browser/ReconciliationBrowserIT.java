@@ -66,7 +66,7 @@ class ReconciliationBrowserIT extends ConsoleInBrowser {
 		day = day.settle(p.id(DiscrepancyType.MISSING_AT_PROVIDER), "resolve", "in the next day's bill");
 		assertThat(day.flashMessage()).endsWith("is RESOLVED.");
 		day = day.settle(p.id(DiscrepancyType.MISSING_LOCALLY), "accept", "a test payment by the shop");
-		day = day.settle(p.id(DiscrepancyType.STATUS_MISMATCH), "accept", "refund booked by hand");
+		day = day.settle(p.id(DiscrepancyType.REFUND_UNKNOWN), "accept", "refund booked by hand");
 		day = day.settle(late, "resolve", "refunded to the customer by the provider");
 		assertThat(day.state(late)).isEqualTo("RESOLVED");
 		assertThat(day.caseRow(late)).contains("refunded to the customer by the provider").contains(finance.login());

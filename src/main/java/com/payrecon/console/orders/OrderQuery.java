@@ -5,6 +5,8 @@ import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.PROVIDER_QUERY;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+import static com.payrecon.db.Tables.REFUND;
+import static com.payrecon.db.Tables.REFUND_EVENT;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,9 +46,10 @@ public class OrderQuery {
 		this.fmt = fmt;
 	}
 
+	/** @param refunded the sum of the order's SUCCESS refunds */
 	public record Row(long id, String accountId, String outTradeNo, Fen amount, String currency, String status,
 			String providerTxnId, Instant createdAt, Instant paidAt, boolean needsReview, String reviewReason,
-			String description) {
+			String description, Fen refunded) {
 	}
 
 	/** One line of an order's history, whatever its source. */
@@ -150,7 +153,24 @@ public class OrderQuery {
 					q.getOperation() + " #" + q.getId() + " at the provider → " + q.getAnswerStatus()
 							+ (q.getErrorCode() == null ? "" : " (" + q.getErrorCode() + ")"),
 					q.getSource(), q.getActor(), q.getOutcome() + answered(q), null)));
-		// operator actions (re-query, close) recorded against the order
+		// its refunds' histories (a refund's own events: asked, approved, sent, answered, notified)
+		dsl.select(REFUND_EVENT.CREATED_AT, REFUND_EVENT.EVENT_TYPE, REFUND_EVENT.FROM_STATUS, REFUND_EVENT.TO_STATUS,
+				REFUND_EVENT.SOURCE, REFUND_EVENT.ACTOR, REFUND_EVENT.REASON, REFUND_EVENT.DETAILS,
+				REFUND_EVENT.RAW_NOTIFICATION_ID, REFUND.OUT_REFUND_NO, REFUND.AMOUNT_MINOR)
+			.from(REFUND_EVENT)
+			.join(REFUND)
+			.on(REFUND.ID.eq(REFUND_EVENT.REFUND_ID))
+			.where(REFUND.ORDER_ID.eq(order.id()))
+			.orderBy(REFUND_EVENT.ID)
+			.limit(500)
+			.forEach(e -> entries.add(new TimelineEntry(e.get(REFUND_EVENT.CREATED_AT), "refund",
+					"refund " + e.get(REFUND.OUT_REFUND_NO) + " (" + fmt.yuan(e.get(REFUND.AMOUNT_MINOR)) + ") "
+							+ e.get(REFUND_EVENT.EVENT_TYPE) + (e.get(REFUND_EVENT.TO_STATUS) == null ? ""
+									: " " + (e.get(REFUND_EVENT.FROM_STATUS) == null ? "" : e.get(REFUND_EVENT.FROM_STATUS) + " → ")
+											+ e.get(REFUND_EVENT.TO_STATUS)),
+					e.get(REFUND_EVENT.SOURCE), e.get(REFUND_EVENT.ACTOR),
+					join(e.get(REFUND_EVENT.REASON), e.get(REFUND_EVENT.DETAILS)), e.get(REFUND_EVENT.RAW_NOTIFICATION_ID))));
+		// operator actions (re-query, close, refunds) recorded against the order
 		dsl.selectFrom(AUDIT_ENTRY)
 			.where(AUDIT_ENTRY.TARGET.eq("order:" + order.id()))
 			.orderBy(AUDIT_ENTRY.ID)
@@ -196,6 +216,6 @@ public class OrderQuery {
 	private static Row toRow(PaymentOrderRecord r) {
 		return new Row(r.getId(), r.getAccountId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()), r.getCurrency(),
 				r.getStatus(), r.getProviderTxnId(), r.getCreatedAt(), r.getPaidAt(), r.getNeedsReview(),
-				r.getReviewReason(), r.getDescription());
+				r.getReviewReason(), r.getDescription(), Fen.of(r.getRefundedMinor()));
 	}
 }

@@ -1,6 +1,7 @@
 package com.payrecon.console.orders;
 
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.console.refunds.RefundQuery;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -30,10 +31,12 @@ class OrderSupportController {
 	private final OrderQuery orders;
 	private final PendingOrderQuery pending;
 	private final AccountRegistry accounts;
+	private final RefundQuery refunds;
 	private final MessageSource messages;
 
 	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts,
-			MessageSource messages) {
+			RefundQuery refunds, MessageSource messages) {
+		this.refunds = refunds;
 		this.messages = messages;
 		this.support = support;
 		this.orders = orders;
@@ -97,6 +100,7 @@ class OrderSupportController {
 			response.setStatus(ex instanceof OrderSupport.NotAllowed ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
 			model.addAttribute("error", ex.getMessage());
 			model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+			OrderController.addRefunds(model, refunds, id);
 			return "orders/detail";
 		}
 		String text = "Close: " + closed.outcome() + "; the order is " + closed.after().status() + ".";
@@ -126,6 +130,7 @@ class OrderSupportController {
 		response.setStatus(status.value());
 		model.addAttribute("error", error);
 		model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+		OrderController.addRefunds(model, refunds, id);
 		return "orders/detail";
 	}
 

@@ -235,8 +235,8 @@ public class ReconciliationQuery {
 		if (type == DiscrepancyType.LATE_PAYMENT && "CLOSED".equals(localStatus)) {
 			return AdjustmentKind.REOPEN_LATE_PAYMENT;
 		}
-		if (type == DiscrepancyType.STATUS_MISMATCH && "PAID".equals(localStatus) && detail != null
-				&& detail.startsWith("refunded at the provider")) {
+		if (type == DiscrepancyType.REFUND_UNKNOWN && localStatus != null
+				&& com.payrecon.order.OrderStatus.valueOf(localStatus).isPaid()) {
 			return AdjustmentKind.MARK_REFUNDED;
 		}
 		return null;
