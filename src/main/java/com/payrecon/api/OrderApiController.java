@@ -297,6 +297,7 @@ class OrderApiController {
 		view.put("currency", order.currency());
 		view.put("description", order.description());
 		view.put("status", order.status().name());
+		view.put("refunded", order.refunded().value());
 		view.put("providerTransactionId", order.providerTxnId());
 		view.put("paidAt", order.paidAt());
 		view.put("expiresAt", order.expiresAt());

@@ -27,12 +27,17 @@ import com.payrecon.reconcile.Discrepancy;
 import com.payrecon.reconcile.DiscrepancyType;
 import com.payrecon.reconcile.Reconciliation;
 import com.payrecon.reconcile.ReconciliationResult;
+import com.payrecon.refund.ProviderRefund;
+import com.payrecon.refund.RefundService;
+import com.payrecon.refund.RefundStatus;
 import com.payrecon.sandbox.LedgerOrder;
 import com.payrecon.sandbox.PayerSimulation;
 import com.payrecon.sandbox.SandboxLedger;
 import com.payrecon.sandbox.SandboxMerchant;
 import com.payrecon.sandbox.SandboxMerchants;
+import com.payrecon.sandbox.SandboxRefunds;
 import com.payrecon.sandbox.SandboxTrades;
+import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +48,12 @@ import org.springframework.context.event.EventListener;
 /**
  * Demo only: at the first demo start, yesterday (in each demo account's zone) becomes a small realistic day so that
  * the console's Reconciliation pages have something to show. A few dozen orders are paid at the sandbox yesterday
- * and their notifications applied normally; four discrepancies are planted (a payment for an order closed here:
- * LATE_PAYMENT; an order paid here the provider never saw: MISSING_AT_PROVIDER; a payment refunded at the provider:
- * STATUS_MISMATCH; a payment unknown here: MISSING_LOCALLY); then the day is reconciled for real. Idempotent: a day
+ * and their notifications applied normally; discrepancies are planted (a payment for an order closed here:
+ * LATE_PAYMENT; an order paid here the provider never saw: MISSING_AT_PROVIDER; a payment unknown here:
+ * MISSING_LOCALLY; and a refund case of each kind: a refund made in the merchant platform whose notification was lost,
+ * REFUND_UNKNOWN, recorded by the run's refund query; a refund recorded here the provider never made,
+ * REFUND_NOT_AT_PROVIDER; one recorded with another amount, REFUND_AMOUNT_MISMATCH; one recorded as paid back that the
+ * provider closed, REFUND_STATUS_MISMATCH, WeChat only); then the day is reconciled for real. Idempotent: a day
  * that already has a reconciliation run is left alone. Every order change goes through {@link OrderService} with a
  * cause naming {@value #ACTOR}.
  */
@@ -62,9 +70,12 @@ public class DemoHistory {
 	private final SandboxMerchants merchants;
 	private final SandboxLedger ledger;
 	private final SandboxTrades trades;
+	private final SandboxRefunds refunds;
 	private final OrderService orderService;
 	private final OrderRepository orders;
 	private final Reconciliation reconciliation;
+	private final RefundService refundService;
+	private final TransactionRetry retry;
 	private final Clock clock;
 	private final Duration notificationWait;
 
@@ -74,8 +85,12 @@ public class DemoHistory {
 	}
 
 	public DemoHistory(List<String> accountIds, AccountRegistry accounts, SandboxMerchants merchants,
-			SandboxLedger ledger, SandboxTrades trades, OrderService orderService, OrderRepository orders,
-			Reconciliation reconciliation, Clock clock, Duration notificationWait) {
+			SandboxLedger ledger, SandboxTrades trades, SandboxRefunds refunds, OrderService orderService,
+			OrderRepository orders, Reconciliation reconciliation, RefundService refundService, TransactionRetry retry,
+			Clock clock, Duration notificationWait) {
+		this.refunds = refunds;
+		this.refundService = refundService;
+		this.retry = retry;
 		this.accountIds = List.copyOf(accountIds);
 		this.accounts = accounts;
 		this.merchants = merchants;
@@ -138,8 +153,33 @@ public class DemoHistory {
 		// refunded at the provider in the evening, the refund never reported here
 		String refunded = paid.get(paid.size() - 1);
 		LedgerOrder refundedAtProvider = ledger.find(accountId, refunded).orElseThrow();
-		trades.refund(refundedAtProvider, refundedAtProvider.amount(), refunded + "R", evening.toInstant());
-		planted.put(DiscrepancyType.STATUS_MISMATCH, refunded);
+		refunds.platformRefund(refundedAtProvider, refundedAtProvider.amount(), refunded + "R", evening.toInstant(), false);
+		planted.put(DiscrepancyType.REFUND_UNKNOWN, refunded); // the run's refund query records it (repaired)
+
+		// refund cases of each other kind (issue 14), on three more of the day's orders
+		Cause byHand = new Cause(EventSource.OPERATOR, ACTOR, null, WHY + " (a refund recorded by hand)");
+		// recorded here as paid back, never made at the provider
+		String phantom = paid.get(paid.size() - 2);
+		Fen half = Fen.of(ledger.find(accountId, phantom).orElseThrow().amount().value() / 2);
+		recordRefund(accountId, phantom, phantom + "R", half, evening.plusMinutes(5).toInstant(), byHand);
+		planted.put(DiscrepancyType.REFUND_NOT_AT_PROVIDER, phantom);
+		// refunded in the merchant platform, recorded here with another amount
+		String typo = paid.get(paid.size() - 3);
+		LedgerOrder typoAtProvider = ledger.find(accountId, typo).orElseThrow();
+		long typoHalf = typoAtProvider.amount().value() / 2;
+		refunds.platformRefund(typoAtProvider, Fen.of(typoHalf), typo + "R", evening.plusMinutes(6).toInstant(), false);
+		recordRefund(accountId, typo, typo + "R", Fen.of(typoHalf + 1), evening.plusMinutes(6).toInstant(), byHand);
+		planted.put(DiscrepancyType.REFUND_AMOUNT_MISMATCH, typo);
+		// recorded here as paid back, closed at the provider (its bill says REFUNDCLOSE)
+		if (merchant.channel() != Channel.ALIPAY) { // Alipay's bill lists completed refunds only
+			String closed = paid.get(paid.size() - 4);
+			LedgerOrder closedAtProvider = ledger.find(accountId, closed).orElseThrow();
+			Fen third = Fen.of(closedAtProvider.amount().value() / 3);
+			ledger.refund(closedAtProvider, new SandboxLedger.NewRefund(closed + "R", third, "REFUNDCLOSE", null, null,
+					"demo: closed at the bank", null, "PLATFORM"), evening.plusMinutes(7).toInstant());
+			recordRefund(accountId, closed, closed + "R", third, evening.plusMinutes(7).toInstant(), byHand);
+			planted.put(DiscrepancyType.REFUND_STATUS_MISMATCH, closed);
+		}
 
 		// closed here as unpaid, yet the payer paid at the provider and its callback was lost
 		String late = prefix + "L";
@@ -172,6 +212,16 @@ public class DemoHistory {
 				accountId, day, PAID_ORDERS, planted.keySet(), result.run().id(), result.run().status(),
 				result.discrepancies().stream().map(Discrepancy::type).toList());
 		return Optional.of(new Prepared(accountId, day, result, planted));
+	}
+
+	/** A refund recorded here as succeeded (EXTERNAL), through the one door for refunds. */
+	private void recordRefund(String accountId, String outTradeNo, String outRefundNo, Fen amount, Instant at, Cause cause) {
+		ProviderRefund word = new ProviderRefund(outTradeNo, null, outRefundNo, null, amount, null, null,
+				RefundStatus.SUCCESS, at, "recorded by hand");
+		RefundService.Outcome outcome = retry.inTransaction(() -> refundService.providerSays(accountId, word, cause, true));
+		if (outcome.kind() != RefundService.Kind.RECORDED) {
+			throw new IllegalStateException("demo refund " + outRefundNo + " not recorded: " + outcome.detail());
+		}
 	}
 
 	private void local(String accountId, String no, Fen amount, String goods) {

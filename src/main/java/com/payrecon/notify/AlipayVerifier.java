@@ -75,6 +75,9 @@ class AlipayVerifier implements ChannelVerifier {
 							+ params.get("app_id") + " seller_id=" + params.get("seller_id"));
 		}
 		String status = params.getOrDefault("trade_status", "");
+		if (!isBlank(params.get("refund_fee")) || !isBlank(params.get("gmt_refund")) || !isBlank(params.get("out_biz_no"))) {
+			return refund(account, params, status);
+		}
 		if (!PAID.contains(status)) {
 			return Check.Authenticated.settle(notifyId, outTradeNo, tradeNo, Verdict.NOT_PAID, "trade_status " + status);
 		}
@@ -100,6 +103,50 @@ class AlipayVerifier implements ChannelVerifier {
 					"gmt_payment is not yyyy-MM-dd HH:mm:ss");
 		}
 		return Check.Authenticated.payment(notifyId, new ProviderPayment(outTradeNo, tradeNo, amount, "CNY", paidAt));
+	}
+
+	/**
+	 * A notification a refund triggered (protocols-refunds-credentials.md D.3): {@code refund_fee} (refunded so far),
+	 * {@code gmt_refund}, {@code out_biz_no} (the refund's out_request_no); TRADE_SUCCESS after a partial refund,
+	 * TRADE_CLOSED after a full one. It proves the payment too (applied first when the order is still pending here),
+	 * but not this refund's own amount: a refund unknown here is confirmed by the refund query before it is recorded.
+	 */
+	private static Check refund(Account account, Map<String, String> params, String status) {
+		String notifyId = params.get("notify_id");
+		String outTradeNo = params.get("out_trade_no");
+		String tradeNo = params.get("trade_no");
+		String outBizNo = params.get("out_biz_no");
+		if (!Set.of("TRADE_SUCCESS", "TRADE_CLOSED", "TRADE_FINISHED").contains(status) || isBlank(outTradeNo)
+				|| isBlank(tradeNo) || isBlank(outBizNo)) {
+			return Check.Authenticated.settle(notifyId, outTradeNo, tradeNo, Verdict.INVALID_FIELDS,
+					"refund notification without trade_status, out_trade_no, trade_no or out_biz_no");
+		}
+		Fen refunded;
+		Fen total;
+		try {
+			refunded = Fen.parseYuan(params.get("refund_fee"));
+			total = Fen.parseYuan(params.get("total_amount"));
+		}
+		catch (NumberFormatException ex) {
+			return Check.Authenticated.settle(notifyId, outTradeNo, tradeNo, Verdict.REFUND_MISMATCH,
+					"refund_fee or total_amount is " + ex.getMessage());
+		}
+		String refundTime = params.getOrDefault("gmt_refund", "");
+		Instant refundedAt;
+		Instant paidAt;
+		try {
+			refundedAt = LocalDateTime.parse(refundTime.length() > 19 ? refundTime.substring(0, 19) : refundTime, ALIPAY_TIME)
+				.atZone(account.zone()).toInstant();
+			paidAt = LocalDateTime.parse(params.getOrDefault("gmt_payment", ""), ALIPAY_TIME).atZone(account.zone()).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return Check.Authenticated.settle(notifyId, outTradeNo, tradeNo, Verdict.INVALID_FIELDS,
+					"gmt_refund or gmt_payment is not yyyy-MM-dd HH:mm:ss");
+		}
+		return new Check.Refunded(notifyId, new com.payrecon.refund.ProviderRefund(outTradeNo, tradeNo, outBizNo, null, null,
+				total, refunded, com.payrecon.refund.RefundStatus.SUCCESS, refundedAt,
+				status + " refund_fee=" + params.get("refund_fee")),
+				new ProviderPayment(outTradeNo, tradeNo, total, "CNY", paidAt), false);
 	}
 
 	/** The browser's return from Alipay (GET, parameters in the query string): verified, recorded, never applied. */

@@ -1,9 +1,10 @@
 package com.payrecon.notify;
 
 import com.payrecon.order.ProviderPayment;
+import com.payrecon.refund.ProviderRefund;
 
 /** What a channel's verifier made of a stored request, before any order is touched. */
-sealed interface Check permits Check.Rejected, Check.Authenticated {
+sealed interface Check permits Check.Rejected, Check.Authenticated, Check.Refunded {
 
 	/**
 	 * Not authenticated or not readable: nothing in it is trusted. {@code untrustedOutTradeNo} is the order number
@@ -35,6 +36,18 @@ sealed interface Check permits Check.Rejected, Check.Authenticated {
 		static Authenticated settle(String notifyId, String outTradeNo, String txnId, Verdict verdict, String reason) {
 			return new Authenticated(notifyId, outTradeNo, txnId, null, verdict, reason);
 		}
+	}
+
+	/**
+	 * An authenticated refund notification: the refund as the provider states it, and, when the notification also
+	 * proves the payment (Alipay's trade notification), the payment to apply first.
+	 *
+	 * @param mayRecord a refund unknown here may be recorded from this notification alone (it is signed and states the
+	 * refund's own amount: v3); otherwise (v2: encryption only, no integrity; Alipay: only the refunded total) an unknown
+	 * refund is confirmed by a refund query first
+	 */
+	record Refunded(String providerNotifyId, ProviderRefund refund, ProviderPayment payment, boolean mayRecord)
+			implements Check {
 	}
 
 	static Rejected reject(Verdict verdict, String reason) {

@@ -14,6 +14,9 @@ import com.payrecon.notify.RawNotificationRepository.Settlement;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.PaymentOutcome;
+import com.payrecon.refund.ProviderRefund;
+import com.payrecon.refund.RefundNoticeToConfirm;
+import com.payrecon.refund.RefundService;
 import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,19 +37,21 @@ public class NotificationProcessor {
 	private final Map<Channel, ChannelVerifier> verifiers = new EnumMap<>(Channel.class);
 	private final AlipayVerifier alipay;
 	private final OrderService orderService;
+	private final RefundService refundService;
 	private final RawNotificationRepository rawLog;
 	private final TransactionRetry retry;
 	private final ApplicationEventPublisher events;
 	private final Clock clock;
 
 	NotificationProcessor(AccountRegistry accounts, List<ChannelVerifier> verifiers, AlipayVerifier alipay,
-			OrderService orderService, RawNotificationRepository rawLog, TransactionRetry retry,
+			OrderService orderService, RefundService refundService, RawNotificationRepository rawLog, TransactionRetry retry,
 			ApplicationEventPublisher events, Clock clock) {
 		this.events = events;
 		this.accounts = accounts;
 		verifiers.forEach(v -> this.verifiers.put(v.channel(), v));
 		this.alipay = alipay;
 		this.orderService = orderService;
+		this.refundService = refundService;
 		this.rawLog = rawLog;
 		this.retry = retry;
 		this.clock = clock;
@@ -126,6 +131,8 @@ public class NotificationProcessor {
 					}
 					yield outcome;
 				}
+				case Check.Refunded refunded -> retry
+					.inTransaction(() -> settleRefund(rawId, raw, account.get(), verifier, refunded));
 			};
 		}
 		catch (RuntimeException ex) {
@@ -193,6 +200,63 @@ public class NotificationProcessor {
 		Reply reply = verdict.acknowledged() ? verifier.acknowledge() : verifier.fail(verdict, verdict.summary());
 		rawLog.settle(rawId, raw, new Settlement(verdict, reason, reply.status(), reply.body(), check.outTradeNo(),
 				check.providerTxnId(), notifyId, orderId), clock.instant());
+		logVerdict(raw, rawId, verdict, reason);
+		return new Outcome(verdict, reason, reply);
+	}
+
+	/**
+	 * One transaction, as for payments: dedup by notification id, the payment first when the notification proves it
+	 * (Alipay), then the refund through {@link RefundService}, exactly once under the order's lock. What cannot be
+	 * applied as it stands (unknown refund, mismatch, unpaid order) is acknowledged and confirmed by a query after
+	 * commit ({@link RefundNoticeToConfirm}).
+	 */
+	private Outcome settleRefund(long rawId, RawRequest raw, Account account, ChannelVerifier verifier,
+			Check.Refunded check) {
+		ProviderRefund refund = check.refund();
+		Verdict verdict;
+		String reason;
+		Long orderId = null;
+		String notifyId = check.providerNotifyId();
+		Cause cause = Cause.notification(rawId, raw.channel().wireName() + " refund notification");
+		Optional<String> earlier = notifyId == null ? Optional.empty() : rawLog.settledNotifyId(account.id(), notifyId);
+		PaymentOutcome payment = earlier.isPresent() || check.payment() == null ? null
+				: orderService.applyPayment(account.id(), check.payment(), cause);
+		if (earlier.isPresent()) {
+			verdict = Verdict.DUPLICATE;
+			reason = "notification id " + notifyId + " was settled before as " + earlier.get();
+		}
+		else if (payment != null && payment.kind() != PaymentOutcome.Kind.APPLIED
+				&& payment.kind() != PaymentOutcome.Kind.DUPLICATE) {
+			verdict = Verdict.valueOf(payment.kind().name());
+			reason = "the payment it carries: " + payment.detail();
+			orderId = payment.order() == null ? null : payment.order().id();
+		}
+		else {
+			RefundService.Outcome outcome = refundService.providerSays(account.id(), refund, cause, check.mayRecord());
+			orderId = outcome.refund() != null ? Long.valueOf(outcome.refund().orderId())
+					: payment != null && payment.order() != null ? payment.order().id() : null;
+			verdict = switch (outcome.kind()) {
+				case APPLIED -> Verdict.REFUND_APPLIED;
+				case RECORDED -> Verdict.REFUND_RECORDED;
+				case DUPLICATE, UNCHANGED -> Verdict.DUPLICATE;
+				case MISMATCH, REFUSED_TRANSITION -> Verdict.REFUND_MISMATCH;
+				case UNKNOWN_REFUND, ORDER_NOT_PAID -> Verdict.REFUND_UNCONFIRMED;
+				case UNKNOWN_ORDER -> Verdict.UNKNOWN_ORDER;
+			};
+			reason = "refund " + refund.outRefundNo() + " " + refund.status() + ": " + outcome.kind() + " (" + outcome.detail() + ")";
+			if (verdict == Verdict.REFUND_MISMATCH || verdict == Verdict.REFUND_UNCONFIRMED) {
+				events.publishEvent(new RefundNoticeToConfirm(account.id(), refund.outTradeNo(), refund.outRefundNo(), rawId,
+						outcome.kind() + ": " + outcome.detail()));
+			}
+		}
+		if (notifyId != null && earlier.isEmpty() && !rawLog.recordNotifyId(account.id(), notifyId, null, rawId, verdict, clock.instant())
+				&& verdict != Verdict.REFUND_APPLIED && verdict != Verdict.REFUND_RECORDED) {
+			verdict = Verdict.DUPLICATE;
+			reason = "notification id " + notifyId + " settled concurrently by another delivery";
+		}
+		Reply reply = verdict.acknowledged() ? verifier.acknowledge() : verifier.fail(verdict, verdict.summary());
+		rawLog.settle(rawId, raw, new Settlement(verdict, reason, reply.status(), reply.body(), refund.outTradeNo(),
+				refund.providerTxnId(), notifyId, orderId), clock.instant());
 		logVerdict(raw, rawId, verdict, reason);
 		return new Outcome(verdict, reason, reply);
 	}

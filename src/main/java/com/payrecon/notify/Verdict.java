@@ -23,7 +23,12 @@ public enum Verdict {
 	UNKNOWN_ORDER(true, 200, "no such order"),
 	NOT_PAID(true, 200, "not a successful payment"),
 	INVALID_FIELDS(true, 200, "authenticated, but business fields unusable"),
+	/** before issue 14: a v2 refund notification was decrypted and recorded only (kept for stored rows) */
 	REFUND_NOTICE(true, 200, "refund notification recorded"),
+	REFUND_APPLIED(true, 200, "refund state applied"),
+	REFUND_RECORDED(true, 200, "refund made outside PayRecon recorded"),
+	REFUND_MISMATCH(true, 200, "refund differs from our record, kept for review and confirmed by a query"),
+	REFUND_UNCONFIRMED(true, 200, "refund unknown here or order unpaid: confirmed by a query first"),
 	RETURN_VERIFIED(true, 200, "browser return verified (never marks an order paid)"),
 
 	MALFORMED(false, 400, "malformed"),
@@ -74,7 +79,7 @@ public enum Verdict {
 	public boolean keptForReview() {
 		return switch (this) {
 			case LATE_PAYMENT, CONFLICTING_PAYMENT, AMOUNT_MISMATCH, CURRENCY_MISMATCH, MERCHANT_MISMATCH, UNKNOWN_ORDER,
-					INVALID_FIELDS -> true;
+					INVALID_FIELDS, REFUND_MISMATCH -> true;
 			default -> false;
 		};
 	}

@@ -10,6 +10,8 @@ import com.payrecon.account.Account;
 import com.payrecon.account.Account.WechatV2Keys;
 import com.payrecon.account.Channel;
 import com.payrecon.order.ProviderPayment;
+import com.payrecon.refund.ProviderRefund;
+import com.payrecon.refund.RefundStatus;
 import com.payrecon.crypto.MalformedMessageException;
 import com.payrecon.crypto.WechatSignType;
 import com.payrecon.crypto.WechatV2RefundCipher;
@@ -108,9 +110,18 @@ class WechatV2Verifier implements ChannelVerifier {
 		return Check.Authenticated.payment(null, new ProviderPayment(outTradeNo, txnId, amount, currency, paidAt));
 	}
 
+	/** Fields a refund notification must carry (protocols-refunds-credentials.md A.5): a splice cannot leave one out. */
+	private static final String[] REFUND_FIELDS = { "transaction_id", "out_trade_no", "refund_id", "out_refund_no",
+			"total_fee", "refund_fee", "refund_status" };
+	private static final DateTimeFormatter REFUND_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+	private static final java.time.ZoneId BEIJING = java.time.ZoneId.of("Asia/Shanghai");
+
 	/**
 	 * Refund notifications carry no signature; decrypting {@code req_info} with the key derived from the API key is
-	 * what authenticates them (protocols.md A.4). Refunds are reconciled from the bill; the notice is recorded.
+	 * what authenticates them (protocols.md A.4). AES-ECB gives no integrity (threat case B7), so the decrypted part is
+	 * parsed with the same hardened parser (P4), every mandatory field is required, and the refund service cross-checks
+	 * order, refund number, amounts and refund id with its own record; a refund unknown here is never recorded from
+	 * this notice alone but confirmed by a refund query.
 	 */
 	private Check refund(Account account, Map<String, String> fields, WechatV2Keys keys) {
 		byte[] plain;
@@ -127,13 +138,53 @@ class WechatV2Verifier implements ChannelVerifier {
 		catch (MalformedMessageException ex) {
 			return Check.reject(Verdict.MALFORMED, "decrypted req_info refused: " + ex.getMessage());
 		}
-		if (!Objects.equals(account.mchId(), fields.get("mch_id"))) {
-			return Check.Authenticated.settle(null, refund.get("out_trade_no"), refund.get("transaction_id"),
-					Verdict.MERCHANT_MISMATCH, "refund notice for mch_id=" + fields.get("mch_id"));
+		String outTradeNo = refund.get("out_trade_no");
+		String txnId = refund.get("transaction_id");
+		if (!"SUCCESS".equals(fields.get("return_code"))) {
+			return Check.Authenticated.settle(null, outTradeNo, txnId, Verdict.NOT_PAID, "return_code=" + fields.get("return_code"));
 		}
-		return Check.Authenticated.settle(null, refund.get("out_trade_no"), refund.get("transaction_id"),
-				Verdict.REFUND_NOTICE, "refund " + refund.get("out_refund_no") + " " + refund.get("refund_status")
-						+ " refund_fee=" + refund.get("refund_fee"));
+		if (!Objects.equals(account.mchId(), fields.get("mch_id"))
+				|| (fields.containsKey("appid") && !Objects.equals(account.appId(), fields.get("appid")))) {
+			return Check.Authenticated.settle(null, outTradeNo, txnId, Verdict.MERCHANT_MISMATCH,
+					"refund notice for mch_id=" + fields.get("mch_id") + " appid=" + fields.get("appid"));
+		}
+		for (String field : REFUND_FIELDS) {
+			if (isBlank(refund.get(field))) {
+				return Check.Authenticated.settle(null, outTradeNo, txnId, Verdict.INVALID_FIELDS, "refund notice without " + field);
+			}
+		}
+		String state = refund.get("refund_status");
+		RefundStatus status = switch (state) {
+			case "SUCCESS" -> RefundStatus.SUCCESS;
+			case "CHANGE" -> RefundStatus.ABNORMAL;
+			case "REFUNDCLOSE" -> RefundStatus.CLOSED;
+			default -> null;
+		};
+		if (status == null) {
+			return Check.Authenticated.settle(null, outTradeNo, txnId, Verdict.INVALID_FIELDS, "refund_status " + state);
+		}
+		Fen amount;
+		Fen total;
+		try {
+			amount = Fen.parseFen(refund.get("refund_fee"));
+			total = Fen.parseFen(refund.get("total_fee"));
+		}
+		catch (NumberFormatException ex) {
+			return Check.Authenticated.settle(null, outTradeNo, txnId, Verdict.REFUND_MISMATCH, "refund_fee or total_fee is "
+					+ ex.getMessage());
+		}
+		java.time.Instant succeededAt = null;
+		if (status == RefundStatus.SUCCESS) {
+			try {
+				succeededAt = LocalDateTime.parse(refund.getOrDefault("success_time", ""), REFUND_TIME).atZone(BEIJING).toInstant();
+			}
+			catch (DateTimeParseException ex) {
+				return Check.Authenticated.settle(null, outTradeNo, txnId, Verdict.INVALID_FIELDS, "success_time is not yyyy-MM-dd HH:mm:ss");
+			}
+		}
+		return new Check.Refunded(null, new ProviderRefund(outTradeNo, txnId, refund.get("out_refund_no"),
+				refund.get("refund_id"), amount, total, null, status, succeededAt,
+				"v2 " + state + " (" + refund.getOrDefault("refund_request_source", "?") + ")"), null, false);
 	}
 
 	@Override

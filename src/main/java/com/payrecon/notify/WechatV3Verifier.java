@@ -16,6 +16,8 @@ import com.payrecon.account.ProviderCertificate.Kind;
 import com.payrecon.account.ProviderCertificates;
 import com.payrecon.account.ProviderCertificates.Trigger;
 import com.payrecon.order.ProviderPayment;
+import com.payrecon.refund.ProviderRefund;
+import com.payrecon.refund.RefundStatus;
 import com.payrecon.crypto.WechatV3Crypto;
 import com.payrecon.support.money.Fen;
 import tools.jackson.core.JacksonException;
@@ -128,6 +130,9 @@ class WechatV3Verifier implements ChannelVerifier {
 		}
 		String outTradeNo = txn.path("out_trade_no").asString(null);
 		String txnId = txn.path("transaction_id").asString(null);
+		if (eventType.startsWith("REFUND.")) {
+			return refund(account, notifyId, eventType, txn);
+		}
 		if (!"TRANSACTION.SUCCESS".equals(eventType)) {
 			return Check.Authenticated.settle(notifyId, outTradeNo, txnId, Verdict.NOT_PAID, "event_type " + eventType);
 		}
@@ -162,6 +167,55 @@ class WechatV3Verifier implements ChannelVerifier {
 		}
 		return Check.Authenticated.payment(notifyId,
 				new ProviderPayment(outTradeNo, txnId, Fen.of(total.asLong()), currency, paidAt));
+	}
+
+	/**
+	 * REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED (protocols-refunds-credentials.md B.4): signed and carrying the
+	 * refund's own amount, so a refund made outside PayRecon may be recorded from it. The plaintext's
+	 * {@code refund_status} must agree with the event type.
+	 */
+	private static Check refund(Account account, String notifyId, String eventType, JsonNode r) {
+		String outTradeNo = r.path("out_trade_no").asString(null);
+		String txnId = r.path("transaction_id").asString(null);
+		if (!Objects.equals(account.mchId(), r.path("mchid").asString(null))) {
+			return Check.Authenticated.settle(notifyId, outTradeNo, txnId, Verdict.MERCHANT_MISMATCH,
+					"expected mchid=" + account.mchId() + ", received mchid=" + r.path("mchid").asString(null));
+		}
+		String state = r.path("refund_status").asString("");
+		RefundStatus status = switch (state) {
+			case "SUCCESS" -> RefundStatus.SUCCESS;
+			case "ABNORMAL" -> RefundStatus.ABNORMAL;
+			case "CLOSED" -> RefundStatus.CLOSED;
+			default -> null;
+		};
+		if (status == null || !eventType.equals("REFUND." + state)) {
+			return Check.Authenticated.settle(notifyId, outTradeNo, txnId, Verdict.INVALID_FIELDS,
+					"event_type " + eventType + " with refund_status " + state);
+		}
+		for (String field : new String[] { "out_trade_no", "transaction_id", "out_refund_no", "refund_id" }) {
+			if (r.path(field).asString("").isBlank()) {
+				return Check.Authenticated.settle(notifyId, outTradeNo, txnId, Verdict.INVALID_FIELDS, "refund without " + field);
+			}
+		}
+		JsonNode refund = r.path("amount").path("refund");
+		JsonNode total = r.path("amount").path("total");
+		if (!refund.isIntegralNumber() || !refund.canConvertToLong() || refund.asLong() <= 0 || !total.isIntegralNumber()
+				|| !total.canConvertToLong() || total.asLong() <= 0) {
+			return Check.Authenticated.settle(notifyId, outTradeNo, txnId, Verdict.REFUND_MISMATCH,
+					"amount.refund / amount.total are not positive integers");
+		}
+		Instant succeededAt = null;
+		if (status == RefundStatus.SUCCESS) {
+			try {
+				succeededAt = OffsetDateTime.parse(r.path("success_time").asString("")).toInstant();
+			}
+			catch (DateTimeParseException ex) {
+				return Check.Authenticated.settle(notifyId, outTradeNo, txnId, Verdict.INVALID_FIELDS, "success_time is not RFC 3339");
+			}
+		}
+		return new Check.Refunded(notifyId, new ProviderRefund(outTradeNo, txnId, r.path("out_refund_no").asString(),
+				r.path("refund_id").asString(), Fen.of(refund.asLong()), Fen.of(total.asLong()), null, status, succeededAt,
+				eventType), null, true);
 	}
 
 	/**

@@ -21,6 +21,16 @@ public record Cause(EventSource source, String actor, Long rawNotificationId, St
 		return new Cause(EventSource.API, client, null, reason);
 	}
 
+	/** How an outbound event tells this cause: the kind of source, never who. */
+	public com.payrecon.outbox.EventCause eventCause() {
+		return OrderOutbox.cause(source);
+	}
+
+	/** Which job or path asked, for outbound events of provider queries and jobs; null otherwise. */
+	public String eventTrigger() {
+		return OrderOutbox.trigger(this);
+	}
+
 	/**
 	 * Who asked, coarsely (bounded values, for metrics and outbound events): a job run {@code <job>#<execution>}
 	 * gives the job name ({@code stale-pending-sweep}, {@code reconciliation}), a follow-up query

@@ -10,6 +10,8 @@ public record OrderEvent(long id, long orderId, String eventType, OrderStatus fr
 	public static final String STATUS_CHANGED = "STATUS_CHANGED";
 	public static final String LATE_PAYMENT = "LATE_PAYMENT";
 	public static final String CONFLICTING_PAYMENT = "CONFLICTING_PAYMENT";
+	/** a refund of the order succeeded; the status stays (PARTIALLY_REFUNDED with more refunded) */
+	public static final String REFUNDED_AMOUNT = "REFUNDED_AMOUNT";
 	/** a paid order whose paid time was unknown got the provider's time (from the bill line) */
 	public static final String PAID_TIME_SET = "PAID_TIME_SET";
 	/** the order's review flag was cleared: a person settled what it was raised for (the event says who and why) */

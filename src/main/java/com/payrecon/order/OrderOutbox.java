@@ -32,6 +32,7 @@ class OrderOutbox {
 			case CLOSED -> EventType.ORDER_CLOSED;
 			case FAILED -> EventType.ORDER_FAILED;
 			case REVERSED -> EventType.ORDER_REVERSED;
+			case PARTIALLY_REFUNDED -> EventType.ORDER_PARTIALLY_REFUNDED;
 			case REFUNDED -> EventType.ORDER_REFUNDED;
 			case PENDING -> throw new IllegalStateException("no transition leads back to PENDING");
 		};
@@ -82,6 +83,9 @@ class OrderOutbox {
 		m.put("previousStatus", previous.name());
 		m.put("amount", o.amount().value());
 		m.put("currency", o.currency());
+		if (o.refunded().value() > 0) {
+			m.put("refunded", o.refunded().value()); // fen, the sum of its SUCCESS refunds (issue 14)
+		}
 		if (o.providerTxnId() != null) {
 			m.put("providerTxnId", o.providerTxnId());
 		}

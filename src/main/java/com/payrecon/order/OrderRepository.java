@@ -38,6 +38,11 @@ public class OrderRepository {
 		return dsl.selectFrom(PAYMENT_ORDER).where(PAYMENT_ORDER.ID.eq(id)).fetchOptional(OrderRepository::toOrder);
 	}
 
+	/** {@code SELECT … FOR UPDATE} by id: call inside a transaction. */
+	Optional<PaymentOrder> lockForUpdate(long id) {
+		return dsl.selectFrom(PAYMENT_ORDER).where(PAYMENT_ORDER.ID.eq(id)).forUpdate().fetchOptional(OrderRepository::toOrder);
+	}
+
 	/** {@code SELECT … FOR UPDATE}: call inside a transaction. */
 	Optional<PaymentOrder> lockForUpdate(String accountId, String outTradeNo) {
 		return dsl.selectFrom(PAYMENT_ORDER)
@@ -106,6 +111,22 @@ public class OrderRepository {
 			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(order.status().name()),
 					PAYMENT_ORDER.VERSION.eq(order.version()))
 			.execute());
+	}
+
+	/**
+	 * The refunded amount and the status that follows from it, only if nobody changed the row since it was read (the
+	 * caller holds its lock).
+	 */
+	boolean setRefunded(PaymentOrder order, OrderStatus to, Fen refunded, Instant now) {
+		int updated = dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.STATUS, to.name())
+			.set(PAYMENT_ORDER.REFUNDED_MINOR, refunded.value())
+			.set(PAYMENT_ORDER.UPDATED_AT, now)
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
+			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(order.status().name()),
+					PAYMENT_ORDER.VERSION.eq(order.version()))
+			.execute();
+		return to == order.status() ? updated == 1 : statusChanged(order, updated);
 	}
 
 	/** After a compare-and-set of the status: the figures of the order's day, if closed, are outdated with it. */
@@ -207,7 +228,8 @@ public class OrderRepository {
 		return new PaymentOrder(r.getId(), r.getAccountId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()),
 				r.getCurrency(), r.getDescription(), OrderStatus.valueOf(r.getStatus()), r.getProviderTxnId(),
 				r.getPaidAt(), r.getExpiresAt(), r.getNeedsReview(), r.getReviewReason(), r.getCreatedBy(),
-				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion(), r.getNextCheckAt(), r.getCheckCount());
+				r.getCreatedAt(), r.getUpdatedAt(), r.getVersion(), r.getNextCheckAt(), r.getCheckCount(),
+				Fen.of(r.getRefundedMinor()));
 	}
 
 	private static OrderEvent toEvent(OrderEventRecord r) {

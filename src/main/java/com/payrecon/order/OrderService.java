@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -105,7 +106,7 @@ public class OrderService {
 			return new PaymentOutcome(Kind.CURRENCY_MISMATCH, order,
 					"expected " + order.currency() + ", received " + payment.currency());
 		}
-		if (order.status() == OrderStatus.PAID || order.status() == OrderStatus.REFUNDED) {
+		if (order.status().isPaid()) {
 			if (Objects.equals(order.providerTxnId(), payment.providerTxnId())) {
 				return new PaymentOutcome(Kind.DUPLICATE, order, "already " + order.status() + " by " + order.providerTxnId());
 			}
@@ -198,12 +199,15 @@ public class OrderService {
 		afterCommit(paidCounter::increment);
 	}
 
-	/** Any other transition of the table (close, fail, reverse, refund), compare-and-set, with its event. */
+	/**
+	 * Any other transition of the table (close, fail, reverse), compare-and-set, with its event. PAID has its own doors;
+	 * PARTIALLY_REFUNDED and REFUNDED follow from refunds ({@link #applyRefunds}) and are refused here.
+	 */
 	@Transactional
 	public Optional<PaymentOrder> transition(String accountId, String outTradeNo, OrderStatus to, Cause cause) {
 		Instant now = clock.instant();
 		PaymentOrder order = orders.lockForUpdate(accountId, outTradeNo).orElseThrow(() -> new UnknownOrder(accountId, outTradeNo));
-		if (to == OrderStatus.PAID || !order.status().canMoveTo(to)) {
+		if (to == OrderStatus.PAID || to.followsRefunds() || !order.status().canMoveTo(to)) {
 			log.warn("Refused transition of order {}/{}: {} → {} by {} ({})", accountId, sanitize(outTradeNo),
 					order.status(), to, cause.source(), cause.actor());
 			return Optional.empty();
@@ -215,6 +219,62 @@ public class OrderService {
 		PaymentOrder changed = orders.findById(order.id()).orElseThrow();
 		outbox.statusChanged(order, changed, line, cause, now);
 		return Optional.of(changed);
+	}
+
+	/**
+	 * Locks the order a refund is about ({@code SELECT … FOR UPDATE}), in the caller's transaction: refunds of one order
+	 * are decided one at a time, so their sum cannot pass the amount paid however many requests race. Called by the
+	 * refund module only (OrderStateWritersTests).
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<PaymentOrder> lockForRefund(String accountId, String outTradeNo) {
+		return orders.lockForUpdate(accountId, outTradeNo);
+	}
+
+	/** The same by the order's id. */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<PaymentOrder> lockForRefund(long orderId) {
+		return orders.lockForUpdate(orderId);
+	}
+
+	/**
+	 * The order's refunded amount is now {@code refunded} (the sum of its SUCCESS refunds, computed by the refund module
+	 * under the order's lock from {@link #lockForRefund}): the status follows ({@link OrderStatus#afterRefunds}),
+	 * compare-and-set, with its event. Nothing happens when the sum did not change. The refunded amount never goes
+	 * down (a SUCCESS refund is final).
+	 * @throws IllegalStateException when the order is not paid, the sum is above its amount or below what it was
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public PaymentOrder applyRefunds(PaymentOrder locked, Fen refunded, Cause cause, String detail) {
+		Instant now = clock.instant();
+		if (!locked.status().isPaid()) {
+			throw new IllegalStateException("order " + locked.id() + " is " + locked.status() + ": nothing to refund");
+		}
+		if (refunded.compareTo(locked.amount()) > 0 || refunded.compareTo(locked.refunded()) < 0) {
+			throw new IllegalStateException("order " + locked.id() + ": refunded " + refunded + " after "
+					+ locked.refunded() + ", of " + locked.amount());
+		}
+		if (refunded.equals(locked.refunded())) {
+			return locked;
+		}
+		OrderStatus to = OrderStatus.afterRefunds(locked.amount(), refunded);
+		if (to != locked.status() && !locked.status().canMoveTo(to)) {
+			throw new IllegalStateException("order " + locked.id() + ": " + locked.status() + " → " + to + " is not allowed");
+		}
+		if (!orders.setRefunded(locked, to, refunded, now)) {
+			throw new IllegalStateException("order " + locked.id() + " changed under its row lock");
+		}
+		String details = "refunded " + refunded.toYuan() + " of " + locked.amount().toYuan() + " " + locked.currency()
+				+ (detail == null ? "" : "; " + detail);
+		long line = orders.appendEvent(locked.id(),
+				to == locked.status() ? OrderEvent.REFUNDED_AMOUNT : OrderEvent.STATUS_CHANGED, locked.status(), to, cause,
+				details, now);
+		log.info("Order {}/{} {} → {} (refunded {} of {} fen) by {} ({})", locked.accountId(),
+				sanitize(locked.outTradeNo()), locked.status(), to, refunded.value(), locked.amount().value(),
+				cause.source(), cause.actor());
+		PaymentOrder changed = orders.findById(locked.id()).orElseThrow();
+		outbox.statusChanged(locked, changed, line, cause, now); // order.partially_refunded or order.refunded
+		return changed;
 	}
 
 	/**

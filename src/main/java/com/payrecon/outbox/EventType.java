@@ -21,19 +21,26 @@ public enum EventType {
 	ORDER_CLOSED("order.closed"),
 	ORDER_FAILED("order.failed"),
 	ORDER_REVERSED("order.reversed"),
-	/** The order is fully refunded (PAID → REFUNDED). */
+	/**
+	 * Part of the order was refunded (PAID → PARTIALLY_REFUNDED), or more of it while it stays partially refunded: the
+	 * order's {@code refunded} amount grew (issue 14).
+	 */
+	ORDER_PARTIALLY_REFUNDED("order.partially_refunded"),
+	/** The order is fully refunded (PAID or PARTIALLY_REFUNDED → REFUNDED). */
 	ORDER_REFUNDED("order.refunded"),
 
-	// Refunds (issue 14): declared so that endpoints may subscribe to them now; written by the refund module once it
-	// lands (REQUESTED → PROCESSING → SUCCESS | CLOSED | ABNORMAL), each with the refund's id in NewEvent.refundId.
+	// Refunds (issue 14): written by RefundService with every change of a refund's state, each with the refund's id
+	// in NewEvent.refundId.
 
-	/** A refund was asked for (REQUESTED). Issue 14: not written yet. */
+	/** A refund was asked for (REQUESTED; waiting for its approval or about to be sent). */
 	REFUND_REQUESTED("refund.requested"),
-	/** The provider refunded it (SUCCESS). Issue 14: not written yet. */
+	/** The refund was sent to the provider (REQUESTED → PROCESSING), or a refund made elsewhere is processing. */
+	REFUND_PROCESSING("refund.processing"),
+	/** The provider refunded it (SUCCESS). */
 	REFUND_SUCCEEDED("refund.succeeded"),
-	/** The provider closed it without refunding (CLOSED). Issue 14: not written yet. */
+	/** It was closed without any money moving (CLOSED: rejected by the checker, refused or closed by the provider). */
 	REFUND_CLOSED("refund.closed"),
-	/** The provider reports it abnormal (ABNORMAL: e.g. the payer's card account is gone). Issue 14: not written yet. */
+	/** The provider reports it abnormal (ABNORMAL: e.g. the payer's card account is gone). */
 	REFUND_ABNORMAL("refund.abnormal");
 
 	private final String wireName;

@@ -38,6 +38,34 @@ public interface PaymentProvider {
 	/** The provider's trade bill for one day in the account's zone. */
 	BillDownload bill(Account account, LocalDate day);
 
+	/**
+	 * Asks for a refund (v2 {@code secapi/pay/refund}, v3 {@code POST /v3/refund/domestic/refunds},
+	 * {@code alipay.trade.refund} with {@code out_request_no}). Never repeated automatically: a transient failure is
+	 * an ERROR, and the caller settles the refund by {@link #queryRefund} with the same number.
+	 */
+	RefundAnswer refund(Account account, RefundRequest request);
+
+	/**
+	 * The refund's state at the provider (v2 {@code pay/refundquery}, v3 {@code GET
+	 * /v3/refund/domestic/refunds/{out_refund_no}}, {@code alipay.trade.fastpay.refund.query}).
+	 */
+	RefundAnswer queryRefund(Account account, RefundLookup lookup);
+
+	/**
+	 * One refund, exactly as sent every time it is sent.
+	 *
+	 * @param providerTxnId the payment's transaction at the provider, when known
+	 * @param orderAmount the order's amount (WeChat's {@code total_fee} / {@code amount.total})
+	 * @param notifyUrl where refund notifications go (WeChat; Alipay notifies the trade's notify_url)
+	 */
+	record RefundRequest(String outTradeNo, String providerTxnId, String outRefundNo, Fen amount, Fen orderAmount,
+			String currency, String reason, String notifyUrl) {
+	}
+
+	/** Which refund to ask about. */
+	record RefundLookup(String outTradeNo, String outRefundNo, String providerRefundId) {
+	}
+
 	record PlaceRequest(String outTradeNo, Fen amount, String currency, String description, java.time.Instant expiresAt,
 			String notifyUrl) {
 	}

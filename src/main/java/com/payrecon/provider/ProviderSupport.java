@@ -66,6 +66,20 @@ public final class ProviderSupport {
 				!result.placed() && ProviderClient.isTransient(result.errorCode()));
 	}
 
+	/**
+	 * How a refund call is counted: never retried here (a refund request is sent again only after the provider said it
+	 * has none; a query is repeated by the sweep's backoff).
+	 */
+	public static ProviderClient.Outcome refundOutcome(RefundAnswer answer) {
+		return new ProviderClient.Outcome(answer.status().name().toLowerCase(java.util.Locale.ROOT), false);
+	}
+
+	/** A refund query is a question: a transient failure is asked again, as for order queries. */
+	public static ProviderClient.Outcome refundQueryOutcome(RefundAnswer answer) {
+		return new ProviderClient.Outcome(answer.status().name().toLowerCase(java.util.Locale.ROOT),
+				answer.status() == RefundAnswer.Status.ERROR && ProviderClient.isTransient(answer.errorCode()));
+	}
+
 	public static PlaceResult notPlaced(ProviderAnswer error) {
 		return new PlaceResult(false, null, error.errorCode(), error.errorMessage(), error.rawResponse());
 	}

@@ -2,6 +2,7 @@ package com.payrecon.reconcile;
 
 import static com.payrecon.db.Tables.DISCREPANCY;
 import static com.payrecon.db.Tables.RECONCILIATION_MATCH;
+import static com.payrecon.db.Tables.RECONCILIATION_REFUND_MATCH;
 import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 
 import java.time.Instant;
@@ -43,6 +44,22 @@ class DiscrepancyRepository {
 				RECONCILIATION_MATCH.ORDER_ID);
 		for (Match m : matches) {
 			insert = insert.values(runId, m.billLine(), m.orderId());
+		}
+		insert.onDuplicateKeyIgnore().execute();
+	}
+
+	/** A refund line and the local refund it accounts for. */
+	record RefundMatch(long billLine, long refundId) {
+	}
+
+	void insertRefundMatches(long runId, Collection<RefundMatch> matches) {
+		if (matches.isEmpty()) {
+			return;
+		}
+		var insert = dsl.insertInto(RECONCILIATION_REFUND_MATCH, RECONCILIATION_REFUND_MATCH.RUN_ID,
+				RECONCILIATION_REFUND_MATCH.BILL_LINE, RECONCILIATION_REFUND_MATCH.REFUND_ID);
+		for (RefundMatch m : matches) {
+			insert = insert.values(runId, m.billLine(), m.refundId());
 		}
 		insert.onDuplicateKeyIgnore().execute();
 	}

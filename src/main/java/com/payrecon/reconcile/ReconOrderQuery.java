@@ -1,8 +1,8 @@
 package com.payrecon.reconcile;
 
-import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.RECONCILIATION_MATCH;
+import static com.payrecon.db.Tables.REFUND;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ReconOrderQuery {
 
-	private static final List<String> PAID_STATES = List.of(OrderStatus.PAID.name(), OrderStatus.REFUNDED.name());
+	private static final List<String> PAID_STATES = List.of(OrderStatus.PAID.name(),
+			OrderStatus.PARTIALLY_REFUNDED.name(), OrderStatus.REFUNDED.name());
 
 	private final DSLContext dsl;
 
@@ -60,20 +61,19 @@ class ReconOrderQuery {
 			.fetch(ReconOrderQuery::toOrder);
 	}
 
-	/** Our side of the day: orders paid in [from, to) (count, gross) and orders refunded in [from, to). */
+	/**
+	 * Our side of the day: orders paid in [from, to) (count, gross) and refunds of [from, to) that succeeded (count,
+	 * sum to the fen; the day a refund belongs to: {@link ReconRefundQuery#day}).
+	 */
 	Totals localTotals(String accountId, Instant from, Instant to) {
 		var paid = dsl.select(DSL.count(), DSL.coalesce(DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR), DSL.inline(java.math.BigDecimal.ZERO)))
 			.from(PAYMENT_ORDER)
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
 					PAYMENT_ORDER.STATUS.in(PAID_STATES))
 			.fetchOne();
-		var refunded = dsl.select(DSL.count(), DSL.coalesce(DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR), DSL.inline(java.math.BigDecimal.ZERO)))
-			.from(PAYMENT_ORDER)
-			.join(ORDER_EVENT)
-			.on(ORDER_EVENT.ORDER_ID.eq(PAYMENT_ORDER.ID))
-			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), ORDER_EVENT.TO_STATUS.eq(OrderStatus.REFUNDED.name()),
-					ORDER_EVENT.FROM_STATUS.ne(OrderStatus.REFUNDED.name()), ORDER_EVENT.CREATED_AT.ge(from),
-					ORDER_EVENT.CREATED_AT.lt(to))
+		var refunded = dsl.select(DSL.count(), DSL.coalesce(DSL.sum(REFUND.AMOUNT_MINOR), DSL.inline(java.math.BigDecimal.ZERO)))
+			.from(REFUND)
+			.where(ReconRefundQuery.day(accountId, from, to))
 			.fetchOne();
 		long count = paid.value1();
 		Fen gross = Fen.of(paid.value2().longValueExact());

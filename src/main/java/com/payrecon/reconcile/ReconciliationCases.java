@@ -16,6 +16,9 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.order.ProviderPayment;
 import com.payrecon.provider.bill.BillLine;
+import com.payrecon.refund.ProviderRefund;
+import com.payrecon.refund.RefundService;
+import com.payrecon.refund.RefundStatus;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
 import com.payrecon.support.i18n.Refusal;
 import com.payrecon.support.i18n.Text;
@@ -44,6 +47,7 @@ public class ReconciliationCases {
 	private final Discrepancies discrepancies;
 	private final Reconciliation reconciliation;
 	private final OrderService orderService;
+	private final RefundService refundService;
 	private final OrderRepository orders;
 	private final ConsoleUserRepository users;
 	private final CaseRepository cases;
@@ -54,13 +58,14 @@ public class ReconciliationCases {
 	private final MessageSource messages;
 
 	ReconciliationCases(Discrepancies discrepancies, Reconciliation reconciliation, OrderService orderService,
-			OrderRepository orders, ConsoleUserRepository users, CaseRepository cases, AuditLog audit, Clock clock,
-			TransactionRetry retry, SeparationOfDuties duties, MessageSource messages) {
+			RefundService refundService, OrderRepository orders, ConsoleUserRepository users, CaseRepository cases,
+			AuditLog audit, Clock clock, TransactionRetry retry, SeparationOfDuties duties, MessageSource messages) {
 		this.duties = duties;
 		this.messages = messages;
 		this.discrepancies = discrepancies;
 		this.reconciliation = reconciliation;
 		this.orderService = orderService;
+		this.refundService = refundService;
 		this.orders = orders;
 		this.users = users;
 		this.cases = cases;
@@ -209,12 +214,12 @@ public class ReconciliationCases {
 				}
 			}
 			case MARK_REFUNDED -> {
-				if (d.type() != com.payrecon.reconcile.DiscrepancyType.STATUS_MISMATCH || line.type() != BillLine.Type.REFUND
-						|| order.status() != OrderStatus.PAID) {
+				if (d.type() != com.payrecon.reconcile.DiscrepancyType.REFUND_UNKNOWN || line.type() != BillLine.Type.REFUND
+						|| !order.status().isPaid()) {
 					throw new CaseRefused("case.refused.refundNotPaid", Text.of("order.status." + order.status()));
 				}
-				if (!order.amount().equals(line.amount())) {
-					throw new CaseRefused("case.refused.partialRefund");
+				if (line.amount() == null || line.amount().compareTo(order.amount()) > 0) {
+					throw new CaseRefused("case.refused.refundLarger");
 				}
 			}
 		}
@@ -224,8 +229,8 @@ public class ReconciliationCases {
 		return switch (kind) {
 			case REOPEN_LATE_PAYMENT -> "apply the late payment " + line.providerTxnId() + " of " + line.amount().toYuan()
 					+ " to order " + order.outTradeNo() + " (CLOSED → PAID)";
-			case MARK_REFUNDED -> "mark order " + order.outTradeNo() + " refunded (" + line.amount().toYuan()
-					+ " refunded at the provider; PAID → REFUNDED)";
+			case MARK_REFUNDED -> "record the refund of " + line.amount().toYuan() + " made at the provider for order "
+					+ order.outTradeNo() + " (refund " + refundNo(line) + ")";
 		};
 	}
 
@@ -263,8 +268,7 @@ public class ReconciliationCases {
 							new ProviderPayment(current.outTradeNo(), current.providerTxnId(), current.amount(),
 									current.currency(), current.providerTime()),
 							cause);
-					case MARK_REFUNDED -> orderService.transition(current.accountId(), current.outTradeNo(),
-							OrderStatus.REFUNDED, cause);
+					case MARK_REFUNDED -> recordRefund(current, cause);
 				};
 				if (changed.isEmpty()) {
 					throw new AdjustmentRefusedByOrder(current);
@@ -289,6 +293,31 @@ public class ReconciliationCases {
 			});
 			throw ex;
 		}
+	}
+
+	/**
+	 * A refund made at the provider, from the run's archived bill line, recorded as an EXTERNAL refund (the order's
+	 * refunded amount and status follow); empty when the refunds refuse it.
+	 */
+	private Optional<PaymentOrder> recordRefund(Proposal p, Cause cause) {
+		Discrepancy d = discrepancies.get(p.discrepancyId());
+		BillLine line = reconciliation.billLine(d.runId(), d.billLine()).orElse(null);
+		if (line == null || line.amount() == null) {
+			return Optional.empty();
+		}
+		ProviderRefund word = new ProviderRefund(p.outTradeNo(), line.providerTxnId(), refundNo(line), line.refundId(),
+				line.amount(), null, null, RefundStatus.SUCCESS, line.tradedAt(), "bill line " + line.lineNumber());
+		RefundService.Outcome outcome = refundService.providerSays(p.accountId(), word, cause, true);
+		return switch (outcome.kind()) {
+			case APPLIED, RECORDED, DUPLICATE -> orders.findById(p.orderId());
+			default -> Optional.empty();
+		};
+	}
+
+	/** The bill line's merchant refund number, or one made of the provider's refund id when it has none. */
+	static String refundNo(BillLine line) {
+		return line.outRefundNo() != null && !line.outRefundNo().isBlank() ? line.outRefundNo()
+				: "BILL-" + (line.refundId() != null ? line.refundId() : line.lineNumber());
 	}
 
 	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN') and #operator == authentication.name")

@@ -32,7 +32,8 @@ import org.springframework.stereotype.Service;
  * Asks the provider about one order and acts on a definite answer, through the same door as a notification
  * ({@link OrderService}): PAID is applied with the same amount and merchant checks; an expired unpaid order is closed
  * <em>at the provider first</em> (a close that answers "already paid" is queried again and applied); CLOSED /
- * REVERSED / REFUNDED are mirrored; NOT_FOUND after expiry fails the order; USER_PAYING and ERROR change nothing.
+ * REVERSED are mirrored; REFUNDED is a payment (applied as PAID) whose refunds are followed by the refund records;
+ * NOT_FOUND after expiry fails the order; USER_PAYING and ERROR change nothing.
  * Every question and answer is logged ({@link ProviderQueryLog}); the order's next check follows a backoff.
  * Used by the stale-pending sweep, the manual re-query, the reconciliation's repair and the follow-up of a failed
  * verification or a verified browser return ({@link FollowUpQueries}).
@@ -179,7 +180,9 @@ public class OrderRequery {
 							: "unknown to the provider; kept until expiry";
 			case CLOSED -> mirror(order, OrderStatus.CLOSED, cause, "closed at the provider");
 			case REVERSED -> mirror(order, OrderStatus.REVERSED, cause, "reversed at the provider");
-			case REFUNDED -> mirror(order, OrderStatus.REFUNDED, cause, "refunded at the provider");
+			// paid, then refunded (in part or whole): the payment is applied like PAID; the refunds themselves are
+			// records of their own, learnt from notifications, refund queries and the bill (never a status set here)
+			case REFUNDED -> applyPaid(order, answer, cause) + "; refunded at the provider: the refund records say how much";
 			case USER_PAYING -> "payer is still paying; kept";
 			case ERROR -> "no definite answer (" + answer.errorCode() + "); nothing changed";
 		};

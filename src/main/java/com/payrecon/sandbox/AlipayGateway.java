@@ -47,8 +47,8 @@ class AlipayGateway {
 	private static final JsonMapper STRICT = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 	private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 	private static final List<String> METHODS = List.of("alipay.trade.precreate", "alipay.trade.query", "alipay.trade.close",
-			"alipay.trade.pay", "alipay.trade.cancel", "alipay.data.dataservice.bill.downloadurl.query",
-			"alipay.open.app.alipaycert.download");
+			"alipay.trade.pay", "alipay.trade.cancel", "alipay.data.dataservice.bill.downloadurl.query", "alipay.trade.refund",
+			"alipay.trade.fastpay.refund.query", "alipay.open.app.alipaycert.download");
 
 	private final SandboxMerchants merchants;
 	private final SandboxLedger ledger;
@@ -56,9 +56,11 @@ class AlipayGateway {
 	private final SandboxBills bills;
 	private final BillTickets tickets;
 	private final CallFaults faults;
+	private final SandboxRefunds refunds;
 
 	AlipayGateway(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxBills bills,
-			BillTickets tickets, CallFaults faults) {
+			BillTickets tickets, CallFaults faults, SandboxRefunds refunds) {
+		this.refunds = refunds;
 		this.merchants = merchants;
 		this.ledger = ledger;
 		this.trades = trades;
@@ -169,9 +171,15 @@ class AlipayGateway {
 			case "alipay.trade.close" -> close(m, biz);
 			case "alipay.trade.pay" -> pay(m, biz, params.get("notify_url"));
 			case "alipay.trade.cancel" -> cancel(m, biz);
+			case "alipay.trade.refund" -> refund(m, biz);
+			case "alipay.trade.fastpay.refund.query" -> refundQuery(m, biz);
 			case "alipay.open.app.alipaycert.download" -> certificate(m, biz);
 			default -> billUrl(m, biz);
 		};
+		if (answer == LOST_ANSWER) {
+			return ResponseEntity.status(HttpStatus.BAD_GATEWAY).contentType(MediaType.TEXT_HTML)
+				.body("<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8));
+		}
 		return respond(m, method, charset, answer);
 	}
 
@@ -394,6 +402,90 @@ class AlipayGateway {
 		r.put("out_trade_no", o.outTradeNo());
 		r.put("retry_flag", "N");
 		r.put("action", outcome == SandboxTrades.ReverseOutcome.REFUNDED ? "refund" : "close");
+		return r;
+	}
+
+	/** A refund carried out whose answer the gateway loses (fault): answered with a bare 502. */
+	private static final Map<String, Object> LOST_ANSWER = Map.of();
+
+	/**
+	 * {@code alipay.trade.refund} (protocols-refunds-credentials.md D.1): succeeds at once ({@code fund_change=Y}); the
+	 * same out_request_no and amount again answers {@code fund_change=N}; without out_request_no only the whole amount;
+	 * {@code refund_fee} is the trade's refunded total.
+	 */
+	private Map<String, Object> refund(SandboxMerchant m, JsonNode biz) {
+		Optional<LedgerOrder> order = lookup(m, biz);
+		if (order.isEmpty()) {
+			return notExist(biz.path("out_trade_no").asString(""));
+		}
+		LedgerOrder o = order.get();
+		Optional<Fen> amount = yuan(biz, "refund_amount");
+		if (amount.isEmpty()) {
+			return business("ACQ.INVALID_PARAMETER", "参数无效（refund_amount）");
+		}
+		String requestNo = biz.path("out_request_no").asString("");
+		if (requestNo.isEmpty()) {
+			if (!amount.get().equals(o.amount())) {
+				return business("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额与订单金额不一致");
+			}
+			requestNo = o.outTradeNo();
+		}
+		if (!o.isPaid()) {
+			return business("ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+		}
+		var requested = refunds.request(m, o, requestNo, amount.get(), biz.path("refund_reason").asString(null), null);
+		return switch (requested.outcome()) {
+			case CREATED, SAME -> {
+				if (requested.lostAnswer()) {
+					yield LOST_ANSWER;
+				}
+				LedgerOrder after = ledger.findById(o.id()).orElseThrow();
+				Map<String, Object> r = ok();
+				r.put("trade_no", after.providerTradeNo());
+				r.put("out_trade_no", after.outTradeNo());
+				r.put("buyer_logon_id", NotificationMessages.maskedLogon(after.payerId()));
+				r.put("buyer_user_id", after.payerId());
+				r.put("fund_change", requested.outcome() == SandboxRefunds.RequestOutcome.CREATED ? "Y" : "N");
+				r.put("refund_fee", after.refunded().toYuan());
+				r.put("gmt_refund_pay", NotificationMessages.ALIPAY_TIME.format(requested.refund().requestedAt().atZone(SandboxLedger.BEIJING)));
+				r.put("send_back_fee", requested.refund().amount().toYuan());
+				yield r;
+			}
+			case CONFLICT -> business("ACQ.INVALID_PARAMETER", "退款请求号已用于其他退款");
+			case NOT_PAID -> business("ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+			case EXCEEDS -> business("ACQ.REASON_TRADE_REFUND_FEE_ERR", "退款金额超限");
+		};
+	}
+
+	/**
+	 * {@code alipay.trade.fastpay.refund.query} (D.2): the refund's amount and {@code refund_status=REFUND_SUCCESS};
+	 * no refund data at all when the trade has no refund with that request number.
+	 */
+	private Map<String, Object> refundQuery(SandboxMerchant m, JsonNode biz) {
+		Optional<LedgerOrder> order = lookup(m, biz);
+		if (order.isEmpty()) {
+			return notExist(biz.path("out_trade_no").asString(""));
+		}
+		LedgerOrder o = order.get();
+		String requestNo = biz.path("out_request_no").asString("");
+		Optional<SandboxLedger.Refund> refund = ledger.findRefund(m.id(), requestNo.isEmpty() ? o.outTradeNo() : requestNo)
+			.filter(r -> r.orderId() == o.id());
+		Map<String, Object> r = ok();
+		r.put("trade_no", o.providerTradeNo());
+		r.put("out_trade_no", o.outTradeNo());
+		if (refund.isEmpty()) {
+			return r;
+		}
+		r.put("out_request_no", refund.get().outRefundNo());
+		r.put("total_amount", o.amount().toYuan());
+		r.put("refund_amount", refund.get().amount().toYuan());
+		r.put("refund_status", "REFUND_SUCCESS");
+		if (refund.get().reason() != null) {
+			r.put("refund_reason", refund.get().reason());
+		}
+		if (biz.path("query_options").toString().contains("gmt_refund_pay") && refund.get().succeededAt() != null) {
+			r.put("gmt_refund_pay", NotificationMessages.ALIPAY_TIME.format(refund.get().succeededAt().atZone(SandboxLedger.BEIJING)));
+		}
 		return r;
 	}
 

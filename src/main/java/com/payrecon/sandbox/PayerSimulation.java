@@ -27,7 +27,9 @@ import org.springframework.core.env.Environment;
 /**
  * The demo's payers: a steady stream of orders created through PayRecon's REST API ({@code POST /api/orders},
  * {@code placeWithProvider:false}) and registered in the sandbox ledger as if placed, most of them paid after a
- * random delay (the sandbox then notifies PayRecon, with the merchant's faults), some left unpaid.
+ * random delay (the sandbox then notifies PayRecon, with the merchant's faults), some left unpaid. Some paid orders
+ * are refunded later: most through PayRecon's refund API, as the merchant's systems would ask, a few in the
+ * merchant platform, as if someone refunded them by hand outside PayRecon.
  */
 public class PayerSimulation {
 
@@ -39,6 +41,7 @@ public class PayerSimulation {
 	private final SandboxMerchants merchants;
 	private final SandboxLedger ledger;
 	private final SandboxTrades trades;
+	private final SandboxRefunds refunds;
 	private final SandboxProperties.Payer settings;
 	private final Environment environment;
 	private final Random random;
@@ -46,10 +49,12 @@ public class PayerSimulation {
 	private final AtomicLong sequence = new AtomicLong();
 	private final AtomicLong created = new AtomicLong();
 	private final AtomicLong paid = new AtomicLong();
+	private final AtomicLong refunded = new AtomicLong();
 	private ScheduledExecutorService executor;
 
-	public PayerSimulation(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades,
+	public PayerSimulation(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxRefunds refunds,
 			SandboxProperties properties, Environment environment) {
+		this.refunds = refunds;
 		this.merchants = merchants;
 		this.ledger = ledger;
 		this.trades = trades;
@@ -67,6 +72,11 @@ public class PayerSimulation {
 
 	public long paid() {
 		return paid.get();
+	}
+
+	/** Refunds asked for through PayRecon's API or made in the merchant platform. */
+	public long refunded() {
+		return refunded.get();
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -164,10 +174,66 @@ public class PayerSimulation {
 			ledger.find(m.id(), outTradeNo).flatMap(o -> trades.pay(o, null)).ifPresent(o -> {
 				paid.incrementAndGet();
 				log.info("payer: paid {} {}", m.id(), outTradeNo);
+				laterRefund(m, o);
 			});
 		}
 		catch (RuntimeException ex) {
 			log.warn("payer: payment of {} failed ({})", outTradeNo, ex.toString());
+		}
+	}
+
+	/** Draws whether (and how) a paid order is refunded later, and schedules it. */
+	private void laterRefund(SandboxMerchant m, LedgerOrder order) {
+		double draw;
+		boolean partial;
+		long delay;
+		synchronized (this) {
+			draw = random.nextDouble();
+			partial = random.nextBoolean();
+			long min = settings.refundDelayMin().toMillis();
+			delay = min + (long) (random.nextDouble() * Math.max(0, settings.refundDelayMax().toMillis() - min));
+		}
+		Fen amount = partial && order.amount().value() > 1 ? Fen.of(order.amount().value() / 2) : order.amount();
+		if (draw < settings.refundShare()) {
+			executor.schedule(() -> askForRefund(m, order, amount), delay, TimeUnit.MILLISECONDS);
+		}
+		else if (draw < settings.refundShare() + settings.platformRefundShare()) {
+			executor.schedule(() -> {
+				refunds.platformRefund(order, amount, "P" + order.outTradeNo(), trades.now(), true)
+					.ifPresent(r -> {
+						refunded.incrementAndGet();
+						log.info("payer: {} {} refunded in the merchant platform ({} fen)", m.id(), order.outTradeNo(),
+								amount.value());
+					});
+			}, delay, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** The merchant's systems ask PayRecon for a refund (REST API), as after a returned purchase. */
+	private void askForRefund(SandboxMerchant m, LedgerOrder order, Fen amount) {
+		String json = NotificationMessages.JSON.writeValueAsString(Map.of("outRefundNo", "R" + order.outTradeNo(),
+				"amount", amount.value(), "reason", "顾客退货 returned"));
+		String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/orders/" + m.id() + "/"
+				+ order.outTradeNo() + "/refunds"))
+			.timeout(Duration.ofSeconds(20))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + settings.apiToken())
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		try {
+			int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+			if (status == 201 || status == 200) {
+				refunded.incrementAndGet();
+			}
+			log.info("payer: refund of {} {} ({} fen) asked through PayRecon's API: {}", m.id(), order.outTradeNo(),
+					amount.value(), status);
+		}
+		catch (java.io.IOException ex) {
+			log.warn("payer: refund of {} not asked ({})", order.outTradeNo(), ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 }

@@ -41,7 +41,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <li>{@code POST /sandbox/api/orders/{merchantId}/{outTradeNo}/scan}: Alipay: the payer scanned (trade exists)</li>
  * <li>{@code POST /sandbox/api/orders/{merchantId}/{outTradeNo}/pay}: {@code {"payerId"?}} the payer pays; the
  * notification follows</li>
- * <li>{@code POST /sandbox/api/orders/{merchantId}/{outTradeNo}/refund}: {@code {"amount"(fen),"outRefundNo"}}</li>
+ * <li>{@code POST /sandbox/api/orders/{merchantId}/{outTradeNo}/refund}: {@code {"amount"(fen),"outRefundNo",
+ * "notify"?}} a refund made in the merchant platform (not through the refund API): SUCCESS at once, notified with the
+ * merchant's faults unless {@code "notify": false}</li>
  * <li>{@code POST /sandbox/api/merchants/{id}/unknown-order-notifications}: {@code {"outTradeNo"?}} a correctly
  * signed notification for an order the merchant never placed</li>
  * <li>{@code DELETE /sandbox/api/merchants/{id}/pending-deliveries}: stops the merchant's unfinished deliveries
@@ -64,8 +66,11 @@ class SandboxApiController {
 	private final SandboxLedger ledger;
 	private final SandboxTrades trades;
 	private final SandboxNotifier notifier;
+	private final SandboxRefunds refunds;
 
-	SandboxApiController(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxNotifier notifier) {
+	SandboxApiController(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxNotifier notifier,
+			SandboxRefunds refunds) {
+		this.refunds = refunds;
 		this.merchants = merchants;
 		this.ledger = ledger;
 		this.trades = trades;
@@ -164,7 +169,8 @@ class SandboxApiController {
 			Faults f = new Faults(share(j, "dropShare"), share(j, "duplicateShare"), share(j, "delayShare"),
 					duration(j, "delay"), duration(j, "reorderWindow"), share(j, "tamperAmountShare"),
 					share(j, "badSignatureShare"), j.path("badSignatureFirstAttempts").asInt(0), share(j, "unknownOrderShare"),
-					share(j, "queryErrorShare"), share(j, "queryHttpErrorShare"), duration(j, "queryLatency"), outages,
+					share(j, "queryErrorShare"), share(j, "queryHttpErrorShare"), duration(j, "queryLatency"),
+					share(j, "refundAbnormalShare"), share(j, "refundLostAnswerShare"), outages,
 					j.hasNonNull("seed") ? j.get("seed").asLong() : null);
 			merchants.setFaults(id, f);
 			return ResponseEntity.ok(merchants.faults(id));
@@ -244,9 +250,15 @@ class SandboxApiController {
 		if (!(body.get("amount") instanceof Number n) || n.longValue() <= 0 || !(body.get("outRefundNo") instanceof String no)) {
 			return problem(HttpStatus.BAD_REQUEST, "outRefundNo and a positive amount (fen) are required");
 		}
-		return trades.refund(order.get(), Fen.of(n.longValue()), no)
-			.<ResponseEntity<?>>map(r -> ResponseEntity.ok(detail(ledger.findById(order.get().id()).orElseThrow())))
-			.orElseGet(() -> problem(HttpStatus.CONFLICT, "not refundable (unpaid, or more than what is left)"));
+		boolean notify = !(body.get("notify") instanceof Boolean b) || b;
+		try {
+			return refunds.platformRefund(order.get(), Fen.of(n.longValue()), no, trades.now(), notify)
+				.<ResponseEntity<?>>map(r -> ResponseEntity.ok(detail(ledger.findById(order.get().id()).orElseThrow())))
+				.orElseGet(() -> problem(HttpStatus.CONFLICT, "not refundable (unpaid, or more than what is left)"));
+		}
+		catch (SandboxLedger.DuplicateRefundNumber ex) {
+			return problem(HttpStatus.CONFLICT, "the merchant has a refund " + no + " already");
+		}
 	}
 
 	@PostMapping("/merchants/{id}/unknown-order-notifications")

@@ -137,7 +137,7 @@ public class SandboxBills {
 				fields.addAll(List.of(time(r.refund().requestedAt()), time(r.refund().requestedAt())));
 			}
 			fields.addAll(List.of(r.refund().refundId(), r.refund().outRefundNo(), r.refund().amount().toYuan(), "0.00",
-					"ORIGINAL", "SUCCESS", o.description(), nz(o.attach()), "-" + fee5(fee), rate(), o.amount().toYuan(),
+					"ORIGINAL", r.refund().status(), o.description(), nz(o.attach()), "-" + fee5(fee), rate(), o.amount().toYuan(),
 					r.refund().amount().toYuan(), ""));
 			bill.append(row(fields));
 			refunded += r.refund().amount().value();
@@ -169,7 +169,11 @@ public class SandboxBills {
 		Instant from = start(day);
 		Instant to = start(day.plusDays(1));
 		List<LedgerOrder> paid = ledger.paidBetween(m.id(), from, to);
-		List<RefundRow> refunds = ledger.refundsBetween(m.id(), from, to);
+		// Alipay's refunds complete at once: the bill lists those that did
+		List<RefundRow> refunds = ledger.refundsBetween(m.id(), from, to)
+			.stream()
+			.filter(r -> "SUCCESS".equals(r.refund().status()))
+			.toList();
 		if (paid.isEmpty() && refunds.isEmpty()) {
 			return Optional.empty();
 		}
@@ -195,7 +199,8 @@ public class SandboxBills {
 			Fen fee = fee(r.refund().amount());
 			detail.append(csv(o.providerTradeNo(), o.outTradeNo(), "退款", o.description(), time(o.createdAt()),
 					time(r.refund().requestedAt()), "", "", "", "", NotificationMessages.maskedLogon(o.payerId()),
-					o.amount().toYuan(), "-" + r.refund().amount().toYuan(), "0.00", "0.00", "0.00", "0.00", "0.00", "",
+					// refund rows: 订单金额 and 商家实收 are the refund's, negative (protocols-refunds-credentials D.4)
+					"-" + r.refund().amount().toYuan(), "-" + r.refund().amount().toYuan(), "0.00", "0.00", "0.00", "0.00", "0.00", "",
 					"0.00", "0.00", r.refund().outRefundNo(), fee.toYuan(), "0.00", ""));
 			refundTotal += r.refund().amount().value();
 			feeTotal += fee.value();

@@ -74,6 +74,12 @@ class SandboxConfiguration {
 	}
 
 	@Bean
+	SandboxRefunds sandboxRefunds(SandboxLedger ledger, SandboxNotifier notifier, SandboxMerchants merchants,
+			SandboxProperties properties, Clock clock) {
+		return new SandboxRefunds(ledger, notifier, merchants, properties, clock);
+	}
+
+	@Bean
 	SandboxBills sandboxBills(SandboxLedger ledger, SandboxProperties properties, Clock clock) {
 		return new SandboxBills(ledger, properties, clock);
 	}
@@ -91,7 +97,7 @@ class SandboxConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "payrecon.sandbox.payer.enabled", havingValue = "true")
 	PayerSimulation sandboxPayerSimulation(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades,
-			SandboxProperties properties, Environment environment) {
-		return new PayerSimulation(merchants, ledger, trades, properties, environment);
+			SandboxRefunds refunds, SandboxProperties properties, Environment environment) {
+		return new PayerSimulation(merchants, ledger, trades, refunds, properties, environment);
 	}
 }

@@ -156,6 +156,22 @@ public final class SandboxCrypto {
 		}
 	}
 
+	/**
+	 * WeChat Pay v2 refund notification {@code req_info}: Base64 of AES-256-ECB/PKCS#7 keyed with the 32 ASCII bytes
+	 * of the lower-case hex MD5 of the API key (protocols-refunds-credentials.md A.5, vector G2).
+	 */
+	public static String wechatV2RefundEncrypt(byte[] plaintext, String apiKey) {
+		try {
+			byte[] md5 = MessageDigest.getInstance("MD5").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+			Cipher cipher = Cipher.getInstance("AES/ECB/PKCS5Padding");
+			cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(HexFormat.of().formatHex(md5).getBytes(StandardCharsets.US_ASCII), "AES"));
+			return Base64.getEncoder().encodeToString(cipher.doFinal(plaintext));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("AES-ECB encryption failed", ex);
+		}
+	}
+
 	// ---- Alipay -------------------------------------------------------------------------------------------------
 
 	/**

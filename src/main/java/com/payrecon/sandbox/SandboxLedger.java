@@ -44,12 +44,24 @@ public class SandboxLedger {
 		this.clock = clock;
 	}
 
-	public record Refund(long id, long orderId, String outRefundNo, String refundId, Fen amount, Instant requestedAt) {
+	/**
+	 * A refund as the provider sees it. {@code status} uses WeChat's names: PROCESSING, SUCCESS, CHANGE (abnormal),
+	 * REFUNDCLOSE; {@code outcome} is what a PROCESSING refund becomes at {@code dueAt}; {@code source} API or
+	 * PLATFORM (made in the merchant platform); {@code requestCount} refund requests received with its number.
+	 */
+	public record Refund(long id, long orderId, String merchantId, String outRefundNo, String refundId, Fen amount,
+			Instant requestedAt, String status, String outcome, Instant dueAt, Instant succeededAt, String reason,
+			String notifyUrl, String source, int requestCount) {
+
+		public boolean succeeded() {
+			return "SUCCESS".equals(status);
+		}
 	}
 
+	/** @param refundId the {@code sandbox_refund} row a refund notification is about (null: a payment notification) */
 	public record Delivery(long id, String merchantId, Channel channel, Long orderId, String outTradeNo, String notifyId,
 			String notifyUrl, String fault, int badSignatureAttempts, String status, int attempts, Instant nextAttemptAt,
-			Instant createdAt, int version) {
+			Instant createdAt, int version, Long refundId) {
 	}
 
 	public record Attempt(long deliveryId, int attemptNo, Instant attemptedAt, long durationMillis, Integer httpStatus,
@@ -174,19 +186,26 @@ public class SandboxLedger {
 		dsl.update(SANDBOX_ORDER).set(SANDBOX_ORDER.PAY_DUE_AT, due).where(SANDBOX_ORDER.ID.eq(order.id())).execute();
 	}
 
+	/** A refund to record: {@code status} PROCESSING (done at {@code dueAt} as {@code outcome}) or SUCCESS. */
+	public record NewRefund(String outRefundNo, Fen amount, String status, String outcome, Instant dueAt, String reason,
+			String notifyUrl, String source) {
+	}
+
 	/**
-	 * Refunds part or all of a paid order; the order's status becomes REFUND. Requested (and succeeded) at
-	 * {@code now}: the clock's time, or a time in the past for the demo's history.
+	 * Refunds part or all of a paid order: the amount is held on the order (never more than its amount, compare-and-set)
+	 * and its status becomes REFUND. Requested at {@code now}: the clock's time, or a time in the past for the demo's
+	 * history. Empty when the order cannot give that much back (unpaid, or more than what is left), or the merchant
+	 * has that out_refund_no already.
 	 */
 	@Transactional
-	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo, Instant now) {
+	public Optional<Refund> refund(LedgerOrder order, NewRefund refund, Instant now) {
 		int updated = dsl.update(SANDBOX_ORDER)
 			.set(SANDBOX_ORDER.STATUS, "REFUND")
-			.set(SANDBOX_ORDER.REFUNDED_MINOR, SANDBOX_ORDER.REFUNDED_MINOR.plus(amount.value()))
+			.set(SANDBOX_ORDER.REFUNDED_MINOR, SANDBOX_ORDER.REFUNDED_MINOR.plus(refund.amount().value()))
 			.set(SANDBOX_ORDER.UPDATED_AT, clock.instant())
 			.set(SANDBOX_ORDER.VERSION, SANDBOX_ORDER.VERSION.plus(1))
 			.where(SANDBOX_ORDER.ID.eq(order.id()), SANDBOX_ORDER.STATUS.in("SUCCESS", "REFUND"),
-					SANDBOX_ORDER.REFUNDED_MINOR.plus(amount.value()).le(SANDBOX_ORDER.AMOUNT_MINOR))
+					SANDBOX_ORDER.REFUNDED_MINOR.plus(refund.amount().value()).le(SANDBOX_ORDER.AMOUNT_MINOR))
 			.execute();
 		if (updated != 1) {
 			return Optional.empty();
@@ -194,14 +213,97 @@ public class SandboxLedger {
 		SandboxRefundRecord r = dsl.newRecord(SANDBOX_REFUND);
 		r.setOrderId(order.id());
 		r.setMerchantId(order.merchantId());
-		r.setOutRefundNo(outRefundNo);
-		r.setRefundId(order.channel() == Channel.ALIPAY ? outRefundNo : "5030" + DAY.format(now.atZone(BEIJING)) + digits(17));
-		r.setAmountMinor(amount.value());
+		r.setOutRefundNo(refund.outRefundNo());
+		r.setRefundId(order.channel() == Channel.ALIPAY ? refund.outRefundNo() : "5030" + DAY.format(now.atZone(BEIJING)) + digits(17));
+		r.setAmountMinor(refund.amount().value());
 		r.setRequestedAt(now);
-		r.setSucceededAt(now);
+		r.setStatus(refund.status());
+		r.setOutcome(refund.outcome());
+		r.setDueAt(refund.dueAt());
+		r.setSucceededAt("SUCCESS".equals(refund.status()) ? now : null);
+		r.setFinishedAt("PROCESSING".equals(refund.status()) ? null : now);
+		r.setReason(refund.reason());
+		r.setNotifyUrl(refund.notifyUrl());
+		r.setSource(refund.source());
+		r.setRequestCount(1);
 		r.setVersion(0);
-		r.store();
+		try {
+			r.store();
+		}
+		catch (DuplicateKeyException | IntegrityConstraintViolationException ex) {
+			throw new DuplicateRefundNumber(refund.outRefundNo());
+		}
 		return Optional.of(refund(r));
+	}
+
+	/** The merchant has a refund with that number already (the caller's transaction rolls back). */
+	public static class DuplicateRefundNumber extends RuntimeException {
+		DuplicateRefundNumber(String outRefundNo) {
+			super("refund number " + outRefundNo + " exists");
+		}
+	}
+
+	public Optional<Refund> findRefund(String merchantId, String outRefundNo) {
+		return dsl.selectFrom(SANDBOX_REFUND)
+			.where(SANDBOX_REFUND.MERCHANT_ID.eq(merchantId), SANDBOX_REFUND.OUT_REFUND_NO.eq(outRefundNo))
+			.fetchOptional(SandboxLedger::refund);
+	}
+
+	public Optional<Refund> findRefundByRefundId(String merchantId, String refundId) {
+		return dsl.selectFrom(SANDBOX_REFUND)
+			.where(SANDBOX_REFUND.MERCHANT_ID.eq(merchantId), SANDBOX_REFUND.REFUND_ID.eq(refundId))
+			.fetchOptional(SandboxLedger::refund);
+	}
+
+	public Optional<Refund> findRefundById(long id) {
+		return dsl.selectFrom(SANDBOX_REFUND).where(SANDBOX_REFUND.ID.eq(id)).fetchOptional(SandboxLedger::refund);
+	}
+
+	/** One more refund request arrived with this refund's number. */
+	public void countRefundRequest(Refund refund) {
+		dsl.update(SANDBOX_REFUND)
+			.set(SANDBOX_REFUND.REQUEST_COUNT, SANDBOX_REFUND.REQUEST_COUNT.plus(1))
+			.where(SANDBOX_REFUND.ID.eq(refund.id()))
+			.execute();
+	}
+
+	/** PROCESSING refunds due by {@code now}. */
+	public List<Refund> dueRefunds(Instant now, int limit) {
+		return dsl.selectFrom(SANDBOX_REFUND)
+			.where(SANDBOX_REFUND.STATUS.eq("PROCESSING"), SANDBOX_REFUND.DUE_AT.le(now))
+			.orderBy(SANDBOX_REFUND.DUE_AT, SANDBOX_REFUND.ID)
+			.limit(limit)
+			.fetch(SandboxLedger::refund);
+	}
+
+	/**
+	 * PROCESSING → {@code to} (SUCCESS, CHANGE, REFUNDCLOSE), compare-and-set. A refund that does not succeed gives its
+	 * amount back to the order's refundable amount.
+	 */
+	@Transactional
+	public boolean finishRefund(Refund refund, String to, Instant at) {
+		int updated = dsl.update(SANDBOX_REFUND)
+			.set(SANDBOX_REFUND.STATUS, to)
+			.set(SANDBOX_REFUND.SUCCEEDED_AT, "SUCCESS".equals(to) ? at : null)
+			.set(SANDBOX_REFUND.FINISHED_AT, at)
+			.set(SANDBOX_REFUND.VERSION, SANDBOX_REFUND.VERSION.plus(1))
+			.where(SANDBOX_REFUND.ID.eq(refund.id()), SANDBOX_REFUND.STATUS.eq(refund.status()))
+			.execute();
+		if (updated == 1 && "REFUNDCLOSE".equals(to)) {
+			dsl.update(SANDBOX_ORDER)
+				.set(SANDBOX_ORDER.REFUNDED_MINOR, SANDBOX_ORDER.REFUNDED_MINOR.minus(refund.amount().value()))
+				.where(SANDBOX_ORDER.ID.eq(refund.orderId()))
+				.execute();
+		}
+		return updated == 1;
+	}
+
+	/** Every refund the sandbox holds (the chaos run's checks). */
+	public List<Refund> allRefunds(String merchantId) {
+		return dsl.selectFrom(SANDBOX_REFUND)
+			.where(SANDBOX_REFUND.MERCHANT_ID.eq(merchantId))
+			.orderBy(SANDBOX_REFUND.ID)
+			.fetch(SandboxLedger::refund);
 	}
 
 	public List<Refund> refunds(long orderId) {
@@ -235,8 +337,16 @@ public class SandboxLedger {
 
 	public Delivery insertDelivery(SandboxMerchant merchant, Long orderId, String outTradeNo, String notifyId,
 			String notifyUrl, String fault, int badSignatureAttempts, String status, Instant nextAttemptAt) {
+		return insertDelivery(merchant, orderId, null, outTradeNo, notifyId, notifyUrl, fault, badSignatureAttempts,
+				status, nextAttemptAt);
+	}
+
+	public Delivery insertDelivery(SandboxMerchant merchant, Long orderId, Long refundId, String outTradeNo,
+			String notifyId, String notifyUrl, String fault, int badSignatureAttempts, String status,
+			Instant nextAttemptAt) {
 		Instant now = clock.instant();
 		SandboxDeliveryRecord r = dsl.newRecord(SANDBOX_DELIVERY);
+		r.setSandboxRefundId(refundId);
 		r.setMerchantId(merchant.id());
 		r.setChannel(merchant.channel().wireName());
 		r.setOrderId(orderId);
@@ -354,14 +464,16 @@ public class SandboxLedger {
 	}
 
 	private static Refund refund(SandboxRefundRecord r) {
-		return new Refund(r.getId(), r.getOrderId(), r.getOutRefundNo(), r.getRefundId(), Fen.of(r.getAmountMinor()),
-				r.getRequestedAt());
+		return new Refund(r.getId(), r.getOrderId(), r.getMerchantId(), r.getOutRefundNo(), r.getRefundId(),
+				Fen.of(r.getAmountMinor()), r.getRequestedAt(), r.getStatus(), r.getOutcome(), r.getDueAt(),
+				r.getSucceededAt(), r.getReason(), r.getNotifyUrl(), r.getSource(), r.getRequestCount());
 	}
 
 	private static Delivery delivery(SandboxDeliveryRecord r) {
 		return new Delivery(r.getId(), r.getMerchantId(), Channel.fromWire(r.getChannel()).orElseThrow(), r.getOrderId(),
 				r.getOutTradeNo(), r.getNotifyId(), r.getNotifyUrl(), r.getFault(), r.getBadSignatureAttempts(),
-				r.getStatus(), r.getAttempts(), r.getNextAttemptAt(), r.getCreatedAt(), r.getVersion());
+				r.getStatus(), r.getAttempts(), r.getNextAttemptAt(), r.getCreatedAt(), r.getVersion(),
+				r.getSandboxRefundId());
 	}
 
 	/** WeChat: 4200 + yyyyMMdd + 16 digits (28); Alipay: yyyyMMdd + 22 + 18 digits (28). */

@@ -106,6 +106,20 @@ public class SandboxMerchants {
 		}
 	}
 
+	/** What happens to one refund: it turns abnormal at the bank; its request is carried out but the answer lost. */
+	public record RefundFaults(boolean abnormal, boolean lostAnswer) {
+	}
+
+	public RefundFaults drawRefund(String merchantId) {
+		FaultState state = faults.get(merchantId);
+		Faults f = state.settings();
+		synchronized (state) {
+			boolean abnormal = state.random().nextDouble() < f.refundAbnormalShare();
+			boolean lost = state.random().nextDouble() < f.refundLostAnswerShare();
+			return new RefundFaults(abnormal, lost);
+		}
+	}
+
 	/** What happens to one API call. */
 	public enum CallFault {
 		NONE, SYSTEM_ERROR, HTTP_ERROR, OUTAGE

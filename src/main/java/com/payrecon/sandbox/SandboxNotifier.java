@@ -24,6 +24,7 @@ import com.payrecon.sandbox.SandboxLedger.Attempt;
 import com.payrecon.sandbox.SandboxLedger.Delivery;
 import com.payrecon.sandbox.SandboxMerchants.NotificationFaults;
 import com.payrecon.sandbox.SandboxProperties.WechatV2Schedule;
+import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,6 +126,48 @@ public class SandboxNotifier {
 		return deliveries;
 	}
 
+	/**
+	 * Creates the deliveries for a finished refund (WeChat: SUCCESS, CHANGE, REFUNDCLOSE; Alipay: SUCCESS), with the
+	 * same faults as payment notifications (no unknown-order extra). WeChat sends them to the refund's notify_url,
+	 * else the order's; Alipay to the trade's notify_url (its refund API has none). URLs off this machine are replaced
+	 * by the merchant's notify URL on this server.
+	 */
+	public List<Delivery> refundNotified(SandboxLedger.Refund refund) {
+		SandboxMerchant merchant = merchants.find(refund.merchantId()).orElseThrow();
+		LedgerOrder order = ledger.findById(refund.orderId()).orElseThrow();
+		// a refund's own notify_url is used when it is on this machine (the sandbox never posts elsewhere); else the
+		// order's, else the merchant's default on this server
+		Optional<String> url = refund.notifyUrl() != null && isLoopback(refund.notifyUrl()) ? Optional.of(refund.notifyUrl())
+				: notifyUrl(merchant, order).filter(SandboxNotifier::isLoopback).or(() -> Optional.of(defaultUrl(merchant)));
+		NotificationFaults f = merchants.drawNotification(merchant.id());
+		Instant now = clock.instant();
+		String notifyId = newNotifyId(merchant.channel(), now);
+		int badFirst = merchants.faults(merchant.id()).badSignatureFirstAttempts();
+		if (f.drop()) {
+			log.info("sandbox {}: refund notification for {} DROPPED (fault)", merchant.id(), refund.outRefundNo());
+			return List.of(ledger.insertDelivery(merchant, order.id(), refund.id(), order.outTradeNo(), notifyId, url.get(),
+					"DROPPED", 0, "DROPPED", null));
+		}
+		String fault = f.tamperAmount() ? "TAMPERED_AMOUNT" : f.badSignature() ? "BAD_SIGNATURE" : "NONE";
+		Instant first = now.plusMillis(f.holdMillis());
+		var deliveries = new java.util.ArrayList<Delivery>();
+		deliveries.add(ledger.insertDelivery(merchant, order.id(), refund.id(), order.outTradeNo(), notifyId, url.get(),
+				fault, badFirst, "PENDING", first));
+		if (f.duplicate()) {
+			deliveries.add(ledger.insertDelivery(merchant, order.id(), refund.id(), order.outTradeNo(), notifyId, url.get(),
+					"NONE".equals(fault) ? "DUPLICATE" : fault, badFirst, "PENDING", first.plusMillis(f.duplicateOffsetMillis())));
+		}
+		return deliveries;
+	}
+
+	private String defaultUrl(SandboxMerchant merchant) {
+		if (merchant.notifyUrl() != null && !merchant.notifyUrl().isBlank()) {
+			return merchant.notifyUrl();
+		}
+		String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+		return "http://127.0.0.1:" + port + "/notify/" + merchant.channel().wireName() + "/" + merchant.id();
+	}
+
 	/** A correctly signed notification for an order the merchant never placed (fault injection). */
 	public Delivery unknownOrder(SandboxMerchant merchant, LedgerOrder template, String url, String outTradeNo) {
 		log.info("sandbox {}: notification for unknown order {} (fault)", merchant.id(), outTradeNo);
@@ -221,7 +264,9 @@ public class SandboxNotifier {
 		}
 		int attemptNo = d.attempts() + 1;
 		boolean badSignature = "BAD_SIGNATURE".equals(d.fault()) || attemptNo <= d.badSignatureAttempts();
-		Outgoing out = NotificationMessages.build(merchant, order, d, badSignature, now);
+		SandboxLedger.Refund refund = d.refundId() == null ? null : ledger.findRefundById(d.refundId()).orElse(null);
+		Outgoing out = refund == null ? NotificationMessages.build(merchant, order, d, badSignature, now)
+				: NotificationMessages.refund(merchant, order, refund, refundedUpTo(refund), d, badSignature, now);
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(d.notifyUrl()))
 			.timeout(properties.notifyTimeout())
 			.header("Content-Type", out.contentType())
@@ -263,6 +308,15 @@ public class SandboxNotifier {
 				SandboxCrypto.sha256Hex(out.body())), next, nextAt);
 		log.info("sandbox {}: notification {} for {} ({}) attempt {} -> {}{}", merchant.id(), d.id(), d.outTradeNo(),
 				d.fault(), attemptNo, status == null ? error : status, success ? " delivered" : " (" + next + ")");
+	}
+
+	/** The order's refunds that succeeded, up to and including {@code refund} (Alipay's refund_fee of its notice). */
+	private Fen refundedUpTo(SandboxLedger.Refund refund) {
+		long sum = ledger.refunds(refund.orderId()).stream()
+			.filter(r -> r.succeeded() && r.id() <= refund.id())
+			.mapToLong(r -> r.amount().value())
+			.sum();
+		return Fen.of(sum);
 	}
 
 	/** The exact success answers (protocols.md A.3, B.3, C.2). */

@@ -30,7 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SandboxProperties(@DefaultValue("false") boolean enabled, @DefaultValue("1") double timeScale,
 		@DefaultValue("20261123") long seed, @DefaultValue("500ms") Duration pollInterval,
 		@DefaultValue("5s") Duration notifyTimeout, @DefaultValue("LEGACY") WechatV2Schedule wechatV2Schedule,
-		@DefaultValue("10s") Duration micropayDelay, @DefaultValue("0.006") BigDecimal feeRate,
+		@DefaultValue("10s") Duration micropayDelay, @DefaultValue("5s") Duration refundDelay,
+		@DefaultValue("0.006") BigDecimal feeRate,
 		@DefaultValue("data/sandbox-keys") Path keyDir, @DefaultValue List<MerchantProperties> merchants,
 		@DefaultValue Payer payer, @DefaultValue("65536") long maxBodyBytes, @DefaultValue Tls tls) {
 
@@ -120,15 +121,19 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 	 * SYSTEM_ERROR, 20000)
 	 * @param queryHttpErrorShare API calls answered with a bare HTTP 502
 	 * @param queryLatency added to every API call
+	 * @param refundAbnormalShare WeChat refunds that end CHANGE / ABNORMAL (the payer's card refused the money back)
+	 * instead of SUCCESS
+	 * @param refundLostAnswerShare refund requests that are carried out, but answered with a bare HTTP 502 (the
+	 * merchant must query, never ask again with another number)
 	 * @param outages {@code from/to} ISO-8601 instants: API calls answer HTTP 503 and deliveries wait
 	 * @param seed overrides {@code payrecon.sandbox.seed} for this merchant
 	 */
 	public record Faults(double dropShare, double duplicateShare, double delayShare, Duration delay,
 			Duration reorderWindow, double tamperAmountShare, double badSignatureShare, int badSignatureFirstAttempts,
 			double unknownOrderShare, double queryErrorShare, double queryHttpErrorShare, Duration queryLatency,
-			@DefaultValue List<Outage> outages, Long seed) {
+			double refundAbnormalShare, double refundLostAnswerShare, @DefaultValue List<Outage> outages, Long seed) {
 
-		public static final Faults NONE = new Faults(0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, null, List.of(), null);
+		public static final Faults NONE = new Faults(0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, null, 0, 0, List.of(), null);
 	}
 
 	public record Outage(String from, String to) {
@@ -142,11 +147,17 @@ public record SandboxProperties(@DefaultValue("false") boolean enabled, @Default
 	 * @param payShare share of orders the payer pays
 	 * @param apiToken bearer token of a {@code payrecon.api-clients} entry
 	 * @param merchants sandbox merchant ids to use (all when empty)
+	 * @param refundShare share of paid orders the merchant then refunds through PayRecon's refund API (half of them
+	 * in part), {@code refund-delay-min}..{@code refund-delay-max} after the payment
+	 * @param platformRefundShare share of paid orders refunded in the merchant platform instead (refunds PayRecon did
+	 * not ask for, learnt from their notification, the sweep or the bill)
 	 */
 	public record Payer(@DefaultValue("false") boolean enabled, @DefaultValue("1s") Duration interval,
 			@DefaultValue("0.85") double payShare, @DefaultValue("1s") Duration minPayDelay,
 			@DefaultValue("20s") Duration maxPayDelay, String apiToken, @DefaultValue List<String> merchants,
-			@DefaultValue("100") long minAmount, @DefaultValue("50000") long maxAmount) {
+			@DefaultValue("100") long minAmount, @DefaultValue("50000") long maxAmount,
+			@DefaultValue("0.1") double refundShare, @DefaultValue("0.02") double platformRefundShare,
+			@DefaultValue("5s") Duration refundDelayMin, @DefaultValue("30s") Duration refundDelayMax) {
 
 		@Override
 		public String toString() {

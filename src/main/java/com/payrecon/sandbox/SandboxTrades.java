@@ -6,14 +6,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.payrecon.account.Channel;
-import com.payrecon.sandbox.SandboxLedger.Refund;
 import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the emulated providers do with orders, shared by the three wire formats and the control API: place, pay (and
- * notify), the payment-code table, close, reverse, refund.
+ * notify), the payment-code table, close, reverse (refunds: {@link SandboxRefunds}).
  *
  * <p>Payment codes (v2 {@code auth_code}, Alipay {@code auth_code}), by last digit:
  * <table>
@@ -205,15 +204,6 @@ public class SandboxTrades {
 			return ReverseOutcome.CLOSED;
 		}
 		return ReverseOutcome.NOT_REVERSIBLE;
-	}
-
-	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo) {
-		return ledger.refund(order, amount, outRefundNo, clock.instant());
-	}
-
-	/** A refund requested at {@code at} (the demo's history). */
-	public Optional<Refund> refund(LedgerOrder order, Fen amount, String outRefundNo, Instant at) {
-		return ledger.refund(order, amount, outRefundNo, at);
 	}
 
 	public Instant now() {

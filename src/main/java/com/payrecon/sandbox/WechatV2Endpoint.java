@@ -28,10 +28,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * WeChat Pay APIv2 (XML) under {@code /sandbox/wechatpay}: unifiedorder, orderquery, closeorder, micropay,
- * secapi/pay/reverse and downloadbill, per protocols.md A. Requests are verified (MD5 or HMAC-SHA256 per
- * {@code sign_type}); responses are signed with the same type. For a merchant with
- * {@code require-client-certificate}, {@code secapi/*} needs mutual TLS on the sandbox's TLS listener
- * ({@link SandboxTls}).
+ * secapi/pay/reverse, secapi/pay/refund, refundquery and downloadbill, per protocols.md A and
+ * protocols-refunds-credentials.md A. Requests are verified (MD5 or HMAC-SHA256 per {@code sign_type}); responses
+ * are signed with the same type. For a merchant with {@code require-client-certificate}, {@code secapi/*} (the
+ * reverse and the refund) needs mutual TLS on the sandbox's TLS listener ({@link SandboxTls}).
  */
 @RestController
 @ConditionalOnProperty(name = "payrecon.sandbox.enabled", havingValue = "true")
@@ -45,10 +45,12 @@ class WechatV2Endpoint {
 	private final SandboxTrades trades;
 	private final SandboxBills bills;
 	private final CallFaults faults;
+	private final SandboxRefunds refunds;
 	private final SandboxTls tls;
 
 	WechatV2Endpoint(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxBills bills,
-			CallFaults faults, SandboxTls tls) {
+			CallFaults faults, SandboxRefunds refunds, SandboxTls tls) {
+		this.refunds = refunds;
 		this.tls = tls;
 		this.merchants = merchants;
 		this.ledger = ledger;
@@ -308,6 +310,137 @@ class WechatV2Endpoint {
 			case RECALL -> fail(call.merchant(), call.signType(), "USERPAYING", "用户支付中，请稍后再撤销", extra("recall", "Y"));
 			case NOT_REVERSIBLE -> fail(call.merchant(), call.signType(), "TRADE_STATE_ERROR", "订单状态错误", extra("recall", "N"));
 		};
+	}
+
+	/**
+	 * {@code secapi/pay/refund} (protocols-refunds-credentials.md A.1): accepted refunds answer SUCCESS with the
+	 * refund's id and are PROCESSING until {@code refund-delay}; the same out_refund_no with the same order and amount
+	 * answers the same refund (it is counted, never refunded twice); another amount or order is refused. The
+	 * {@code refund-lost-answer-share} fault carries the refund out and answers a bare 502.
+	 */
+	@PostMapping("/secapi/pay/refund")
+	ResponseEntity<?> refund(@RequestBody(required = false) byte[] body, HttpServletRequest request) {
+		Call call = verify(body);
+		if (call.refusal() != null) {
+			return call.refusal();
+		}
+		ResponseEntity<?> certificate = clientCertificate(call, request);
+		if (certificate != null) {
+			return certificate;
+		}
+		Map<String, String> f = call.fields();
+		String absent = missing(f, "out_refund_no", "total_fee", "refund_fee");
+		if (absent != null || (missing(f, "transaction_id") != null && missing(f, "out_trade_no") != null)) {
+			return refuse("缺少参数" + (absent != null ? absent : "out_trade_no")).refusal();
+		}
+		Optional<Fen> total = fen(f.get("total_fee"));
+		Optional<Fen> amount = fen(f.get("refund_fee"));
+		if (total.isEmpty() || amount.isEmpty()) {
+			return fail(call.merchant(), call.signType(), "PARAM_ERROR", "total_fee或refund_fee参数错误", Map.of());
+		}
+		Optional<LedgerOrder> order = lookup(call.merchant(), f);
+		if (order.isEmpty() || !order.get().isPaid()) {
+			return fail(call.merchant(), call.signType(), "ORDERNOTEXIST", "订单不存在", Map.of());
+		}
+		if (!order.get().amount().equals(total.get())) {
+			return fail(call.merchant(), call.signType(), "PARAM_ERROR", "订单金额与原订单不一致", Map.of());
+		}
+		var requested = refunds.request(call.merchant(), order.get(), f.get("out_refund_no"), amount.get(),
+				f.get("refund_desc"), f.get("notify_url"));
+		return switch (requested.outcome()) {
+			case CREATED, SAME -> {
+				if (requested.lostAnswer()) {
+					yield ResponseEntity.status(HttpStatus.BAD_GATEWAY).contentType(MediaType.TEXT_HTML)
+						.body("<html><body>502 Bad Gateway</body></html>");
+				}
+				LedgerOrder o = order.get();
+				SandboxLedger.Refund r = requested.refund();
+				Map<String, String> b = new LinkedHashMap<>();
+				b.put("result_code", "SUCCESS");
+				b.put("transaction_id", o.providerTradeNo());
+				b.put("out_trade_no", o.outTradeNo());
+				b.put("out_refund_no", r.outRefundNo());
+				b.put("refund_id", r.refundId());
+				b.put("refund_fee", Long.toString(r.amount().value()));
+				b.put("settlement_refund_fee", Long.toString(r.amount().value()));
+				b.put("total_fee", Long.toString(o.amount().value()));
+				b.put("settlement_total_fee", Long.toString(o.amount().value()));
+				b.put("fee_type", "CNY");
+				b.put("cash_fee", Long.toString(o.amount().value()));
+				b.put("cash_refund_fee", Long.toString(r.amount().value()));
+				yield answer(call.merchant(), call.signType(), b);
+			}
+			case CONFLICT -> fail(call.merchant(), call.signType(), "INVALID_REQUEST", "退款单号已用于其他退款", Map.of());
+			case NOT_PAID -> fail(call.merchant(), call.signType(), "ORDERNOTEXIST", "订单未支付", Map.of());
+			case EXCEEDS -> fail(call.merchant(), call.signType(), "ERROR", "申请退款金额超过订单可退金额", Map.of());
+		};
+	}
+
+	/**
+	 * {@code pay/refundquery} (A.4) by refund_id, out_refund_no, transaction_id or out_trade_no (in that priority): the
+	 * refunds as {@code _$n} fields (first 10, {@code offset} for more); REFUNDNOTEXIST when there are none.
+	 */
+	@PostMapping("/pay/refundquery")
+	ResponseEntity<?> refundQuery(@RequestBody(required = false) byte[] body) {
+		Call call = verify(body);
+		if (call.refusal() != null) {
+			return call.refusal();
+		}
+		Map<String, String> f = call.fields();
+		String mid = call.merchant().id();
+		java.util.List<SandboxLedger.Refund> found;
+		LedgerOrder order;
+		if (missing(f, "refund_id") == null || missing(f, "out_refund_no") == null) {
+			Optional<SandboxLedger.Refund> one = missing(f, "refund_id") == null ? ledger.findRefundByRefundId(mid, f.get("refund_id"))
+					: ledger.findRefund(mid, f.get("out_refund_no"));
+			found = one.map(java.util.List::of).orElse(java.util.List.of());
+			order = one.flatMap(r -> ledger.findById(r.orderId())).orElse(null);
+		}
+		else if (missing(f, "transaction_id") == null || missing(f, "out_trade_no") == null) {
+			order = lookup(call.merchant(), f).orElse(null);
+			found = order == null ? java.util.List.of() : ledger.refunds(order.id());
+		}
+		else {
+			return refuse("refund_id、out_refund_no、transaction_id、out_trade_no不能同时为空").refusal();
+		}
+		if (found.isEmpty() || order == null) {
+			return fail(call.merchant(), call.signType(), "REFUNDNOTEXIST", "退款订单查询失败", Map.of());
+		}
+		int offset = 0;
+		try {
+			offset = Integer.parseInt(f.getOrDefault("offset", "0"));
+		}
+		catch (NumberFormatException ex) {
+			return fail(call.merchant(), call.signType(), "PARAM_ERROR", "offset参数错误", Map.of());
+		}
+		if (offset < 0 || (offset > 0 && offset >= found.size())) {
+			return fail(call.merchant(), call.signType(), "PARAM_ERROR", "offset超出退款笔数", Map.of());
+		}
+		java.util.List<SandboxLedger.Refund> page = found.subList(offset, Math.min(found.size(), offset + 10));
+		Map<String, String> b = new LinkedHashMap<>();
+		b.put("result_code", "SUCCESS");
+		b.put("transaction_id", order.providerTradeNo());
+		b.put("out_trade_no", order.outTradeNo());
+		b.put("total_fee", Long.toString(order.amount().value()));
+		b.put("fee_type", "CNY");
+		b.put("cash_fee", Long.toString(order.amount().value()));
+		b.put("total_refund_count", Integer.toString(found.size()));
+		b.put("refund_count", Integer.toString(page.size()));
+		for (int n = 0; n < page.size(); n++) {
+			SandboxLedger.Refund r = refunds.settle(page.get(n));
+			b.put("out_refund_no_" + n, r.outRefundNo());
+			b.put("refund_id_" + n, r.refundId());
+			b.put("refund_channel_" + n, "ORIGINAL");
+			b.put("refund_fee_" + n, Long.toString(r.amount().value()));
+			b.put("settlement_refund_fee_" + n, Long.toString(r.amount().value()));
+			b.put("refund_status_" + n, r.status());
+			b.put("refund_account_" + n, "REFUND_SOURCE_RECHARGE_FUNDS");
+			b.put("refund_recv_accout_" + n, "支付用户零钱");
+			if (r.succeededAt() != null) {
+				b.put("refund_success_time_" + n, NotificationMessages.REFUND_TIME.format(r.succeededAt().atZone(SandboxLedger.BEIJING)));
+			}
+		}
+		return answer(call.merchant(), call.signType(), b);
 	}
 
 	/** Null when the merchant needs no client certificate or presented its own (protocols-refunds-credentials.md A.3). */

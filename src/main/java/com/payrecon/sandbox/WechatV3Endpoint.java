@@ -56,9 +56,11 @@ class WechatV3Endpoint {
 	private final BillTickets tickets;
 	private final CallFaults faults;
 	private final Clock clock;
+	private final SandboxRefunds refunds;
 
 	WechatV3Endpoint(SandboxMerchants merchants, SandboxLedger ledger, SandboxTrades trades, SandboxBills bills,
-			BillTickets tickets, CallFaults faults, Clock clock) {
+			BillTickets tickets, CallFaults faults, Clock clock, SandboxRefunds refunds) {
+		this.refunds = refunds;
 		this.merchants = merchants;
 		this.ledger = ledger;
 		this.trades = trades;
@@ -314,6 +316,93 @@ class WechatV3Endpoint {
 			data.add(entry);
 		}
 		return signed(m, HttpStatus.OK, NotificationMessages.JSON.writeValueAsString(Map.of("data", data)));
+	}
+
+	/**
+	 * {@code POST /v3/refund/domestic/refunds} (protocols-refunds-credentials.md B.1): the Refund object, PROCESSING
+	 * until {@code refund-delay}; the same out_refund_no with the same order and amount answers the same refund.
+	 */
+	@PostMapping(path = "/refund/domestic/refunds", consumes = MediaType.ALL_VALUE)
+	ResponseEntity<String> refund(@RequestBody(required = false) byte[] body, HttpServletRequest request) {
+		Call call = authenticate(request, body);
+		if (call.refusal() != null) {
+			return call.refusal();
+		}
+		SandboxMerchant m = call.merchant();
+		JsonNode json = json(body);
+		if (json == null) {
+			return error(m, HttpStatus.BAD_REQUEST, "PARAM_ERROR", "请求体不是合法的JSON");
+		}
+		String outRefundNo = json.path("out_refund_no").asString("");
+		JsonNode refundAmount = json.path("amount").path("refund");
+		JsonNode total = json.path("amount").path("total");
+		if (outRefundNo.isBlank() || !refundAmount.isIntegralNumber() || refundAmount.asLong() <= 0
+				|| !total.isIntegralNumber() || !"CNY".equals(json.path("amount").path("currency").asString(""))) {
+			return error(m, HttpStatus.BAD_REQUEST, "PARAM_ERROR", "out_refund_no、amount.refund、amount.total、amount.currency 必填");
+		}
+		String txn = json.path("transaction_id").asString("");
+		Optional<LedgerOrder> order = (!txn.isEmpty() ? ledger.findByProviderTradeNo(m.id(), txn)
+				: ledger.find(m.id(), json.path("out_trade_no").asString(""))).map(trades::settle);
+		if (order.isEmpty() || !order.get().isPaid()) {
+			return error(m, HttpStatus.NOT_FOUND, "RESOURCE_NOT_EXISTS", "订单不存在");
+		}
+		if (order.get().amount().value() != total.asLong()) {
+			return error(m, HttpStatus.BAD_REQUEST, "PARAM_ERROR", "amount.total 与原订单金额不一致");
+		}
+		var requested = refunds.request(m, order.get(), outRefundNo, Fen.of(refundAmount.asLong()),
+				json.path("reason").asString(null), json.path("notify_url").asString(null));
+		return switch (requested.outcome()) {
+			case CREATED, SAME -> requested.lostAnswer()
+					? ResponseEntity.status(HttpStatus.BAD_GATEWAY).contentType(MediaType.TEXT_HTML).body("<html><body>502 Bad Gateway</body></html>")
+					: signed(m, HttpStatus.OK, NotificationMessages.JSON.writeValueAsString(refundObject(m, order.get(), requested.refund())));
+			case CONFLICT -> error(m, HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "退款单号已用于其他退款");
+			case NOT_PAID -> error(m, HttpStatus.NOT_FOUND, "RESOURCE_NOT_EXISTS", "订单未支付");
+			case EXCEEDS -> error(m, HttpStatus.BAD_REQUEST, "PARAM_ERROR", "申请退款金额超过订单可退金额");
+		};
+	}
+
+	/** {@code GET /v3/refund/domestic/refunds/{out_refund_no}} (B.2); 404 RESOURCE_NOT_EXISTS when unknown. */
+	@GetMapping("/refund/domestic/refunds/{outRefundNo}")
+	ResponseEntity<String> refundQuery(@PathVariable String outRefundNo, HttpServletRequest request) {
+		Call call = authenticate(request, null);
+		if (call.refusal() != null) {
+			return call.refusal();
+		}
+		SandboxMerchant m = call.merchant();
+		Optional<SandboxLedger.Refund> refund = ledger.findRefund(m.id(), outRefundNo).map(refunds::settle);
+		if (refund.isEmpty()) {
+			return error(m, HttpStatus.NOT_FOUND, "RESOURCE_NOT_EXISTS", "退款单不存在");
+		}
+		LedgerOrder order = ledger.findById(refund.get().orderId()).orElseThrow();
+		return signed(m, HttpStatus.OK, NotificationMessages.JSON.writeValueAsString(refundObject(m, order, refund.get())));
+	}
+
+	/** The v3 Refund object (B.2). */
+	static Map<String, Object> refundObject(SandboxMerchant m, LedgerOrder o, SandboxLedger.Refund r) {
+		Map<String, Object> v = new LinkedHashMap<>();
+		v.put("refund_id", r.refundId());
+		v.put("out_refund_no", r.outRefundNo());
+		v.put("transaction_id", o.providerTradeNo());
+		v.put("out_trade_no", o.outTradeNo());
+		v.put("channel", "ORIGINAL");
+		v.put("user_received_account", "支付用户零钱");
+		if (r.succeededAt() != null) {
+			v.put("success_time", NotificationMessages.RFC3339.format(r.succeededAt().atZone(SandboxLedger.BEIJING).toOffsetDateTime()));
+		}
+		v.put("create_time", NotificationMessages.RFC3339.format(r.requestedAt().atZone(SandboxLedger.BEIJING).toOffsetDateTime()));
+		v.put("status", NotificationMessages.v3RefundStatus(r.status()));
+		v.put("funds_account", "AVAILABLE");
+		Map<String, Object> a = new LinkedHashMap<>();
+		a.put("total", o.amount().value());
+		a.put("refund", r.amount().value());
+		a.put("payer_total", o.amount().value());
+		a.put("payer_refund", r.amount().value());
+		a.put("settlement_refund", r.amount().value());
+		a.put("settlement_total", o.amount().value());
+		a.put("discount_refund", 0);
+		a.put("currency", "CNY");
+		v.put("amount", a);
+		return v;
 	}
 
 	@GetMapping("/bill/tradebill")

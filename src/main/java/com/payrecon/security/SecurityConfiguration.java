@@ -104,6 +104,14 @@ class SecurityConfiguration {
 				.hasAnyRole(Role.SUPPORT.name(), Role.ADMIN.name())
 				.requestMatchers(HttpMethod.POST, "/orders/*/requery", "/orders/*/requery/*/apply")
 				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
+				// refunds (issue 14): finance proposes on the order's page; a second finance or admin user approves or
+				// rejects; support sees refunds on the order's page only
+				.requestMatchers(HttpMethod.POST, "/orders/*/refunds")
+				.hasRole(Role.FINANCE.name())
+				.requestMatchers(HttpMethod.POST, "/refunds/*/approve", "/refunds/*/reject")
+				.hasAnyRole(Role.FINANCE.name(), Role.ADMIN.name())
+				.requestMatchers("/refunds", "/refunds/**")
+				.hasAnyRole(Role.FINANCE.name(), Role.ADMIN.name())
 				.requestMatchers("/notifications", "/notifications/**", "/orders", "/orders/**")
 				.hasAnyRole(Role.SUPPORT.name(), Role.FINANCE.name(), Role.ADMIN.name())
 				// reconciliation pages (issue 5, finance): admins view and approve/reject proposals; everything else

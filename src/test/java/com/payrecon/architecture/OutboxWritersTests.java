@@ -32,16 +32,32 @@ class OutboxWritersTests {
 
 	static final JavaClasses CLASSES = OrderStateWritersTests.CLASSES;
 
-	/** The repository methods that change an order's state (status or review flag). */
-	static final Set<String> STATE_WRITERS = Set.of("markPaid", "reopenPaid", "moveStatus", "flagForReview",
-			"clearReview");
+	/** The repository methods that change an order's state (status, refunded amount or review flag). */
+	static final Set<String> STATE_WRITERS = Set.of("markPaid", "reopenPaid", "moveStatus", "setRefunded",
+			"flagForReview", "clearReview");
 
-	/** Who may append events: the order module (its OrderOutbox). Refunds join here when they land. */
-	static final String[] EVENT_WRITERS = { "com.payrecon.order.." };
+	/** The repository methods that create a refund or change its status (issue 14). */
+	static final Set<String> REFUND_STATE_WRITERS = Set.of("insertIfAbsent", "markSubmitted", "moveStatus");
+
+	static final String REFUND_REPOSITORY = "com.payrecon.refund.RefundRepository";
+
+	/**
+	 * Sends a PROCESSING refund again with the same number (markSubmitted counts the request): its status does not
+	 * change, so no event; the rule reported it before it was named here.
+	 */
+	static final String SAME_STATUS_RESEND = "com.payrecon.refund.RefundService.resubmit";
+
+	/** Who may append events: the order module (its OrderOutbox) and the refund module (RefundService.announce). */
+	static final String[] EVENT_WRITERS = { "com.payrecon.order..", "com.payrecon.refund.." };
 
 	@Test
 	void everyOrderStateChangeWritesItsEvent() {
 		stateChangesWriteTheirEvent().check(CLASSES);
+	}
+
+	@Test
+	void everyRefundStateChangeWritesItsEvent() {
+		refundStateChangesWriteTheirEvent().check(CLASSES);
 	}
 
 	@Test
@@ -52,7 +68,7 @@ class OutboxWritersTests {
 	}
 
 	@Test
-	void onlyTheOrderModuleAppendsEvents() {
+	void onlyTheOrderAndRefundModulesAppendEvents() {
 		appendOnlyFrom(EVENT_WRITERS).check(CLASSES);
 		assertThatThrownBy(() -> appendOnlyFrom("com.payrecon.outbox..").check(CLASSES)).isInstanceOf(AssertionError.class)
 			.hasMessageContaining("OrderOutbox");
@@ -98,6 +114,28 @@ class OutboxWritersTests {
 				}
 			})
 			.allowEmptyShould(false);
+	}
+
+	static ArchRule refundStateChangesWriteTheirEvent() {
+		return methods().that(DescribedPredicate.describe("create a refund or change its status",
+				(JavaMethod m) -> !m.getOwner().getName().equals(REFUND_REPOSITORY) // the writer itself
+						&& !m.getFullName().startsWith(SAME_STATUS_RESEND + "(")
+						&& reaches(m, OutboxWritersTests::isRefundStateWrite, new HashSet<>())))
+			.should(new ArchCondition<JavaMethod>("write the refund's outbound event (Outbox.append)") {
+				@Override
+				public void check(JavaMethod method, ConditionEvents events) {
+					if (!reaches(method, OutboxWritersTests::isEventWrite, new HashSet<>())) {
+						events.add(SimpleConditionEvent.violated(method,
+								method.getFullName() + " changes a refund's state without writing its outbound event"));
+					}
+				}
+			})
+			.allowEmptyShould(false);
+	}
+
+	private static boolean isRefundStateWrite(JavaMethodCall call) {
+		return call.getTarget().getOwner().getName().equals(REFUND_REPOSITORY)
+				&& REFUND_STATE_WRITERS.contains(call.getTarget().getName());
 	}
 
 	private static boolean isStateWrite(JavaMethodCall call) {

@@ -63,8 +63,9 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 
 		TestUser finance = users.create(Role.FINANCE);
 		OrdersPage financeOrders = LoginPage.to(browser, port).signInToOrders(finance);
+		// refunds (issue 14): finance and admin approve console refunds on /refunds; support sees refunds on the order
 		assertThat(financeOrders.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
-				"nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs");
+				"nav-refunds", "nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs");
 		SimplePage accounts = SimplePage.to(browser, port, "/admin/accounts", "accounts-page");
 		assertThat(accounts.text()).contains("wx2-md5").contains("configured ••••").doesNotContain(Notifications.V2_MD5_KEY);
 		Browsers.screenshot(browser, "accounts");
@@ -73,7 +74,7 @@ class ConsoleBrowserIT extends ConsoleInBrowser {
 		TestUser admin = users.create(Role.ADMIN);
 		NotificationsPage adminStart = LoginPage.to(browser, port).signInToNotifications(admin);
 		assertThat(adminStart.navigation()).containsExactly("nav-dashboard", "nav-notifications", "nav-orders",
-				"nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs", "nav-users", "nav-webhooks");
+				"nav-refunds", "nav-reconciliation", "nav-audit", "nav-accounts", "nav-jobs", "nav-users", "nav-webhooks");
 		Browsers.screenshot(browser, "notifications");
 		UsersPage usersPage = UsersPage.to(browser, port).createUser("new" + admin.id(), "SUPPORT");
 		assertThat(usersPage.oneTimePassword()).hasSize(20);

@@ -70,7 +70,7 @@ class ReconciliationBrowserIT extends ConsoleInBrowser {
 		ReconciliationDayPage day = list.openDay(run);
 		assertThat(day.caseIds()).hasSize(4);
 		long late = p.id(DiscrepancyType.LATE_PAYMENT);
-		long refund = p.id(DiscrepancyType.STATUS_MISMATCH);
+		long refund = p.id(DiscrepancyType.REFUND_UNKNOWN);
 		assertThat(day.caseRow(late)).contains(msg(locale, "case.type.LATE_PAYMENT")).contains(p.late().outTradeNo()).contains("7.00");
 		assertThat(day.totalRow("total-gross")).contains("18.00").contains("12.00");
 		// 6.00 = 7.00 late payment + 4.00 unknown here − 5.00 missing at the provider; refunds 6.00 at the provider

@@ -5,9 +5,12 @@ import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.PROVIDER_QUERY;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+import static com.payrecon.db.Tables.REFUND;
+import static com.payrecon.db.Tables.REFUND_EVENT;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY_ATTEMPT;
 import static com.payrecon.db.Tables.SANDBOX_ORDER;
+import static com.payrecon.db.Tables.SANDBOX_REFUND;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.stream.Collectors;
 import com.payrecon.order.EventSource;
 import com.payrecon.support.WebhookReceiver;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The end of a chaos run: the provider's ledger (what it considers paid, every notification request it sent, which
@@ -49,6 +53,29 @@ final class ChaosChecks {
 	static final Duration RECONNECT = Duration.ofSeconds(15);
 	static final Set<String> FORGED = Set.of("TAMPERED_AMOUNT", "BAD_SIGNATURE");
 	static final Set<String> GENUINE = Set.of("NONE", "DUPLICATE");
+	/** The provider's trade states of a paid trade (refunded ones too). */
+	static final Set<String> PAID_THERE = Set.of("SUCCESS", "REFUND");
+	/** PayRecon's statuses of a paid order (refunded ones too). */
+	static final Set<String> PAID_HERE = Set.of("PAID", "PARTIALLY_REFUNDED", "REFUNDED");
+	/** Verdicts of a notification that changed something. */
+	static final Set<String> APPLYING = Set.of("APPLIED", "REFUND_APPLIED", "REFUND_RECORDED");
+
+	/**
+	 * Refunds made in the provider's merchant platform whose every notification was dropped or forged: nothing but the
+	 * day's bill tells PayRecon about them (the reconciliation's REFUND_UNKNOWN, RefundReconciliationIT), and the
+	 * chaos run does not reconcile (the sandbox bills only past days). PayRecon may know them (a forged notice made it
+	 * ask), but need not.
+	 */
+	static Set<String> billOnlyRefunds(DSLContext provider, String prefix) {
+		return new HashSet<>(provider.select(SANDBOX_REFUND.OUT_REFUND_NO)
+			.from(SANDBOX_REFUND)
+			.join(SANDBOX_ORDER).on(SANDBOX_ORDER.ID.eq(SANDBOX_REFUND.ORDER_ID))
+			.where(SANDBOX_ORDER.OUT_TRADE_NO.startsWith(prefix), SANDBOX_REFUND.SOURCE.eq("PLATFORM"))
+			.andNotExists(DSL.selectOne()
+				.from(SANDBOX_DELIVERY)
+				.where(SANDBOX_DELIVERY.SANDBOX_REFUND_ID.eq(SANDBOX_REFUND.ID), SANDBOX_DELIVERY.FAULT.in(GENUINE)))
+			.fetch(SANDBOX_REFUND.OUT_REFUND_NO));
+	}
 
 	/** A time range in which something was down. */
 	record Window(Instant from, Instant to) {
@@ -88,7 +115,22 @@ final class ChaosChecks {
 	record LedgerOrder(String merchant, String outTradeNo, String status, long amount, String tradeNo) {
 	}
 
-	record Delivery(long id, String outTradeNo, String fault, String status) {
+	/** @param refundId the provider's refund a refund notification is about; null for a payment notification */
+	record Delivery(long id, String outTradeNo, String fault, String status, Long refundId) {
+
+		boolean payment() {
+			return refundId == null;
+		}
+	}
+
+	/** A refund as the provider has it: status SUCCESS, PROCESSING, CHANGE, REFUNDCLOSE; how often it was asked for. */
+	record ProviderRefund(String outRefundNo, String outTradeNo, long amount, String status, int requestCount) {
+	}
+
+	record Refund(long id, String outTradeNo, String outRefundNo, long amount, String status, String source) {
+	}
+
+	record RefundEvent(long refundId, String toStatus, String source, Long rawId) {
 	}
 
 	record Attempt(long deliveryId, Instant at, long millis, Integer status, String body, String error, boolean success,
@@ -127,7 +169,7 @@ final class ChaosChecks {
 					r.getProviderTradeNo()));
 		List<Delivery> deliveries = provider.selectFrom(SANDBOX_DELIVERY)
 			.where(SANDBOX_DELIVERY.OUT_TRADE_NO.startsWith(prefix))
-			.fetch(r -> new Delivery(r.getId(), r.getOutTradeNo(), r.getFault(), r.getStatus()));
+			.fetch(r -> new Delivery(r.getId(), r.getOutTradeNo(), r.getFault(), r.getStatus(), r.getSandboxRefundId()));
 		List<Attempt> attempts = provider.select(SANDBOX_DELIVERY_ATTEMPT.fields())
 			.from(SANDBOX_DELIVERY_ATTEMPT)
 			.join(SANDBOX_DELIVERY).on(SANDBOX_DELIVERY.ID.eq(SANDBOX_DELIVERY_ATTEMPT.DELIVERY_ID))
@@ -155,6 +197,23 @@ final class ChaosChecks {
 			.fetch(r -> new Raw(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()))
 			.stream()
 			.collect(Collectors.toMap(Raw::id, Function.identity()));
+		List<ProviderRefund> refundsThere = provider.select(SANDBOX_REFUND.OUT_REFUND_NO, SANDBOX_ORDER.OUT_TRADE_NO,
+				SANDBOX_REFUND.AMOUNT_MINOR, SANDBOX_REFUND.STATUS, SANDBOX_REFUND.REQUEST_COUNT)
+			.from(SANDBOX_REFUND)
+			.join(SANDBOX_ORDER).on(SANDBOX_ORDER.ID.eq(SANDBOX_REFUND.ORDER_ID))
+			.where(SANDBOX_ORDER.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new ProviderRefund(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+		List<Refund> refundsHere = payrecon.select(REFUND.ID, REFUND.OUT_TRADE_NO, REFUND.OUT_REFUND_NO, REFUND.AMOUNT_MINOR,
+				REFUND.STATUS, REFUND.SOURCE)
+			.from(REFUND)
+			.where(REFUND.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new Refund(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
+		List<RefundEvent> refundEvents = payrecon.select(REFUND_EVENT.REFUND_ID, REFUND_EVENT.TO_STATUS, REFUND_EVENT.SOURCE,
+				REFUND_EVENT.RAW_NOTIFICATION_ID)
+			.from(REFUND_EVENT)
+			.join(REFUND).on(REFUND.ID.eq(REFUND_EVENT.REFUND_ID))
+			.where(REFUND.OUT_TRADE_NO.startsWith(prefix))
+			.fetch(r -> new RefundEvent(r.value1(), r.value2(), r.value3(), r.value4()));
 		Set<Long> queried = new HashSet<>(payrecon.selectDistinct(PROVIDER_QUERY.ORDER_ID)
 			.from(PROVIDER_QUERY)
 			.where(PROVIDER_QUERY.OUT_TRADE_NO.startsWith(prefix))
@@ -165,31 +224,46 @@ final class ChaosChecks {
 		Map<Long, Delivery> deliveryById = deliveries.stream().collect(Collectors.toMap(Delivery::id, Function.identity()));
 		Map<String, Long> byFault = deliveries.stream().collect(Collectors.groupingBy(Delivery::fault, TreeMap::new, Collectors.counting()));
 		Map<String, Long> byStatus = deliveries.stream().collect(Collectors.groupingBy(Delivery::status, TreeMap::new, Collectors.counting()));
-		lines.add("provider: %d orders, %d paid; %d notifications by fault %s, by end state %s; %d requests attempted"
-			.formatted(ledger.size(), ledger.stream().filter(o -> o.status().equals("SUCCESS")).count(), deliveries.size(),
-					byFault, byStatus, attempts.size()));
-		lines.add("PayRecon: %d orders, %d PAID; %d raw notifications; %d order events; %d orders asked about at the provider"
-			.formatted(orders.size(), orders.values().stream().filter(o -> o.status().equals("PAID")).count(), raws.size(),
-					events.size(), queried.size()));
+		lines.add("provider: %d orders, %d paid; %d notifications by fault %s, by end state %s; %d requests attempted; "
+				.formatted(ledger.size(), ledger.stream().filter(o -> PAID_THERE.contains(o.status())).count(), deliveries.size(),
+						byFault, byStatus, attempts.size())
+				+ "%d refunds by status %s".formatted(refundsThere.size(), refundsThere.stream()
+					.collect(Collectors.groupingBy(ProviderRefund::status, TreeMap::new, Collectors.counting()))));
+		lines.add("PayRecon: %d orders, %d paid; %d raw notifications; %d order events; %d orders asked about at the provider; "
+				.formatted(orders.size(), orders.values().stream().filter(o -> PAID_HERE.contains(o.status())).count(), raws.size(),
+						events.size(), queried.size())
+				+ "%d refunds by source and status %s".formatted(refundsHere.size(), refundsHere.stream()
+					.collect(Collectors.groupingBy(r -> r.source() + " " + r.status(), TreeMap::new, Collectors.counting()))));
 
 		// issue 15: the outbox's events (the run's database holds no others)
-		List<OutboxRow> outbox = payrecon.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.ORDER_ID)
+		List<OutboxRow> outbox = payrecon.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.ORDER_ID,
+					OUTBOX_EVENT.REFUND_ID)
 			.from(OUTBOX_EVENT)
-			.fetch(r -> new OutboxRow(r.value1(), r.value2(), r.value3()));
+			.fetch(r -> new OutboxRow(r.value1(), r.value2(), r.value3(), r.value4()));
 		lines.add("outbox: %d events by type %s; webhook receiver: %d requests, %d answered failure on purpose, %d events acknowledged"
 			.formatted(outbox.size(), outbox.stream().collect(Collectors.groupingBy(OutboxRow::type, TreeMap::new, Collectors.counting())),
 					receiver.requests().size(), receiver.requests().size() - acknowledgedRequests(), receiver.acknowledged().size()));
 
 		Matching matching = match(attempts, raws);
+		Set<Long> refundQueried = refundEvents.stream().filter(e -> "QUERY".equals(e.source()))
+			.map(RefundEvent::refundId)
+			.collect(Collectors.toSet());
+		Map<String, Long> orderIdByNo = orders.values().stream().collect(Collectors.toMap(Order::outTradeNo, Order::id));
+		Set<Long> ordersWithRefundQueries = refundsHere.stream().filter(r -> refundQueried.contains(r.id()))
+			.map(r -> orderIdByNo.get(r.outTradeNo()))
+			.collect(Collectors.toSet());
 		List<Check> checks = List.of(paidExactlyOnce(ledger, orders, events), unpaidStayUnpaid(ledger, orders),
-				forgedChangedNothing(attempts, deliveryById, matching, raws, events),
+				forgedChangedNothing(attempts, deliveryById, matching, raws, events, refundEvents),
 				everyRequestSentHasARow(attempts, matching, deliveryById),
-				everyEventHasItsSource(events, raws, queried),
+				everyEventHasItsSource(events, raws, queried, ordersWithRefundQueries),
 				repairsMatchLostNotifications(ledger, orders, events, attempts, deliveryById),
+				refundsSucceededOnceEach(refundsThere, refundsHere, refundEvents, billOnlyRefunds(provider, prefix)),
+				noRefundAskedTwice(refundsThere, refundsHere),
 				new Check("every order the API confirmed (2xx) was placed with the provider", unconfirmed.isEmpty(),
 						"%d confirmed but unknown to the provider when the payer came (the client created them again)%s"
 							.formatted(unconfirmed.size(), sample(unconfirmed))),
-				onePaidEventPerPaidOrder(orders, outbox), everyEventReachedTheReceiver(outbox));
+				onePaidEventPerPaidOrder(orders, outbox), oneSucceededEventPerSuccessRefund(refundsHere, outbox),
+				everyEventReachedTheReceiver(outbox));
 		int passed = 0;
 		for (Check c : checks) {
 			lines.add((c.ok() ? "PASS " : "FAIL ") + c.name() + ": " + c.detail());
@@ -199,27 +273,48 @@ final class ChaosChecks {
 		return new Report(lines, passed, checks.size() - passed);
 	}
 
-	record OutboxRow(String eventId, String type, Long orderId) {
+	record OutboxRow(String eventId, String type, Long orderId, Long refundId) {
 	}
 
-	/** Issue 15: a PAID order wrote exactly one order.paid event (in its transaction, across SIGKILLs); others none. */
+	/**
+	 * Issue 15: a paid order (PAID, or PARTIALLY_REFUNDED / REFUNDED since) wrote exactly one order.paid event (in its
+	 * transaction, across SIGKILLs); others none. Refund events and the refund-caused order events sit beside it.
+	 */
 	private Check onePaidEventPerPaidOrder(Map<String, Order> orders, List<OutboxRow> outbox) {
-		Map<Long, Long> paidEvents = outbox.stream()
-			.filter(e -> e.type().equals("order.paid") && e.orderId() != null)
-			.collect(Collectors.groupingBy(OutboxRow::orderId, Collectors.counting()));
+		return oneEventEach("every paid order (PAID, or refunded since) produced exactly one order.paid event (and no "
+				+ "other order one)", "paid orders", "order.paid", outbox, OutboxRow::orderId, orders.values(), Order::id,
+				o -> PAID_HERE.contains(o.status()), o -> o.outTradeNo() + " " + o.status());
+	}
+
+	/**
+	 * Issues 14 and 15: a SUCCESS refund wrote exactly one refund.succeeded event (with its refund's state change, in
+	 * one transaction, across SIGKILLs); a refund in any other state none.
+	 */
+	private Check oneSucceededEventPerSuccessRefund(List<Refund> refunds, List<OutboxRow> outbox) {
+		return oneEventEach("every SUCCESS refund produced exactly one refund.succeeded event (and no other refund one)",
+				"SUCCESS refunds", "refund.succeeded", outbox, OutboxRow::refundId, refunds, Refund::id,
+				r -> r.status().equals("SUCCESS"), r -> r.outRefundNo() + " " + r.status());
+	}
+
+	/** Exactly one {@code type} event for each of {@code things} that {@code should} have one, none for the others. */
+	private static <T> Check oneEventEach(String name, String what, String type, List<OutboxRow> outbox,
+			Function<OutboxRow, Long> eventKey, java.util.Collection<T> things, Function<T, Long> key,
+			java.util.function.Predicate<T> should, Function<T, String> label) {
+		Map<Long, Long> counts = outbox.stream()
+			.filter(e -> e.type().equals(type) && eventKey.apply(e) != null)
+			.collect(Collectors.groupingBy(eventKey, Collectors.counting()));
 		List<String> wrong = new ArrayList<>();
-		long paid = 0;
-		for (Order o : orders.values()) {
-			long n = paidEvents.getOrDefault(o.id(), 0L);
-			boolean isPaid = o.status().equals("PAID");
-			paid += isPaid ? 1 : 0;
-			if (n != (isPaid ? 1 : 0)) {
-				wrong.add("%s %s with %d order.paid events".formatted(o.outTradeNo(), o.status(), n));
+		long expected = 0;
+		for (T t : things) {
+			long n = counts.getOrDefault(key.apply(t), 0L);
+			boolean one = should.test(t);
+			expected += one ? 1 : 0;
+			if (n != (one ? 1 : 0)) {
+				wrong.add("%s with %d %s events".formatted(label.apply(t), n, type));
 			}
 		}
-		return new Check("every PAID order produced exactly one order.paid event (and no other order one)", wrong.isEmpty(),
-				"%d PAID orders, %d order.paid events%s".formatted(paid,
-						paidEvents.values().stream().mapToLong(Long::longValue).sum(), sample(wrong)));
+		return new Check(name, wrong.isEmpty(), "%d %s, %d %s events%s".formatted(expected, what,
+				counts.values().stream().mapToLong(Long::longValue).sum(), type, sample(wrong)));
 	}
 
 	/**
@@ -258,7 +353,7 @@ final class ChaosChecks {
 		List<String> wrong = new ArrayList<>();
 		int paid = 0;
 		for (LedgerOrder l : ledger) {
-			if (!l.status().equals("SUCCESS")) {
+			if (!PAID_THERE.contains(l.status())) {
 				continue;
 			}
 			paid++;
@@ -266,14 +361,14 @@ final class ChaosChecks {
 			if (o == null) {
 				wrong.add(l.outTradeNo() + " unknown to PayRecon");
 			}
-			else if (!o.status().equals("PAID") || paidEvents.getOrDefault(o.id(), 0L) != 1
+			else if (!PAID_HERE.contains(o.status()) || paidEvents.getOrDefault(o.id(), 0L) != 1
 					|| !l.tradeNo().equals(o.txnId()) || l.amount() != o.amount()) {
 				wrong.add("%s %s with %d PAID events, txn %s (provider %s)".formatted(l.outTradeNo(), o.status(),
 						paidEvents.getOrDefault(o.id(), 0L), o.txnId(), l.tradeNo()));
 			}
 		}
-		return new Check("every order the provider considers paid is PAID in PayRecon exactly once (one PAID event, "
-				+ "the provider's transaction id and amount)", wrong.isEmpty() && paid > 0,
+		return new Check("every order the provider considers paid is paid in PayRecon exactly once (one PAID event, "
+				+ "the provider's transaction id and amount; refunded since or not)", wrong.isEmpty() && paid > 0,
 				"%d paid at the provider, %d wrong%s".formatted(paid, wrong.size(), sample(wrong)));
 	}
 
@@ -281,20 +376,20 @@ final class ChaosChecks {
 		List<String> wrong = new ArrayList<>();
 		int unpaid = 0;
 		for (LedgerOrder l : ledger) {
-			if (!l.status().equals("SUCCESS")) {
+			if (!PAID_THERE.contains(l.status())) {
 				unpaid++;
 				Order o = orders.get(l.outTradeNo());
-				if (o != null && o.status().equals("PAID")) {
+				if (o != null && PAID_HERE.contains(o.status())) {
 					wrong.add(l.outTradeNo() + " is PAID although the provider says " + l.status());
 				}
 			}
 		}
-		return new Check("no order the provider considers unpaid is PAID", wrong.isEmpty(),
-				"%d unpaid at the provider, %d PAID here%s".formatted(unpaid, wrong.size(), sample(wrong)));
+		return new Check("no order the provider considers unpaid is paid here", wrong.isEmpty(),
+				"%d unpaid at the provider, %d paid here%s".formatted(unpaid, wrong.size(), sample(wrong)));
 	}
 
 	private Check forgedChangedNothing(List<Attempt> attempts, Map<Long, Delivery> deliveries, Matching matching,
-			Map<Long, Raw> raws, List<Event> events) {
+			Map<Long, Raw> raws, List<Event> events, List<RefundEvent> refundEvents) {
 		Set<String> forgedBodies = attempts.stream()
 			.filter(a -> a.sha256() != null && FORGED.contains(deliveries.get(a.deliveryId()).fault()))
 			.map(Attempt::sha256)
@@ -304,18 +399,23 @@ final class ChaosChecks {
 		Map<String, Long> verdicts = forgedRows.stream()
 			.collect(Collectors.groupingBy(r -> String.valueOf(r.verdict()), TreeMap::new, Collectors.counting()));
 		List<String> wrong = new ArrayList<>();
-		forgedRows.stream().filter(r -> r.verdict() != null && Set.of("APPLIED", "DUPLICATE", "LATE_PAYMENT").contains(r.verdict()))
+		forgedRows.stream().filter(r -> r.verdict() != null
+				&& Set.of("APPLIED", "DUPLICATE", "LATE_PAYMENT", "REFUND_APPLIED", "REFUND_RECORDED").contains(r.verdict()))
 			.forEach(r -> wrong.add("raw " + r.id() + " accepted as " + r.verdict()));
 		events.stream().filter(e -> "NOTIFY".equals(e.source()) && e.rawId() != null && forgedIds.contains(e.rawId()))
 			.forEach(e -> wrong.add("order " + e.orderId() + " changed by forged raw " + e.rawId()));
+		refundEvents.stream().filter(e -> "NOTIFY".equals(e.source()) && e.rawId() != null && forgedIds.contains(e.rawId()))
+			.forEach(e -> wrong.add("refund " + e.refundId() + " changed by forged raw " + e.rawId()));
 		long forgedDeliveries = deliveries.values().stream().filter(d -> FORGED.contains(d.fault())).count();
+		long forgedRefundNotices = deliveries.values().stream().filter(d -> FORGED.contains(d.fault()) && !d.payment()).count();
 		// a forged notification for a pending order makes PayRecon ask the provider at once; the provider's signed
 		// answer (source QUERY, the event names the raw row that prompted it) is what changes the order, not the body
 		long followUps = events.stream().filter(e -> "QUERY".equals(e.source()) && e.rawId() != null && forgedIds.contains(e.rawId()))
 			.count();
-		return new Check("no forged notification changed anything", wrong.isEmpty(),
-				"%d forged notifications, %d forged requests received, verdicts %s, 0 NOTIFY events allowed from them, %d orders paid by the query they prompted%s"
-					.formatted(forgedDeliveries, forgedRows.size(), verdicts, followUps, sample(wrong)));
+		return new Check("no forged notification (payment or refund) changed anything", wrong.isEmpty(),
+				("%d forged notifications (%d of refunds), %d forged requests received, verdicts %s, 0 NOTIFY order or refund "
+						+ "events allowed from them, %d orders paid by the query they prompted%s").formatted(forgedDeliveries,
+						forgedRefundNotices, forgedRows.size(), verdicts, followUps, sample(wrong)));
 	}
 
 	private Check everyRequestSentHasARow(List<Attempt> attempts, Matching matching, Map<Long, Delivery> deliveries) {
@@ -352,7 +452,8 @@ final class ChaosChecks {
 						storedThenLost, sample(wrong)));
 	}
 
-	private Check everyEventHasItsSource(List<Event> events, Map<Long, Raw> raws, Set<Long> queried) {
+	private Check everyEventHasItsSource(List<Event> events, Map<Long, Raw> raws, Set<Long> queried,
+			Set<Long> ordersWithRefundQueries) {
 		Set<String> sources = Arrays.stream(EventSource.values()).map(Enum::name).collect(Collectors.toSet());
 		List<String> wrong = new ArrayList<>();
 		for (Event e : events) {
@@ -360,17 +461,19 @@ final class ChaosChecks {
 				wrong.add("order %d → %s: source %s, actor %s".formatted(e.orderId(), e.toStatus(), e.source(), e.actor()));
 			}
 			else if (e.source().equals("NOTIFY") && (e.rawId() == null || !raws.containsKey(e.rawId())
-					|| !"APPLIED".equals(raws.get(e.rawId()).verdict()))) {
-				wrong.add("order %d → %s by NOTIFY without an APPLIED raw notification (%s)".formatted(e.orderId(), e.toStatus(), e.rawId()));
+					|| !APPLYING.contains(raws.get(e.rawId()).verdict()))) {
+				wrong.add("order %d → %s by NOTIFY without an applying raw notification (%s)".formatted(e.orderId(), e.toStatus(), e.rawId()));
 			}
-			else if (e.source().equals("QUERY") && !queried.contains(e.orderId())) {
+			else if (e.source().equals("QUERY") && !queried.contains(e.orderId())
+					&& !(refundStatus(e.toStatus()) && ordersWithRefundQueries.contains(e.orderId()))) {
 				wrong.add("order %d → %s by QUERY without a recorded query".formatted(e.orderId(), e.toStatus()));
 			}
 		}
 		Map<String, Long> bySource = events.stream()
 			.collect(Collectors.groupingBy(e -> e.source() + (e.toStatus() == null ? "" : "→" + e.toStatus()), TreeMap::new,
 					Collectors.counting()));
-		return new Check("every order event has its source (NOTIFY: its APPLIED raw notification; QUERY: its recorded query)",
+		return new Check("every order event has its source (NOTIFY: its applying raw notification; QUERY: its recorded "
+				+ "order query, or for a refund's effect its refund's QUERY event)",
 				wrong.isEmpty() && !events.isEmpty(), "%d events %s%s".formatted(events.size(), bySource, sample(wrong)));
 	}
 
@@ -387,7 +490,8 @@ final class ChaosChecks {
 			.map(e -> noById.get(e.orderId()))
 			.collect(Collectors.toSet());
 		Set<String> acknowledged = attempts.stream()
-			.filter(a -> a.success() && GENUINE.contains(deliveries.get(a.deliveryId()).fault()))
+			.filter(a -> a.success() && GENUINE.contains(deliveries.get(a.deliveryId()).fault())
+					&& deliveries.get(a.deliveryId()).payment())
 			.map(a -> deliveries.get(a.deliveryId()).outTradeNo())
 			.collect(Collectors.toSet());
 		// a notification PayRecon stored and applied but whose answer the crash (or the database restart) swallowed did
@@ -397,11 +501,12 @@ final class ChaosChecks {
 			.filter(no -> !acknowledged.contains(no))
 			.collect(Collectors.toSet());
 		Set<String> needed = ledger.stream()
-			.filter(l -> l.status().equals("SUCCESS") && !acknowledged.contains(l.outTradeNo())
+			.filter(l -> PAID_THERE.contains(l.status()) && !acknowledged.contains(l.outTradeNo())
 					&& !appliedUnanswered.contains(l.outTradeNo()))
 			.map(LedgerOrder::outTradeNo)
 			.collect(Collectors.toSet());
-		Map<String, List<Delivery>> byOrder = deliveries.values().stream().collect(Collectors.groupingBy(Delivery::outTradeNo));
+		Map<String, List<Delivery>> byOrder = deliveries.values().stream().filter(Delivery::payment)
+			.collect(Collectors.groupingBy(Delivery::outTradeNo));
 		Map<String, Long> why = needed.stream().collect(Collectors.groupingBy(no -> reason(byOrder.getOrDefault(no, List.of())),
 				TreeMap::new, Collectors.counting()));
 		Set<String> extra = new HashSet<>(repaired);
@@ -415,6 +520,89 @@ final class ChaosChecks {
 			.formatted(repaired.size(), needed.size()), repaired.equals(needed),
 				"needed because %s; applied from a notification whose answer was lost: %d%s".formatted(why,
 						appliedUnanswered.size(), sample(wrong)));
+	}
+
+	private static boolean refundStatus(String status) {
+		return "PARTIALLY_REFUNDED".equals(status) || "REFUNDED".equals(status);
+	}
+
+	/**
+	 * Every refund the provider considers successful is SUCCESS in PayRecon exactly once (one event to SUCCESS, the
+	 * provider's amount), the provider's abnormal ones are ABNORMAL, nothing is SUCCESS here that the provider did not
+	 * pay back, and each order's refunded amount is the sum of its refunds the provider paid back (to the fen).
+	 */
+	private Check refundsSucceededOnceEach(List<ProviderRefund> there, List<Refund> here, List<RefundEvent> events,
+			Set<String> billOnly) {
+		Map<String, Refund> byNo = here.stream().collect(Collectors.toMap(Refund::outRefundNo, Function.identity()));
+		Map<Long, Long> successEvents = events.stream().filter(e -> "SUCCESS".equals(e.toStatus()))
+			.collect(Collectors.groupingBy(RefundEvent::refundId, Collectors.counting()));
+		List<String> wrong = new ArrayList<>();
+		int succeeded = 0;
+		Set<String> leftToTheBill = new HashSet<>();
+		for (ProviderRefund p : there) {
+			Refund r = byNo.get(p.outRefundNo());
+			if (r == null && billOnly.contains(p.outRefundNo())) {
+				leftToTheBill.add(p.outRefundNo());
+				continue;
+			}
+			switch (p.status()) {
+				case "SUCCESS" -> {
+					succeeded++;
+					if (r == null) {
+						wrong.add(p.outRefundNo() + " unknown to PayRecon");
+					}
+					else if (!r.status().equals("SUCCESS") || successEvents.getOrDefault(r.id(), 0L) != 1 || r.amount() != p.amount()) {
+						wrong.add("%s %s with %d SUCCESS events, %d fen (provider %d)".formatted(p.outRefundNo(), r.status(),
+								successEvents.getOrDefault(r.id(), 0L), r.amount(), p.amount()));
+					}
+				}
+				case "CHANGE" -> {
+					if (r == null || !r.status().equals("ABNORMAL")) {
+						wrong.add(p.outRefundNo() + " abnormal at the provider, " + (r == null ? "unknown" : r.status()) + " here");
+					}
+				}
+				default -> {
+					if (r != null && r.status().equals("SUCCESS")) {
+						wrong.add(p.outRefundNo() + " SUCCESS here, " + p.status() + " at the provider");
+					}
+				}
+			}
+		}
+		Set<String> knownThere = there.stream().map(ProviderRefund::outRefundNo).collect(Collectors.toSet());
+		here.stream().filter(r -> r.status().equals("SUCCESS") && !knownThere.contains(r.outRefundNo()))
+			.forEach(r -> wrong.add(r.outRefundNo() + " SUCCESS here, unknown to the provider"));
+		Map<String, Long> paidBack = there.stream()
+			.filter(p -> p.status().equals("SUCCESS") && !leftToTheBill.contains(p.outRefundNo()))
+			.collect(Collectors.groupingBy(ProviderRefund::outTradeNo, Collectors.summingLong(ProviderRefund::amount)));
+		Map<String, Long> refundedHere = payrecon.select(PAYMENT_ORDER.OUT_TRADE_NO, PAYMENT_ORDER.REFUNDED_MINOR)
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix), PAYMENT_ORDER.REFUNDED_MINOR.gt(0L))
+			.fetchMap(PAYMENT_ORDER.OUT_TRADE_NO, PAYMENT_ORDER.REFUNDED_MINOR);
+		Set<String> refundedOrders = new HashSet<>(paidBack.keySet());
+		refundedOrders.addAll(refundedHere.keySet());
+		for (String no : refundedOrders) {
+			if (!paidBack.getOrDefault(no, 0L).equals(refundedHere.getOrDefault(no, 0L))) {
+				wrong.add("order %s refunded %d fen here, %d at the provider".formatted(no, refundedHere.getOrDefault(no, 0L),
+						paidBack.getOrDefault(no, 0L)));
+			}
+		}
+		long external = here.stream().filter(r -> r.source().equals("EXTERNAL")).count();
+		return new Check("every refund the provider considers successful is SUCCESS in PayRecon exactly once, and each "
+				+ "order's refunded amount is what the provider paid back, to the fen", wrong.isEmpty() && succeeded > 0,
+				("%d refunds paid back at the provider (%d orders), %d of them made outside PayRecon and recorded as EXTERNAL; "
+						+ "%d made in the provider's platform with every notification dropped or forged, left to the bill; %d wrong%s")
+					.formatted(succeeded, paidBack.size(), external, leftToTheBill.size(), wrong.size(), sample(wrong)));
+	}
+
+	/** The provider received each refund's request once: an unknown answer was settled by a query, never sent again. */
+	private Check noRefundAskedTwice(List<ProviderRefund> there, List<Refund> here) {
+		List<String> wrong = there.stream().filter(p -> p.requestCount() != 1)
+			.map(p -> p.outRefundNo() + " asked " + p.requestCount() + " times")
+			.toList();
+		long asked = here.stream().filter(r -> !r.source().equals("EXTERNAL")).count();
+		return new Check("no refund was requested twice at the provider for one out_refund_no", wrong.isEmpty() && asked > 0,
+				"%d refunds asked through PayRecon, %d refunds at the provider, every one asked for once%s".formatted(asked,
+						there.size(), sample(wrong)));
 	}
 
 	private static String reason(List<Delivery> deliveries) {

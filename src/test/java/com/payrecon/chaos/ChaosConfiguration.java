@@ -46,6 +46,7 @@ final class ChaosConfiguration {
 				    seed: %d
 				    poll-interval: 100ms
 				    notify-timeout: 5s
+				    refund-delay: 1s
 				    merchants:
 				      - id: chaos-wx2
 				        channel: wechatpay-v2
@@ -60,6 +61,8 @@ final class ChaosConfiguration {
 				          tamper-amount-share: 0.01
 				          bad-signature-share: 0.01
 				          query-error-share: 0.05
+				          refund-lost-answer-share: 0.05
+				          refund-abnormal-share: 0.02
 				      - id: chaos-wx3
 				        channel: wechatpay-v3
 				        app-id: wxd678efh567hg6787
@@ -104,6 +107,17 @@ final class ChaosConfiguration {
 				  concurrency: 8
 				  maxPerAccount: 100000
 				""".formatted(parameters.staleAfter()));
+		Files.writeString(catalogue.resolve("refund-sweep.yaml"), """
+				# chaos run: the refund sweep every 5 s; refunds sent 15 s ago are asked about
+				name: refund-sweep
+				cron: "2/5 * * * * ?"
+				zone: Asia/Shanghai
+				enabled: true
+				parameters:
+				  staleAfter: PT15S
+				  concurrency: 8
+				  maxPerAccount: 100000
+				""");
 		String base = "http://127.0.0.1:" + providerPort + "/sandbox/";
 		Path file = write("payrecon.yaml", """
 				# PayRecon under test in the chaos run
@@ -115,6 +129,11 @@ final class ChaosConfiguration {
 				  provider:
 				    rate-limit-per-second: 500
 				  repair:
+				    backoff: [5s, 10s, 20s]
+				    after-backoff: 30s
+				  refunds:
+				    # longer than the provider read timeout (10 s): a refund is never sent again while its request is on its way
+				    first-check-after: 15s
 				    backoff: [5s, 10s, 20s]
 				    after-backoff: 30s
 				  webhooks:

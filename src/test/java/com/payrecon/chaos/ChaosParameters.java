@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param dbRestarts restarts of PayRecon's database during the run
  * @param clients concurrent checkout clients of the driver
  * @param unpaidShare share of orders the payer never pays (they must stay unpaid)
+ * @param refundShare share of paid orders the checkout then refunds through PayRecon's API (every other one in part)
+ * @param platformRefundShare share of paid orders refunded in the provider's merchant platform instead (refunds
+ * PayRecon never asked for)
  * @param staleAfter the sweep leaves orders younger than this to their notification; longer than the sandbox's whole
  * retry schedule at {@code timeScale}, so the sweep never races a notification that is still coming
  * @param timeScale the sandbox's retry schedules run this much faster
@@ -22,18 +25,19 @@ import java.time.Duration;
  * @param dir where databases, configuration, logs and the report go
  */
 public record ChaosParameters(int orders, int kills, int dbRestarts, int clients, double unpaidShare,
-		Duration staleAfter, double timeScale, Duration timeout, long seed, Path dir) {
+		double refundShare, double platformRefundShare, Duration staleAfter, double timeScale, Duration timeout, long seed,
+		Path dir) {
 
 	/** The CI version (ChaosRunIT in {@code ./mvnw verify}). */
 	public static ChaosParameters small() {
-		return new ChaosParameters(400, 1, 1, 6, 0.05, Duration.ofSeconds(25), 6000, Duration.ofMinutes(5), 6,
+		return new ChaosParameters(400, 1, 1, 6, 0.05, 0.1, 0.02, Duration.ofSeconds(25), 6000, Duration.ofMinutes(6), 6,
 				Path.of("target/chaos/small"));
 	}
 
 	/** Issue 6's run: 20,000 orders, two SIGKILLs, one database restart ({@code ./mvnw -Pchaos verify}). */
 	public static ChaosParameters full() {
-		return new ChaosParameters(20_000, 2, 1, 12, 0.05, Duration.ofSeconds(40), 3000, Duration.ofMinutes(45), 6,
-				Path.of("target/chaos/full"));
+		return new ChaosParameters(20_000, 2, 1, 12, 0.05, 0.1, 0.02, Duration.ofSeconds(40), 3000, Duration.ofMinutes(50),
+				6, Path.of("target/chaos/full"));
 	}
 
 	/** {@code base} with the {@code payrecon.chaos.*} system properties that are set. */
@@ -43,6 +47,9 @@ public record ChaosParameters(int orders, int kills, int dbRestarts, int clients
 				Integer.getInteger("payrecon.chaos.db-restarts", base.dbRestarts()),
 				Integer.getInteger("payrecon.chaos.clients", base.clients()),
 				Double.parseDouble(System.getProperty("payrecon.chaos.unpaid-share", String.valueOf(base.unpaidShare()))),
+				Double.parseDouble(System.getProperty("payrecon.chaos.refund-share", String.valueOf(base.refundShare()))),
+				Double.parseDouble(System.getProperty("payrecon.chaos.platform-refund-share",
+						String.valueOf(base.platformRefundShare()))),
 				Duration.parse(System.getProperty("payrecon.chaos.stale-after", base.staleAfter().toString())),
 				Double.parseDouble(System.getProperty("payrecon.chaos.time-scale", String.valueOf(base.timeScale()))),
 				Duration.parse(System.getProperty("payrecon.chaos.timeout", base.timeout().toString())),

@@ -2,8 +2,10 @@ package com.payrecon.chaos;
 
 import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.REFUND;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
 import static com.payrecon.db.Tables.SANDBOX_ORDER;
+import static com.payrecon.db.Tables.SANDBOX_REFUND;
 import static com.payrecon.db.Tables.WEBHOOK_DELIVERY;
 
 import java.io.IOException;
@@ -41,8 +43,11 @@ import org.jooq.impl.DSL;
  * <li>PayRecon under test, killed with SIGKILL mid-run and restarted, its stale-pending sweep every 5 s.</li>
  * </ul>
  * Checkout clients create orders through PayRecon's API (placed with the provider) and pay most of them at the
- * sandbox. When everything has settled, {@link ChaosChecks} compares the provider's ledger with PayRecon's database
- * and prints {@code N passed, M failed}. {@code main} exits non-zero when a check failed.
+ * sandbox; some paid orders are then refunded through PayRecon's refund API (in part or whole), a few in the
+ * provider's merchant platform (refunds PayRecon never asked for), with refund notifications dropped, duplicated and
+ * forged like payment ones, some refund answers lost and some refunds turning abnormal at the bank. When everything
+ * has settled, {@link ChaosChecks} compares the provider's ledger with PayRecon's database and prints
+ * {@code N passed, M failed}. {@code main} exits non-zero when a check failed.
  */
 public final class ChaosRun {
 
@@ -60,6 +65,9 @@ public final class ChaosRun {
 	private final List<Window> dbDown = new ArrayList<>();
 	/** Orders PayRecon's API confirmed (2xx) although the provider did not know them when the payer came. */
 	private final List<String> unconfirmed = java.util.Collections.synchronizedList(new ArrayList<>());
+	/** Refunds asked for through PayRecon's API, and made in the provider's platform, during the run. */
+	private final AtomicInteger apiRefunds = new AtomicInteger();
+	private final AtomicInteger platformRefunds = new AtomicInteger();
 	private final long startedNanos = System.nanoTime();
 	/** Event ids the webhook receiver verified and answered 2xx (issue 15). */
 	private final Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -119,7 +127,8 @@ public final class ChaosRun {
 					payreconDb.port(), providerDb.port(), provider.pid(), providerPort, payrecon.pid(), payreconPort);
 
 			Set<String> paid = drive(payrecon, provider, payreconDb);
-			note("driven: %d orders created and placed, %d paid at the provider", parameters.orders(), paid.size());
+			note("driven: %d orders created and placed, %d paid at the provider; %d refunds asked through PayRecon, %d made "
+					+ "in the provider's platform", parameters.orders(), paid.size(), apiRefunds.get(), platformRefunds.get());
 			settle(payreconDb, providerDb, paid);
 			try (CloseableDSLContext pr = dsl(payreconDb); CloseableDSLContext pv = dsl(providerDb)) {
 				ChaosChecks checks = new ChaosChecks(pr, pv, prefix, dbDown, unconfirmed,
@@ -192,6 +201,8 @@ public final class ChaosRun {
 				chaosFailure.set(ex);
 			}
 		});
+		ExecutorService refunders = Executors.newVirtualThreadPerTaskExecutor();
+		List<Future<?>> refundTasks = java.util.Collections.synchronizedList(new ArrayList<>());
 		try (ExecutorService clients = Executors.newFixedThreadPool(parameters.clients())) {
 			List<Future<?>> futures = new ArrayList<>();
 			for (int i = 0; i < parameters.orders(); i++) {
@@ -208,6 +219,13 @@ public final class ChaosRun {
 							created = create(payrecon, account, no, 100 + n % 9_900, deadline);
 						}
 						paid.add(no);
+						long amount = 100 + n % 9_900;
+						if (every(n, parameters.refundShare(), 3)) {
+							refundTasks.add(refunders.submit(() -> refundThroughPayRecon(payrecon, account, no, partial(n, parameters.refundShare()) ? amount / 2 : amount, deadline)));
+						}
+						else if (every(n, parameters.platformRefundShare(), 7)) {
+							refundTasks.add(refunders.submit(() -> refundInThePlatform(payrecon, provider, account, no, amount / 2, deadline)));
+						}
 					}
 					done.incrementAndGet();
 					return null;
@@ -222,11 +240,84 @@ public final class ChaosRun {
 				}
 			}
 		}
+		for (Future<?> f : new ArrayList<>(refundTasks)) {
+			try {
+				f.get();
+			}
+			catch (java.util.concurrent.ExecutionException ex) {
+				throw new IllegalStateException("a refund client failed: " + ex.getCause(), ex.getCause());
+			}
+		}
+		refunders.close();
 		chaosThread.join();
 		if (chaosFailure.get() != null) {
 			throw chaosFailure.get();
 		}
 		return paid;
+	}
+
+	/**
+	 * Every other refunded order is refunded in part: the picked orders are every 1/share-th one, so their numbers
+	 * alternate by the picking period (not by parity, which is the same for all of them).
+	 */
+	private static boolean partial(int n, double share) {
+		long every = Math.max(1, Math.round(1 / share));
+		return (n / every) % 2 == 1;
+	}
+
+	/** Whether order {@code n} is one of the {@code share} picked at {@code offset} (every 1/share-th order). */
+	private static boolean every(int n, double share, int offset) {
+		if (share <= 0) {
+			return false;
+		}
+		long every = Math.max(1, Math.round(1 / share));
+		return n % every == offset % every;
+	}
+
+	/**
+	 * The checkout asks PayRecon for a refund, retrying the identical request like a merchant system would: through
+	 * crashes and a database away, and while PayRecon does not know the order is paid yet (422: its notification was
+	 * dropped and the sweep has not repaired it).
+	 */
+	private Void refundThroughPayRecon(PayReconProcess payrecon, String account, String no, long amount, Instant deadline) {
+		Map<String, Object> body = Map.of("outRefundNo", no + "R", "amount", amount, "reason", "chaos refund");
+		retry(deadline, "refund " + no, () -> {
+			Answer answer = payrecon.send("POST", "/api/orders/" + account + "/" + no + "/refunds", body,
+					Map.of("Authorization", "Bearer " + API_TOKEN));
+			if (answer.status() == 200 || answer.status() == 201) {
+				return true;
+			}
+			if (answer.status() >= 500 || answer.status() == 422) {
+				return false;
+			}
+			throw new IllegalStateException("refund " + no + ": HTTP " + answer.status() + " " + answer.body());
+		});
+		apiRefunds.incrementAndGet();
+		return null;
+	}
+
+	/**
+	 * Someone refunds the order in the provider's merchant platform, once PayRecon has it paid (a refund notice of a
+	 * trade PayRecon thinks unpaid is a case of its own, RefundNotifyIT's R5; here it would blur which notification
+	 * paid the order).
+	 */
+	private Void refundInThePlatform(PayReconProcess payrecon, PayReconProcess provider, String account, String no,
+			long amount, Instant deadline) {
+		retry(deadline, "paid before the platform refund " + no, () -> {
+			Answer order = payrecon.send("GET", "/api/orders/" + account + "/" + no, null,
+					Map.of("Authorization", "Bearer " + API_TOKEN));
+			return order.status() == 200 && !order.body().contains("\"status\":\"PENDING\"");
+		});
+		retry(deadline, "platform refund " + no, () -> {
+			Answer answer = provider.send("POST", "/sandbox/api/orders/" + account + "/" + no + "/refund",
+					Map.of("amount", amount, "outRefundNo", no + "P"), Map.of());
+			if (answer.status() == 200) {
+				return true;
+			}
+			throw new IllegalStateException("platform refund " + no + ": HTTP " + answer.status() + " " + answer.body());
+		});
+		platformRefunds.incrementAndGet();
+		return null;
 	}
 
 	/** Every twentieth order (for the default 5 %) is never paid. */
@@ -324,25 +415,28 @@ public final class ChaosRun {
 						SANDBOX_DELIVERY.STATUS.notIn("DELIVERED", "DROPPED", "GAVE_UP", "CANCELLED"));
 				Set<String> paidHere = new HashSet<>(pr.select(PAYMENT_ORDER.OUT_TRADE_NO)
 					.from(PAYMENT_ORDER)
-					.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix), PAYMENT_ORDER.STATUS.eq("PAID"))
+					.where(PAYMENT_ORDER.OUT_TRADE_NO.startsWith(prefix),
+							PAYMENT_ORDER.STATUS.in("PAID", "PARTIALLY_REFUNDED", "REFUNDED"))
 					.fetch(PAYMENT_ORDER.OUT_TRADE_NO));
 				long missing = paid.stream().filter(no -> !paidHere.contains(no)).count();
+				int refundsOpen = refundsOpen(pr, pv);
 				// issue 15: every event fanned out to the receiver's endpoint and delivered
 				int events = pr.fetchCount(OUTBOX_EVENT);
 				int webhooksDue = events - pr.fetchCount(WEBHOOK_DELIVERY, WEBHOOK_DELIVERY.STATUS.eq("DELIVERED"));
-				if (unfinished == 0 && missing == 0 && webhooksDue == 0) {
-					note("settled: no delivery left, all %d paid orders PAID, all %d events delivered to the receiver",
-							paid.size(), events);
+				if (unfinished == 0 && missing == 0 && refundsOpen == 0 && webhooksDue == 0) {
+					note("settled: no delivery left, all %d paid orders paid, every refund settled on both sides, all %d "
+							+ "events delivered to the receiver", paid.size(), events);
 					return;
 				}
 				if (Instant.now().isAfter(deadline)) {
-					note("time is up: %d deliveries unfinished, %d paid orders not PAID, %d events not delivered to the "
-							+ "receiver", unfinished, missing, webhooksDue);
+					note("time is up: %d deliveries unfinished, %d paid orders not paid, %d refunds not settled, %d events "
+							+ "not delivered to the receiver", unfinished, missing, refundsOpen, webhooksDue);
 					return;
 				}
 				if (System.nanoTime() - lastPrint > 10_000_000_000L) {
-					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not PAID, %d events not "
-							+ "delivered to the receiver yet%n", elapsedSeconds(), unfinished, missing, webhooksDue);
+					System.out.printf("[%6.1f s] settling: %d deliveries unfinished, %d paid orders not paid yet, %d refunds "
+							+ "not settled, %d events not delivered to the receiver yet%n", elapsedSeconds(), unfinished,
+							missing, refundsOpen, webhooksDue);
 					lastPrint = System.nanoTime();
 				}
 				Thread.sleep(1_000);
@@ -356,6 +450,40 @@ public final class ChaosRun {
 			}
 			note("provider ledger: %d orders paid", sandboxPaid);
 		}
+	}
+
+	/**
+	 * Refunds not settled yet: PayRecon's still REQUESTED or PROCESSING, or the provider's still PROCESSING, or a
+	 * refund the provider finished that PayRecon does not show in the same state (SUCCESS; CHANGE as ABNORMAL); not the
+	 * platform refunds only the bill can tell ({@link ChaosChecks#billOnlyRefunds}).
+	 */
+	private int refundsOpen(CloseableDSLContext pr, CloseableDSLContext pv) {
+		Map<String, String> here = pr.select(REFUND.OUT_REFUND_NO, REFUND.STATUS)
+			.from(REFUND)
+			.where(REFUND.OUT_TRADE_NO.startsWith(prefix))
+			.fetchMap(REFUND.OUT_REFUND_NO, REFUND.STATUS);
+		Map<String, String> there = pv.select(SANDBOX_REFUND.OUT_REFUND_NO, SANDBOX_REFUND.STATUS)
+			.from(SANDBOX_REFUND)
+			.join(SANDBOX_ORDER).on(SANDBOX_ORDER.ID.eq(SANDBOX_REFUND.ORDER_ID))
+			.where(SANDBOX_ORDER.OUT_TRADE_NO.startsWith(prefix))
+			.fetchMap(SANDBOX_REFUND.OUT_REFUND_NO, SANDBOX_REFUND.STATUS);
+		int open = (int) here.values().stream().filter(s -> s.equals("REQUESTED") || s.equals("PROCESSING")).count();
+		Set<String> billOnly = ChaosChecks.billOnlyRefunds(pv, prefix);
+		for (var e : there.entrySet()) {
+			if (!here.containsKey(e.getKey()) && billOnly.contains(e.getKey())) {
+				continue; // only the day's bill tells: not the chaos run's to wait for
+			}
+			String expected = switch (e.getValue()) {
+				case "SUCCESS" -> "SUCCESS";
+				case "CHANGE" -> "ABNORMAL";
+				case "REFUNDCLOSE" -> "CLOSED";
+				default -> null;
+			};
+			if (expected == null || !expected.equals(here.get(e.getKey()))) {
+				open++;
+			}
+		}
+		return open;
 	}
 
 	private Duration remaining() {

@@ -26,6 +26,8 @@ import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.reconcile.AdjustmentKind;
 import com.payrecon.reconcile.DiscrepancyType;
+import com.payrecon.refund.RefundSource;
+import com.payrecon.refund.RefundStatus;
 import com.payrecon.reconcile.Resolution;
 import com.payrecon.reconcile.RunStatus;
 import com.payrecon.security.Role;
@@ -200,6 +202,11 @@ class I18nSyncTests {
 		labels(keys, missing, "audit.outcome.", AuditOutcome.values(), false);
 		labels(keys, missing, "role.", Role.values(), false);
 		labels(keys, missing, "proposal.kind.", AdjustmentKind.values(), false);
+		labels(keys, missing, "refund.status.", RefundStatus.values(), false);
+		labels(keys, missing, "refund.source.", RefundSource.values(), false);
+		labels(keys, missing, "webhook.endpoint.", com.payrecon.webhook.EndpointStatus.values(), false);
+		labels(keys, missing, "webhook.delivery.", com.payrecon.webhook.DeliveryStatus.values(), false);
+		labels(keys, missing, "webhook.outcome.", com.payrecon.webhook.AttemptOutcome.values(), false);
 		assertThat(missing).as("labels missing from messages.properties").isEmpty();
 	}
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -61,6 +62,34 @@ class WechatV2RefundCipherTests {
 			.containsEntry("refund_status", "SUCCESS")
 			.containsEntry("success_time", "2017-07-26 02:45:49");
 		assertThat(WechatV2RefundCipher.encrypt(plain, DOC_KEY)).isEqualTo(Vectors.text("g2-req-info.txt"));
+	}
+
+	/**
+	 * protocols-refunds-credentials.md G2: the official PHP SDK's refund notification fixture (813 bytes, SHA-256
+	 * abaac7c4…) encrypted with the G1 key gives the stated 1088-character req_info (SHA-256 edc03e3b…), both ways.
+	 */
+	@Test
+	void refundsProtocolG2FixtureEncryptsToThePublishedReqInfoAndBack() throws Exception {
+		String key = "42cc1d91bab89b65ff55b19e28fff4f0";
+		byte[] plain = Vectors.bytes("rc-g2-plaintext.xml");
+		String reqInfo = Vectors.text("rc-g2-req-info.txt").strip();
+		assertThat(Hex.lower(MessageDigest.getInstance("SHA-256").digest(plain)))
+			.isEqualTo("abaac7c4b685e5158e844cd2dfc0c5d29b2f621c8fc5c28471a09bb04a2c06ac");
+		assertThat(Hex.lower(MessageDigest.getInstance("SHA-256").digest(reqInfo.getBytes(StandardCharsets.US_ASCII))))
+			.isEqualTo("edc03e3bcb7efeeea9ac50d71b0dca53325a0a1c9ecf1dd36aae8a436e654a20");
+
+		assertThat(WechatV2RefundCipher.encrypt(plain, key)).hasSize(1088).isEqualTo(reqInfo);
+		assertThat(WechatV2RefundCipher.decrypt(reqInfo, key)).isEqualTo(plain);
+		assertThat(WechatV2Xml.parse(plain, "root")).hasSize(13)
+			.containsEntry("out_refund_no", "131811191610442717309")
+			.containsEntry("out_trade_no", "71106718111915575302817")
+			.containsEntry("refund_id", "50000408942018111907145868882")
+			.containsEntry("transaction_id", "4200000215201811190261405420")
+			.containsEntry("refund_fee", "3960")
+			.containsEntry("total_fee", "3960")
+			.containsEntry("refund_recv_accout", "支付用户零钱")
+			.containsEntry("refund_status", "SUCCESS")
+			.containsEntry("success_time", "2018-11-19 16:24:13");
 	}
 
 	@Test

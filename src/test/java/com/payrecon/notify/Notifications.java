@@ -185,6 +185,89 @@ public final class Notifications {
 		return alipayForm(alipayParams(outTradeNo, totalAmount, tradeNo));
 	}
 
+	// ---- refunds (accounts refund-wx2, refund-wx3, refund-ali) ----
+
+	public static final String REFUND_V2_KEY = "2b7e151628aed2a6abf7158809cf4f3c";
+	public static final String REFUND_V3_KEY = "6a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d";
+
+	/** The decrypted {@code req_info} of a v2 refund notification, one element per line as WeChat sends it. */
+	public static String v2RefundPlain(String outTradeNo, String transactionId, String outRefundNo, String refundId,
+			long refundFee, long totalFee, String status) {
+		Map<String, String> f = new LinkedHashMap<>();
+		f.put("out_refund_no", outRefundNo);
+		f.put("out_trade_no", outTradeNo);
+		f.put("refund_account", "REFUND_SOURCE_RECHARGE_FUNDS");
+		f.put("refund_fee", Long.toString(refundFee));
+		f.put("refund_id", refundId);
+		f.put("refund_recv_accout", "支付用户零钱");
+		f.put("refund_request_source", "API");
+		f.put("refund_status", status);
+		f.put("settlement_refund_fee", Long.toString(refundFee));
+		f.put("settlement_total_fee", Long.toString(totalFee));
+		if ("SUCCESS".equals(status)) {
+			f.put("success_time", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(SHANGHAI).format(Instant.now()));
+		}
+		f.put("total_fee", Long.toString(totalFee));
+		f.put("transaction_id", transactionId);
+		StringBuilder xml = new StringBuilder("<root>\n");
+		f.forEach((k, v) -> xml.append('<').append(k).append("><![CDATA[").append(v).append("]]></").append(k).append(">\n"));
+		return xml.append("</root>\n").toString();
+	}
+
+	/** The outer XML of a v2 refund notification for refund-wx2: {@code plain} encrypted with {@code apiKey}. */
+	public static String v2Refund(String plain, String apiKey) {
+		try {
+			String reqInfo = com.payrecon.crypto.WechatV2RefundCipher.encrypt(plain.getBytes(StandardCharsets.UTF_8), apiKey);
+			return "<xml><return_code>SUCCESS</return_code><appid><![CDATA[wx2421b1c4370ec43b]]></appid>"
+					+ "<mch_id><![CDATA[10000140]]></mch_id><nonce_str><![CDATA[" + UUID.randomUUID().toString().replace("-", "")
+					+ "]]></nonce_str><req_info><![CDATA[" + reqInfo + "]]></req_info></xml>";
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The decrypted resource of a v3 refund notification for refund-wx3 (mch 1900000003). */
+	public static String v3RefundResource(String outTradeNo, String transactionId, String outRefundNo, String refundId,
+			long refund, long total, String status) {
+		return "{\"mchid\":\"1900000003\",\"out_trade_no\":\"" + outTradeNo + "\",\"transaction_id\":\"" + transactionId
+				+ "\",\"out_refund_no\":\"" + outRefundNo + "\",\"refund_id\":\"" + refundId + "\",\"refund_status\":\""
+				+ status + "\",\"success_time\":\""
+				+ DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().atZone(SHANGHAI).withNano(0).toOffsetDateTime())
+				+ "\",\"user_received_account\":\"支付用户零钱\",\"amount\":{\"total\":" + total + ",\"refund\":" + refund
+				+ ",\"payer_total\":" + total + ",\"payer_refund\":" + refund + "}}";
+	}
+
+	/** A signed v3 refund notification for refund-wx3 ({@code REFUND.SUCCESS}, ...). */
+	public static V3Delivery v3Refund(String notifyId, String eventType, String resourceJson, Instant timestamp) {
+		String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String ciphertext;
+		try {
+			ciphertext = WechatV3Crypto.encryptAead(REFUND_V3_KEY, nonce, "refund", resourceJson.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+		String body = "{\"id\":\"" + notifyId + "\",\"create_time\":\"2026-11-22T10:34:57+08:00\",\"resource_type\":\"encrypt-resource\",\"event_type\":\""
+				+ eventType + "\",\"summary\":\"退款成功\",\"resource\":{\"original_type\":\"refund\",\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\""
+				+ ciphertext + "\",\"associated_data\":\"refund\",\"nonce\":\"" + nonce + "\"}}";
+		return signV3(body.getBytes(StandardCharsets.UTF_8), timestamp);
+	}
+
+	/** An Alipay trade notification for refund-ali that a refund triggered: refunded so far, refund time, its number. */
+	public static Map<String, String> alipayRefundParams(String outTradeNo, String totalAmount, String tradeNo,
+			String outRequestNo, String refundedSoFar, String tradeStatus) {
+		Map<String, String> p = alipayParams(outTradeNo, totalAmount, tradeNo);
+		p.put("auth_app_id", "2021000000000003");
+		p.put("app_id", "2021000000000003");
+		p.put("seller_id", "2088000000000003");
+		p.put("trade_status", tradeStatus);
+		p.put("refund_fee", refundedSoFar);
+		p.put("gmt_refund", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(SHANGHAI).format(Instant.now()));
+		p.put("out_biz_no", outRequestNo);
+		return p;
+	}
+
 	static String resource(String path) {
 		try (var in = Notifications.class.getClassLoader().getResourceAsStream(path)) {
 			if (in == null) {

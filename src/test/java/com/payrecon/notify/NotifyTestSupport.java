@@ -43,6 +43,12 @@ abstract class NotifyTestSupport {
 	OrderService orderService;
 
 	@Autowired
+	com.payrecon.refund.RefundService refundService;
+
+	@Autowired
+	com.payrecon.support.db.TransactionRetry retry;
+
+	@Autowired
 	OrderRepository orders;
 
 	@Autowired

@@ -22,6 +22,7 @@ import com.payrecon.order.ProviderPayment;
 import com.payrecon.crypto.WechatSignType;
 import com.payrecon.crypto.WechatV2RefundCipher;
 import com.payrecon.crypto.WechatV2Xml;
+import com.payrecon.support.RefundFixture;
 import com.payrecon.support.TestData;
 import com.payrecon.support.money.Fen;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class NotifyThreatCasesIT extends NotifyTestSupport {
 		pendingOrder("wx2-md5", no, 300);
 		String xml = Notifications.v2Paid(no, 300, TestData.transactionId());
 		postV2("wx2-md5", xml);
-		orderService.transition("wx2-md5", no, OrderStatus.REFUNDED, new Cause(EventSource.OPERATOR, "finance", null, "refunded"));
+		RefundFixture.succeeded(refundService, retry, "wx2-md5", no, 300);
 
 		assertThat(postV2("wx2-md5", xml).body()).isEqualTo(V2_ACK);
 
@@ -126,7 +127,7 @@ class NotifyThreatCasesIT extends NotifyTestSupport {
 	}
 
 	@Test
-	void b7_aV2RefundNoticeIsAuthenticatedByDecryptionAndRecorded() throws GeneralSecurityException {
+	void b7_aV2RefundNoticeIsAuthenticatedByDecryptionAndNeedsEveryField() throws GeneralSecurityException {
 		Map<String, String> refund = new LinkedHashMap<>();
 		refund.put("out_refund_no", "R" + TestData.transactionId());
 		refund.put("out_trade_no", TestData.outTradeNo());
@@ -138,8 +139,17 @@ class NotifyThreatCasesIT extends NotifyTestSupport {
 		String outer = "<xml><return_code>SUCCESS</return_code><appid>wx2421b1c4370ec43b</appid><mch_id>10000100</mch_id>"
 				+ "<nonce_str>abc</nonce_str><req_info><![CDATA[" + reqInfo + "]]></req_info></xml>";
 
+		// authentic (it decrypts), but refund_id and total_fee are missing: a splice cannot drop fields unnoticed
 		assertThat(postV2("wx2-md5", outer).body()).isEqualTo(V2_ACK);
-		assertThat(lastRaw("wx2-md5").getVerdict()).isEqualTo("REFUND_NOTICE");
+		assertThat(lastRaw("wx2-md5").getVerdict()).isEqualTo("INVALID_FIELDS");
+
+		refund.put("refund_id", "5030" + TestData.transactionId());
+		refund.put("total_fee", "100");
+		refund.put("success_time", "2026-11-23 10:00:00");
+		String complete = WechatV2Xml.write(refund).replace("<xml>", "<root>").replace("</xml>", "</root>");
+		String completeInfo = WechatV2RefundCipher.encrypt(complete.getBytes(StandardCharsets.UTF_8), Notifications.V2_MD5_KEY);
+		assertThat(postV2("wx2-md5", outer.replace(reqInfo, completeInfo)).body()).isEqualTo(V2_ACK);
+		assertThat(lastRaw("wx2-md5").getVerdict()).isEqualTo("UNKNOWN_ORDER"); // (RefundNotifyIT: the known cases)
 
 		String wrongKey = WechatV2RefundCipher.encrypt(plain.getBytes(StandardCharsets.UTF_8), "0".repeat(32));
 		assertThat(postV2("wx2-md5", outer.replace(reqInfo, wrongKey)).statusCode()).isEqualTo(400);

@@ -198,16 +198,26 @@ class WechatV2VerifierTests {
 	}
 
 	static final String REFUND = "<root><out_refund_no>R2001</out_refund_no><out_trade_no>ORDER2001</out_trade_no>"
-			+ "<refund_status>SUCCESS</refund_status><transaction_id>4200000001</transaction_id><refund_fee>101</refund_fee></root>";
+			+ "<refund_id>50000001</refund_id><refund_status>SUCCESS</refund_status><success_time>2026-11-21 10:00:00</success_time>"
+			+ "<transaction_id>4200000001</transaction_id><total_fee>300</total_fee><refund_fee>101</refund_fee></root>";
 
+	/** Issue 14: the notice is a refund to apply (before, it was only recorded as REFUND_NOTICE). */
 	@Test
 	void aRefundNoticeIsAuthenticatedByDecryptingItsReqInfo() throws Exception {
-		Check.Authenticated a = settled(
-				verifier.check(md5, post(Channel.WECHATPAY_V2, refundNotice("10000100", reqInfo(REFUND, TestKeys.V2_KEY)))),
-				Verdict.REFUND_NOTICE, "refund R2001 SUCCESS refund_fee=101");
-		assertThat(a.outTradeNo()).isEqualTo("ORDER2001");
-		assertThat(a.providerTxnId()).isEqualTo("4200000001");
-		assertThat(a.providerNotifyId()).isNull();
+		Check check = verifier.check(md5, post(Channel.WECHATPAY_V2, refundNotice("10000100", reqInfo(REFUND, TestKeys.V2_KEY))));
+
+		assertThat(check).isInstanceOf(Check.Refunded.class);
+		Check.Refunded r = (Check.Refunded) check;
+		assertThat(r.refund().outTradeNo()).isEqualTo("ORDER2001");
+		assertThat(r.refund().outRefundNo()).isEqualTo("R2001");
+		assertThat(r.refund().providerTxnId()).isEqualTo("4200000001");
+		assertThat(r.refund().amount()).isEqualTo(com.payrecon.support.money.Fen.of(101));
+		assertThat(r.refund().status()).isEqualTo(com.payrecon.refund.RefundStatus.SUCCESS);
+		assertThat(r.mayRecord()).as("ECB has no integrity: a v2 notice never records a refund alone").isFalse();
+		assertThat(r.providerNotifyId()).isNull();
+		// a notice without a mandatory field (here refund_id) is unusable, not a refund
+		settled(verifier.check(md5, post(Channel.WECHATPAY_V2, refundNotice("10000100",
+				reqInfo(REFUND.replace("<refund_id>50000001</refund_id>", ""), TestKeys.V2_KEY)))), Verdict.INVALID_FIELDS, "");
 	}
 
 	@Test

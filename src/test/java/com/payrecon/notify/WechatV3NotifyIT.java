@@ -217,8 +217,10 @@ class WechatV3NotifyIT extends NotifyTestSupport {
 		String refund = Notifications.v3Transaction(no, 100, TestData.transactionId(), "SUCCESS");
 		HttpResponse<String> response = postV3("wx3", Notifications.v3("EV-" + TestData.transactionId(), "REFUND.SUCCESS", refund, Instant.now()));
 
+		// a REFUND.SUCCESS is a refund notification now (issue 14: it was answered NOT_PAID and ignored); one whose
+		// resource is not a refund is authenticated but inconsistent: acknowledged, kept, nothing changes
 		assertThat(response.statusCode()).isEqualTo(204);
-		assertThat(lastRaw("wx3").getVerdict()).isEqualTo("NOT_PAID");
+		assertThat(lastRaw("wx3").getVerdict()).isEqualTo("INVALID_FIELDS");
 		assertThat(order("wx3", no)).isEqualTo(order);
 	}
 

@@ -186,7 +186,8 @@ class WechatV3VerifierTests {
 
 	@Test
 	void otherEventsAreNotPayments() {
-		settled(check(delivery("REFUND.SUCCESS", transaction(Map.of()))), Verdict.NOT_PAID, "event_type REFUND.SUCCESS");
+		// issue 14: a REFUND.* event is a refund notification; one whose resource is not a refund is unusable
+		settled(check(delivery("REFUND.SUCCESS", transaction(Map.of()))), Verdict.INVALID_FIELDS, "");
 		settled(check(delivery("", transaction(Map.of()))), Verdict.NOT_PAID, "event_type ");
 	}
 

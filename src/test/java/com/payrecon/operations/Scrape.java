@@ -8,7 +8,7 @@ import java.util.Map;
 import com.payrecon.support.Http;
 
 /** Reads {@code /actuator/prometheus} as a scraper would (bearer token of application-it.yaml). */
-final class Scrape {
+public final class Scrape {
 
 	static final String TOKEN = "it-scrape-token-0123456789";
 
@@ -18,7 +18,7 @@ final class Scrape {
 		this.text = text;
 	}
 
-	static Scrape of(Http http) {
+	public static Scrape of(Http http) {
 		HttpResponse<String> response = http.get("/actuator/prometheus", Map.of("Authorization", "Bearer " + TOKEN));
 		assertThat(response.statusCode()).isEqualTo(200);
 		return new Scrape(response.body());
@@ -32,7 +32,7 @@ final class Scrape {
 	 * The value of the series {@code name} whose labels include all of {@code labels} (summed over the other
 	 * labels); 0 when there is none.
 	 */
-	double value(String name, Map<String, String> labels) {
+	public double value(String name, Map<String, String> labels) {
 		double sum = 0;
 		for (String line : text.split("\n")) {
 			if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {

@@ -3,6 +3,7 @@ package com.payrecon.outbox;
 import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.OUTBOX_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.REFUND;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,6 +26,13 @@ import com.payrecon.order.OrderService.CreateOrder;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.order.ProviderPayment;
+import com.payrecon.refund.ProviderRefund;
+import com.payrecon.refund.Refund;
+import com.payrecon.refund.RefundService;
+import com.payrecon.refund.RefundService.Created;
+import com.payrecon.refund.RefundService.RequestRefund;
+import com.payrecon.refund.RefundSource;
+import com.payrecon.refund.RefundStatus;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.TestData;
 import com.payrecon.support.db.TransactionRetry;
@@ -58,13 +66,13 @@ class OutboxIT {
 	@Autowired PlatformTransactionManager transactionManager;
 	@Autowired DSLContext dsl;
 	@Autowired MeterRegistry meters;
+	@Autowired RefundService refundService;
 
 	@Test
 	void everyKindOfOrderChangeWritesItsEventWithTheOrderAndTheCauseButNoNames() {
 		PaymentOrder paid = order(ACCOUNT, 1250);
 		orderService.applyPayment(ACCOUNT, payment(paid, "4200P1"), Cause.notification(77, "wechatpay-v2 notification"));
-		orderService.transition(ACCOUNT, paid.outTradeNo(), OrderStatus.REFUNDED,
-				new Cause(EventSource.OPERATOR, "finance-secret-login", null, "refunded at the provider, note by alice"));
+		refunded(paid, 1250, new Cause(EventSource.OPERATOR, "finance-secret-login", null, "refunded, note by alice"));
 
 		PaymentOrder closed = order(ACCOUNT, 300);
 		orderService.transition(ACCOUNT, closed.outTradeNo(), OrderStatus.CLOSED,
@@ -158,7 +166,9 @@ class OutboxIT {
 				new Change("closed", o -> o, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.CLOSED, operator), "order.closed"),
 				new Change("failed", o -> o, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.FAILED, Cause.query("micropay", "refused")), "order.failed"),
 				new Change("reversed", o -> o, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.REVERSED, Cause.query("micropay", "timeout")), "order.reversed"),
-				new Change("refunded", this::paid, o -> orderService.transition(ACCOUNT, o.outTradeNo(), OrderStatus.REFUNDED, operator), "order.refunded"),
+				new Change("partially refunded", this::paid, o -> refunded(o, 300, operator), "order.partially_refunded"),
+				new Change("more refunded", o -> refunded(paid(o), 300, operator), o -> refunded(o, 500, operator), "order.partially_refunded"),
+				new Change("refunded", o -> refunded(paid(o), 300, operator), o -> refunded(o, 700, operator), "order.refunded"),
 				new Change("paid late", this::closed, o -> orderService.applyPayment(ACCOUNT, payment(o, "4200L" + o.id()), Cause.notification(2, "late")), "order.paid_late"),
 				new Change("late payment applied", o -> held(closed(o)), o -> orderService.reopenForLatePayment(ACCOUNT, payment(o, "4200L" + o.id()), operator), "order.paid"),
 				new Change("payment conflict", this::paid, o -> orderService.applyPayment(ACCOUNT, payment(o, "4200X" + o.id()), Cause.notification(3, "second")), "order.payment_conflict"),
@@ -182,6 +192,124 @@ class OutboxIT {
 			after.add(c.event());
 			assertThat(types(o)).as(c.name() + ": committed").isEqualTo(after);
 		}
+	}
+
+	/** The order's refunded amount becomes {@code fen}, as the refund module sets it (issue 14). */
+	private PaymentOrder refunded(PaymentOrder o, long fen, Cause cause) {
+		new TransactionTemplate(transactionManager).executeWithoutResult(status -> orderService
+			.applyRefunds(orderService.lockForRefund(o.id()).orElseThrow(), Fen.of(fen), cause, "refund test"));
+		return o;
+	}
+
+	// ------------------------------------------------------------------------------------------ refunds (issue 14)
+
+	/** One kind of refund change: how to bring the order's refund before it, the change, and the events it writes. */
+	record RefundChange(String name, java.util.function.Function<PaymentOrder, Refund> before,
+			java.util.function.Consumer<Refund> change, List<String> events) {
+	}
+
+	/**
+	 * Every change of a refund's state (RefundService's table: created REQUESTED, sent, SUCCESS, ABNORMAL, CLOSED by
+	 * the checker or the provider, and a refund made elsewhere recorded) writes its refund.* event in its
+	 * transaction: rolled back, neither the refund, nor the order, nor the events, nor the sequence move; committed,
+	 * exactly its events (a SUCCESS refund also its order's).
+	 */
+	@Test
+	void everyKindOfRefundChangeRollsBackTogetherWithItsEvent() {
+		Cause notify = Cause.notification(9, "refund notification");
+		List<RefundChange> changes = List.of(
+				new RefundChange("requested", o -> null, r -> { }, List.of("refund.requested")),
+				new RefundChange("sent", o -> requested(o, 300, false), r -> refundService.submit(r.id(), Cause.api("checkout-it", "send")), List.of("refund.processing")),
+				new RefundChange("succeeded", o -> sent(requested(o, 300, false)), r -> refundService.providerSays(r.id(), word(r, RefundStatus.SUCCESS), notify), List.of("refund.succeeded", "order.partially_refunded")),
+				new RefundChange("succeeded in full", o -> sent(requested(o, 700, false)), r -> refundService.providerSays(r.id(), word(r, RefundStatus.SUCCESS), notify), List.of("refund.succeeded", "order.refunded")),
+				new RefundChange("abnormal", o -> sent(requested(o, 300, false)), r -> refundService.providerSays(r.id(), word(r, RefundStatus.ABNORMAL), notify), List.of("refund.abnormal")),
+				new RefundChange("closed by the provider", o -> sent(requested(o, 300, false)), r -> refundService.refused(r.id(), "NOTENOUGH", Cause.query("refund-sweep#1", "refused"), "refused"), List.of("refund.closed")),
+				new RefundChange("rejected by the checker", o -> requested(o, 300, true), r -> refundService.reject(r.id(), "checker-login", new Cause(EventSource.OPERATOR, "checker-login", null, "no")), List.of("refund.closed")));
+		TransactionTemplate tx = new TransactionTemplate(transactionManager);
+		for (RefundChange c : changes) {
+			PaymentOrder o = paid(order(ACCOUNT, 700));
+			Refund before = c.before().apply(o);
+			java.util.function.Consumer<Refund> change = before == null ? r -> requested(o, 300, false) : c.change();
+			Map<String, Object> row = dsl.fetchSingle(PAYMENT_ORDER, PAYMENT_ORDER.ID.eq(o.id())).intoMap();
+			List<Map<String, Object>> refundRows = refundRows(o);
+			List<String> types = types(o);
+			long seq = events.lastSeq(List.of(ACCOUNT)).get(ACCOUNT);
+			assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+				change.accept(before);
+				throw new IllegalStateException("the use case failed after the change");
+			})).as(c.name()).hasMessageContaining("failed after the change");
+			assertThat(dsl.fetchSingle(PAYMENT_ORDER, PAYMENT_ORDER.ID.eq(o.id())).intoMap()).as(c.name() + ": order row").isEqualTo(row);
+			assertThat(refundRows(o)).as(c.name() + ": refund rows").isEqualTo(refundRows);
+			assertThat(types(o)).as(c.name() + ": events").isEqualTo(types);
+			assertThat(events.lastSeq(List.of(ACCOUNT)).get(ACCOUNT)).as(c.name() + ": sequence").isEqualTo(seq);
+
+			change.accept(before);
+			List<String> after = new ArrayList<>(types);
+			after.addAll(c.events());
+			assertThat(types(o)).as(c.name() + ": committed").isEqualTo(after);
+			assertThat(refundRows(o)).as(c.name() + ": changed").isNotEqualTo(refundRows);
+		}
+	}
+
+	/**
+	 * A refund's events, committed: asked for by one person, approved by another, sent, refunded at the provider.
+	 * Each carries the refund's and the order's ids and amounts in fen, never the logins or the account's key.
+	 */
+	@Test
+	void aRefundsEventsCarryItsAmountsInFenAndItsIdsButNoNames() {
+		PaymentOrder o = paid(order(ACCOUNT, 1999));
+		Refund asked = ((Created) refundService.request(new RequestRefund(ACCOUNT, o.outTradeNo(), "RF" + o.id(),
+				Fen.of(1234), "damaged", RefundSource.CONSOLE, "maker-secret-login", true),
+				new Cause(EventSource.OPERATOR, "maker-secret-login", null, "asked by bob"))).refund();
+		refundService.approve(asked.id(), "checker-secret-login",
+				new Cause(EventSource.OPERATOR, "checker-secret-login", null, "approved by carol"));
+		Refund sent = sent(asked);
+		refundService.providerSays(sent.id(), word(sent, RefundStatus.SUCCESS), Cause.notification(11, "refund notice"));
+
+		List<OutboxEvent> all = events.ofOrder(o.id());
+		assertThat(all).extracting(OutboxEvent::type)
+			.containsExactly("order.paid", "refund.requested", "refund.processing", "refund.succeeded", "order.partially_refunded");
+		assertThat(all.subList(1, 4)).allSatisfy(e -> {
+			assertThat(e.refundId()).isEqualTo(asked.id());
+			assertThat(e.orderId()).isEqualTo(o.id());
+			assertThat(e.outTradeNo()).isEqualTo(o.outTradeNo());
+		});
+		assertThat(all).allSatisfy(e -> assertThat(e.body()).doesNotContain("secret-login", "bob", "carol",
+				"2b3c4d5e6f708192a3b4c5d6e7f80912"));
+		JsonNode succeeded = body(all.get(3));
+		JsonNode refund = succeeded.get("data").get("refund");
+		assertThat(refund.get("outRefundNo").asString()).isEqualTo("RF" + o.id());
+		assertThat(refund.get("status").asString()).isEqualTo("SUCCESS");
+		assertThat(refund.get("previousStatus").asString()).isEqualTo("PROCESSING");
+		assertThat(refund.get("amount").asLong()).isEqualTo(1234);
+		assertThat(refund.get("providerRefundId").asString()).isEqualTo("50300" + sent.id());
+		JsonNode order = succeeded.get("data").get("order");
+		assertThat(order.get("outTradeNo").asString()).isEqualTo(o.outTradeNo());
+		assertThat(order.get("amount").asLong()).isEqualTo(1999);
+		assertThat(order.get("refunded").asLong()).isEqualTo(1234);
+		assertThat(order.get("status").asString()).isEqualTo("PARTIALLY_REFUNDED");
+		assertThat(succeeded.get("data").get("cause").get("type").asString()).isEqualTo("notification");
+		assertThat(body(all.get(4)).get("data").get("order").get("refunded").asLong()).isEqualTo(1234);
+		assertThat(body(all.get(1)).get("data").get("cause").get("type").asString()).isEqualTo("operator");
+	}
+
+	private Refund requested(PaymentOrder o, long fen, boolean approvalRequired) {
+		return ((Created) refundService.request(new RequestRefund(ACCOUNT, o.outTradeNo(), "R" + o.id() + "-" + fen,
+				Fen.of(fen), null, approvalRequired ? RefundSource.CONSOLE : RefundSource.API, "finance-1", approvalRequired),
+				Cause.api("checkout-it", "refund"))).refund();
+	}
+
+	private Refund sent(Refund r) {
+		return refundService.submit(r.id(), Cause.api("checkout-it", "send")).orElseThrow().refund();
+	}
+
+	private static ProviderRefund word(Refund r, RefundStatus status) {
+		return new ProviderRefund(r.outTradeNo(), null, r.outRefundNo(), "50300" + r.id(), r.amount(), null, null, status,
+				status == RefundStatus.SUCCESS ? Instant.now() : null, status.name());
+	}
+
+	private List<Map<String, Object>> refundRows(PaymentOrder o) {
+		return dsl.selectFrom(REFUND).where(REFUND.ORDER_ID.eq(o.id())).orderBy(REFUND.ID).fetchMaps();
 	}
 
 	private PaymentOrder paid(PaymentOrder o) {

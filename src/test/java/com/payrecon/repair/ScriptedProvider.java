@@ -100,4 +100,14 @@ class ScriptedProvider implements PaymentProvider {
 	public BillDownload bill(Account account, LocalDate day) {
 		throw new UnsupportedOperationException("not used by the repair tests");
 	}
+
+	@Override
+	public com.payrecon.provider.RefundAnswer refund(Account account, RefundRequest request) {
+		throw new UnsupportedOperationException("not used by the repair tests");
+	}
+
+	@Override
+	public com.payrecon.provider.RefundAnswer queryRefund(Account account, RefundLookup lookup) {
+		throw new UnsupportedOperationException("not used by the repair tests");
+	}
 }

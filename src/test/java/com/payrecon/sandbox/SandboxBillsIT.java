@@ -199,6 +199,8 @@ class SandboxBillsIT {
 			assertThat(detail).contains("," + no + "\t,交易\t,");
 		}
 		assertThat(detail).contains("," + numbers.get(1) + "\t,退款\t,").contains(",R" + numbers.get(1) + "\t,");
+		// a refund row's 订单金额 is the refund's, negative, as 商家实收 (the reconciliation reads the refund amount there)
+		assertThat(detail).contains("\t,-" + yuan(REFUND) + "\t,-" + yuan(REFUND) + "\t,");
 
 		clock.set(Instant.now().plusSeconds(31));
 		assertThat(wire.send(HttpRequest.newBuilder(URI.create(url)).GET()).statusCode()).isEqualTo(403);

@@ -85,6 +85,17 @@ class SandboxCryptoTests {
 			.isEqualTo("91A356D1D5F2450A3381951A8174E5FDFBA86A909ADDDBA50A9A61343CA47DEA");
 	}
 
+	/** protocols-refunds-credentials.md G2: the sandbox builds exactly the stated req_info from the PHP SDK fixture. */
+	@Test
+	void wechatV2RefundG2() {
+		byte[] plain = resource("rc-g2-plaintext.xml").getBytes(StandardCharsets.UTF_8);
+		assertThat(SandboxCrypto.sha256Hex(plain)).isEqualTo("abaac7c4b685e5158e844cd2dfc0c5d29b2f621c8fc5c28471a09bb04a2c06ac");
+		String reqInfo = SandboxCrypto.wechatV2RefundEncrypt(plain, "42cc1d91bab89b65ff55b19e28fff4f0");
+		assertThat(reqInfo).isEqualTo(resource("rc-g2-req-info.txt").strip());
+		assertThat(SandboxCrypto.sha256Hex(reqInfo.getBytes(StandardCharsets.US_ASCII)))
+			.isEqualTo("edc03e3bcb7efeeea9ac50d71b0dca53325a0a1c9ecf1dd36aae8a436e654a20");
+	}
+
 	@Test
 	void wechatV3Part1SignatureAndCiphertext() throws Exception {
 		PrivateKey platform = SandboxCrypto.readPrivateKey(resource("shared-wechat-platform-private.pem"));

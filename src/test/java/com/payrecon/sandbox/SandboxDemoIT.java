@@ -1,6 +1,7 @@
 package com.payrecon.sandbox;
 
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
+import static com.payrecon.db.Tables.REFUND;
 import static com.payrecon.db.Tables.SANDBOX_DELIVERY;
 import static com.payrecon.db.Tables.WEBHOOK_DELIVERY;
 import static com.payrecon.db.Tables.WEBHOOK_ENDPOINT;
@@ -30,12 +31,16 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The demo profile as `./mvnw spring-boot:run` starts it (own database and freshly generated keys under target/),
  * shortened: the payer simulation creates orders through PayRecon's API, pays most, and the sandbox's notifications
- * (with dropped ones) mark them paid in PayRecon.
+ * (with dropped ones) mark them paid in PayRecon; some paid orders are refunded, through PayRecon's refund API or in
+ * the merchant platform (recorded here as EXTERNAL).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
 		"payrecon.embedded-db.data-dir=target/demo-it-mariadb", "payrecon.embedded-db.fresh=true",
 		"payrecon.sandbox.key-dir=target/demo-it-keys", "payrecon.sandbox.payer.interval=150ms",
-		"payrecon.sandbox.payer.min-pay-delay=100ms", "payrecon.sandbox.payer.max-pay-delay=1s" })
+		"payrecon.sandbox.payer.min-pay-delay=100ms", "payrecon.sandbox.payer.max-pay-delay=1s",
+		"payrecon.sandbox.payer.refund-share=0.3", "payrecon.sandbox.payer.platform-refund-share=0.15",
+		"payrecon.sandbox.payer.refund-delay-min=100ms", "payrecon.sandbox.payer.refund-delay-max=1s",
+		"payrecon.sandbox.refund-delay=500ms" })
 @ActiveProfiles("demo")
 @DirtiesContext
 class SandboxDemoIT {
@@ -74,7 +79,7 @@ class SandboxDemoIT {
 		assertThat(received).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
 			assertThat(r.verified()).isTrue();
 			assertThat(r.id()).startsWith("evt_");
-			assertThat(r.type()).startsWith("order.");
+			assertThat(r.type()).matches("(order|refund)\\.[a-z_]+"); // the demo's payer refunds too (issue 14)
 		});
 		assertThat(dsl.fetchCount(WEBHOOK_DELIVERY.join(WEBHOOK_ENDPOINT).on(WEBHOOK_ENDPOINT.ID.eq(WEBHOOK_DELIVERY.ENDPOINT_ID)),
 				WEBHOOK_ENDPOINT.NAME.eq("demo-receiver"), WEBHOOK_DELIVERY.STATUS.eq("DELIVERED")))
@@ -98,23 +103,31 @@ class SandboxDemoIT {
 	}
 
 	@Test
-	void payerSimulationCreatesAndPaysOrdersWithSomeNotificationsDropped() throws Exception {
+	void payerSimulationCreatesPaysAndRefundsOrdersWithSomeNotificationsDropped() throws Exception {
 		assertThat(Files.exists(Path.of("target/demo-it-keys/wechat-v3-platform-private.pem"))).isTrue();
 		SandboxWire wire = new SandboxWire(port);
 		for (String merchant : new String[] { "demo-wx2", "demo-wx3", "demo-ali" }) {
 			wire.control("PUT", "/merchants/" + merchant + "/faults", Map.of("dropShare", 0.3, "duplicateShare", 0.1));
 		}
-		Instant end = Instant.now().plus(Duration.ofSeconds(45));
+		Instant end = Instant.now().plus(Duration.ofSeconds(60));
 		int paid = 0;
 		int dropped = 0;
+		int asked = 0;
+		int external = 0;
 		while (Instant.now().isBefore(end)) {
 			Thread.sleep(1000);
-			paid = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.CREATED_BY.eq("demo-payer").and(PAYMENT_ORDER.STATUS.eq("PAID")));
+			paid = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.CREATED_BY.eq("demo-payer")
+				.and(PAYMENT_ORDER.STATUS.in("PAID", "PARTIALLY_REFUNDED", "REFUNDED")));
 			dropped = dsl.fetchCount(SANDBOX_DELIVERY, SANDBOX_DELIVERY.STATUS.eq("DROPPED"));
-			if (paid >= 5 && dropped >= 2) {
+			asked = dsl.fetchCount(REFUND, REFUND.SOURCE.eq("API").and(REFUND.REQUESTED_BY.eq("demo-payer")));
+			external = dsl.fetchCount(REFUND, REFUND.SOURCE.eq("EXTERNAL"));
+			if (paid >= 5 && dropped >= 2 && asked >= 2 && external >= 1) {
 				break;
 			}
 		}
+		assertThat(asked).as("refunds the payer asked for through the API").isGreaterThanOrEqualTo(2);
+		assertThat(external).as("refunds made in the merchant platform, recorded here").isGreaterThanOrEqualTo(1);
+		assertThat(payer.refunded()).isGreaterThanOrEqualTo(asked);
 		int created = dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.CREATED_BY.eq("demo-payer"));
 		assertThat(payer.paid()).isGreaterThanOrEqualTo(paid);
 		assertThat(created).isGreaterThanOrEqualTo(5);

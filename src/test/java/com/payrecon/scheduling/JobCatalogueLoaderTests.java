@@ -124,7 +124,7 @@ class JobCatalogueLoaderTests {
 	void theProjectsOwnCatalogueIsValid() {
 		// the Job beans of the application (start-up checks the same against the real beans)
 		Set<String> jobs = Set.of("stale-pending-report", "stale-pending-sweep", "micropay-watchdog", "daily-reconciliation",
-				"data-retention");
+				"refund-sweep", "data-retention");
 		List<CatalogueEntry> entries = new JobCatalogueLoader(jobs, ZoneId.of("Asia/Shanghai"), id -> null).load("batch-jobs");
 
 		assertThat(entries).extracting(CatalogueEntry::name).containsExactlyInAnyOrderElementsOf(jobs);

@@ -43,6 +43,17 @@ public final class Http {
 		return send(request.build());
 	}
 
+	/** Any method with a body (PUT, DELETE, ...). */
+	public HttpResponse<String> send(String method, String path, String contentType, byte[] body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		return send(request.build());
+	}
+
 	private static HttpResponse<String> send(HttpRequest request) {
 		try {
 			return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -43,6 +43,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -71,6 +73,7 @@ class WebhookDeliveryIT {
 	@Autowired OutboxRepository events;
 	@Autowired DSLContext dsl;
 	@Autowired MeterRegistry meters;
+	@Autowired PlatformTransactionManager transactionManager;
 	@LocalServerPort int port;
 
 	WebhookReceiver receiver;
@@ -135,8 +138,10 @@ class WebhookDeliveryIT {
 				&& r.body().contains("\"order.paid\"") ? Answer.status(503) : Answer.ok());
 		PaymentOrder order = order(TestData.outTradeNo(), 990);
 		orderService.applyPayment(ACCOUNT, payment(order, "4200A"), Cause.notification(1, "paid"));
-		orderService.transition(ACCOUNT, order.outTradeNo(), OrderStatus.REFUNDED,
-				new Cause(EventSource.OPERATOR, ADMIN, null, "refunded"));
+		// refunded in full (issue 14: the order's status follows its refunds, in the refund module's transaction)
+		new TransactionTemplate(transactionManager).executeWithoutResult(status -> orderService.applyRefunds(
+				orderService.lockForRefund(order.id()).orElseThrow(), order.amount(),
+				new Cause(EventSource.OPERATOR, ADMIN, null, "refunded"), "refund test"));
 		List<OutboxEvent> both = events.ofOrder(order.id());
 		OutboxEvent paid = both.get(0);
 		OutboxEvent refunded = both.get(1);

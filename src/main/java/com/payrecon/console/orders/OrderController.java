@@ -5,6 +5,7 @@ import java.util.List;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.Keyset;
 import com.payrecon.console.PageLinks;
+import com.payrecon.console.refunds.RefundQuery;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -19,10 +20,12 @@ import org.springframework.web.server.ResponseStatusException;
 class OrderController {
 
 	private final OrderQuery orders;
+	private final RefundQuery refunds;
 	private final AccountRegistry accounts;
 
-	OrderController(OrderQuery orders, AccountRegistry accounts) {
+	OrderController(OrderQuery orders, RefundQuery refunds, AccountRegistry accounts) {
 		this.orders = orders;
+		this.refunds = refunds;
 		this.accounts = accounts;
 	}
 
@@ -46,9 +49,16 @@ class OrderController {
 		return "orders/list";
 	}
 
+	/** The order's refunds, what is left to refund and a fresh number for the proposal form (detail page). */
+	static void addRefunds(Model model, RefundQuery refunds, long orderId) {
+		model.addAttribute("refunds", refunds.forOrder(orderId));
+		model.addAttribute("newRefundNo", RefundQuery.newOutRefundNo(orderId));
+	}
+
 	@GetMapping("/orders/{id}")
 	String detail(@PathVariable long id, Model model) {
 		model.addAttribute("d", orders.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
+		addRefunds(model, refunds, id);
 		return "orders/detail";
 	}
 }

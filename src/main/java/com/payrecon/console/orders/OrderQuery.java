@@ -5,6 +5,8 @@ import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.PROVIDER_QUERY;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
+import static com.payrecon.db.Tables.REFUND;
+import static com.payrecon.db.Tables.REFUND_EVENT;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -18,6 +20,7 @@ import com.payrecon.console.Keyset;
 import com.payrecon.db.tables.records.PaymentOrderRecord;
 import com.payrecon.db.tables.records.ProviderQueryRecord;
 import com.payrecon.order.OrderStatus;
+import com.payrecon.refund.RefundEvent;
 import com.payrecon.support.i18n.Refusal;
 import com.payrecon.support.i18n.Text;
 import com.payrecon.support.money.Fen;
@@ -47,9 +50,10 @@ public class OrderQuery {
 		this.fmt = fmt;
 	}
 
+	/** @param refunded the sum of the order's SUCCESS refunds */
 	public record Row(long id, String accountId, String outTradeNo, Fen amount, String currency, String status,
 			String providerTxnId, Instant createdAt, Instant paidAt, boolean needsReview, String reviewReason,
-			String description) {
+			String description, Fen refunded) {
 	}
 
 	/**
@@ -187,7 +191,24 @@ public class OrderQuery {
 							Text.of("query.operation." + q.getOperation()), q.getId(), Text.of("answer." + q.getAnswerStatus()),
 							q.getErrorCode() == null ? "" : q.getErrorCode()),
 					q.getSource(), q.getActor(), q.getOutcome(), answered(q), null)));
-		// operator actions (re-query, close) recorded against the order
+		// its refunds' histories (a refund's own events: asked, approved, sent, answered, notified)
+		dsl.select(REFUND_EVENT.CREATED_AT, REFUND_EVENT.EVENT_TYPE, REFUND_EVENT.FROM_STATUS, REFUND_EVENT.TO_STATUS,
+				REFUND_EVENT.SOURCE, REFUND_EVENT.ACTOR, REFUND_EVENT.REASON, REFUND_EVENT.DETAILS,
+				REFUND_EVENT.RAW_NOTIFICATION_ID, REFUND.OUT_REFUND_NO, REFUND.AMOUNT_MINOR, REFUND.CURRENCY)
+			.from(REFUND_EVENT)
+			.join(REFUND)
+			.on(REFUND.ID.eq(REFUND_EVENT.REFUND_ID))
+			.where(REFUND.ORDER_ID.eq(order.id()))
+			.orderBy(REFUND_EVENT.ID)
+			.limit(500)
+			.forEach(e -> entries.add(new TimelineEntry(e.get(REFUND_EVENT.CREATED_AT), "refund",
+					Text.of("timeline.refund", e.get(REFUND.OUT_REFUND_NO), fmt.yuan(e.get(REFUND.AMOUNT_MINOR)),
+							e.get(REFUND.CURRENCY), refundEventTitle(e.get(REFUND_EVENT.EVENT_TYPE),
+									e.get(REFUND_EVENT.FROM_STATUS), e.get(REFUND_EVENT.TO_STATUS))),
+					e.get(REFUND_EVENT.SOURCE), e.get(REFUND_EVENT.ACTOR),
+					join(e.get(REFUND_EVENT.REASON), e.get(REFUND_EVENT.DETAILS)), List.of(),
+					e.get(REFUND_EVENT.RAW_NOTIFICATION_ID))));
+		// operator actions (re-query, close, refunds) recorded against the order
 		dsl.selectFrom(AUDIT_ENTRY)
 			.where(AUDIT_ENTRY.TARGET.eq("order:" + order.id()))
 			.orderBy(AUDIT_ENTRY.ID)
@@ -208,8 +229,27 @@ public class OrderQuery {
 			case "STATUS_CHANGED" -> from == null ? Text.of("timeline.event.STATUS_SET", status(to))
 					: Text.of("timeline.event.STATUS_CHANGED", status(from), status(to));
 			case "LATE_PAYMENT", "CONFLICTING_PAYMENT" -> Text.of("timeline.event." + type, status(from), status(to));
+			case "REFUNDED_AMOUNT", "PAID_TIME_SET", "REVIEW_CLEARED" -> Text.of("timeline.event." + type, status(to));
 			default -> Text.of("timeline.event.other", type, to == null ? "" : status(to));
 		};
+	}
+
+	/** "asked (REQUESTED)", "status REQUESTED → PROCESSING"; a refund event of another type is named as stored. */
+	static Text refundEventTitle(String type, String from, String to) {
+		Object event = REFUND_EVENTS.contains(type) ? Text.of("refund.event." + type) : type;
+		if (to == null) {
+			return Text.of("timeline.refund.event", event);
+		}
+		return from == null || from.equals(to) ? Text.of("timeline.refund.to", event, refundStatus(to))
+				: Text.of("timeline.refund.move", event, refundStatus(from), refundStatus(to));
+	}
+
+	private static final java.util.Set<String> REFUND_EVENTS = java.util.Set.of(RefundEvent.CREATED,
+			RefundEvent.APPROVED, RefundEvent.STATUS_CHANGED, RefundEvent.SUBMITTED, RefundEvent.RESUBMITTED,
+			RefundEvent.ANSWER_UNKNOWN, RefundEvent.MISMATCH, RefundEvent.PROVIDER_ID);
+
+	private static Text refundStatus(String status) {
+		return Text.of("refund.status." + status);
 	}
 
 	private static Object status(String status) {
@@ -265,6 +305,6 @@ public class OrderQuery {
 	private static Row toRow(PaymentOrderRecord r) {
 		return new Row(r.getId(), r.getAccountId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()), r.getCurrency(),
 				r.getStatus(), r.getProviderTxnId(), r.getCreatedAt(), r.getPaidAt(), r.getNeedsReview(),
-				r.getReviewReason(), r.getDescription());
+				r.getReviewReason(), r.getDescription(), Fen.of(r.getRefundedMinor()));
 	}
 }

@@ -1,6 +1,7 @@
 package com.payrecon.console.orders;
 
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.console.refunds.RefundQuery;
 
 import com.payrecon.support.i18n.Text;
 
@@ -30,8 +31,11 @@ class OrderSupportController {
 	private final OrderQuery orders;
 	private final PendingOrderQuery pending;
 	private final AccountRegistry accounts;
+	private final RefundQuery refunds;
 
-	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts) {
+	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts,
+			RefundQuery refunds) {
+		this.refunds = refunds;
 		this.support = support;
 		this.orders = orders;
 		this.pending = pending;
@@ -93,6 +97,7 @@ class OrderSupportController {
 			response.setStatus(ex instanceof OrderSupport.NotAllowed ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
 			model.addAttribute("error", ex.text());
 			model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+			OrderController.addRefunds(model, refunds, id);
 			return "orders/detail";
 		}
 		Text text = Text.of("orders.closed", closed.outcome(), Text.of("order.status." + closed.after().status()));
@@ -122,6 +127,7 @@ class OrderSupportController {
 		response.setStatus(status.value());
 		model.addAttribute("error", error);
 		model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
+		OrderController.addRefunds(model, refunds, id);
 		return "orders/detail";
 	}
 

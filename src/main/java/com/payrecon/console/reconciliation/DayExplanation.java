@@ -19,7 +19,9 @@ import com.payrecon.support.money.Fen;
  * day (refunds), and knows no fees. So a payment the bill has and we do not count adds its amount to the gross
  * difference (MISSING_LOCALLY, LATE_PAYMENT), an order we count and the bill has not subtracts its amount
  * (MISSING_AT_PROVIDER, EXPECTED), an amount mismatch adds provider − order, a refund at the provider not booked here
- * adds to the refunds difference. Whatever else differs (a payment matched to an order paid on another day) is the
+ * adds to the refunds difference; of the refund cases (issue 14), a refund line unknown here or not SUCCESS here adds
+ * its amount, a SUCCESS refund here that no line accounts for subtracts its amount, an amount mismatch adds provider
+ * − refund. Whatever else differs (a payment matched to an order paid on another day) is the
  * rest, shown as not explained.
  */
 public record DayExplanation(List<Measure> measures) {
@@ -77,6 +79,11 @@ public record DayExplanation(List<Measure> measures) {
 				}
 				case LATE_PAYMENT -> toGross = p;
 				case MISSING_AT_PROVIDER, EXPECTED -> toGross = -l;
+				// refunds by refund (issue 14): PayRecon counts the day's SUCCESS refunds, the provider its refund lines
+				case REFUND_UNKNOWN -> toRefunds = c.autoRepaired() ? 0 : p;
+				case REFUND_NOT_AT_PROVIDER -> toRefunds = -l;
+				case REFUND_AMOUNT_MISMATCH, REFUND_STATUS_MISMATCH -> toRefunds = c.autoRepaired() ? 0
+						: "SUCCESS".equals(c.localStatus()) ? p - l : p;
 			}
 			if (toGross != 0) {
 				gross.add(new Item(c.id(), c.type(), c.outTradeNo(), Fen.of(toGross), c.settled()));

@@ -398,7 +398,18 @@ public class ReconciliationQuery {
 					d.getProviderTxnId() == null ? "" : d.getProviderTxnId());
 			case LATE_PAYMENT -> Text.of("case.detail.LATE_PAYMENT", p, status);
 			case EXPECTED -> Text.of("case.detail.EXPECTED", l, d.getExpectedOn() == null ? "" : d.getExpectedOn());
+			case REFUND_UNKNOWN -> d.getAutoRepaired() ? Text.of("case.detail.REFUND_UNKNOWN.repaired", p)
+					: Text.of("case.detail.REFUND_UNKNOWN", p, providerStatus(d), status);
+			case REFUND_NOT_AT_PROVIDER -> Text.of("case.detail.REFUND_NOT_AT_PROVIDER", l);
+			case REFUND_AMOUNT_MISMATCH -> Text.of("case.detail.REFUND_AMOUNT_MISMATCH", p, l);
+			case REFUND_STATUS_MISMATCH -> Text.of("case.detail.REFUND_STATUS_MISMATCH", p.isEmpty() ? l : p,
+					providerStatus(d), d.getLocalStatus() == null ? "" : Text.of("refund.status." + d.getLocalStatus()));
 		};
+	}
+
+	/** The bill line's status, as the provider's bill words it. */
+	private static String providerStatus(DiscrepancyRecord d) {
+		return d.getProviderStatus() == null ? "" : d.getProviderStatus();
 	}
 
 	@Transactional(readOnly = true)
@@ -416,8 +427,8 @@ public class ReconciliationQuery {
 		if (type == DiscrepancyType.LATE_PAYMENT && "CLOSED".equals(localStatus)) {
 			return AdjustmentKind.REOPEN_LATE_PAYMENT;
 		}
-		if (type == DiscrepancyType.STATUS_MISMATCH && "PAID".equals(localStatus) && detail != null
-				&& detail.startsWith("refunded at the provider")) {
+		if (type == DiscrepancyType.REFUND_UNKNOWN && localStatus != null
+				&& com.payrecon.order.OrderStatus.valueOf(localStatus).isPaid()) {
 			return AdjustmentKind.MARK_REFUNDED;
 		}
 		return null;

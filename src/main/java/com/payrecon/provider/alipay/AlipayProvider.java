@@ -38,6 +38,7 @@ import com.payrecon.provider.ProviderClient.RefusedUrlException;
 import com.payrecon.provider.ProviderClient.Reply;
 import com.payrecon.provider.ProviderClient.Streamed;
 import com.payrecon.provider.ProviderSupport;
+import com.payrecon.provider.RefundAnswer;
 import com.payrecon.crypto.AlipaySignature;
 import com.payrecon.crypto.FormCodec;
 import com.payrecon.crypto.MalformedMessageException;
@@ -290,6 +291,115 @@ public class AlipayProvider implements PaymentProvider, CertificateSource {
 
 	private static BillDownload billError(String code) {
 		return new BillDownload(false, code, null, BillDownload.ALIPAY_CSV_GBK);
+	}
+
+	/**
+	 * {@code alipay.trade.refund} with {@code out_request_no} (protocols-refunds-credentials.md D.1): SUCCESS only when
+	 * {@code fund_change=Y}; {@code fund_change=N} leaves it unknown (the refund query decides); a business failure
+	 * (40004, but ACQ.SYSTEM_ERROR) is REFUSED; anything else ERROR.
+	 */
+	@Override
+	public RefundAnswer refund(Account account, RefundRequest request) {
+		Map<String, Object> biz = new LinkedHashMap<>();
+		biz.put("out_trade_no", request.outTradeNo());
+		biz.put("refund_amount", request.amount().toYuan());
+		biz.put("out_request_no", request.outRefundNo());
+		if (request.reason() != null && !request.reason().isBlank()) {
+			biz.put("refund_reason", ProviderSupport.truncateUtf8(request.reason(), 256));
+		}
+		return client.call(account, "refund", () -> {
+			AliReply reply = send(account, "alipay.trade.refund", biz, null, request.outTradeNo());
+			if (reply.error() != null) {
+				return refundError(request.outRefundNo(), reply.error());
+			}
+			if (!"10000".equals(reply.code())) {
+				ProviderAnswer error = businessError(request.outTradeNo(), reply);
+				boolean refused = "40004".equals(reply.code()) && !ProviderClient.isTransient(error.errorCode());
+				return RefundAnswer.of(refused ? RefundAnswer.Status.REFUSED : RefundAnswer.Status.ERROR,
+						request.outTradeNo(), request.outRefundNo(), error.errorCode(), error.errorCode(),
+						error.errorMessage(), reply.raw());
+			}
+			JsonNode r = reply.json();
+			if (!"Y".equals(r.path("fund_change").asString(""))) {
+				return RefundAnswer.error(request.outTradeNo(), request.outRefundNo(), "FUND_CHANGE_N",
+						"fund_change is not Y: the refund query decides", reply.raw());
+			}
+			java.time.Instant at;
+			try {
+				String time = r.path("gmt_refund_pay").asString("");
+				at = time.isEmpty() ? null : LocalDateTime.parse(time, TIME).atZone(account.zone()).toInstant();
+			}
+			catch (DateTimeParseException ex) {
+				at = null;
+			}
+			return new RefundAnswer(RefundAnswer.Status.SUCCESS, request.outTradeNo(), request.outRefundNo(), null,
+					r.path("trade_no").asString(null), request.amount(), null, at, "fund_change=Y", null, null, reply.raw());
+		}, ProviderSupport::refundOutcome);
+	}
+
+	/**
+	 * {@code alipay.trade.fastpay.refund.query} by out_trade_no and out_request_no (protocols-refunds-credentials.md
+	 * D.2): {@code refund_status} REFUND_SUCCESS (or absent with a refund_amount: the old rule for synchronous refunds)
+	 * is SUCCESS, REFUND_PROCESSING PROCESSING, REFUND_FAIL CLOSED; no refund data at all is NOT_FOUND.
+	 */
+	@Override
+	public RefundAnswer queryRefund(Account account, RefundLookup lookup) {
+		Map<String, Object> biz = new LinkedHashMap<>();
+		biz.put("out_trade_no", lookup.outTradeNo());
+		biz.put("out_request_no", lookup.outRefundNo());
+		biz.put("query_options", java.util.List.of("gmt_refund_pay"));
+		return client.call(account, "refund_query", () -> {
+			AliReply reply = send(account, "alipay.trade.fastpay.refund.query", biz, null, lookup.outTradeNo());
+			if (reply.error() != null) {
+				return refundError(lookup.outRefundNo(), reply.error());
+			}
+			if (!"10000".equals(reply.code())) {
+				ProviderAnswer error = businessError(lookup.outTradeNo(), reply);
+				return RefundAnswer.of(error.status() == Status.NOT_FOUND ? RefundAnswer.Status.NOT_FOUND
+						: RefundAnswer.Status.ERROR, lookup.outTradeNo(), lookup.outRefundNo(), error.errorCode(),
+						error.errorCode(), error.errorMessage(), reply.raw());
+			}
+			JsonNode r = reply.json();
+			String refundAmount = r.path("refund_amount").asString("");
+			String state = r.path("refund_status").asString("");
+			String echoed = r.path("out_request_no").asString("");
+			if (refundAmount.isEmpty() && state.isEmpty()) {
+				return RefundAnswer.of(RefundAnswer.Status.NOT_FOUND, lookup.outTradeNo(), lookup.outRefundNo(),
+						"NO_REFUND_DATA", null, "no refund with this request number", reply.raw());
+			}
+			if (!echoed.isEmpty() && !echoed.equals(lookup.outRefundNo())) {
+				return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), "RESPONSE_MISMATCH",
+						"the response names another refund", reply.raw());
+			}
+			RefundAnswer.Status status = switch (state) {
+				case "", "REFUND_SUCCESS" -> RefundAnswer.Status.SUCCESS;
+				case "REFUND_PROCESSING" -> RefundAnswer.Status.PROCESSING;
+				case "REFUND_FAIL" -> RefundAnswer.Status.CLOSED;
+				default -> null;
+			};
+			if (status == null) {
+				return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), "UNKNOWN_REFUND_STATE",
+						"refund_status " + state, reply.raw());
+			}
+			try {
+				Fen amount = Fen.parseYuan(refundAmount);
+				String total = r.path("total_amount").asString("");
+				String time = r.path("gmt_refund_pay").asString("");
+				java.time.Instant at = time.isEmpty() ? null
+						: LocalDateTime.parse(time.length() > 19 ? time.substring(0, 19) : time, TIME).atZone(account.zone()).toInstant();
+				return new RefundAnswer(status, lookup.outTradeNo(), lookup.outRefundNo(), null,
+						r.path("trade_no").asString(null), amount, total.isEmpty() ? null : Fen.parseYuan(total), at,
+						state.isEmpty() ? "refund_amount=" + refundAmount : state, null, null, reply.raw());
+			}
+			catch (NumberFormatException | DateTimeParseException ex) {
+				return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), "UNPARSEABLE",
+						"bad refund_amount, total_amount or gmt_refund_pay", reply.raw());
+			}
+		}, ProviderSupport::refundQueryOutcome);
+	}
+
+	private static RefundAnswer refundError(String outRefundNo, ProviderAnswer error) {
+		return RefundAnswer.error(error.outTradeNo(), outRefundNo, error.errorCode(), error.errorMessage(), error.rawResponse());
 	}
 
 	/** A verified {@code *_response} object with its code, or the ERROR answer that replaces it. */

@@ -27,6 +27,7 @@ import com.payrecon.provider.ProviderClient.Outcome;
 import com.payrecon.provider.ProviderClient.Reply;
 import com.payrecon.provider.ProviderClient.Streamed;
 import com.payrecon.provider.ProviderSupport;
+import com.payrecon.provider.RefundAnswer;
 import com.payrecon.crypto.MalformedMessageException;
 import com.payrecon.crypto.WechatSignType;
 import com.payrecon.crypto.WechatV2Signature;
@@ -272,6 +273,133 @@ public class WechatV2Provider implements PaymentProvider {
 		catch (MalformedMessageException ex) {
 			return new BillDownload(false, "UNPARSEABLE", null, BillDownload.WECHAT_TEXT);
 		}
+	}
+
+	/** err_code of a refund request the provider definitely did not accept (protocols-refunds-credentials.md A.2). */
+	static final java.util.Set<String> REFUND_REFUSED = java.util.Set.of("NOTENOUGH", "TRADE_OVERDUE",
+			"USER_ACCOUNT_ABNORMAL", "ERROR", "INVALID_TRANSACTIONID", "PARAM_ERROR", "APPID_NOT_EXIST", "MCHID_NOT_EXIST",
+			"ORDERNOTEXIST", "REQUIRE_POST_METHOD", "SIGNERROR", "XML_FORMAT_ERROR");
+
+	/** Refund times are Beijing time (protocols-refunds-credentials.md A.4, A.5). */
+	static final java.time.ZoneId BEIJING = java.time.ZoneId.of("Asia/Shanghai");
+	static final DateTimeFormatter REFUND_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+	/**
+	 * {@code secapi/pay/refund}: PROCESSING with WeChat's refund id when accepted (the result comes later); REFUSED for
+	 * the error codes after which WeChat did not take it; ERROR otherwise (SYSTEMERROR, BIZERR_NEED_RETRY,
+	 * FREQUENCY_LIMITED, timeouts, a response that fails verification): never retried here.
+	 * <p>
+	 * The real WeChat requires the merchant's client certificate on this path (mutual TLS).
+	 */
+	@Override
+	public RefundAnswer refund(Account account, RefundRequest request) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("out_trade_no", request.outTradeNo());
+		fields.put("out_refund_no", request.outRefundNo());
+		fields.put("total_fee", Long.toString(request.orderAmount().value()));
+		fields.put("refund_fee", Long.toString(request.amount().value()));
+		fields.put("refund_fee_type", request.currency());
+		if (request.reason() != null && !request.reason().isBlank()) {
+			fields.put("refund_desc", ProviderSupport.truncateUtf8(request.reason(), 80));
+		}
+		fields.put("notify_url", request.notifyUrl());
+		return client.call(account, "refund", () -> {
+			V2Reply reply = post(account, "/secapi/pay/refund", fields, request.outTradeNo());
+			if (reply.error() != null) {
+				return refundError(request.outTradeNo(), request.outRefundNo(), reply.error());
+			}
+			Map<String, String> f = reply.fields();
+			if (!"SUCCESS".equals(f.get("result_code"))) {
+				String code = f.getOrDefault("err_code", "FAIL");
+				return RefundAnswer.of(REFUND_REFUSED.contains(code) ? RefundAnswer.Status.REFUSED : RefundAnswer.Status.ERROR,
+						request.outTradeNo(), request.outRefundNo(), code, code, f.get("err_code_des"), reply.raw());
+			}
+			if (!request.outRefundNo().equals(f.get("out_refund_no"))
+					|| !Long.toString(request.amount().value()).equals(f.getOrDefault("refund_fee", ""))) {
+				return RefundAnswer.error(request.outTradeNo(), request.outRefundNo(), "RESPONSE_MISMATCH",
+						"the response names another refund or amount", reply.raw());
+			}
+			return new RefundAnswer(RefundAnswer.Status.PROCESSING, request.outTradeNo(), request.outRefundNo(),
+					blankToNull(f.get("refund_id")), blankToNull(f.get("transaction_id")), request.amount(),
+					fen(f.get("total_fee")), null, "PROCESSING", null, null, reply.raw());
+		}, ProviderSupport::refundOutcome);
+	}
+
+	/**
+	 * {@code pay/refundquery} by out_refund_no: the entry {@code _$n} with that number; {@code refund_status_$n}
+	 * SUCCESS, PROCESSING, CHANGE (ABNORMAL) or REFUNDCLOSE (CLOSED); REFUNDNOTEXIST is NOT_FOUND.
+	 */
+	@Override
+	public RefundAnswer queryRefund(Account account, RefundLookup lookup) {
+		return client.call(account, "refund_query", () -> {
+			V2Reply reply = post(account, "/pay/refundquery", Map.of("out_refund_no", lookup.outRefundNo()),
+					lookup.outTradeNo());
+			if (reply.error() != null) {
+				return refundError(lookup.outTradeNo(), lookup.outRefundNo(), reply.error());
+			}
+			Map<String, String> f = reply.fields();
+			if (!"SUCCESS".equals(f.get("result_code"))) {
+				String code = f.getOrDefault("err_code", "FAIL");
+				return RefundAnswer.of("REFUNDNOTEXIST".equals(code) ? RefundAnswer.Status.NOT_FOUND : RefundAnswer.Status.ERROR,
+						lookup.outTradeNo(), lookup.outRefundNo(), code, code, f.get("err_code_des"), reply.raw());
+			}
+			return refundEntry(lookup, f, reply.raw());
+		}, ProviderSupport::refundQueryOutcome);
+	}
+
+	/** The {@code _$n} fields of the refund named {@code lookup.outRefundNo()} in a refundquery answer. */
+	static RefundAnswer refundEntry(RefundLookup lookup, Map<String, String> f, String raw) {
+		for (int n = 0; f.containsKey("out_refund_no_" + n); n++) {
+			if (!lookup.outRefundNo().equals(f.get("out_refund_no_" + n))) {
+				continue;
+			}
+			String state = f.getOrDefault("refund_status_" + n, "");
+			RefundAnswer.Status status = switch (state) {
+				case "SUCCESS" -> RefundAnswer.Status.SUCCESS;
+				case "PROCESSING" -> RefundAnswer.Status.PROCESSING;
+				case "CHANGE" -> RefundAnswer.Status.ABNORMAL;
+				case "REFUNDCLOSE" -> RefundAnswer.Status.CLOSED;
+				default -> null;
+			};
+			if (status == null) {
+				return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), "UNKNOWN_REFUND_STATE",
+						"refund_status " + state, raw);
+			}
+			try {
+				Fen amount = Fen.parseFen(f.get("refund_fee_" + n));
+				java.time.Instant at = null;
+				String time = f.get("refund_success_time_" + n);
+				if (time != null && !time.isEmpty()) {
+					at = LocalDateTime.parse(time, REFUND_TIME).atZone(BEIJING).toInstant();
+				}
+				return new RefundAnswer(status, f.get("out_trade_no"), lookup.outRefundNo(),
+						blankToNull(f.get("refund_id_" + n)), blankToNull(f.get("transaction_id")), amount,
+						fen(f.get("total_fee")), at, state, null, null, raw);
+			}
+			catch (NumberFormatException | DateTimeParseException ex) {
+				return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), "UNPARSEABLE",
+						"bad refund_fee_" + n + " or refund_success_time_" + n, raw);
+			}
+		}
+		return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), "RESPONSE_MISMATCH",
+				"the answer does not list refund " + lookup.outRefundNo(), raw);
+	}
+
+	private static RefundAnswer refundError(String outTradeNo, String outRefundNo, ProviderAnswer error) {
+		return RefundAnswer.error(outTradeNo, outRefundNo, error.errorCode(), error.errorMessage(), error.rawResponse());
+	}
+
+	private static Fen fen(String value) {
+		try {
+			return value == null || value.isEmpty() ? null : Fen.parseFen(value);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static String blankToNull(String value) {
+		return value == null || value.isBlank() ? null : value;
 	}
 
 	/** A verified response's fields, or the ERROR answer that replaces it. */

@@ -45,6 +45,7 @@ import com.payrecon.provider.ProviderClient.RefusedUrlException;
 import com.payrecon.provider.ProviderClient.Reply;
 import com.payrecon.provider.ProviderClient.Streamed;
 import com.payrecon.provider.ProviderSupport;
+import com.payrecon.provider.RefundAnswer;
 import com.payrecon.crypto.WechatV3Crypto;
 import com.payrecon.support.money.Fen;
 import org.slf4j.Logger;
@@ -267,6 +268,113 @@ public class WechatV3Provider implements PaymentProvider, CertificateSource {
 
 	private static BillDownload billError(String code) {
 		return new BillDownload(false, code, null, BillDownload.WECHAT_TEXT);
+	}
+
+	/**
+	 * Codes of a 4xx answer to a refund request after which WeChat did not take it (protocols-refunds-credentials.md
+	 * B.2: 4xx is final unless it is the rate limit); anything else stays unknown and is settled by a query.
+	 */
+	static final java.util.Set<String> REFUND_REFUSED = java.util.Set.of("NOT_ENOUGH", "PARAM_ERROR", "INVALID_REQUEST",
+			"RESOURCE_NOT_EXISTS", "ORDER_NOT_EXIST", "USER_ACCOUNT_ABNORMAL", "NO_AUTH", "TRADE_OVERDUE", "MCH_NOT_EXISTS");
+
+	/** {@code POST /v3/refund/domestic/refunds}: the Refund object (usually PROCESSING), REFUSED, or ERROR. */
+	@Override
+	public RefundAnswer refund(Account account, RefundRequest request) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("out_trade_no", request.outTradeNo());
+		body.put("out_refund_no", request.outRefundNo());
+		if (request.reason() != null && !request.reason().isBlank()) {
+			body.put("reason", ProviderSupport.truncateUtf8(request.reason(), 80));
+		}
+		if (request.notifyUrl() != null) {
+			body.put("notify_url", request.notifyUrl());
+		}
+		Map<String, Object> amount = new LinkedHashMap<>();
+		amount.put("refund", request.amount().value());
+		amount.put("total", request.orderAmount().value());
+		amount.put("currency", request.currency());
+		body.put("amount", amount);
+		String json = JSON.writeValueAsString(body);
+		return client.call(account, "refund", () -> {
+			V3Reply reply = send(account, "POST", "/v3/refund/domestic/refunds", json, request.outTradeNo());
+			if (reply.error() != null) {
+				return refundError(request.outRefundNo(), reply.error());
+			}
+			if (reply.status() != 200) {
+				ProviderAnswer error = errorOf(reply, request.outTradeNo());
+				return RefundAnswer.of(REFUND_REFUSED.contains(error.errorCode()) ? RefundAnswer.Status.REFUSED
+						: RefundAnswer.Status.ERROR, request.outTradeNo(), request.outRefundNo(), error.errorCode(),
+						error.errorCode(), error.errorMessage(), reply.raw());
+			}
+			return refundObject(account, request.outTradeNo(), request.outRefundNo(), reply);
+		}, ProviderSupport::refundOutcome);
+	}
+
+	/** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}: the Refund object; 404 is NOT_FOUND. */
+	@Override
+	public RefundAnswer queryRefund(Account account, RefundLookup lookup) {
+		String path = "/v3/refund/domestic/refunds/" + segment(lookup.outRefundNo());
+		return client.call(account, "refund_query", () -> {
+			V3Reply reply = send(account, "GET", path, null, lookup.outTradeNo());
+			if (reply.error() != null) {
+				return refundError(lookup.outRefundNo(), reply.error());
+			}
+			if (reply.status() == 404) {
+				ProviderAnswer error = errorOf(reply, lookup.outTradeNo());
+				return RefundAnswer.of(RefundAnswer.Status.NOT_FOUND, lookup.outTradeNo(), lookup.outRefundNo(),
+						error.errorCode(), error.errorCode(), error.errorMessage(), reply.raw());
+			}
+			if (reply.status() != 200) {
+				ProviderAnswer error = errorOf(reply, lookup.outTradeNo());
+				return RefundAnswer.error(lookup.outTradeNo(), lookup.outRefundNo(), error.errorCode(), error.errorMessage(),
+						reply.raw());
+			}
+			return refundObject(account, lookup.outTradeNo(), lookup.outRefundNo(), reply);
+		}, ProviderSupport::refundQueryOutcome);
+	}
+
+	/** The v3 Refund object (protocols-refunds-credentials.md B.2): {@code status}, {@code amount.refund}, ... */
+	private static RefundAnswer refundObject(Account account, String outTradeNo, String outRefundNo, V3Reply reply) {
+		JsonNode r = reply.json();
+		if (!Objects.equals(outRefundNo, r.path("out_refund_no").asString(null))
+				|| (r.has("out_trade_no") && !Objects.equals(outTradeNo, r.path("out_trade_no").asString(null)))) {
+			return RefundAnswer.error(outTradeNo, outRefundNo, "RESPONSE_MISMATCH", "the response names another refund or order",
+					reply.raw());
+		}
+		String state = r.path("status").asString("");
+		RefundAnswer.Status status = switch (state) {
+			case "SUCCESS" -> RefundAnswer.Status.SUCCESS;
+			case "PROCESSING" -> RefundAnswer.Status.PROCESSING;
+			case "CLOSED" -> RefundAnswer.Status.CLOSED;
+			case "ABNORMAL" -> RefundAnswer.Status.ABNORMAL;
+			default -> null;
+		};
+		if (status == null) {
+			return RefundAnswer.error(outTradeNo, outRefundNo, "UNKNOWN_REFUND_STATE", "status " + state, reply.raw());
+		}
+		JsonNode refund = r.path("amount").path("refund");
+		JsonNode total = r.path("amount").path("total");
+		if (!refund.isIntegralNumber() || !refund.canConvertToLong() || refund.asLong() < 0) {
+			return RefundAnswer.error(outTradeNo, outRefundNo, "UNPARSEABLE", "amount.refund is not an integer", reply.raw());
+		}
+		java.time.Instant at = null;
+		String successTime = r.path("success_time").asString(null);
+		try {
+			if (successTime != null && !successTime.isEmpty()) {
+				at = OffsetDateTime.parse(successTime).toInstant();
+			}
+		}
+		catch (DateTimeParseException ex) {
+			return RefundAnswer.error(outTradeNo, outRefundNo, "UNPARSEABLE", "success_time is not RFC 3339", reply.raw());
+		}
+		Fen orderAmount = total.isIntegralNumber() && total.canConvertToLong() ? Fen.of(total.asLong()) : null;
+		return new RefundAnswer(status, r.path("out_trade_no").asString(outTradeNo), outRefundNo,
+				r.path("refund_id").asString(null), r.path("transaction_id").asString(null), Fen.of(refund.asLong()),
+				orderAmount, at, state, null, null, reply.raw());
+	}
+
+	private static RefundAnswer refundError(String outRefundNo, ProviderAnswer error) {
+		return RefundAnswer.error(error.outTradeNo(), outRefundNo, error.errorCode(), error.errorMessage(), error.rawResponse());
 	}
 
 	/** A verified response (json null for an empty body), or the ERROR answer that replaces it. */

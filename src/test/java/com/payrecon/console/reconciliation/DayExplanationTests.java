@@ -41,7 +41,7 @@ class DayExplanationTests {
 		Totals local = totals(900 + 2_000, 0, null);
 		DayExplanation e = DayExplanation.of(provider, local,
 				List.of(open(1, DiscrepancyType.AMOUNT_MISMATCH, 900, 1_000, "PAID", "the bill says 1000 fen, the order 900 fen"),
-						open(2, DiscrepancyType.STATUS_MISMATCH, 600, 600, "PAID", "refunded at the provider, PAID here"),
+						open(2, DiscrepancyType.REFUND_UNKNOWN, null, 600, "PAID", "refund R1 at the provider (SUCCESS), unknown here"),
 						repaired(3, 2_000)));
 		assertThat(e.measures().get(0).items()).extracting(i -> i.amount().value()).containsExactly(100L);
 		assertThat(e.measures().get(1).items()).extracting(i -> i.amount().value()).containsExactly(600L);
@@ -54,6 +54,24 @@ class DayExplanationTests {
 		DayExplanation e = DayExplanation.of(totals(5_00, 0, 0), totals(0, 0, null), List.of());
 		assertThat(e.measures().get(0).rest()).isEqualTo(Fen.of(5_00));
 		assertThat(e.explained()).isFalse();
+	}
+
+	@Test
+	void refundCasesTakeTheirShareOfTheRefundsDifference() {
+		// provider's refund lines: 300 unknown here + 500 (400 here) + 200 CLOSED here; PayRecon's SUCCESS refunds:
+		// 400 (the mismatch) + 700 no line accounts for
+		Totals provider = totals(0, 300 + 500 + 200, 0);
+		Totals local = totals(0, 400 + 700, null);
+		DayExplanation e = DayExplanation.of(provider, local,
+				List.of(open(1, DiscrepancyType.REFUND_UNKNOWN, null, 300, "PAID", "refund R1 at the provider (SUCCESS), unknown here"),
+						open(2, DiscrepancyType.REFUND_AMOUNT_MISMATCH, 400, 500, "SUCCESS", "refund R2: the bill says 500 fen, here 400 fen"),
+						open(3, DiscrepancyType.REFUND_STATUS_MISMATCH, 200, 200, "CLOSED", "refund R3 paid back at the provider, CLOSED here"),
+						open(4, DiscrepancyType.REFUND_NOT_AT_PROVIDER, 700, null, "SUCCESS", "refund R4 (API) SUCCESS here")));
+		Measure refunds = e.measures().get(1);
+		assertThat(refunds.difference()).isEqualTo(Fen.of(-100));
+		assertThat(refunds.items()).extracting(i -> i.amount().value()).containsExactly(300L, 100L, 200L, -700L);
+		assertThat(refunds.rest()).isEqualTo(Fen.ZERO);
+		assertThat(e.explained()).isTrue();
 	}
 
 	private static Totals totals(long gross, long refunds, Integer fees) {

@@ -79,7 +79,7 @@ class DayExportTests {
 		assertThat(ReconciliationQuery.adjustmentFor(DiscrepancyType.LATE_PAYMENT, "CLOSED", "paid at the provider, CLOSED here"))
 			.isEqualTo(AdjustmentKind.REOPEN_LATE_PAYMENT);
 		assertThat(ReconciliationQuery.adjustmentFor(DiscrepancyType.LATE_PAYMENT, "FAILED", "paid at the provider, FAILED here")).isNull();
-		assertThat(ReconciliationQuery.adjustmentFor(DiscrepancyType.STATUS_MISMATCH, "PAID", "refunded at the provider, PAID here"))
+		assertThat(ReconciliationQuery.adjustmentFor(DiscrepancyType.REFUND_UNKNOWN, "PAID", "refund R1 at the provider (SUCCESS), unknown here"))
 			.isEqualTo(AdjustmentKind.MARK_REFUNDED);
 		assertThat(ReconciliationQuery.adjustmentFor(DiscrepancyType.STATUS_MISMATCH, "PAID", "paid by transaction 1 at the provider, by 2 here"))
 			.isNull();

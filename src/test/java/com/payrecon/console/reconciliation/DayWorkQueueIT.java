@@ -139,12 +139,12 @@ class DayWorkQueueIT {
 		assertThat(text(page, "explain-gross-rest")).isEqualTo("0.00");
 		// refunds: 6.00 refunded at the provider, PAID here
 		assertThat(text(page, "explain-refunds-difference")).isEqualTo("6.00");
-		assertThat(text(page, "explain-refunds-case-" + p.id(DiscrepancyType.STATUS_MISMATCH))).contains("+6.00");
+		assertThat(text(page, "explain-refunds-case-" + p.id(DiscrepancyType.REFUND_UNKNOWN))).contains("+6.00");
 		assertThat(text(page, "explain-refunds-rest")).isEqualTo("0.00");
 		assertThat(text(page, "day-status")).contains("UNBALANCED");
 
 		for (DiscrepancyType type : List.of(DiscrepancyType.LATE_PAYMENT, DiscrepancyType.MISSING_LOCALLY,
-				DiscrepancyType.MISSING_AT_PROVIDER, DiscrepancyType.STATUS_MISMATCH)) {
+				DiscrepancyType.MISSING_AT_PROVIDER, DiscrepancyType.REFUND_UNKNOWN)) {
 			post(finance, p, "/reconciliation/discrepancies/" + p.id(type) + "/accept", Map.of("note", "known"));
 		}
 		page = finance.get(dayPath(p)).body();

