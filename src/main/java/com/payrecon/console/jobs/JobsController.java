@@ -2,6 +2,7 @@ package com.payrecon.console.jobs;
 
 
 import java.util.List;
+import java.util.Map;
 
 import com.payrecon.console.jobs.ConsoleJobs.Progress;
 import com.payrecon.support.i18n.Refusal;
@@ -66,15 +67,15 @@ class JobsController {
 	}
 
 	/**
-	 * Before the daily reconciliation runs now: the account-days it will (re)reconcile, and a warning for each one that
-	 * is signed off (a re-run whose results differ clears the sign-off). Other jobs need no such page.
+	 * Before the daily reconciliation runs now: the account-days it will reconcile (the job's own rule: the days due),
+	 * each with its last run, and a warning should one of them be signed off. Other jobs need no such page.
 	 */
 	@GetMapping("/jobs/{name}/run-now")
 	String confirmRunNow(@PathVariable String name, Model model) {
 		if (!DailyReconciliationView.JOB.equals(name)) {
 			return "redirect:/jobs/" + name;
 		}
-		List<DailyReconciliationView.AccountDay> days = reconciliation.runNow();
+		List<DailyReconciliationView.AccountDay> days = reconciliation.runNow(Map.of());
 		model.addAttribute("job", name);
 		model.addAttribute("days", days);
 		model.addAttribute("signedOff", days.stream().filter(DailyReconciliationView.AccountDay::signedOff).count());

@@ -98,6 +98,10 @@ public class ReconDays {
 		return reconcile(ACCOUNT, day, bill);
 	}
 
+	public com.payrecon.account.Account account(String id) {
+		return accounts.find(id).orElseThrow();
+	}
+
 	/** Reconciles a day of another WeChat Pay v2 account from a bill fixture. */
 	public ReconciliationResult reconcile(String account, LocalDate day, WechatBill bill) {
 		byte[] bytes = bill.text().getBytes(StandardCharsets.UTF_8);
