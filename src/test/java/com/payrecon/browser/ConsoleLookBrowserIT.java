@@ -60,7 +60,7 @@ class ConsoleLookBrowserIT extends ConsoleInBrowser {
 				"/orders/" + p.late().id(), "/orders/stale", "/orders/micropay", "/reconciliation",
 				"/reconciliation?status=open", "/reconciliation/" + ReconDays.ACCOUNT + "/" + p.day(), "/audit",
 				"/admin/accounts", "/admin/users", "/jobs", "/jobs/daily-reconciliation", "/account/password",
-				"/orders/999999999"));
+				"/orders/999999999", "/jobs/daily-reconciliation/run-now", "/refunds", "/refunds?status=SUCCESS"));
 		Long notification = dsl.select(org.jooq.impl.DSL.max(RAW_NOTIFICATION.ID)).from(RAW_NOTIFICATION).fetchOne().value1();
 		if (notification != null) {
 			pages.add("/notifications/" + notification);
