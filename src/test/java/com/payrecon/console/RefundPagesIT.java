@@ -160,6 +160,10 @@ class RefundPagesIT {
 		// the refused attempts are on record too: the proposer's own approval, the wrong password
 		assertThat(audit(order, maker.login(), "REFUND_APPROVED", "FAILURE")).isEqualTo(1);
 		assertThat(audit(order, checker.login(), "REFUND_APPROVED", "FAILURE")).isEqualTo(1);
+		// in English, as every refusal is audited (it read 'refund.refused.own [R…]')
+		assertThat(dsl.select(AUDIT_ENTRY.DETAILS).from(AUDIT_ENTRY).where(AUDIT_ENTRY.TARGET.eq("order:" + order.id()),
+				AUDIT_ENTRY.ACTOR.eq(maker.login()), AUDIT_ENTRY.ACTION.eq("REFUND_APPROVED")).fetchOne(AUDIT_ENTRY.DETAILS))
+			.isEqualTo("You asked for refund " + number + ": a different finance or admin user must approve it.");
 	}
 
 	/** Issue 11's rule for every maker-checker: a user another handed power to does not approve that one's refunds. */
