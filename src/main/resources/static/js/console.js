@@ -36,3 +36,15 @@ document.addEventListener('submit', function (event) {
   }
   window.setTimeout(poll, 2000);
 })();
+
+// --- reconciliation: a dry run's page (issue 12; the console, issue 16) ---
+// An element with data-reload-after="N" (seconds) reloads the page after N seconds: the dry run's page until the
+// result is there. (An inline script would be refused by the Content-Security-Policy.) Without JavaScript the page
+// says that it is running; reloading it shows the result.
+(function () {
+  var waiting = document.querySelector('[data-reload-after]');
+  if (waiting) {
+    window.setTimeout(function () { window.location.reload(); },
+        1000 * Number(waiting.getAttribute('data-reload-after')));
+  }
+})();

@@ -111,29 +111,29 @@ class DailyReconciliationJobConfiguration {
 			Set<Long> notReady = new LinkedHashSet<>();
 			List<ReconciliationResult> dryRuns = new ArrayList<>();
 			Optional<Supplier<BillDownload>> imported = imports.take(parameters.runRequest());
-			for (Account account : selected(accounts, parameters)) {
-				for (LocalDate day : daysDue(account, parameters, runs)) {
-					if (kept.containsKey(account.id() + "/" + day)) {
-						continue;
-					}
-					Supplier<BillDownload> source = imported
-						.orElse(() -> providers.forAccount(account).bill(account, day));
-					if (parameters.dryRun()) {
-						ReconciliationResult dry = dryRun.run(account, day, options, source);
-						log.info("Dry run of {} for {}: {}, {} discrepancies, provider {}, local {}", account.id(), day,
-								dry.run().status(), dry.run().discrepancyCount(), dry.run().provider(), dry.run().local());
-						dryRuns.add(dry);
-						continue;
-					}
-					Bill bill = steps.obtain(account, day, source, false, options.triggeredBy());
-					RunContext ctx = steps.begin(account, day, options);
-					steps.record(ctx, bill);
-					kept.put(account.id() + "/" + day, ctx.runId);
-					if (bill instanceof Unusable unusable && unusable.notReady()) {
-						notReady.add(ctx.runId);
-					}
-					contribution.incrementWriteCount(1);
+			for (DayDue due : daysDue(accounts, parameters, runs)) {
+				Account account = due.account();
+				LocalDate day = due.day();
+				if (kept.containsKey(account.id() + "/" + day)) {
+					continue;
 				}
+				Supplier<BillDownload> source = imported
+					.orElse(() -> providers.forAccount(account).bill(account, day));
+				if (parameters.dryRun()) {
+					ReconciliationResult dry = dryRun.run(account, day, options, source);
+					log.info("Dry run of {} for {}: {}, {} discrepancies, provider {}, local {}", account.id(), day,
+							dry.run().status(), dry.run().discrepancyCount(), dry.run().provider(), dry.run().local());
+					dryRuns.add(dry);
+					continue;
+				}
+				Bill bill = steps.obtain(account, day, source, false, options.triggeredBy());
+				RunContext ctx = steps.begin(account, day, options);
+				steps.record(ctx, bill);
+				kept.put(account.id() + "/" + day, ctx.runId);
+				if (bill instanceof Unusable unusable && unusable.notReady()) {
+					notReady.add(ctx.runId);
+				}
+				contribution.incrementWriteCount(1);
 			}
 			jobContext.putString(RUNS, join(kept.values()));
 			jobContext.putString(NOT_READY, join(notReady));
@@ -142,6 +142,18 @@ class DailyReconciliationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		}, StepTransactions.none()).allowStartIfComplete(true).build();
+	}
+
+	/** The account-days this run reconciles, account by account in id order (see the per-account rule below). */
+	static List<DayDue> daysDue(AccountRegistry accounts, DailyReconciliationParameters parameters,
+			ReconciliationRunRepository runs) {
+		List<DayDue> due = new ArrayList<>();
+		for (Account account : selected(accounts, parameters)) {
+			for (LocalDate day : daysDue(account, parameters, runs)) {
+				due.add(new DayDue(account, day));
+			}
+		}
+		return due;
 	}
 
 	/**

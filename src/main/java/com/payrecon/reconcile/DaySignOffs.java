@@ -53,18 +53,17 @@ public class DaySignOffs {
 		try {
 			return tx.execute(status -> {
 				RunSummary run = reconciliation.currentRun(accountId, day)
-					.orElseThrow(() -> new ReconciliationCases.CaseRefused("The day has no complete run to sign off."));
+					.orElseThrow(() -> new ReconciliationCases.CaseRefused("signOff.refused.noRun"));
 				if (reconciliation.runs(accountId, day).stream().anyMatch(r -> r.status() == RunStatus.RUNNING)) {
-					throw new ReconciliationCases.CaseRefused("A run of this day is still running.");
+					throw new ReconciliationCases.CaseRefused("signOff.refused.running");
 				}
 				long open = openCount(accountId, day);
 				if (open > 0) {
-					throw new ReconciliationCases.CaseRefused(open + " discrepancies are still open or assigned: "
-							+ "resolve, accept or void them before signing off.");
+					throw new ReconciliationCases.CaseRefused("signOff.refused.open", open);
 				}
 				Instant now = clock.instant();
 				if (!cases.signOff(accountId, day, run.id(), operator, now)) {
-					throw new ReconciliationCases.CaseRefused("The day is signed off already.");
+					throw new ReconciliationCases.CaseRefused("signOff.refused.already");
 				}
 				audit.record(operator, AuditAction.DAY_SIGNED_OFF, target, AuditOutcome.SUCCESS,
 						"run " + run.id() + " " + run.status() + ", " + run.discrepancyCount() + " discrepancies, none open");

@@ -1,5 +1,7 @@
 package com.payrecon.reconcile;
 
+import com.payrecon.support.i18n.Refusal;
+import com.payrecon.support.i18n.Text;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -74,10 +76,10 @@ public class Discrepancies {
 		required(operator, "operator");
 		Discrepancy d = repository.find(id).orElseThrow(() -> new DiscrepancyNotFound(id));
 		if (!repository.isCurrent(id)) {
-			throw new IllegalResolutionTransition(id, d.resolution(), to, "its run was superseded");
+			throw new IllegalResolutionTransition(id, d.resolution(), to, true);
 		}
 		if (!d.resolution().canMoveTo(to)) {
-			throw new IllegalResolutionTransition(id, d.resolution(), to, null);
+			throw new IllegalResolutionTransition(id, d.resolution(), to, false);
 		}
 		Instant now = clock.instant();
 		if (!repository.move(id, d.version(), d.resolution(), to, note, assignee, operator, now)) {
@@ -95,29 +97,30 @@ public class Discrepancies {
 
 	private static String required(String value, String what) {
 		if (value == null || value.isBlank()) {
-			throw new IllegalArgumentException(what + " is required");
+			throw new Refusal("case.required." + what);
 		}
 		return value.strip();
 	}
 
 	/** No discrepancy with that id. */
-	public static class DiscrepancyNotFound extends RuntimeException {
+	public static class DiscrepancyNotFound extends Refusal {
 		public DiscrepancyNotFound(long id) {
-			super("no discrepancy " + id);
+			super("case.refused.notFound", id);
 		}
 	}
 
 	/** The transition table (or the run's supersession) does not allow the move. */
-	public static class IllegalResolutionTransition extends RuntimeException {
-		public IllegalResolutionTransition(long id, Resolution from, Resolution to, String why) {
-			super("discrepancy " + id + ": " + from + " → " + to + " is not allowed" + (why == null ? "" : " (" + why + ")"));
+	public static class IllegalResolutionTransition extends Refusal {
+		public IllegalResolutionTransition(long id, Resolution from, Resolution to, boolean superseded) {
+			super(superseded ? "case.refused.transition.superseded" : "case.refused.transition", id,
+					Text.of("case.state." + from), Text.of("case.state." + to));
 		}
 	}
 
 	/** Someone else moved the discrepancy first. */
-	public static class ConcurrentDiscrepancyUpdate extends RuntimeException {
+	public static class ConcurrentDiscrepancyUpdate extends Refusal {
 		public ConcurrentDiscrepancyUpdate(long id) {
-			super("discrepancy " + id + " was changed by someone else; reload and try again");
+			super("case.refused.concurrent", id);
 		}
 	}
 }

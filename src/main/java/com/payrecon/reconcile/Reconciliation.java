@@ -19,6 +19,7 @@ import com.payrecon.support.db.DatabaseTransactions;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -63,6 +64,15 @@ public class Reconciliation {
 		this.operator = operator;
 		this.job = job;
 		this.clock = clock;
+	}
+
+	/**
+	 * The account-days a run of {@code daily-reconciliation} with these parameters reconciles, by the job's own rule
+	 * (the day before the fire date in each account's zone and every earlier day back to {@code backfillDays} without a
+	 * conclusive run; or the one {@code day} asked for): what a page that announces a run lists.
+	 */
+	public List<DayDue> daysDue(JobParameters parameters) {
+		return DailyReconciliationJobConfiguration.daysDue(accounts, DailyReconciliationParameters.of(parameters), runs);
 	}
 
 	/** Options from {@code payrecon.reconcile} for a run asked for by {@code triggeredBy}. */

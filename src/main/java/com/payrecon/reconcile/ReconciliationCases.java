@@ -20,6 +20,8 @@ import com.payrecon.refund.ProviderRefund;
 import com.payrecon.refund.RefundService;
 import com.payrecon.refund.RefundStatus;
 import com.payrecon.reconcile.DiscrepancyEvent.DiscrepancyAssigned;
+import com.payrecon.support.i18n.Refusal;
+import com.payrecon.support.i18n.Text;
 import com.payrecon.security.ConsoleUserRepository;
 import com.payrecon.security.Role;
 import com.payrecon.security.SeparationOfDuties;
@@ -73,9 +75,13 @@ public class ReconciliationCases {
 	}
 
 	/** The operator's request cannot be carried out as asked (the message says why, for the page). */
-	public static class CaseRefused extends RuntimeException {
-		public CaseRefused(String message) {
-			super(message);
+	public static class CaseRefused extends Refusal {
+		public CaseRefused(String code, Object... args) {
+			super(code, args);
+		}
+
+		public CaseRefused(Text text) {
+			super(text);
 		}
 	}
 
@@ -87,7 +93,7 @@ public class ReconciliationCases {
 			String login = ConsoleUserRepository.normalise(assignee == null || assignee.isBlank() ? operator : assignee);
 			boolean finance = users.findByLogin(login).filter(u -> u.enabled() && u.roles().contains(Role.FINANCE)).isPresent();
 			if (!finance) {
-				throw new CaseRefused("Assignee " + login + " is not an enabled finance user.");
+				throw new CaseRefused("case.refused.assignee", login);
 			}
 			return discrepancies.assign(id, login, operator);
 		});
@@ -119,7 +125,7 @@ public class ReconciliationCases {
 
 	private void noPendingProposal(long discrepancyId) {
 		if (cases.hasPending(discrepancyId)) {
-			throw new CaseRefused("A proposal for this discrepancy waits for approval: approve or reject it first.");
+			throw new CaseRefused("case.refused.proposalWaits");
 		}
 	}
 
@@ -167,27 +173,27 @@ public class ReconciliationCases {
 	@PreAuthorize("hasRole('FINANCE') and #operator == authentication.name")
 	public Proposal propose(long discrepancyId, AdjustmentKind kind, String note, String operator) {
 		return audited(AuditAction.ADJUSTMENT_PROPOSED, discrepancyId, operator, () -> {
-			String why = required(note, "A note saying why");
+			String why = required(note, "case.required.proposalNote");
 			Discrepancy d = discrepancies.get(discrepancyId);
 			if (d.resolution().isSettled()) {
-				throw new CaseRefused("The discrepancy is " + d.resolution() + " already.");
+				throw new CaseRefused("case.refused.settled", Text.of("case.state." + d.resolution()));
 			}
 			if (reconciliation.currentRun(d.accountId(), d.businessDate()).filter(r -> r.id() == d.runId()).isEmpty()) {
-				throw new CaseRefused("The discrepancy belongs to a superseded run.");
+				throw new CaseRefused("case.refused.superseded");
 			}
 			if (d.orderId() == null || d.billLine() == null) {
-				throw new CaseRefused("Only a discrepancy between a bill line and one of our orders can change the order.");
+				throw new CaseRefused("case.refused.noLine");
 			}
 			PaymentOrder order = orders.findById(d.orderId()).orElseThrow();
 			BillLine line = reconciliation.billLine(d.runId(), d.billLine())
-				.orElseThrow(() -> new CaseRefused("Line " + d.billLine() + " of the run's archived bill cannot be read."));
+				.orElseThrow(() -> new CaseRefused("case.refused.lineUnreadable", d.billLine()));
 			checkApplicable(kind, d, order, line);
 			Instant now = clock.instant();
 			Proposal draft = new Proposal(0, d.id(), d.accountId(), d.businessDate(), order.id(), order.outTradeNo(), kind,
 					line.providerTxnId(), line.amount(), order.currency(), line.tradedAt(), why, Proposal.PROPOSED,
 					operator, now, null, null, null, 0);
 			long id = cases.propose(draft)
-				.orElseThrow(() -> new CaseRefused("A proposal for this discrepancy waits for approval already."));
+				.orElseThrow(() -> new CaseRefused("case.refused.proposalExists"));
 			String what = describe(kind, order, line);
 			cases.addHistory(d.id(), "PROPOSED", null, null, operator, "proposal " + id + ": " + what + " — " + why, now);
 			audit.record(operator, AuditAction.ADJUSTMENT_PROPOSED, target(d.id()), AuditOutcome.SUCCESS,
@@ -201,21 +207,19 @@ public class ReconciliationCases {
 			case REOPEN_LATE_PAYMENT -> {
 				if (d.type() != com.payrecon.reconcile.DiscrepancyType.LATE_PAYMENT || line.type() != BillLine.Type.PAYMENT
 						|| order.status() != OrderStatus.CLOSED) {
-					throw new CaseRefused("Only a late payment for a CLOSED order can reopen it (the order is "
-							+ order.status() + ").");
+					throw new CaseRefused("case.refused.reopenNotClosed", Text.of("order.status." + order.status()));
 				}
 				if (!order.amount().equals(line.amount())) {
-					throw new CaseRefused("The provider's amount differs from the order's: accept or resolve it instead.");
+					throw new CaseRefused("case.refused.reopenAmount");
 				}
 			}
 			case MARK_REFUNDED -> {
 				if (d.type() != com.payrecon.reconcile.DiscrepancyType.REFUND_UNKNOWN || line.type() != BillLine.Type.REFUND
 						|| !order.status().isPaid()) {
-					throw new CaseRefused("Only a refund at the provider of an order paid here can be recorded (the order is "
-							+ order.status() + ").");
+					throw new CaseRefused("case.refused.refundNotPaid", Text.of("order.status." + order.status()));
 				}
 				if (line.amount() == null || line.amount().compareTo(order.amount()) > 0) {
-					throw new CaseRefused("The refund at the provider is larger than the order: accept or resolve it instead.");
+					throw new CaseRefused("case.refused.refundLarger");
 				}
 			}
 		}
@@ -237,25 +241,27 @@ public class ReconciliationCases {
 	 */
 	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN') and #operator == authentication.name")
 	public Proposal approve(long proposalId, String note, String operator) {
-		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("No proposal " + proposalId + "."));
+		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("case.refused.noProposal", proposalId));
 		try {
 			return audited(AuditAction.ADJUSTMENT_APPROVED, p.discrepancyId(), operator, () -> {
 				Proposal current = pending(proposalId);
 				if (current.proposedBy().equals(operator)) {
-					throw new CaseRefused("You proposed this change: a different finance or admin user must approve it.");
+					throw new CaseRefused("case.refused.ownProposal");
 				}
 				// nor one tied to the proposer (created or given power by them, or by the same person, recently)
 				duties.refusal(current.proposedBy(), operator).ifPresent(r -> {
-					throw new CaseRefused(r.text(messages, java.util.Locale.ENGLISH));
+					throw new CaseRefused(r.text());
 				});
+				// the checker says why they approve: the note goes into the order event and the audit log
+				String checked = required(note, "case.required.note");
 				Instant now = clock.instant();
 				String reason = "maker-checker proposal " + current.id() + " for discrepancy " + current.discrepancyId()
 						+ ": proposed by " + current.proposedBy() + ", approved by " + operator + " — " + current.note()
-						+ (note == null || note.isBlank() ? "" : " / " + note.strip());
+						+ " / " + checked;
 				Cause cause = new Cause(EventSource.OPERATOR, operator, null, reason);
 				// the proposal's compare-and-set first: a second approver waits on its row and then loses here
-				if (!cases.decide(current, Proposal.APPROVED, operator, note, now)) {
-					throw new CaseRefused("Someone else decided this proposal first.");
+				if (!cases.decide(current, Proposal.APPROVED, operator, checked, now)) {
+					throw new CaseRefused("case.refused.decidedFirst");
 				}
 				Optional<PaymentOrder> changed = switch (current.kind()) {
 					case REOPEN_LATE_PAYMENT -> orderService.reopenForLatePayment(current.accountId(),
@@ -316,13 +322,13 @@ public class ReconciliationCases {
 
 	@PreAuthorize("hasAnyRole('FINANCE', 'ADMIN') and #operator == authentication.name")
 	public Proposal reject(long proposalId, String reason, String operator) {
-		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("No proposal " + proposalId + "."));
+		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("case.refused.noProposal", proposalId));
 		return audited(AuditAction.ADJUSTMENT_REJECTED, p.discrepancyId(), operator, () -> {
-			String why = required(reason, "A reason");
+			String why = required(reason, "case.required.rejectReason");
 			Proposal current = pending(proposalId);
 			Instant now = clock.instant();
 			if (!cases.decide(current, Proposal.REJECTED, operator, why, now)) {
-				throw new CaseRefused("Someone else decided this proposal first.");
+				throw new CaseRefused("case.refused.decidedFirst");
 			}
 			cases.addHistory(current.discrepancyId(), "REJECTED", null, null, operator,
 					"proposal " + current.id() + " rejected: " + why, now);
@@ -333,9 +339,9 @@ public class ReconciliationCases {
 	}
 
 	private Proposal pending(long proposalId) {
-		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("No proposal " + proposalId + "."));
+		Proposal p = cases.proposal(proposalId).orElseThrow(() -> new CaseRefused("case.refused.noProposal", proposalId));
 		if (!p.pending()) {
-			throw new CaseRefused("Proposal " + proposalId + " is " + p.state() + " already.");
+			throw new CaseRefused("case.refused.proposalDecided", proposalId, Text.of("proposal.state." + p.state()));
 		}
 		return p;
 	}
@@ -343,8 +349,7 @@ public class ReconciliationCases {
 	/** The order did not take the approved change (it moved since the proposal). */
 	public static class AdjustmentRefusedByOrder extends CaseRefused {
 		AdjustmentRefusedByOrder(Proposal p) {
-			super("Order " + p.outTradeNo() + " refused " + p.kind() + " (its state changed since the proposal): "
-					+ "the proposal FAILED, nothing was changed.");
+			super("case.refused.orderRefused", p.outTradeNo(), Text.of("proposal.kind." + p.kind()));
 		}
 	}
 
@@ -358,8 +363,7 @@ public class ReconciliationCases {
 		try {
 			return tx.inTransaction(work);
 		}
-		catch (CaseRefused | IllegalArgumentException | Discrepancies.DiscrepancyNotFound
-				| Discrepancies.IllegalResolutionTransition | Discrepancies.ConcurrentDiscrepancyUpdate ex) {
+		catch (Refusal | IllegalArgumentException ex) {
 			audit.record(operator, action, target(discrepancyId), AuditOutcome.FAILURE, ex.getMessage());
 			throw ex;
 		}
@@ -369,9 +373,10 @@ public class ReconciliationCases {
 		return "discrepancy:" + discrepancyId;
 	}
 
+	/** {@code what}: the message key of the required thing's sentence ("A note saying why is required."). */
 	private static String required(String value, String what) {
 		if (value == null || value.isBlank()) {
-			throw new CaseRefused(what + " is required.");
+			throw new CaseRefused(what);
 		}
 		return value.strip();
 	}

@@ -417,6 +417,29 @@ public class SandboxLedger {
 
 	/** Stops every unfinished delivery of a merchant (status CANCELLED); returns how many. */
 	public int cancelPending(String merchantId) {
+		// one statement (its own transaction) over all the merchant's unfinished rows, while the delivery loop updates
+		// them one by one in another order: a deadlock or lock wait is possible (it answered 500 under load), and the
+		// statement is safe to run again
+		for (int attempt = 1;; attempt++) {
+			try {
+				return cancelPendingOnce(merchantId);
+			}
+			catch (org.springframework.dao.PessimisticLockingFailureException ex) {
+				if (attempt >= 5) {
+					throw ex;
+				}
+				try {
+					Thread.sleep(20L * attempt);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private int cancelPendingOnce(String merchantId) {
 		return dsl.update(SANDBOX_DELIVERY)
 			.set(SANDBOX_DELIVERY.STATUS, "CANCELLED")
 			.setNull(SANDBOX_DELIVERY.NEXT_ATTEMPT_AT)

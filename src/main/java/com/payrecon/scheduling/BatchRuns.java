@@ -170,7 +170,7 @@ class BatchRuns {
 		return parameters(entry, fireTime, firedBy, null, Map.of());
 	}
 
-	JobParameters parameters(CatalogueEntry entry, Instant fireTime, String firedBy, @Nullable String request,
+	static JobParameters parameters(CatalogueEntry entry, Instant fireTime, String firedBy, @Nullable String request,
 			Map<String, String> overrides) {
 		boolean perFireTime = entry.runKey() == RunKey.FIRE_TIME;
 		var builder = new JobParametersBuilder()

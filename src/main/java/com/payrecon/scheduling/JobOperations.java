@@ -23,6 +23,7 @@ import org.quartz.Trigger;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
@@ -135,6 +136,16 @@ public class JobOperations {
 			}
 		});
 		return request;
+	}
+
+	/**
+	 * The parameters a run now of the job firing at {@code fireTime} starts with (the catalogue's, replaced by
+	 * {@code overrides}): what a page that says what Run now will do reads, so that it reads what the job will.
+	 */
+	public JobParameters runNowParameters(String jobName, Instant fireTime, Map<String, String> overrides) {
+		CatalogueEntry entry = catalogue.find(jobName)
+			.orElseThrow(() -> new IllegalArgumentException("no job '" + jobName + "' in the catalogue"));
+		return BatchRuns.parameters(entry, fireTime, "operator:preview", null, overrides);
 	}
 
 	/**

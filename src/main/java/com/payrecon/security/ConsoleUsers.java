@@ -4,12 +4,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.payrecon.audit.AuditAction;
 import com.payrecon.audit.AuditLog;
 import com.payrecon.audit.AuditOutcome;
+import com.payrecon.support.i18n.Refusal;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.session.SessionInformation;
@@ -61,22 +63,10 @@ public class ConsoleUsers {
 		}
 	}
 
-	/** Refused input: a message for the operator, no secret in it; with a message key when there is one. */
-	public static class UserChangeRefused extends RuntimeException {
-		private final String messageKey;
-
-		public UserChangeRefused(String message) {
-			this(message, null);
-		}
-
-		UserChangeRefused(String message, String messageKey) {
-			super(message);
-			this.messageKey = messageKey;
-		}
-
-		/** The key of the text to show ({@code messages*.properties}), or null: show the message. */
-		public String messageKey() {
-			return messageKey;
+	/** Refused input: a text for the operator in their language (English in logs), no secret in it. */
+	public static class UserChangeRefused extends Refusal {
+		UserChangeRefused(String code, Object... args) {
+			super(code, args);
 		}
 	}
 
@@ -91,21 +81,37 @@ public class ConsoleUsers {
 	public CreatedUser create(String login, Set<Role> roles, String operator) {
 		String normalised = ConsoleUserRepository.normalise(login);
 		if (!LOGIN.matcher(normalised).matches()) {
-			throw new UserChangeRefused("A login is 2–64 characters: letters, digits, '.', '_' or '-', starting with a letter.");
+			throw new UserChangeRefused("users.refused.login");
 		}
 		if (roles.isEmpty()) {
-			throw new UserChangeRefused("Choose at least one role.");
+			throw new UserChangeRefused("users.refused.noRole");
 		}
 		String password = oneTimePassword();
 		Instant now = clock.instant();
 		if (!users.insert(normalised, encoder.encode(password), roles, true, now.plus(ONE_TIME_PASSWORD_LIFETIME), now)) {
 			audit.recordRefusal(operator, AuditAction.USER_CREATED, "user:" + normalised, "login taken");
-			throw new UserChangeRefused("The login '" + normalised + "' is taken.");
+			throw new UserChangeRefused("users.refused.taken", normalised);
 		}
 		ConsoleUser user = users.findByLogin(normalised).orElseThrow();
 		duties.handedOver(normalised, operator, SeparationOfDuties.Handover.CREATED, "roles " + roles);
 		audit.record(operator, AuditAction.USER_CREATED, "user:" + normalised, AuditOutcome.SUCCESS, "roles " + roles);
 		return new CreatedUser(user, password);
+	}
+
+	/**
+	 * Lets a login that some address is locked out of (too many failed attempts, {@link LoginThrottle}) be tried
+	 * again at once from everywhere: the login page told them how long to wait, or to ask an administrator. Audited
+	 * {@code USER_UNLOCKED}. Addresses slowed down for failing whatever login they try keep their own delay; the
+	 * throttle is per node, so this unlocks on the node that served the request.
+	 */
+	@PreAuthorize("hasRole('ADMIN') and #operator == authentication.name")
+	@Transactional
+	public ConsoleUser unlock(long userId, String operator) {
+		ConsoleUser user = existing(userId);
+		Optional<Instant> was = throttle.unlock(user.login());
+		audit.record(operator, AuditAction.USER_UNLOCKED, "user:" + user.login(), AuditOutcome.SUCCESS,
+				was.map(until -> "locked until " + until + "; unlocked").orElse("was not locked; failures forgotten"));
+		return user;
 	}
 
 	@PreAuthorize("hasRole('ADMIN')")
@@ -114,7 +120,7 @@ public class ConsoleUsers {
 		ConsoleUser user = existing(userId);
 		if (!enabled && user.login().equals(operator)) {
 			audit.recordRefusal(operator, AuditAction.USER_DISABLED, "user:" + user.login(), "cannot disable oneself");
-			throw new UserChangeRefused("You cannot disable yourself.");
+			throw new UserChangeRefused("users.refused.disableSelf");
 		}
 		users.setEnabled(userId, enabled, clock.instant());
 		if (enabled && !user.enabled()) {
@@ -133,13 +139,13 @@ public class ConsoleUsers {
 	public ConsoleUser setRoles(long userId, Set<Role> roles, String operator) {
 		ConsoleUser user = existing(userId);
 		if (roles.isEmpty()) {
-			throw new UserChangeRefused("Choose at least one role.");
+			throw new UserChangeRefused("users.refused.noRole");
 		}
 		if (user.login().equals(operator)) {
 			// neither more (a second role to act as both maker and checker) nor less: another admin does it
 			audit.record(operator, AuditAction.USER_ROLES_CHANGED, "user:" + user.login(), AuditOutcome.FAILURE,
 					"refused: one's own roles " + user.roles() + " -> " + roles);
-			throw new UserChangeRefused("You cannot change your own roles: another admin must do it.");
+			throw new UserChangeRefused("users.refused.ownRoles");
 		}
 		users.setRoles(userId, roles, clock.instant());
 		Set<Role> added = java.util.EnumSet.copyOf(roles);
@@ -179,16 +185,16 @@ public class ConsoleUsers {
 	@Transactional
 	public void changeOwnPassword(String login, String currentPassword, String newPassword, String address,
 			String keepSessionId) {
-		ConsoleUser user = users.findByLogin(login).orElseThrow(() -> new UserChangeRefused("Unknown user."));
+		ConsoleUser user = users.findByLogin(login).orElseThrow(() -> new UserChangeRefused("users.refused.noSuch"));
 		if (!throttle.retryAfter(login, address).isZero()) {
 			throttle.refused(login, address);
-			throw new UserChangeRefused("Too many wrong passwords; try again later.", "password.throttled");
+			throw new UserChangeRefused("password.throttled");
 		}
 		if (currentPassword == null || !encoder.matches(currentPassword, user.passwordHash())) {
 			LoginThrottle.Failure failure = throttle.failed(login, address);
 			audit.recordRefusal(login, AuditAction.PASSWORD_CHANGED, "user:" + login, "the current password is wrong"
 					+ (failure.blocked() ? "; must wait " + failure.waitFor().toSeconds() + " s" : ""));
-			throw new UserChangeRefused("The current password is wrong.", "password.wrongCurrent");
+			throw new UserChangeRefused("password.wrongCurrent");
 		}
 		String problem = passwords.problem(login, newPassword).orElse(null);
 		if (problem == null && ConsolePasswords.normalise(newPassword).equals(ConsolePasswords.normalise(currentPassword))) {
@@ -196,7 +202,7 @@ public class ConsoleUsers {
 		}
 		if (problem != null) {
 			audit.recordRefusal(login, AuditAction.PASSWORD_CHANGED, "user:" + login, problem);
-			throw new UserChangeRefused(problem, problem);
+			throw new UserChangeRefused(problem, ConsolePasswords.MIN_LENGTH, ConsolePasswords.MAX_LENGTH);
 		}
 		throttle.succeeded(login, address);
 		users.setPassword(user.id(), encoder.encode(newPassword), false, clock.instant());
@@ -236,7 +242,7 @@ public class ConsoleUsers {
 	}
 
 	private ConsoleUser existing(long userId) {
-		return users.findById(userId).orElseThrow(() -> new UserChangeRefused("No such user."));
+		return users.findById(userId).orElseThrow(() -> new UserChangeRefused("users.refused.noSuch"));
 	}
 
 	private void endSessions(String login) {

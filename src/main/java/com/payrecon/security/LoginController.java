@@ -1,11 +1,10 @@
 package com.payrecon.security;
 
-import java.util.Locale;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.context.MessageSource;
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -24,20 +23,24 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class LoginController {
 
 	private final ConsoleUsers consoleUsers;
-	private final MessageSource messages;
+	private final ConsoleSecurityProperties properties;
 	private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
-	LoginController(ConsoleUsers consoleUsers, MessageSource messages) {
+	LoginController(ConsoleUsers consoleUsers, ConsoleSecurityProperties properties) {
 		this.consoleUsers = consoleUsers;
-		this.messages = messages;
+		this.properties = properties;
 	}
 
 	@GetMapping("/login")
-	String login(Authentication authentication) {
+	String login(Authentication authentication, Model model) {
 		if (authentication != null && authentication.isAuthenticated()
 				&& authentication.getPrincipal() instanceof ConsoleUserDetails) {
 			return "redirect:/";
 		}
+		// the lockout message says how long: a locked login waits lockDuration, a slowed-down address at most ipMaxDelay
+		model.addAttribute("lockFor", properties.lockDuration());
+		model.addAttribute("addressWait", properties.ipMaxDelay());
+		model.addAttribute("maxFailures", properties.maxFailures());
 		return "login";
 	}
 
@@ -56,10 +59,10 @@ class LoginController {
 	String changePassword(@RequestParam(defaultValue = "") String currentPassword,
 			@RequestParam(defaultValue = "") String newPassword, @RequestParam(defaultValue = "") String confirmPassword,
 			Authentication authentication, HttpServletRequest request, HttpServletResponse response, Model model,
-			RedirectAttributes redirect, Locale locale) {
+			RedirectAttributes redirect) {
 		rules(model);
 		if (!newPassword.equals(confirmPassword)) {
-			model.addAttribute("error", messages.getMessage("password.mismatch", null, locale));
+			model.addAttribute("error", Text.of("password.mismatch"));
 			return "account/password";
 		}
 		try {
@@ -68,9 +71,7 @@ class LoginController {
 					request.getRemoteAddr(), request.getSession().getId());
 		}
 		catch (ConsoleUsers.UserChangeRefused ex) {
-			model.addAttribute("error", ex.messageKey() == null ? ex.getMessage()
-					: messages.getMessage(ex.messageKey(), new Object[] { ConsolePasswords.MIN_LENGTH,
-							ConsolePasswords.MAX_LENGTH }, locale));
+			model.addAttribute("error", ex.text());
 			return "account/password";
 		}
 		if (authentication.getPrincipal() instanceof ConsoleUserDetails user && user.mustChangePassword()) {
@@ -83,7 +84,7 @@ class LoginController {
 			SecurityContextHolder.setContext(context);
 			contexts.saveContext(context, request, response);
 		}
-		redirect.addFlashAttribute("message", messages.getMessage("password.changed", null, locale));
+		redirect.addFlashAttribute("message", Text.of("password.changed"));
 		return "redirect:/";
 	}
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -140,6 +141,33 @@ public class LoginThrottle {
 		}
 		Duration delay = Duration.ofSeconds(1L << Math.min(over - 1, 20));
 		return delay.compareTo(properties.ipMaxDelay()) > 0 ? properties.ipMaxDelay() : delay;
+	}
+
+	/**
+	 * Until when some address is locked out of {@code login} (this node), if any is: what the users page shows.
+	 */
+	public Optional<Instant> lockedUntil(String login) {
+		Instant now = clock.instant();
+		return byLoginAndAddress.entrySet().stream()
+			.filter(e -> loginOf(e.getKey()).equals(ConsoleUserRepository.normalise(login)))
+			.map(e -> e.getValue().notBefore())
+			.filter(until -> until.isAfter(now))
+			.max(Instant::compareTo);
+	}
+
+	/**
+	 * An administrator unlocks {@code login}: its failures from every address are forgotten (this node). Addresses
+	 * slowed down for failing whatever login they try keep their own delay. Returns until when it was locked.
+	 */
+	Optional<Instant> unlock(String login) {
+		Optional<Instant> was = lockedUntil(login);
+		byLoginAndAddress.keySet().removeIf(key -> loginOf(key).equals(ConsoleUserRepository.normalise(login)));
+		return was;
+	}
+
+	/** The login part of a {@link #pair} key (an address never contains '@'; a login tried may). */
+	private static String loginOf(String pairKey) {
+		return pairKey.substring(0, pairKey.lastIndexOf('@'));
 	}
 
 	/** Forgets every address (tests, or an operator unblocking an office after an incident). */

@@ -25,6 +25,7 @@ import com.payrecon.console.ConsoleSession;
 import com.payrecon.console.ConsoleTestUsers;
 import com.payrecon.console.ConsoleTestUsers.TestUser;
 import com.payrecon.security.Role;
+import com.payrecon.support.db.EmbeddedMariaDb;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +42,9 @@ class ConsoleBenchmark extends BenchSupport {
 
 	@Autowired
 	ConsoleTestUsers users;
+
+	@Autowired
+	javax.sql.DataSource dataSource;
 
 	@Test
 	void consolePagesOverMillionsOfRows() throws Exception {
@@ -84,9 +88,127 @@ class ConsoleBenchmark extends BenchSupport {
 		md.append(page(session, "order detail (timeline, its notifications)",
 				i -> "/orders/" + orderIds.get(i % orderIds.size())));
 		md.append(page(session, "dashboard", i -> "/dashboard"));
+		if (Boolean.getBoolean("bench.console.profile")) {
+			profile(session, "/dashboard");
+		}
 		String threeWeeksBack = LocalDate.now(ZoneId.of("Asia/Shanghai")).minusDays(21).toString();
 		md.append(page(session, "dashboard with a day three weeks back", i -> "/dashboard?day=" + threeWeeksBack));
 		BenchReport.section("4-console", md.toString());
+	}
+
+	/**
+	 * {@code -Dbench.console.profile=true}: 20 more requests of {@code path} with MariaDB's slow query log at 0 s
+	 * (table output), then its statements by total server time with rows examined and sent, the round trips
+	 * ({@code Questions}) and the server's CPU time per request (from /proc of the embedded server). Printed, not
+	 * written to the report: for finding where a page's time goes.
+	 */
+	private void profile(ConsoleSession session, String path) throws java.io.IOException {
+		EmbeddedMariaDb db = embeddedDb.getIfAvailable();
+		if (db == null) {
+			return;
+		}
+		int n = 20;
+		java.nio.file.Path log = java.nio.file.Path.of("target", "console-bench-slow.log").toAbsolutePath();
+		java.nio.file.Files.deleteIfExists(log);
+		db.administer("set global log_output = 'FILE'");
+		db.administer("set global slow_query_log_file = '" + log + "'");
+		db.administer("set global long_query_time = 0");
+		db.administer("set global log_slow_verbosity = 'query_plan'");
+		db.administer("set global slow_query_log = 1");
+		// long_query_time is read when a connection starts: the pool's connections are replaced
+		try {
+			dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+		}
+		catch (java.sql.SQLException ex) {
+			System.out.println("PROFILE: not a Hikari pool, the slow log may miss statements: " + ex.getMessage());
+		}
+		for (int i = 0; i < 3; i++) {
+			session.get(path);
+		}
+		java.nio.file.Files.writeString(log, "", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+		long questions0 = questions();
+		double cpu0 = serverCpuSeconds();
+		var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		long jvm0 = os.getProcessCpuTime();
+		long t0 = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			session.get(path);
+		}
+		double wall = (System.nanoTime() - t0) / 1e6 / n;
+		db.administer("set global slow_query_log = 0");
+		double cpu = (serverCpuSeconds() - cpu0) * 1000 / n;
+		double jvm = (os.getProcessCpuTime() - jvm0) / 1e6 / n;
+		long questions = (questions() - questions0) / n;
+		System.out.printf("%nPROFILE %s: %d requests, %.1f ms each (wall), server CPU %.1f ms, JVM CPU %.1f ms (client and"
+				+ " server side), %d statements each; load average %s%n", path, n, wall, cpu, jvm, questions,
+				java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+		// "# Query_time: 0.012  Lock_time: …  Rows_sent: 3  Rows_examined: 123" then the statement
+		java.util.Map<String, double[]> by = new java.util.TreeMap<>();
+		java.util.Map<String, String> samples = new java.util.HashMap<>();
+		double[] current = null;
+		for (String line : java.nio.file.Files.readAllLines(log, StandardCharsets.UTF_8)) {
+			java.util.regex.Matcher m = java.util.regex.Pattern
+				.compile("# Query_time: ([0-9.]+).*Rows_sent: ([0-9]+).*Rows_examined: ([0-9]+)").matcher(line);
+			if (m.find()) {
+				current = new double[] { Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+						Double.parseDouble(m.group(3)) };
+			}
+			else if (current != null && !line.startsWith("#") && !line.startsWith("SET timestamp")
+					&& !line.startsWith("use ")) {
+				String q = line.replaceAll("'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+'", "T");
+				q = q.substring(0, Math.min(200, q.length()));
+				samples.putIfAbsent(q, line);
+				double[] a = by.computeIfAbsent(q, k -> new double[4]);
+				a[0] += current[0];
+				a[1] += current[1];
+				a[2] += current[2];
+				a[3]++;
+				current = null;
+			}
+		}
+		by.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).limit(15)
+			.forEach(e -> System.out.printf("PROFILE %6.2f ms/req  examined %9.0f/req  sent %6.0f/req  x%.1f  %s%n",
+					e.getValue()[0] * 1000 / n, e.getValue()[2] / n, e.getValue()[1] / n, e.getValue()[3] / n, e.getKey()));
+		by.entrySet().stream().filter(e -> e.getValue()[2] / n > 1000 && samples.get(e.getKey()).startsWith("select"))
+			.forEach(e -> {
+				String sql = samples.get(e.getKey()).replaceAll(";$", "");
+				System.out.println("PROFILE EXPLAIN " + e.getKey());
+				dsl.fetch("explain " + sql).forEach(r -> System.out.println("PROFILE   " + r.formatCSV(false).strip()));
+			});
+	}
+
+	private long questions() {
+		return Long.parseLong(dsl.fetchOne("show global status like 'Questions'").get(1, String.class));
+	}
+
+	/** utime + stime of the embedded MariaDB server process (0 when it cannot be found, e.g. an external server). */
+	private static double serverCpuSeconds() {
+		try {
+			return java.nio.file.Files.list(java.nio.file.Path.of("/proc"))
+				.filter(p -> p.getFileName().toString().matches("\\d+"))
+				.filter(p -> {
+					try {
+						return java.nio.file.Files.readString(p.resolve("cmdline")).contains("mariadbd")
+								&& java.nio.file.Files.readString(p.resolve("cmdline")).contains(System.getProperty("user.dir"));
+					}
+					catch (java.io.IOException ex) {
+						return false;
+					}
+				})
+				.mapToDouble(p -> {
+					try {
+						String[] f = java.nio.file.Files.readString(p.resolve("stat")).replaceAll(".*\\) ", "").split(" ");
+						return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+					}
+					catch (java.io.IOException ex) {
+						return 0;
+					}
+				})
+				.sum();
+		}
+		catch (java.io.IOException ex) {
+			return 0;
+		}
 	}
 
 	private String page(ConsoleSession session, String name, IntFunction<String> url) {
@@ -137,7 +259,20 @@ class ConsoleBenchmark extends BenchSupport {
 	}
 
 	/** The same rows as {@link #insertChunk}, generated by MariaDB's sequence engine ({@code seq_0_to_N}). */
-	private void seedOnTheServer(int orders, int perOrder, String prefix, Instant now) {
+	private void seedOnTheServer(int orders, int perOrder, String prefix, Instant now) throws java.sql.SQLException {
+		EmbeddedMariaDb db = embeddedDb.getIfAvailable();
+		if (db == null) {
+			seedOnTheServer(dsl, orders, perOrder, prefix, now);
+			return;
+		}
+		// the sequence engine's tables are not among the application user's grants (issue 11's lockdown): the owner
+		try (java.sql.Connection owner = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.ownerUsername(),
+				db.ownerPassword())) {
+			seedOnTheServer(org.jooq.impl.DSL.using(owner, org.jooq.SQLDialect.MARIADB), orders, perOrder, prefix, now);
+		}
+	}
+
+	private static void seedOnTheServer(org.jooq.DSLContext dsl, int orders, int perOrder, String prefix, Instant now) {
 		long window = Duration.ofDays(30).toSeconds();
 		java.sql.Timestamp start = java.sql.Timestamp.valueOf(java.time.LocalDateTime.ofInstant(now.minusSeconds(window),
 				java.time.ZoneOffset.UTC));

@@ -35,6 +35,14 @@ abstract class ConsoleInBrowser {
 		}
 	}
 
+	/** The page a test ends on is checked too (the others were checked as the test left them). */
+	@AfterEach
+	void lastPageIsAccessible() {
+		if (browser.getCurrentUrl() != null && browser.getCurrentUrl().startsWith("http")) {
+			Accessibility.check(browser);
+		}
+	}
+
 	@BeforeEach
 	@AfterEach
 	void signedOut() {

@@ -167,7 +167,7 @@ class ConsoleAccessIT {
 			// an admin acting in somebody else's name is refused too
 			assertThatThrownBy(() -> reprocessing.reprocess(1, "somebody-else")).isInstanceOf(AccessDeniedException.class);
 			authenticateAs("nobody", new Role[0]);
-			assertThatThrownBy(() -> orderQuery.search(new OrderFilter(null, null, null, null, null, null, null, null, null, null)))
+			assertThatThrownBy(() -> orderQuery.search(new OrderFilter(null, null, null, null, null, null, null, null, null, null, null, null)))
 				.isInstanceOf(AccessDeniedException.class);
 		}
 		finally {

@@ -31,6 +31,7 @@ public final class ConsoleSession {
 	private final HttpClient client;
 	private final String forwardedFor;
 	private String csrf;
+	private String acceptLanguage;
 
 	public ConsoleSession(int port) {
 		this(port, null);
@@ -48,6 +49,12 @@ public final class ConsoleSession {
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
+	}
+
+	/** Sends {@code Accept-Language} with every request from now on (none by default: English). */
+	public ConsoleSession acceptLanguage(String value) {
+		this.acceptLanguage = value;
+		return this;
 	}
 
 	/** Logs in through the login form; returns the answer to the POST (a redirect). */
@@ -177,6 +184,9 @@ public final class ConsoleSession {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		if (acceptLanguage != null) {
+			request.header("Accept-Language", acceptLanguage);
+		}
 		if (forwardedFor != null) {
 			request.header("X-Forwarded-For", forwardedFor);
 		}

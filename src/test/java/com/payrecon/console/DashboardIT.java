@@ -197,6 +197,35 @@ class DashboardIT {
 		assertThat(bad.body()).contains("Day: yyyy-MM-dd");
 	}
 
+	@Test
+	void staleNowCountsPendingOrdersOlderThanTheChartAndFollowsTheirChanges() {
+		ConsoleSession support = session(Role.SUPPORT);
+		assertThat(stale(support)).isEqualTo(stalePendingRows());
+		// a PENDING order created 20 days ago: older than the chart's 14 days, counted from stored day figures
+		String no = TestData.outTradeNo();
+		at(LocalDate.now(SHANGHAI).minusDays(20), "12:00:00");
+		create(no, 300);
+		clock.reset();
+		// planted into a day other requests may have stored already (production never inserts into a closed day)
+		dsl.deleteFrom(DAY_ROLLUP).where(DAY_ROLLUP.ACCOUNT_ID.eq(ACCOUNT)).execute();
+		long withIt = stalePendingRows();
+		assertThat(stale(support)).isEqualTo(withIt);
+		assertThat(stale(support)).as("again, from the stored day").isEqualTo(withIt);
+		// its status changes: the stored day is outdated with it, and the figure follows
+		orders.transition(ACCOUNT, no, com.payrecon.order.OrderStatus.CLOSED, Cause.api("test", "expired"));
+		assertThat(stale(support)).isEqualTo(withIt - 1).isEqualTo(stalePendingRows());
+	}
+
+	private long stale(ConsoleSession session) {
+		return Long.parseLong(text(session.get("/dashboard?account=" + ACCOUNT).body(), "stale").replace(",", ""));
+	}
+
+	/** The definition itself, counted from the rows: PENDING and created before the sweep's two minutes. */
+	private long stalePendingRows() {
+		return dsl.fetchCount(PAYMENT_ORDER, PAYMENT_ORDER.ACCOUNT_ID.eq(ACCOUNT), PAYMENT_ORDER.STATUS.eq("PENDING"),
+				PAYMENT_ORDER.CREATED_AT.lt(Instant.now().minus(Duration.ofMinutes(2))));
+	}
+
 	private String text(String html, String figure) {
 		return ConsolePages.text(html, ACCOUNT + "-" + figure);
 	}

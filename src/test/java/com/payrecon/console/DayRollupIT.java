@@ -267,7 +267,9 @@ class DayRollupIT {
 		for (int i = 0; i < RACED_ORDERS; i++) {
 			minor += 1000 + i;
 		}
-		assertThat(text(page, "day-paid-amount")).isEqualTo(Fen.of(minor).toYuan());
+		// as the console shows yuan: two decimals and thousands separators (issue 16)
+		assertThat(text(page, "day-paid-amount")).isEqualTo(new ConsoleFormat(null, ZoneId.of("Asia/Shanghai"), null)
+			.yuan(Fen.of(minor)));
 		assertThat(stored(racedDay).getPaid()).isEqualTo(RACED_ORDERS);
 	}
 

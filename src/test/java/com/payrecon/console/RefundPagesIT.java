@@ -152,13 +152,18 @@ class RefundPagesIT {
 		assertThat(text(page, "refund-" + number)).contains("SUCCESS").contains(maker.login())
 			.contains(checker.login());
 		assertThat(text(page, "order-refunded")).isEqualTo("12.50 CNY");
-		assertThat(text(page, "timeline")).contains("APPROVED").contains("SUBMITTED")
+		// the refund's events by their labels (refund.event.APPROVED, .SUBMITTED), the operators' steps by theirs
+		assertThat(text(page, "timeline")).contains("(12.50 CNY): approved").contains("sent to the provider REQUESTED → PROCESSING")
 			.contains("REFUND_PROPOSED").contains("REFUND_APPROVED");
 		assertThat(audit(order, maker.login(), "REFUND_PROPOSED", "SUCCESS")).isEqualTo(1);
 		assertThat(audit(order, checker.login(), "REFUND_APPROVED", "SUCCESS")).isEqualTo(1);
 		// the refused attempts are on record too: the proposer's own approval, the wrong password
 		assertThat(audit(order, maker.login(), "REFUND_APPROVED", "FAILURE")).isEqualTo(1);
 		assertThat(audit(order, checker.login(), "REFUND_APPROVED", "FAILURE")).isEqualTo(1);
+		// in English, as every refusal is audited (it read 'refund.refused.own [R…]')
+		assertThat(dsl.select(AUDIT_ENTRY.DETAILS).from(AUDIT_ENTRY).where(AUDIT_ENTRY.TARGET.eq("order:" + order.id()),
+				AUDIT_ENTRY.ACTOR.eq(maker.login()), AUDIT_ENTRY.ACTION.eq("REFUND_APPROVED")).fetchOne(AUDIT_ENTRY.DETAILS))
+			.isEqualTo("You asked for refund " + number + ": a different finance or admin user must approve it.");
 	}
 
 	/** Issue 11's rule for every maker-checker: a user another handed power to does not approve that one's refunds. */

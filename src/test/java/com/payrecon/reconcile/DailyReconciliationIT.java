@@ -488,7 +488,7 @@ class DailyReconciliationIT {
 		assertThat(discrepancies.accept(second, "shop refunded in cash", "finance.li").resolution()).isEqualTo(Resolution.ACCEPTED);
 		assertThatThrownBy(() -> discrepancies.assign(second, "x", "finance.li")).isInstanceOf(IllegalResolutionTransition.class);
 		assertThat(discrepancies.voidDiscrepancy(third, "test order", "finance.li").resolution()).isEqualTo(Resolution.VOID);
-		assertThatThrownBy(() -> discrepancies.resolve(third, " ", "finance.li")).isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> discrepancies.resolve(third, " ", "finance.li")).isInstanceOf(com.payrecon.support.i18n.Refusal.class).hasMessage("A note is required.");
 		assertThat(events.stream(DiscrepancyEvent.class).filter(e -> List.of(first, second, third).contains(e.discrepancyId())))
 			.extracting(DiscrepancyEvent::to)
 			.containsExactly(Resolution.ASSIGNED, Resolution.RESOLVED, Resolution.ACCEPTED, Resolution.VOID);

@@ -95,4 +95,26 @@ class LoginThrottleTests {
 		assertThat(drained.get(0).logins()).containsExactly("admin", "finance");
 		assertThat(throttle.drainRefusals(Duration.ZERO, Duration.ZERO)).isEmpty();
 	}
+
+	/** Issue 16: an admin's unlock forgets the login's failures from every address, and only that login's. */
+	@Test
+	void unlockForgetsOneLoginFromEveryAddressButNotTheAddressesOwnDelay() {
+		clock.set(Instant.parse("2026-01-01T00:00:00Z"));
+		for (int i = 0; i < 5; i++) {
+			throttle.failed("alice", "10.0.0.1");
+			throttle.failed("alice", "10.0.0.2");
+			throttle.failed("alice@x", "10.0.0.3"); // a login tried may contain '@'; it is another login
+		}
+		assertThat(throttle.lockedUntil("Alice")).contains(clock.instant().plus(Duration.ofMinutes(15)));
+		assertThat(throttle.lockedUntil("bob")).isEmpty();
+
+		assertThat(throttle.unlock("alice")).isPresent();
+		assertThat(throttle.retryAfter("alice", "10.0.0.2")).as("the address's own delay stays")
+			.isEqualTo(throttle.retryAfter("10.0.0.2"));
+		assertThat(throttle.lockedUntil("alice")).isEmpty();
+		assertThat(throttle.lockedUntil("alice@x")).as("another login stays locked").isPresent();
+		assertThat(throttle.unlock("alice")).as("nothing left to unlock").isEmpty();
+		clock.advance(Duration.ofMinutes(15));
+		assertThat(throttle.lockedUntil("alice@x")).as("a lock that ran out is not shown").isEmpty();
+	}
 }

@@ -1,17 +1,23 @@
 package com.payrecon.console.admin;
 
-import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
+import com.payrecon.security.ConsoleUser;
 import com.payrecon.security.ConsoleUsers;
 import com.payrecon.security.ConsoleUsers.CreatedUser;
 import com.payrecon.security.ConsoleUsers.UserChangeRefused;
+import com.payrecon.security.LoginThrottle;
 import com.payrecon.security.Refused;
 import com.payrecon.security.Role;
 import com.payrecon.security.SecondFactors;
+
+import com.payrecon.support.i18n.Text;
 
 import org.springframework.context.MessageSource;
 import org.springframework.security.core.Authentication;
@@ -33,20 +39,24 @@ class UserAdminController {
 	private final ConsoleUsers users;
 	private final SecondFactors factors;
 	private final MessageSource messages;
-	private final Clock clock;
+	private final LoginThrottle throttle;
 
-	UserAdminController(ConsoleUsers users, SecondFactors factors, MessageSource messages, Clock clock) {
+	UserAdminController(ConsoleUsers users, SecondFactors factors, MessageSource messages, LoginThrottle throttle) {
 		this.users = users;
 		this.factors = factors;
 		this.messages = messages;
-		this.clock = clock;
+		this.throttle = throttle;
 	}
 
 	@GetMapping("/admin/users")
 	String list(Model model) {
-		model.addAttribute("users", users.list());
+		List<ConsoleUser> all = users.list();
+		model.addAttribute("users", all);
 		model.addAttribute("roles", Role.values());
-		model.addAttribute("now", clock.instant());
+		// locked out from some address (LoginThrottle, this node): login -> until when
+		Map<String, Instant> locks = new HashMap<>();
+		all.forEach(u -> throttle.lockedUntil(u.login()).ifPresent(until -> locks.put(u.login(), until)));
+		model.addAttribute("locks", locks);
 		model.addAttribute("enrolled", factors.enrolledLogins());
 		return "admin/users";
 	}
@@ -56,22 +66,27 @@ class UserAdminController {
 			Authentication authentication, RedirectAttributes redirect) {
 		try {
 			CreatedUser created = users.create(login, roleSet(roles), authentication.getName());
-			oneTimePassword(redirect, created, "created");
+			oneTimePassword(redirect, created, "users.created");
 		}
 		catch (UserChangeRefused ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 		}
 		return "redirect:/admin/users";
 	}
 
 	@PostMapping("/admin/users/{id}/disable")
 	String disable(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
-		return change(redirect, () -> users.setEnabled(id, false, authentication.getName()).login() + " disabled; their sessions ended.");
+		return change(redirect, () -> Text.of("users.disabled.done", users.setEnabled(id, false, authentication.getName()).login()));
 	}
 
 	@PostMapping("/admin/users/{id}/enable")
 	String enable(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
-		return change(redirect, () -> users.setEnabled(id, true, authentication.getName()).login() + " enabled.");
+		return change(redirect, () -> Text.of("users.enabled.done", users.setEnabled(id, true, authentication.getName()).login()));
+	}
+
+	@PostMapping("/admin/users/{id}/unlock")
+	String unlock(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
+		return change(redirect, () -> Text.of("users.unlocked.done", users.unlock(id, authentication.getName()).login()));
 	}
 
 	@PostMapping("/admin/users/{id}/roles")
@@ -79,17 +94,18 @@ class UserAdminController {
 			RedirectAttributes redirect) {
 		return change(redirect, () -> {
 			var user = users.setRoles(id, roleSet(roles), authentication.getName());
-			return user.login() + " now has roles " + user.roles() + ".";
+			return Text.of("users.roles.done", user.login(), user.roles().stream().sorted().map(Role::name)
+				.collect(java.util.stream.Collectors.joining(", ")));
 		});
 	}
 
 	@PostMapping("/admin/users/{id}/reset-password")
 	String resetPassword(@PathVariable long id, Authentication authentication, RedirectAttributes redirect) {
 		try {
-			oneTimePassword(redirect, users.resetPassword(id, authentication.getName()), "given a new password");
+			oneTimePassword(redirect, users.resetPassword(id, authentication.getName()), "users.reset.done");
 		}
 		catch (UserChangeRefused ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 		}
 		return "redirect:/admin/users";
 	}
@@ -109,17 +125,17 @@ class UserAdminController {
 	}
 
 	private static void oneTimePassword(RedirectAttributes redirect, CreatedUser user, String what) {
-		redirect.addFlashAttribute("message", user.user().login() + " " + what + ".");
+		redirect.addFlashAttribute("message", Text.of(what, user.user().login()));
 		redirect.addFlashAttribute("oneTimeLogin", user.user().login());
 		redirect.addFlashAttribute("oneTimePassword", user.oneTimePassword());
 	}
 
-	private static String change(RedirectAttributes redirect, java.util.function.Supplier<String> action) {
+	private static String change(RedirectAttributes redirect, java.util.function.Supplier<Text> action) {
 		try {
 			redirect.addFlashAttribute("message", action.get());
 		}
 		catch (UserChangeRefused ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 		}
 		return "redirect:/admin/users";
 	}

@@ -9,10 +9,15 @@ import java.util.Map;
 
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
+import com.payrecon.console.ConsoleFormat;
+import com.payrecon.console.reconciliation.ChangeTexts;
+import com.payrecon.reconcile.FinanceNotices;
 import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
 import com.payrecon.console.dashboard.DashboardQuery.Day;
 import com.payrecon.console.dashboard.DashboardQuery.DayFigures;
 import com.payrecon.console.dashboard.DashboardQuery.StaleReport;
+
+import com.payrecon.support.i18n.Text;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -31,10 +36,15 @@ class DashboardController {
 
 	private final DashboardQuery query;
 	private final AccountRegistry accounts;
+	private final FinanceNotices notices;
+	private final ChangeTexts changeTexts;
 
-	DashboardController(DashboardQuery query, AccountRegistry accounts) {
+	DashboardController(DashboardQuery query, AccountRegistry accounts, FinanceNotices notices,
+			ChangeTexts changeTexts) {
 		this.query = query;
 		this.accounts = accounts;
+		this.notices = notices;
+		this.changeTexts = changeTexts;
 	}
 
 	/** A number with the list behind it (null link: nothing to list). */
@@ -43,7 +53,7 @@ class DashboardController {
 
 	/** One day's column of an account's table. */
 	record DayView(LocalDate date, Figure orders, Figure paid, String paidAmount, Figure pending, Figure repaired,
-			List<Map.Entry<String, Figure>> verdicts) {
+			List<Map.Entry<String, Figure>> verdicts, Figure paidInDay, String paidInDayAmount) {
 	}
 
 	/** The stale-pending report's recent days: "MM-dd" and the count, in the report's zone. */
@@ -54,7 +64,7 @@ class DashboardController {
 	}
 
 	/** One bar of the chart; {@code title} is the SVG tooltip. */
-	record Bar(String css, int x, int y, int width, int height, String title) {
+	record Bar(String css, int x, int y, int width, int height, Text title) {
 	}
 
 	record Label(int x, String text) {
@@ -74,7 +84,11 @@ class DashboardController {
 
 	@GetMapping("/dashboard")
 	String dashboard(@RequestParam(required = false) String day, @RequestParam(required = false) String account,
-			Model model) {
+			Model model, org.springframework.security.core.Authentication auth) {
+		boolean finance = auth.getAuthorities()
+			.stream()
+			.anyMatch(a -> a.getAuthority().equals("ROLE_FINANCE") || a.getAuthority().equals("ROLE_ADMIN"));
+		model.addAttribute("notices", finance ? changeTexts.notices(notices.unread()) : List.of());
 		String only = account == null || account.isBlank() ? null : account.strip();
 		LocalDate chosen = null;
 		if (day != null && !day.isBlank()) {
@@ -82,13 +96,14 @@ class DashboardController {
 				chosen = LocalDate.parse(day.strip());
 			}
 			catch (DateTimeParseException ex) {
-				model.addAttribute("error", "Day: yyyy-MM-dd, for example 2026-11-23");
+				model.addAttribute("error", Text.of("dashboard.day.invalid"));
 			}
 		}
 		List<AccountView> views = new ArrayList<>();
 		for (AccountFigures f : query.figures(chosen, only)) {
-			views.add(new AccountView(f.accountId(), f.channel(), f.zone().getId(), day(f.accountId(), f.today()),
-					f.chosen() == null ? null : day(f.accountId(), f.chosen()),
+			views.add(new AccountView(f.accountId(), f.channel(), f.zone().getId(),
+					day(f.accountId(), f.today(), f.paidToday()),
+					f.chosen() == null ? null : day(f.accountId(), f.chosen(), f.paidChosen()),
 					new Figure(f.staleNow(), Long.toString(f.staleNow()),
 							link("/orders/stale").queryParam("account", f.accountId()).toUriString()),
 					duration(f.staleAfter()),
@@ -115,15 +130,15 @@ class DashboardController {
 		return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
 	}
 
-	private static DayView day(String account, DayFigures f) {
+	private static DayView day(String account, DayFigures f, DashboardQuery.PaidInDay paid) {
 		List<Map.Entry<String, Figure>> verdicts = new ArrayList<>();
 		f.verdicts().forEach((verdict, count) -> verdicts.add(Map.entry(verdict,
 				figure(count, within(link("/notifications").queryParam("account", account).queryParam("verdict", verdict), f.day())))));
 		return new DayView(f.day().date(), figure(f.orders(), orders(account, null, f.day())),
-				figure(f.paid(), orders(account, "PAID", f.day())), f.paidAmount().toYuan(),
+				figure(f.paid(), orders(account, "PAID", f.day())), ConsoleFormat.yuanText(f.paidAmount().value()),
 				figure(f.pending(), orders(account, "PENDING", f.day())), new Figure(f.repairedByQuery(),
 						Long.toString(f.repairedByQuery()), null),
-				verdicts);
+				verdicts, figure(paid.count(), paidWithin(account, f.day())), ConsoleFormat.yuanText(paid.amount().value()));
 	}
 
 	private static Figure figure(long value, String href) {
@@ -136,6 +151,16 @@ class DashboardController {
 			b.queryParam("status", status);
 		}
 		return within(b, day);
+	}
+
+	/** Orders paid within the day (paid time in the account's zone), PAID or REFUNDED: reconciliation's local side. */
+	private static String paidWithin(String account, Day day) {
+		return link("/orders").queryParam("account", account)
+			.queryParam("status", "PAID,REFUNDED")
+			.queryParam("paidFrom", day.date().atStartOfDay() + ":00")
+			.queryParam("paidTo", day.date().plusDays(1).atStartOfDay() + ":00")
+			.encode()
+			.toUriString();
 	}
 
 	/** from/to as the lists read them: wall-clock times in the account's zone, to exclusive. */
@@ -168,15 +193,15 @@ class DashboardController {
 			int x = i * SLOT + 2;
 			String date = d.day().date().toString();
 			int h = height(d.orders(), max);
-			bars.add(new Bar("bar-orders", x, baseline - h, 9, h, date + ": " + d.orders() + " orders"));
+			bars.add(new Bar("bar-orders", x, baseline - h, 9, h, Text.of("dashboard.bar.orders", date, d.orders())));
 			h = height(d.repairedByQuery(), max);
-			bars.add(new Bar("bar-repairs", x + 10, baseline - h, 9, h, date + ": " + d.repairedByQuery() + " repaired by query"));
+			bars.add(new Bar("bar-repairs", x + 10, baseline - h, 9, h, Text.of("dashboard.bar.repairs", date, d.repairedByQuery())));
 			int ack = height(d.acknowledged(), max);
 			bars.add(new Bar("bar-acknowledged", x + 20, baseline - ack, 9, ack,
-					date + ": " + d.acknowledged() + " notifications acknowledged"));
+					Text.of("dashboard.bar.acknowledged", date, d.acknowledged())));
 			int refused = height(d.refused(), max);
 			bars.add(new Bar("bar-refused", x + 20, baseline - ack - refused, 9, refused,
-					date + ": " + d.refused() + " notifications refused or undecided"));
+					Text.of("dashboard.bar.refused", date, d.refused())));
 			labels.add(new Label(x + 14, Integer.toString(d.day().date().getDayOfMonth())));
 		}
 		return new Chart(days.size() * SLOT, baseline + 16, baseline, bars, labels, max);

@@ -113,7 +113,17 @@ public class DashboardQuery {
 
 	/** What the dashboard shows of one account. */
 	public record AccountFigures(String accountId, String channel, ZoneId zone, DayFigures today, DayFigures chosen,
-			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays, StaleReport staleReport) {
+			long staleNow, Duration staleAfter, long openDiscrepancies, List<DayFigures> lastDays, StaleReport staleReport,
+			PaidInDay paidToday, PaidInDay paidChosen) {
+	}
+
+	/**
+	 * Orders paid within the day as reconciliation counts them: paid time in the account's zone, PAID or REFUNDED now
+	 * (the run's local side), whatever day they were created.
+	 */
+	public record PaidInDay(long count, Fen amount) {
+
+		static final PaidInDay NONE = new PaidInDay(0, Fen.ZERO);
 	}
 
 	/**
@@ -142,7 +152,8 @@ public class DashboardQuery {
 			return List.of();
 		}
 		List<String> ids = selected.stream().map(Account::id).toList();
-		Map<String, Long> stale = staleNow(ids, now.minus(staleAfter));
+		Instant staleCutoff = now.minus(staleAfter);
+		Map<String, Long> stale = new HashMap<>();
 		Map<String, Long> open = openDiscrepancies(ids);
 		CatalogueEntry report = catalogue.find(REPORT_JOB).orElse(null);
 		ZoneId reportZone = report == null ? ZoneOffset.UTC : report.zone();
@@ -161,10 +172,13 @@ public class DashboardQuery {
 				window.add(Day.of(today.minusDays(i), zone));
 			}
 			Map<String, List<DayFigures>> lastDays = days(group, zone, window, now);
+			stale.putAll(staleNow(group, zone, window, lastDays, staleCutoff, now));
 			boolean chosenInWindow = chosenDay != null && !chosenDay.isBefore(window.get(0).date())
 					&& !chosenDay.isAfter(today);
 			Map<String, List<DayFigures>> chosen = chosenDay == null || chosenInWindow ? Map.of()
 					: days(group, zone, List.of(Day.of(chosenDay, zone)), now);
+			Map<String, PaidInDay> paidToday = paidInDay(group, Day.of(today, zone));
+			Map<String, PaidInDay> paidChosen = chosenDay == null ? Map.of() : paidInDay(group, Day.of(chosenDay, zone));
 			for (Account account : group) {
 				List<DayFigures> last = lastDays.get(account.id());
 				DayFigures chosenFigures = chosenDay == null ? null
@@ -173,10 +187,25 @@ public class DashboardQuery {
 				result.put(account.id(), new AccountFigures(account.id(), account.channel().wireName(), zone,
 						last.get(last.size() - 1), chosenFigures, stale.getOrDefault(account.id(), 0L), staleAfter,
 						open.getOrDefault(account.id(), 0L), last, new StaleReport(reportZone, reportStaleAfter,
-								reported.getOrDefault(account.id(), List.of()))));
+								reported.getOrDefault(account.id(), List.of())),
+						paidToday.getOrDefault(account.id(), PaidInDay.NONE),
+						chosenDay == null ? null : paidChosen.getOrDefault(account.id(), PaidInDay.NONE)));
 			}
 		});
 		return ids.stream().map(result::get).toList();
+	}
+
+	/** One range scan of {@code (account_id, paid_at)} for the accounts of one zone (migration V6_4). */
+	private Map<String, PaidInDay> paidInDay(List<Account> group, Day day) {
+		Map<String, PaidInDay> paid = new HashMap<>();
+		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count(), DSL.sum(PAYMENT_ORDER.AMOUNT_MINOR))
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.in(group.stream().map(Account::id).toList()),
+					PAYMENT_ORDER.PAID_AT.ge(day.from()), PAYMENT_ORDER.PAID_AT.lt(day.to()),
+					PAYMENT_ORDER.STATUS.in(OrderStatus.PAID.name(), OrderStatus.REFUNDED.name()))
+			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
+			.forEach(r -> paid.put(r.value1(), new PaidInDay(r.value2(), Fen.of(r.value3().longValueExact()))));
+		return paid;
 	}
 
 	/**
@@ -323,17 +352,77 @@ public class DashboardQuery {
 		}
 	}
 
+	/** How far before the chart's first day stale orders are taken from stored day figures; older ones from the rows. */
+	static final int STALE_DAYS_STORED = 92;
+
 	/**
-	 * Orders of each account still PENDING that were created before {@code cutoff} (the sweep's definition of
-	 * stale).
+	 * Orders of each account still PENDING that were created before {@code cutoff} (the sweep's definition of stale),
+	 * without counting every such row at each request (a merchant whose provider stopped answering may have hundreds
+	 * of thousands): a day that ends before the cutoff adds its PENDING figure, which is exact (a closed day's stored
+	 * figures are outdated by any status change of its orders, see DayRollup; an open day's are counted now); the day
+	 * the cutoff falls in is counted from the rows up to the cutoff. Days before the chart, back to the oldest PENDING
+	 * order (at most {@value #STALE_DAYS_STORED} days), are stored day figures too; what is older still, from the rows.
 	 */
-	private Map<String, Long> staleNow(List<String> accountIds, Instant cutoff) {
-		return dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count())
+	private Map<String, Long> staleNow(List<Account> group, ZoneId zone, List<Day> window,
+			Map<String, List<DayFigures>> lastDays, Instant cutoff, Instant now) {
+		List<String> ids = group.stream().map(Account::id).toList();
+		Map<String, Long> stale = new HashMap<>();
+		ids.forEach(id -> stale.put(id, 0L));
+		// the chart's days that end by the cutoff
+		int whole = 0;
+		while (whole < window.size() && !window.get(whole).to().isAfter(cutoff)) {
+			whole++;
+		}
+		for (String id : ids) {
+			List<DayFigures> figures = lastDays.get(id);
+			for (int i = 0; i < whole; i++) {
+				stale.merge(id, figures.get(i).pending(), Long::sum);
+			}
+		}
+		Instant rowsFrom = whole == 0 ? window.get(0).from() : window.get(whole - 1).to();
+		// the days before the chart, if any PENDING order is that old
+		LocalDate first = window.get(0).date();
+		LocalDate oldest = oldestPending(ids, window.get(0).from()).map(t -> LocalDate.ofInstant(t, zone)).orElse(first);
+		Instant olderThanStored = null;
+		if (oldest.isBefore(first)) {
+			LocalDate from = oldest.isBefore(first.minusDays(STALE_DAYS_STORED)) ? first.minusDays(STALE_DAYS_STORED) : oldest;
+			List<Day> before = from.datesUntil(first).map(d -> Day.of(d, zone)).toList();
+			days(group, zone, before, now).forEach((id, figures) -> figures
+				.forEach(f -> stale.merge(id, f.pending(), Long::sum)));
+			if (from.isAfter(oldest)) {
+				olderThanStored = before.get(0).from();
+			}
+		}
+		List<org.jooq.Condition> rows = new ArrayList<>();
+		if (rowsFrom.isBefore(cutoff)) {
+			rows.add(PAYMENT_ORDER.CREATED_AT.ge(rowsFrom).and(PAYMENT_ORDER.CREATED_AT.lt(cutoff)));
+		}
+		if (olderThanStored != null) {
+			rows.add(PAYMENT_ORDER.CREATED_AT.lt(olderThanStored));
+		}
+		if (!rows.isEmpty()) {
+			// the range of each account's PENDING orders by creation: MariaDB otherwise picked a ref on the status alone
+			// and read every PENDING order (EXPLAIN in the console benchmark's profile, issue 17)
+			dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.count())
+				.from(PAYMENT_ORDER.forceIndex("ix_payment_order_account_status_created"))
+				.where(PAYMENT_ORDER.ACCOUNT_ID.in(ids), PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()),
+						DSL.or(rows))
+				.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
+				.forEach(r -> stale.merge(r.value1(), r.value2().longValue(), Long::sum));
+		}
+		return stale;
+	}
+
+	/** The oldest PENDING order's creation of the accounts, if one is older than {@code before} (one index seek each). */
+	private java.util.Optional<Instant> oldestPending(List<String> accountIds, Instant before) {
+		return dsl.select(PAYMENT_ORDER.ACCOUNT_ID, DSL.min(PAYMENT_ORDER.CREATED_AT))
 			.from(PAYMENT_ORDER)
-			.where(PAYMENT_ORDER.ACCOUNT_ID.in(accountIds), PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()),
-					PAYMENT_ORDER.CREATED_AT.lt(cutoff))
+			.where(PAYMENT_ORDER.STATUS.eq(OrderStatus.PENDING.name()), PAYMENT_ORDER.ACCOUNT_ID.in(accountIds),
+					PAYMENT_ORDER.CREATED_AT.lt(before))
 			.groupBy(PAYMENT_ORDER.ACCOUNT_ID)
-			.fetchMap(r -> r.value1(), r -> r.value2().longValue());
+			.fetch(r -> r.value2())
+			.stream()
+			.min(Instant::compareTo);
 	}
 
 	/** The stale-pending report's lines from {@code from} on, per account and day (currencies summed), oldest first. */

@@ -12,6 +12,7 @@ import com.payrecon.audit.AuditOutcome;
 import com.payrecon.scheduling.JobOperations;
 import com.payrecon.scheduling.JobRun;
 import com.payrecon.scheduling.ScheduledJob;
+import com.payrecon.support.i18n.Refusal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,7 @@ public class ConsoleJobs implements DisposableBean {
 		if (!run.status().equals("FAILED") && !run.status().equals("STOPPED")) {
 			String why = "run " + executionId + " is " + run.status() + ": only a FAILED or STOPPED run can be restarted";
 			audit.record(operator, AuditAction.JOB_RESTARTED, target, AuditOutcome.FAILURE, why);
-			throw new IllegalStateException(why);
+			throw new Refusal("jobs.restart.refused", executionId, run.status());
 		}
 		audit.record(operator, AuditAction.JOB_RESTARTED, target, AuditOutcome.SUCCESS, "restart requested");
 		restarts.execute(() -> {

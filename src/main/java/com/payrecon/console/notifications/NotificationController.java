@@ -7,6 +7,8 @@ import com.payrecon.console.Keyset;
 import com.payrecon.console.PageLinks;
 import com.payrecon.notify.NotificationProcessor.Outcome;
 
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -36,6 +38,7 @@ class NotificationController {
 	String list(@ModelAttribute("filter") NotificationFilter filter, Model model) {
 		Keyset.Page<NotificationQuery.Row> page = notifications.list(filter);
 		model.addAttribute("page", page);
+		model.addAttribute("count", filter.from() != null && filter.to() != null ? notifications.count(filter) : null);
 		PageLinks.addTo(model, page.next(), filter.before() != null);
 		model.addAttribute("accounts", accounts.all());
 		model.addAttribute("verdicts", NotificationQuery.verdictNames());
@@ -54,7 +57,7 @@ class NotificationController {
 		if (outcome.isEmpty()) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
 		}
-		redirect.addFlashAttribute("message", "Reprocessed: verdict " + outcome.get().verdict() + " (" + outcome.get().reason() + ")");
+		redirect.addFlashAttribute("message", Text.of("notifications.reprocessed", Text.of("verdict." + outcome.get().verdict()), outcome.get().reason()));
 		return "redirect:/notifications/" + id;
 	}
 }

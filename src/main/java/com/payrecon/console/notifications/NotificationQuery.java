@@ -18,6 +18,7 @@ import com.payrecon.db.tables.records.RawNotificationRecord;
 import com.payrecon.notify.Verdict;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.jooq.Record;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,6 +63,35 @@ public class NotificationQuery {
 
 	@Transactional(readOnly = true)
 	public Keyset.Page<Row> list(NotificationFilter filter) {
+		List<Condition> where = conditions(filter);
+		var query = dsl.select(RAW_NOTIFICATION.ID, RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.CHANNEL,
+				RAW_NOTIFICATION.KIND, RAW_NOTIFICATION.ACCOUNT_ID, RAW_NOTIFICATION.VERDICT,
+				RAW_NOTIFICATION.OUT_TRADE_NO, RAW_NOTIFICATION.PROVIDER_TXN_ID, RAW_NOTIFICATION.ORDER_ID,
+				RAW_NOTIFICATION.RESPONSE_STATUS, RAW_NOTIFICATION.REMOTE_ADDR, RAW_NOTIFICATION.BODY_LENGTH)
+			.from(RAW_NOTIFICATION)
+			.where(where)
+			.orderBy(RAW_NOTIFICATION.RECEIVED_AT.desc(), RAW_NOTIFICATION.ID.desc());
+		Optional<Keyset.Position> before = Keyset.parse(filter.before());
+		int size = filter.pageSize();
+		List<Row> rows = (before.isPresent()
+				? query.seek(before.get().at(), before.get().id()).limit(size + 1)
+				: query.limit(size + 1))
+			.fetch(NotificationQuery::toRow);
+		if (rows.size() <= size) {
+			return new Keyset.Page<>(rows, null);
+		}
+		List<Row> page = rows.subList(0, size);
+		Row last = page.get(size - 1);
+		return new Keyset.Page<>(List.copyOf(page), new Keyset.Position(last.receivedAt(), last.id()).token());
+	}
+
+	/** How many notifications the filter finds in all (for time-bounded lists: the dashboard's figures link here). */
+	@Transactional(readOnly = true)
+	public long count(NotificationFilter filter) {
+		return dsl.fetchCount(RAW_NOTIFICATION, DSL.and(conditions(filter)));
+	}
+
+	private List<Condition> conditions(NotificationFilter filter) {
 		List<Condition> where = new ArrayList<>();
 		String account = NotificationFilter.blankToNull(filter.account());
 		ZoneId zone = fmt.zone(account);
@@ -89,25 +119,7 @@ public class NotificationQuery {
 		if (txn != null) {
 			where.add(RAW_NOTIFICATION.PROVIDER_TXN_ID.eq(txn));
 		}
-		var query = dsl.select(RAW_NOTIFICATION.ID, RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.CHANNEL,
-				RAW_NOTIFICATION.KIND, RAW_NOTIFICATION.ACCOUNT_ID, RAW_NOTIFICATION.VERDICT,
-				RAW_NOTIFICATION.OUT_TRADE_NO, RAW_NOTIFICATION.PROVIDER_TXN_ID, RAW_NOTIFICATION.ORDER_ID,
-				RAW_NOTIFICATION.RESPONSE_STATUS, RAW_NOTIFICATION.REMOTE_ADDR, RAW_NOTIFICATION.BODY_LENGTH)
-			.from(RAW_NOTIFICATION)
-			.where(where)
-			.orderBy(RAW_NOTIFICATION.RECEIVED_AT.desc(), RAW_NOTIFICATION.ID.desc());
-		Optional<Keyset.Position> before = Keyset.parse(filter.before());
-		int size = filter.pageSize();
-		List<Row> rows = (before.isPresent()
-				? query.seek(before.get().at(), before.get().id()).limit(size + 1)
-				: query.limit(size + 1))
-			.fetch(NotificationQuery::toRow);
-		if (rows.size() <= size) {
-			return new Keyset.Page<>(rows, null);
-		}
-		List<Row> page = rows.subList(0, size);
-		Row last = page.get(size - 1);
-		return new Keyset.Page<>(List.copyOf(page), new Keyset.Position(last.receivedAt(), last.id()).token());
+		return where;
 	}
 
 	@Transactional(readOnly = true)

@@ -34,15 +34,18 @@ class OrderController {
 		Keyset.Page<OrderQuery.Row> page;
 		try {
 			page = orders.search(filter);
+			model.addAttribute("totals", filter.bounded() ? orders.totals(filter) : null);
 		}
 		catch (OrderQuery.BadAmount ex) {
-			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("error", ex.text());
 			page = new Keyset.Page<>(List.of(), null);
 		}
 		model.addAttribute("page", page);
 		PageLinks.addTo(model, page.next(), filter.before() != null);
 		model.addAttribute("accounts", accounts.all());
 		model.addAttribute("statuses", OrderQuery.statuses());
+		model.addAttribute("searched", filter.outTradeNo() != null && !filter.outTradeNo().isBlank()
+				|| filter.transactionId() != null && !filter.transactionId().isBlank());
 		return "orders/list";
 	}
 

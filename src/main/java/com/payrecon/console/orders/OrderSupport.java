@@ -21,6 +21,8 @@ import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.repair.OrderRequery;
 import com.payrecon.repair.ProviderQueryLog;
+import com.payrecon.support.i18n.Refusal;
+import com.payrecon.support.i18n.Text;
 import com.payrecon.support.db.TransactionRetry;
 import com.payrecon.support.money.Fen;
 
@@ -88,41 +90,17 @@ public class OrderSupport {
 	public record Closed(PaymentOrder after, String outcome, boolean settled) {
 	}
 
-	/** A change needs the operator's reason; {@code key} names the message the console shows (null: the text). */
-	public static class ReasonRequired extends IllegalArgumentException {
-		private final String key;
-		private final Object[] args;
-
-		ReasonRequired(String message, String key, Object... args) {
-			super(message);
-			this.key = key;
-			this.args = args;
-		}
-
-		public String key() {
-			return key;
-		}
-
-		public Object[] args() {
-			return args.clone();
+	/** A change needs the operator's reason. */
+	public static class ReasonRequired extends Refusal {
+		ReasonRequired(String code, Object... args) {
+			super(code, args);
 		}
 	}
 
-	/** The action does not apply to this order as it is; {@code key} names the message (null: the text). */
-	public static class NotAllowed extends IllegalStateException {
-		private final String key;
-
-		NotAllowed(String message) {
-			this(message, null);
-		}
-
-		NotAllowed(String message, String key) {
-			super(message);
-			this.key = key;
-		}
-
-		public String key() {
-			return key;
+	/** The action does not apply to this order as it is. */
+	public static class NotAllowed extends Refusal {
+		NotAllowed(String code, Object... args) {
+			super(code, args);
 		}
 	}
 
@@ -187,10 +165,10 @@ public class OrderSupport {
 		}
 		PaymentOrder order = found.get();
 		if (order.status() != OrderStatus.PENDING) {
-			throw new NotAllowed("Only unpaid orders can be closed; this one is " + order.status() + ".");
+			throw new NotAllowed("orders.close.notPending", Text.of("order.status." + order.status()));
 		}
 		if ("POLLING".equals(micropay.state(order.id()))) {
-			throw new NotAllowed("A payment-code charge is in progress: the micropay watchdog settles it or reverses it at its deadline.");
+			throw new NotAllowed("orders.close.micropay");
 		}
 		OrderRequery.Result result = requery
 			.close(order.accountId(), order.outTradeNo(), new Cause(EventSource.OPERATOR, operator, null, why))
@@ -218,7 +196,7 @@ public class OrderSupport {
 			String why = reason(reason);
 			return Optional.of(retry.inTransaction(() -> {
 				PaymentOrder cleared = orderService.clearReview(orderId, new Cause(EventSource.OPERATOR, operator, null, why))
-					.orElseThrow(() -> new NotAllowed("The order is not flagged for review.", "orders.review.notFlagged"));
+					.orElseThrow(() -> new NotAllowed("orders.review.notFlagged"));
 				audit.record(operator, AuditAction.ORDER_REVIEW_CLEARED, target(order), AuditOutcome.SUCCESS,
 						"reason: " + why + "; was flagged: " + order.reviewReason());
 				return cleared;
@@ -238,11 +216,10 @@ public class OrderSupport {
 		// one line of plain text: it ends up in events, the audit log and log lines (threat case C7)
 		String why = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
 		if (why.isEmpty()) {
-			throw new ReasonRequired("A reason is required; nothing was changed.", "orders.reason.required");
+			throw new ReasonRequired("orders.reason.required");
 		}
 		if (why.length() > MAX_REASON) {
-			throw new ReasonRequired("The reason is longer than " + MAX_REASON + " characters; nothing was changed.",
-					"orders.reason.tooLong", MAX_REASON);
+			throw new ReasonRequired("orders.reason.tooLong", MAX_REASON);
 		}
 		return why;
 	}
@@ -314,7 +291,7 @@ public class OrderSupport {
 	}
 
 	private static NotAllowed unconfigured(PaymentOrder order) {
-		return new NotAllowed("The order's account " + order.accountId() + " is not configured: its provider cannot be asked.");
+		return new NotAllowed("orders.account.unconfigured", order.accountId());
 	}
 
 	private static String target(PaymentOrder order) {

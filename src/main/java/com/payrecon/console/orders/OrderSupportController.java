@@ -3,8 +3,8 @@ package com.payrecon.console.orders;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.refunds.RefundQuery;
 
-import org.springframework.context.MessageSource;
-import org.springframework.context.i18n.LocaleContextHolder;
+import com.payrecon.support.i18n.Text;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -32,12 +32,10 @@ class OrderSupportController {
 	private final PendingOrderQuery pending;
 	private final AccountRegistry accounts;
 	private final RefundQuery refunds;
-	private final MessageSource messages;
 
 	OrderSupportController(OrderSupport support, OrderQuery orders, PendingOrderQuery pending, AccountRegistry accounts,
-			RefundQuery refunds, MessageSource messages) {
+			RefundQuery refunds) {
 		this.refunds = refunds;
-		this.messages = messages;
 		this.support = support;
 		this.orders = orders;
 		this.pending = pending;
@@ -52,7 +50,7 @@ class OrderSupportController {
 			return "redirect:/orders/" + id + "/requery/" + queryId;
 		}
 		catch (OrderSupport.NotAllowed ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 			return "redirect:/orders/" + id;
 		}
 	}
@@ -73,19 +71,18 @@ class OrderSupportController {
 		}
 		catch (OrderSupport.ReasonRequired ex) {
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
-			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("error", ex.text());
 			return preview(id, queryId, model);
 		}
 		catch (OrderSupport.NotAllowed ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+			redirect.addFlashAttribute("error", ex.text());
 			return "redirect:/orders/" + id;
 		}
-		String changed = applied.changedSincePreview().isEmpty() ? ""
-				: " The provider's answer changed since the preview (" + String.join(", ", applied.changedSincePreview())
-						+ "): its answer now was applied, not the one shown.";
-		String text = "Re-query #" + applied.queryId() + ": " + applied.outcome() + "." + changed;
+		Text done = Text.of("requery.applied", applied.queryId(), applied.outcome());
+		Text text = applied.changedSincePreview().isEmpty() ? done
+				: Text.of("requery.applied.changed", done, String.join(", ", applied.changedSincePreview()));
 		redirect.addFlashAttribute(applied.definite() ? "message" : "error",
-				applied.definite() ? text : "The provider gave no definite answer; nothing was changed. " + text);
+				applied.definite() ? text : Text.of("requery.applied.indefinite", text));
 		return "redirect:/orders/" + id;
 	}
 
@@ -98,14 +95,14 @@ class OrderSupportController {
 		}
 		catch (OrderSupport.ReasonRequired | OrderSupport.NotAllowed ex) {
 			response.setStatus(ex instanceof OrderSupport.NotAllowed ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
-			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("error", ex.text());
 			model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
 			OrderController.addRefunds(model, refunds, id);
 			return "orders/detail";
 		}
-		String text = "Close: " + closed.outcome() + "; the order is " + closed.after().status() + ".";
+		Text text = Text.of("orders.closed", closed.outcome(), Text.of("order.status." + closed.after().status()));
 		redirect.addFlashAttribute(closed.settled() ? "message" : "error",
-				closed.settled() ? text : "The order was not closed. " + text);
+				closed.settled() ? text : Text.of("orders.closed.not", text));
 		return "redirect:/orders/" + id;
 	}
 
@@ -117,25 +114,21 @@ class OrderSupportController {
 			support.clearReview(id, reason, operator.getName()).orElseThrow(OrderSupportController::notFound);
 		}
 		catch (OrderSupport.ReasonRequired ex) {
-			return refused(id, HttpStatus.BAD_REQUEST, text(ex.key(), ex.args(), ex.getMessage()), model, response);
+			return refused(id, HttpStatus.BAD_REQUEST, ex.text(), model, response);
 		}
 		catch (OrderSupport.NotAllowed ex) {
-			return refused(id, HttpStatus.CONFLICT, text(ex.key(), new Object[0], ex.getMessage()), model, response);
+			return refused(id, HttpStatus.CONFLICT, ex.text(), model, response);
 		}
-		redirect.addFlashAttribute("message", text("orders.review.cleared", new Object[0], "Review flag cleared."));
+		redirect.addFlashAttribute("message", Text.of("orders.review.cleared"));
 		return "redirect:/orders/" + id;
 	}
 
-	private String refused(long id, HttpStatus status, String error, Model model, HttpServletResponse response) {
+	private String refused(long id, HttpStatus status, Text error, Model model, HttpServletResponse response) {
 		response.setStatus(status.value());
 		model.addAttribute("error", error);
 		model.addAttribute("d", orders.find(id).orElseThrow(OrderSupportController::notFound));
 		OrderController.addRefunds(model, refunds, id);
 		return "orders/detail";
-	}
-
-	private String text(String key, Object[] args, String fallback) {
-		return key == null ? fallback : messages.getMessage(key, args, fallback, LocaleContextHolder.getLocale());
 	}
 
 	@GetMapping("/orders/stale")

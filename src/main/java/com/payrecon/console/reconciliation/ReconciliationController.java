@@ -1,6 +1,7 @@
 package com.payrecon.console.reconciliation;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.function.Supplier;
 
 import com.payrecon.account.AccountRegistry;
@@ -13,6 +14,8 @@ import com.payrecon.reconcile.Proposal;
 import com.payrecon.reconcile.ReconciliationCases;
 import com.payrecon.reconcile.ReconciliationRequests;
 import com.payrecon.reconcile.SignOff;
+import com.payrecon.support.i18n.Refusal;
+import com.payrecon.support.i18n.Text;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ContentDisposition;
@@ -91,9 +94,17 @@ class ReconciliationController {
 
 	@GetMapping("/reconciliation/{accountId}/{day}")
 	String day(@PathVariable String accountId, @PathVariable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day,
-			Model model) {
+			@RequestParam(required = false) Long run, Model model) {
 		known(accountId);
-		model.addAttribute("d", query.day(accountId, day));
+		ReconciliationQuery.Day d = query.day(accountId, day, run);
+		if (run != null && d.shown() == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+		}
+		model.addAttribute("d", d);
+		model.addAttribute("notices", changeTexts.notices(notices.unread()
+			.stream()
+			.filter(n -> n.accountId().equals(accountId) && n.businessDate().equals(day))
+			.toList()));
 		model.addAttribute("kinds", AdjustmentKind.values());
 		model.addAttribute("signOff", requests.signOff(accountId, day).orElse(null));
 		model.addAttribute("requests", requests.requests(accountId, day));
@@ -129,9 +140,9 @@ class ReconciliationController {
 			@PathVariable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day, Authentication auth,
 			RedirectAttributes redirect) {
 		known(accountId);
-		return act(accountId, day, redirect, () -> {
+		return act(accountId, day, "sign-off-state", redirect, () -> {
 			SignOff s = signOffs.signOff(accountId, day, auth.getName());
-			return "Day " + day + " of " + accountId + " signed off by " + s.signedBy() + ".";
+			return Text.of("signOff.done", day, accountId, s.signedBy());
 		});
 	}
 
@@ -139,15 +150,15 @@ class ReconciliationController {
 	String move(@PathVariable long id, @PathVariable String action, @RequestParam(required = false) String note,
 			@RequestParam(required = false) String assignee, Authentication auth, RedirectAttributes redirect) {
 		var d = discrepancy(id);
-		return act(d.accountId(), d.businessDate(), redirect, () -> {
+		return act(d.accountId(), d.businessDate(), "case-" + id, redirect, () -> {
 			var moved = switch (action) {
 				case "assign" -> cases.assign(id, assignee, auth.getName());
 				case "resolve" -> cases.resolve(id, note, auth.getName());
 				case "accept" -> cases.accept(id, note, auth.getName());
 				default -> cases.voidDiscrepancy(id, note, auth.getName());
 			};
-			return "Discrepancy " + id + " is " + moved.resolution()
-					+ (moved.assignedTo() == null ? "" : " (" + moved.assignedTo() + ")") + ".";
+			return moved.assignedTo() == null ? Text.of("case.moved", id, Text.of("case.state." + moved.resolution()))
+					: Text.of("case.moved.assigned", id, Text.of("case.state." + moved.resolution()), moved.assignedTo());
 		});
 	}
 
@@ -155,9 +166,9 @@ class ReconciliationController {
 	String propose(@PathVariable long id, @RequestParam AdjustmentKind kind, @RequestParam(required = false) String note,
 			Authentication auth, RedirectAttributes redirect) {
 		var d = discrepancy(id);
-		return act(d.accountId(), d.businessDate(), redirect, () -> {
+		return act(d.accountId(), d.businessDate(), "case-" + id, redirect, () -> {
 			Proposal p = cases.propose(id, kind, note, auth.getName());
-			return "Proposal " + p.id() + " recorded: a different finance or admin user must approve it.";
+			return Text.of("proposal.recorded", p.id());
 		});
 	}
 
@@ -165,22 +176,22 @@ class ReconciliationController {
 	String decide(@PathVariable long id, @PathVariable String decision, @RequestParam(required = false) String note,
 			Authentication auth, RedirectAttributes redirect) {
 		var d = discrepancy(proposalDiscrepancy(id));
-		return act(d.accountId(), d.businessDate(), redirect, () -> {
+		return act(d.accountId(), d.businessDate(), "case-" + d.id(), redirect, () -> {
 			Proposal p = decision.equals("approve") ? cases.approve(id, note, auth.getName())
 					: cases.reject(id, note, auth.getName());
-			return "Proposal " + p.id() + " " + p.state() + ".";
+			return Text.of("proposal.decided", p.id(), Text.of("proposal.state." + p.state()));
 		});
 	}
 
-	private String act(String accountId, LocalDate day, RedirectAttributes redirect, Supplier<String> action) {
+	/** Runs the action, leaves its outcome as a flash message and returns to the day, at the element acted on. */
+	private String act(String accountId, LocalDate day, String anchor, RedirectAttributes redirect, Supplier<Text> action) {
 		try {
 			redirect.addFlashAttribute("message", action.get());
 		}
-		catch (ReconciliationCases.CaseRefused | IllegalArgumentException | Discrepancies.IllegalResolutionTransition
-				| Discrepancies.ConcurrentDiscrepancyUpdate ex) {
-			redirect.addFlashAttribute("error", ex.getMessage());
+		catch (Refusal ex) {
+			redirect.addFlashAttribute("error", ex.text());
 		}
-		return "redirect:/reconciliation/" + accountId + "/" + day;
+		return "redirect:/reconciliation/" + accountId + "/" + day + "#" + anchor;
 	}
 
 	private com.payrecon.reconcile.Discrepancy discrepancy(long id) {

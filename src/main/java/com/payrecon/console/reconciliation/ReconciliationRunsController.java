@@ -112,8 +112,22 @@ class ReconciliationRunsController {
 		});
 	}
 
+	/**
+	 * Marks a notice read and returns to the page it was shown on: the dashboard ({@code from=dashboard}), its day
+	 * ({@code from=day}) or the reconciliation list.
+	 */
 	@PostMapping("/reconciliation/notices/{id}/read")
-	String read(@PathVariable long id, Authentication auth, RedirectAttributes redirect) {
+	String read(@PathVariable long id, @RequestParam(required = false) String from, Authentication auth,
+			RedirectAttributes redirect) {
+		String back = "redirect:/reconciliation";
+		if ("dashboard".equals(from)) {
+			back = "redirect:/dashboard";
+		}
+		else if ("day".equals(from)) {
+			back = notices.unread().stream().filter(n -> n.id() == id).findFirst()
+				.map(n -> "redirect:/reconciliation/" + n.accountId() + "/" + n.businessDate())
+				.orElse(back);
+		}
 		try {
 			notices.markRead(id, auth.getName());
 			redirect.addFlashAttribute("message", texts.text("recon.notice.marked", id));
@@ -121,7 +135,7 @@ class ReconciliationRunsController {
 		catch (Refused ex) {
 			redirect.addFlashAttribute("error", texts.refusal(ex));
 		}
-		return "redirect:/reconciliation";
+		return back;
 	}
 
 	private String act(String accountId, LocalDate day, RedirectAttributes redirect, Supplier<String> action) {

@@ -2,6 +2,7 @@ package com.payrecon.console.refunds;
 
 import java.util.Locale;
 
+import com.payrecon.console.ConsoleFormat;
 import com.payrecon.refund.Refund;
 import com.payrecon.refund.RefundRefused;
 import com.payrecon.refund.RefundStatus;
@@ -55,7 +56,7 @@ class RefundsController {
 			Refund r = proposed.refund();
 			String key = proposed.again() ? "refund.msg.again" : proposed.sent() ? "refund.msg.sent" : "refund.msg.awaits";
 			redirect.addFlashAttribute("message", messages.getMessage(key,
-					new Object[] { r.outRefundNo(), r.amount().toYuan(), r.currency(), r.status().name() }, locale));
+					new Object[] { r.outRefundNo(), ConsoleFormat.yuanText(r.amount().value()), r.currency(), status(r, locale) }, locale));
 		}
 		catch (RefundRefused ex) {
 			redirect.addFlashAttribute("error", ex.text(messages, locale));
@@ -73,7 +74,7 @@ class RefundsController {
 		try {
 			Refund r = refunds.approve(id, password, operator.getName());
 			redirect.addFlashAttribute("message", messages.getMessage("refund.msg.approved",
-					new Object[] { r.outRefundNo(), r.amount().toYuan(), r.currency(), r.status().name() }, locale));
+					new Object[] { r.outRefundNo(), ConsoleFormat.yuanText(r.amount().value()), r.currency(), status(r, locale) }, locale));
 		}
 		catch (RefundRefused ex) {
 			redirect.addFlashAttribute("error", ex.text(messages, locale));
@@ -91,7 +92,7 @@ class RefundsController {
 		try {
 			Refund r = refunds.reject(id, reason, operator.getName());
 			redirect.addFlashAttribute("message", messages.getMessage("refund.msg.rejected",
-					new Object[] { r.outRefundNo(), r.amount().toYuan(), r.currency() }, locale));
+					new Object[] { r.outRefundNo(), ConsoleFormat.yuanText(r.amount().value()), r.currency() }, locale));
 		}
 		catch (RefundRefused ex) {
 			redirect.addFlashAttribute("error", ex.text(messages, locale));
@@ -102,5 +103,9 @@ class RefundsController {
 	/** Back to the order's page or the refunds page; never anywhere else. */
 	private static String back(String back) {
 		return back != null && back.matches("/orders/[0-9]{1,19}") ? back : "/refunds";
+	}
+
+	private String status(Refund r, Locale locale) {
+		return messages.getMessage("refund.status." + r.status().name(), null, locale);
 	}
 }

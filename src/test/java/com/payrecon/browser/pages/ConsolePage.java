@@ -64,6 +64,14 @@ public abstract class ConsolePage {
 		return driver.findElements(By.cssSelector("nav.main-nav a")).stream().map(a -> a.getAttribute("id")).toList();
 	}
 
+	/** Presses the header's language link ({@code en} or {@code zh-CN}); the same page comes back in that language. */
+	public ConsolePage switchLanguage(String tag) {
+		clickAndAwaitNewPage(By.id("lang-" + tag));
+		new WebDriverWait(driver, Duration.ofSeconds(10))
+			.until(d -> tag.equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+		return this;
+	}
+
 	public String flashMessage() {
 		return waitFor(By.id("flash-message")).getText();
 	}

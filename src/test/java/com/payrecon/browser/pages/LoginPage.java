@@ -19,7 +19,7 @@ public class LoginPage extends ConsolePage {
 
 	public LoginPage assertAt() {
 		waitFor(By.id("login-form"));
-		assertThat(driver.getTitle()).startsWith("Sign in");
+		assertThat(driver.getTitle()).matches("(Sign in|登录) · PayRecon");
 		return this;
 	}
 

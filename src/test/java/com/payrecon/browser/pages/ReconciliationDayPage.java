@@ -20,6 +20,7 @@ public class ReconciliationDayPage extends ConsolePage {
 		return this;
 	}
 
+	/** The open cases, in the order shown. */
 	public List<Long> caseIds() {
 		return driver.findElements(By.cssSelector("#cases tbody tr[id^='case-']"))
 			.stream()
@@ -27,12 +28,49 @@ public class ReconciliationDayPage extends ConsolePage {
 			.toList();
 	}
 
+	/** The row's text, also for a settled case whose row is folded away. */
 	public String caseRow(long id) {
-		return driver.findElement(By.id("case-" + id)).getText();
+		return text(driver.findElement(By.id("case-" + id)));
 	}
 
 	public String state(long id) {
-		return driver.findElement(By.id("case-state-" + id)).getText();
+		return text(driver.findElement(By.id("case-state-" + id)));
+	}
+
+	/** What the page reads for the day: a run status, or EXPLAINED (in the page's language). */
+	public String status() {
+		return text(driver.findElement(By.id("day-status")));
+	}
+
+	public String explained(String measure, String part) {
+		return text(driver.findElement(By.id("explain-" + measure + "-" + part)));
+	}
+
+	/** Proposes the order change the case calls for, with a note. */
+	public ReconciliationDayPage propose(long id, String note) {
+		driver.findElement(By.id("proposal-note-" + id)).sendKeys(note);
+		clickAndAwaitNewPage(By.id("propose-" + id));
+		return assertAt();
+	}
+
+	/** The waiting proposal's id, from its Approve or Reject button on the case. */
+	public long pendingProposal(long caseId) {
+		String id = driver.findElement(By.cssSelector("#case-" + caseId + " [id^='reject-note-']")).getAttribute("id");
+		return Long.parseLong(id.substring("reject-note-".length()));
+	}
+
+	/** Approves with a note and confirms the browser's question. */
+	public ReconciliationDayPage approve(long proposalId, String note) {
+		driver.findElement(By.id("approve-note-" + proposalId)).sendKeys(note);
+		var oldPage = driver.findElement(By.tagName("html"));
+		driver.findElement(By.id("approve-" + proposalId)).click();
+		new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+		awaitNewPage(oldPage);
+		return assertAt();
+	}
+
+	private static String text(org.openqa.selenium.WebElement e) {
+		return e.getAttribute("textContent").replaceAll("\\s+", " ").strip();
 	}
 
 	public String totalRow(String id) {
@@ -65,5 +103,10 @@ public class ReconciliationDayPage extends ConsolePage {
 
 	public String signedOff() {
 		return driver.findElement(By.id("signed-off")).getText();
+	}
+
+	public ReconciliationDayPage reload() {
+		driver.navigate().refresh();
+		return assertAt();
 	}
 }

@@ -95,8 +95,17 @@ public class ReconDays {
 	}
 
 	public ReconciliationResult reconcile(LocalDate day, WechatBill bill) {
+		return reconcile(ACCOUNT, day, bill);
+	}
+
+	public com.payrecon.account.Account account(String id) {
+		return accounts.find(id).orElseThrow();
+	}
+
+	/** Reconciles a day of another WeChat Pay v2 account from a bill fixture. */
+	public ReconciliationResult reconcile(String account, LocalDate day, WechatBill bill) {
 		byte[] bytes = bill.text().getBytes(StandardCharsets.UTF_8);
-		return reconciliation.reconcile(accounts.find(ACCOUNT).orElseThrow(), day, reconciliation.options("test", false),
+		return reconciliation.reconcile(accounts.find(account).orElseThrow(), day, reconciliation.options("test", false),
 				() -> new BillDownload(false, null, new ByteArrayInputStream(bytes), BillDownload.WECHAT_TEXT));
 	}
 

@@ -108,7 +108,8 @@ class ReconciliationControlIT {
 		String list = finance.get("/reconciliation").body();
 		assertThat(list).contains("id=\"notice-" + notice + "\"").contains("the sign-off by " + financeUser.login())
 			.contains("status UNBALANCED → NO_BILL");
-		assertThat(finance.get("/reconciliation", Map.of("Accept-Language", "zh-CN")).body()).contains("签核");
+		assertThat(finance.get("/reconciliation", Map.of("Accept-Language", "zh-CN")).body()).contains("签核")
+			.contains("状态 不平 → 无账单");
 		assertThat(finance.post("/reconciliation/notices/" + notice + "/read", Map.of()).statusCode()).isEqualTo(302);
 		assertThat(finance.get("/reconciliation").body()).doesNotContain("id=\"notice-" + notice + "\"");
 

@@ -223,7 +223,7 @@ class ReconciliationPagesIT {
 		assertThat(act(finance, base + "/assign", Map.of("assignee", a.login()), p)).isEqualTo("message: Discrepancy " + id + " is ASSIGNED (" + a.login() + ").");
 		TestUser support = users.create(Role.SUPPORT);
 		assertThat(act(finance, base + "/assign", Map.of("assignee", support.login()), p)).startsWith("error: Assignee " + support.login() + " is not an enabled finance user");
-		assertThat(act(finance, base + "/resolve", Map.of("note", "  "), p)).isEqualTo("error: note is required");
+		assertThat(act(finance, base + "/resolve", Map.of("note", "  "), p)).isEqualTo("error: A note is required.");
 		assertThat(discrepancies.get(id).resolution()).isEqualTo(Resolution.ASSIGNED);
 		assertThat(act(finance, base + "/resolve", Map.of("note", "bank statement shows it on the next day"), p))
 			.isEqualTo("message: Discrepancy " + id + " is RESOLVED (" + a.login() + ").");
@@ -400,7 +400,7 @@ class ReconciliationPagesIT {
 		act(makerSession, propose, Map.of("kind", "MARK_REFUNDED", "note", "the bank confirmed the refund"), p);
 		long second = proposalOf(mismatch);
 		assertThat(second).isNotEqualTo(first);
-		assertThat(act(adminSession, "/reconciliation/proposals/" + second + "/approve", Map.of("note", ""), p))
+		assertThat(act(adminSession, "/reconciliation/proposals/" + second + "/approve", Map.of("note", "bank statement seen"), p))
 			.isEqualTo("message: Proposal " + second + " APPROVED.");
 		assertThat(orders.findById(p.refunded().id()).orElseThrow().status()).isEqualTo(OrderStatus.REFUNDED);
 		OrderEvent last = orders.events(p.refunded().id()).getLast();
@@ -444,7 +444,7 @@ class ReconciliationPagesIT {
 		// an admin not tied to either approves
 		TestUser other = users.create(Role.ADMIN);
 		assertThat(act(login(other).csrfFrom(dayPath(p)), "/reconciliation/proposals/" + proposal + "/approve",
-				Map.of("note", ""), p)).isEqualTo("message: Proposal " + proposal + " APPROVED.");
+				Map.of("note", "checked the bill line"), p)).isEqualTo("message: Proposal " + proposal + " APPROVED.");
 	}
 
 	// ------------------------------------------------------------------------------------------ exports
@@ -585,7 +585,8 @@ class ReconciliationPagesIT {
 	static String act(ConsoleSession session, String path, Map<String, String> form, Planted p) {
 		HttpResponse<String> response = session.post(path, form);
 		assertThat(response.statusCode()).as(path).isEqualTo(302);
-		assertThat(response.headers().firstValue("Location").orElseThrow()).endsWith(dayPath(p));
+		// back to the day, at the case (or the sign-off) acted on
+		assertThat(response.headers().firstValue("Location").orElseThrow()).contains(dayPath(p) + "#");
 		return flash(session.get(dayPath(p)).body());
 	}
 
