@@ -200,7 +200,7 @@ public class NotificationProcessor {
 		Reply reply = verdict.acknowledged() ? verifier.acknowledge() : verifier.fail(verdict, verdict.summary());
 		rawLog.settle(rawId, raw, new Settlement(verdict, reason, reply.status(), reply.body(), check.outTradeNo(),
 				check.providerTxnId(), notifyId, orderId), clock.instant());
-		logVerdict(raw, rawId, verdict, reason);
+		logVerdict(raw, rawId, verdict, check.outTradeNo() == null ? reason : "order " + check.outTradeNo() + ": " + reason);
 		return new Outcome(verdict, reason, reply);
 	}
 

@@ -75,6 +75,17 @@ public class OrderRepository {
 		return markPaid(order, OrderStatus.PENDING, payment, now);
 	}
 
+	/**
+	 * The order as {@link #markPaid} left it (no second read): PAID with the payment's transaction and time, updated
+	 * {@code now}, the next version. Only after {@code markPaid} returned true, under the row's lock.
+	 */
+	static PaymentOrder asPaid(PaymentOrder order, ProviderPayment payment, Instant now) {
+		return new PaymentOrder(order.id(), order.accountId(), order.outTradeNo(), order.amount(), order.currency(),
+				order.description(), OrderStatus.PAID, payment.providerTxnId(), payment.paidAt(), order.expiresAt(),
+				order.needsReview(), order.reviewReason(), order.createdBy(), order.createdAt(), now, order.version() + 1,
+				order.nextCheckAt(), order.checkCount(), order.refunded());
+	}
+
 	/** CLOSED → PAID (a late payment approved by maker-checker), only if nobody changed the row since it was read. */
 	boolean reopenPaid(PaymentOrder order, ProviderPayment payment, Instant now) {
 		return markPaid(order, OrderStatus.CLOSED, payment, now);

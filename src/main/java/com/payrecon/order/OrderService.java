@@ -124,9 +124,15 @@ public class OrderService {
 		}
 		long line = orders.appendEvent(order.id(), OrderEvent.STATUS_CHANGED, order.status(), OrderStatus.PAID, cause,
 				"transaction " + payment.providerTxnId() + ", " + paidAt(payment), now);
-		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
+		PaymentOrder paid = OrderRepository.asPaid(order, payment, now); // what the compare-and-set wrote: no re-read
 		outbox.statusChanged(order, paid, line, cause, now);
-		log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+		if (cause.source() == EventSource.NOTIFY) {
+			// the notification's own verdict line names the order and the raw row (issue 17: one INFO line fewer)
+			log.debug("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+		}
+		else {
+			log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+		}
 		countPaid(accountId, cause);
 		return new PaymentOutcome(Kind.APPLIED, paid, "PENDING → PAID");
 	}

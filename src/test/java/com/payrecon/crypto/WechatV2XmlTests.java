@@ -115,6 +115,46 @@ class WechatV2XmlTests {
 					"<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>");
 		}
 
+		/**
+		 * Issue 17: one hardened factory shared by every parse. Many threads parsing at once, each a different body,
+		 * half of them hostile: every good body gives its own fields, every hostile one is refused.
+		 */
+		@Test
+		void parsesFromManyThreadsAtOnceWithTheSharedFactory() throws Exception {
+			int threads = 16;
+			int rounds = 200;
+			java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+			try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+				var results = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+				for (int t = 0; t < threads; t++) {
+					int thread = t;
+					results.add(pool.submit(() -> {
+						start.await();
+						int checked = 0;
+						for (int i = 0; i < rounds; i++) {
+							String id = thread + "-" + i;
+							if (i % 2 == 0) {
+								var fields = WechatV2Xml.parse(Vectors.utf8("<xml><out_trade_no><![CDATA[" + id
+										+ "]]></out_trade_no><total_fee>" + i + "</total_fee></xml>"));
+								assertThat(fields).containsExactly(Map.entry("out_trade_no", id),
+										Map.entry("total_fee", Integer.toString(i)));
+							}
+							else {
+								assertThat(rejects("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
+										+ "\"file:///etc/passwd\">]><xml><a>&e;</a><id>" + id + "</id></xml>"))
+									.isNotNull();
+							}
+							checked++;
+						}
+						return checked;
+					}));
+				}
+				for (var r : results) {
+					assertThat(r.get()).isEqualTo(rounds);
+				}
+			}
+		}
+
 		@Test
 		void writeRefusesNamesThatAreNotPlainElementNames() {
 			assertThatIllegalArgumentException().isThrownBy(() -> WechatV2Xml.write(Map.of("a b", "1")));
