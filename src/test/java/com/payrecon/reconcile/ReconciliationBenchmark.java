@@ -3,7 +3,6 @@ package com.payrecon.reconcile;
 import static com.payrecon.bench.BenchReport.f;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static org.jooq.impl.DSL.inline;
-import static org.jooq.impl.DSL.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedWriter;
@@ -47,6 +46,8 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -295,14 +296,17 @@ class ReconciliationBenchmark {
 		List<Table<?>> digits = new java.util.ArrayList<>();
 		Field<Long> d = inline(0L);
 		for (int i = 0; i < 5; i++) {
-			Table<?> t = DSL.values(row(0L), row(1L), row(2L), row(3L), row(4L), row(5L), row(6L), row(7L), row(8L),
-					row(9L)).as("d" + i, "n");
+			Select<Record1<Long>> ten = DSL.select(inline(0L).as("n")); // VALUES differs between MySQL and MariaDB
+			for (long k = 1; k < 10; k++) {
+				ten = ten.unionAll(DSL.select(inline(k)));
+			}
+			Table<?> t = ten.asTable("d" + i);
 			digits.add(t);
-			d = d.plus(t.field("n", Long.class).times((long) Math.pow(10, i)));
+			d = d.plus(t.field("n", Long.class).times(inline((long) Math.pow(10, i))));
 		}
 		Field<Long> window = inline(WINDOW_SECONDS);
 		for (long base = 0; base < count; base += 100_000) {
-			Field<Long> n = d.plus(base);
+			Field<Long> n = d.plus(inline(base));
 			Field<String> no = DSL.concat(inline(prefix), DSL.lpad(n.cast(SQLDataType.VARCHAR(20)), 8, "0"));
 			Field<Instant> paidAt = DSL.field("timestampadd(second, {0} + ({1} * {2}) div {3}, {4})",
 					PAYMENT_ORDER.PAID_AT.getDataType(), inline(20 * 60L), n, window, inline((long) count),
@@ -315,7 +319,7 @@ class ReconciliationBenchmark {
 						inline("PAID"), DSL.concat(inline("4200"), no), paidAt, inline("benchmark"),
 						DSL.val(now, PAYMENT_ORDER.CREATED_AT), DSL.val(now, PAYMENT_ORDER.UPDATED_AT))
 					.from(digits)
-					.where(n.lt((long) count)))
+					.where(n.lt(inline((long) count))))
 				.execute();
 		}
 	}
