@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.payrecon.db.tables.records.PaymentOrderRecord;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
+import org.jooq.Record6;
+import org.jooq.SelectSelectStep;
 import org.jooq.impl.DSL;
 
 import org.springframework.stereotype.Component;
@@ -32,12 +33,16 @@ class ReconOrderQuery {
 		this.dsl = dsl;
 	}
 
-	/** The orders of one chunk, by out_trade_no: one query per chunk, never one per line. */
+	/**
+	 * The orders of one chunk, by out_trade_no: one query per chunk, never one per line, and only the columns matching
+	 * needs (6 of payment_order's 19: a whole row costs ten times the bytes and four more DATETIMEs to decode).
+	 */
 	Map<String, LocalOrder> byOutTradeNos(String accountId, Collection<String> outTradeNos) {
 		if (outTradeNos.isEmpty()) {
 			return Map.of();
 		}
-		return dsl.selectFrom(PAYMENT_ORDER)
+		return selectLocalOrder()
+			.from(PAYMENT_ORDER)
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.OUT_TRADE_NO.in(outTradeNos))
 			.fetch(ReconOrderQuery::toOrder)
 			.stream()
@@ -50,7 +55,8 @@ class ReconOrderQuery {
 	 */
 	List<LocalOrder> paidWithoutMatch(String accountId, Instant from, Instant to, Collection<Long> runIds, long afterId,
 			int limit) {
-		return dsl.selectFrom(PAYMENT_ORDER)
+		return selectLocalOrder()
+			.from(PAYMENT_ORDER)
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
 					PAYMENT_ORDER.STATUS.in(PAID_STATES), PAYMENT_ORDER.ID.gt(afterId))
 			.andNotExists(DSL.selectOne()
@@ -82,9 +88,15 @@ class ReconOrderQuery {
 		return new Totals(count, gross, null, refundCount, refunds, gross.minus(refunds));
 	}
 
-	private static LocalOrder toOrder(PaymentOrderRecord r) {
-		return new LocalOrder(r.getId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()), OrderStatus.valueOf(r.getStatus()),
-				r.getProviderTxnId(), r.getPaidAt());
+	/** The columns of a {@link LocalOrder}, no more. */
+	private SelectSelectStep<Record6<Long, String, Long, String, String, Instant>> selectLocalOrder() {
+		return dsl.select(PAYMENT_ORDER.ID, PAYMENT_ORDER.OUT_TRADE_NO, PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.STATUS,
+				PAYMENT_ORDER.PROVIDER_TXN_ID, PAYMENT_ORDER.PAID_AT);
+	}
+
+	private static LocalOrder toOrder(Record6<Long, String, Long, String, String, Instant> r) {
+		return new LocalOrder(r.value1(), r.value2(), Fen.of(r.value3()), OrderStatus.valueOf(r.value4()), r.value5(),
+				r.value6());
 	}
 
 }
