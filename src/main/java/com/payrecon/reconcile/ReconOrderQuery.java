@@ -13,10 +13,14 @@ import java.util.stream.Collectors;
 
 import com.payrecon.order.OrderStatus;
 import com.payrecon.support.money.Fen;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Record1;
 import org.jooq.Record6;
+import org.jooq.Select;
 import org.jooq.SelectSelectStep;
 import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -50,21 +54,42 @@ class ReconOrderQuery {
 	}
 
 	/**
-	 * One page (keyset by id) of the orders paid in [from, to) that no bill line of the given runs matched: one
-	 * anti-join, so the day's matches never have to be held in memory.
+	 * One page of the orders paid in [from, to) that no bill line of the given runs matched, in (paid_at, id) order
+	 * after {@code after} (null: from the start): one anti-join, so the day's matches never have to be held in memory.
+	 * Its cost grows with the account's orders of the day, not with the table: the page's ids come from a range of
+	 * {@code ix_payment_order_account_paid_cover} (account_id, paid_at, id, status, amount_minor; V23_1) read in index
+	 * order, each checked against {@code reconciliation_match} by its index, without reading an order row; then only
+	 * the page's unmatched orders are read, by id. (Keyset by id alone let MariaDB walk the primary key through every
+	 * order of every day and account: 6 to 8.5 s per run with 4,000,000 orders in the table.)
 	 */
-	List<LocalOrder> paidWithoutMatch(String accountId, Instant from, Instant to, Collection<Long> runIds, long afterId,
-			int limit) {
+	List<LocalOrder> paidWithoutMatch(String accountId, Instant from, Instant to, Collection<Long> runIds,
+			@Nullable LocalOrder after, int limit) {
+		List<Long> page = unmatchedPage(accountId, from, to, runIds, after, limit).fetch(PAYMENT_ORDER.ID);
+		if (page.isEmpty()) {
+			return List.of();
+		}
 		return selectLocalOrder()
 			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ID.in(page))
+			.orderBy(PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.ID)
+			.fetch(ReconOrderQuery::toOrder);
+	}
+
+	/** The ids of {@link #paidWithoutMatch}'s page (its plan is checked by {@code DailyReconciliationIT}). */
+	Select<Record1<Long>> unmatchedPage(String accountId, Instant from, Instant to, Collection<Long> runIds,
+			@Nullable LocalOrder after, int limit) {
+		Condition afterCursor = after == null ? DSL.noCondition()
+				: PAYMENT_ORDER.PAID_AT.gt(after.paidAt())
+					.or(PAYMENT_ORDER.PAID_AT.eq(after.paidAt()).and(PAYMENT_ORDER.ID.gt(after.id())));
+		return dsl.select(PAYMENT_ORDER.ID)
+			.from(PAYMENT_ORDER)
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
-					PAYMENT_ORDER.STATUS.in(PAID_STATES), PAYMENT_ORDER.ID.gt(afterId))
+					PAYMENT_ORDER.STATUS.in(PAID_STATES), afterCursor)
 			.andNotExists(DSL.selectOne()
 				.from(RECONCILIATION_MATCH)
 				.where(RECONCILIATION_MATCH.ORDER_ID.eq(PAYMENT_ORDER.ID), RECONCILIATION_MATCH.RUN_ID.in(runIds)))
-			.orderBy(PAYMENT_ORDER.ID)
-			.limit(limit)
-			.fetch(ReconOrderQuery::toOrder);
+			.orderBy(PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.ID)
+			.limit(limit);
 	}
 
 	/**
