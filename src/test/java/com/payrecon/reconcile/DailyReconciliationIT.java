@@ -387,6 +387,32 @@ class DailyReconciliationIT {
 		}
 	}
 
+	/**
+	 * Issue 17: the match step's bill is parsed by a thread of its own, a chunk ahead of the writer. A line that cannot
+	 * be read in the middle of the bill still fails the run with the parser's reason (the writer has committed the
+	 * chunks before it), the run never becomes current, and the step ends (nothing waits on the parsing thread).
+	 */
+	@Test
+	void aBillUnreadableInItsMiddleFailsItsRunWithTheReason() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		WechatBill bill = new WechatBill();
+		for (int i = 0; i < 7; i++) {
+			PaymentOrder order = paid(770 + i, day.atTime(9, i));
+			bill.paid(day.atTime(9, i), order.providerTxnId(), order.outTradeNo(), 770 + i);
+		}
+		BILLS.put(day.format(DateTimeFormatter.BASIC_ISO_DATE), bill.text().replaceFirst("`7\\.75,", "`7.7S,"));
+		nextMorning(day);
+
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day,
+				new RunOptions("test", false, 2, java.time.Duration.ofMinutes(15)));
+
+		assertThat(result.run().status()).isEqualTo(RunStatus.FAILED);
+		assertThat(result.run().error()).isEqualTo("bill unreadable: line 7: not an amount");
+		assertThat(result.run().current()).isFalse();
+		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(result.run().id()))).isEqualTo(4);
+	}
+
 	@Test
 	void aBillWhoseHashDoesNotMatchIsRejectedUnparsedAndNothingIsMatched() {
 		LocalDate day = freshDay();
