@@ -58,7 +58,7 @@ class ReconOrderQuery {
 	 * after {@code after} (null: from the start): one anti-join, so the day's matches never have to be held in memory.
 	 * Its cost grows with the account's orders of the day, not with the table: the page's ids come from a range of
 	 * {@code ix_payment_order_account_paid_cover} (account_id, paid_at, id, status, amount_minor; V23_1) read in index
-	 * order, each checked against {@code reconciliation_match} by its index, without reading an order row; then only
+	 * order, each probed in {@code ix_reconciliation_match_order}, without reading an order row; then only
 	 * the page's unmatched orders are read, by id. (Keyset by id alone let MariaDB walk the primary key through every
 	 * order of every day and account: 6 to 8.5 s per run with 4,000,000 orders in the table.)
 	 */
@@ -81,13 +81,14 @@ class ReconOrderQuery {
 		Condition afterCursor = after == null ? DSL.noCondition()
 				: PAYMENT_ORDER.PAID_AT.gt(after.paidAt())
 					.or(PAYMENT_ORDER.PAID_AT.eq(after.paidAt()).and(PAYMENT_ORDER.ID.gt(after.id())));
+		// a left join rather than NOT EXISTS: MariaDB materialized NOT EXISTS into a temporary table of all the run's
+		// matches (about 1.1 s for a day of 500,000 against 0.5 s); the join probes ix_reconciliation_match_order once
+		// per order and stops at the first match ("Not exists")
 		return dsl.select(PAYMENT_ORDER.ID)
-			.from(PAYMENT_ORDER)
+			.from(PAYMENT_ORDER.leftJoin(RECONCILIATION_MATCH)
+				.on(RECONCILIATION_MATCH.ORDER_ID.eq(PAYMENT_ORDER.ID), RECONCILIATION_MATCH.RUN_ID.in(runIds)))
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
-					PAYMENT_ORDER.STATUS.in(PAID_STATES), afterCursor)
-			.andNotExists(DSL.selectOne()
-				.from(RECONCILIATION_MATCH)
-				.where(RECONCILIATION_MATCH.ORDER_ID.eq(PAYMENT_ORDER.ID), RECONCILIATION_MATCH.RUN_ID.in(runIds)))
+					PAYMENT_ORDER.STATUS.in(PAID_STATES), afterCursor, RECONCILIATION_MATCH.ID.isNull())
 			.orderBy(PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.ID)
 			.limit(limit);
 	}
