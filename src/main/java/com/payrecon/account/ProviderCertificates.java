@@ -21,6 +21,7 @@ import com.payrecon.account.CertificateSource.Downloaded;
 import com.payrecon.account.ProviderCertificate.Kind;
 import com.payrecon.account.ProviderCertificate.Source;
 import com.payrecon.crypto.AlipayCertificates;
+import com.payrecon.db.tables.records.ProviderCertificateRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jooq.DSLContext;
@@ -62,6 +63,7 @@ public class ProviderCertificates {
 	private final AccountRegistry accounts;
 	private final ObjectProvider<CertificateSource> sources;
 	private final ObjectProvider<MeterRegistry> meters;
+	private final @Nullable MasterKeyCipher cipher;
 	private final Map<String, Flight> flights = new ConcurrentHashMap<>();
 	private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -69,7 +71,9 @@ public class ProviderCertificates {
 	private volatile Fingerprint fingerprint = new Fingerprint(-1, -1);
 
 	ProviderCertificates(DSLContext dsl, Clock clock, KeysProperties properties, AccountRegistry accounts,
-			ObjectProvider<CertificateSource> sources, ObjectProvider<MeterRegistry> meters) {
+			ObjectProvider<CertificateSource> sources, ObjectProvider<MeterRegistry> meters,
+			@Nullable MasterKeyCipher cipher) {
+		this.cipher = cipher;
 		this.dsl = dsl;
 		this.clock = clock;
 		this.properties = properties;
@@ -227,32 +231,75 @@ public class ProviderCertificates {
 		}
 	}
 
-	/** Stores (or marks as seen again) downloaded certificates, then re-reads the table on this node at once. */
+	/**
+	 * Stores (or marks as seen again) downloaded certificates, sealed with the master key when one is configured, then
+	 * re-reads the table on this node at once. A download is verified before it gets here, so what it says replaces what
+	 * the row held (a row with the same serial written by anyone else is overwritten, not believed).
+	 */
 	void store(String accountId, List<Downloaded> downloaded) {
 		Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
 		for (Downloaded d : downloaded) {
+			Instant notBefore = d.notBefore().truncatedTo(ChronoUnit.MICROS);
+			Instant notAfter = d.notAfter().truncatedTo(ChronoUnit.MICROS);
+			byte[] seal = seal(accountId, d.kind(), d.serial(), d.chainPem(), notBefore, notAfter);
 			dsl.insertInto(PROVIDER_CERTIFICATE)
 				.set(PROVIDER_CERTIFICATE.ACCOUNT_ID, accountId)
 				.set(PROVIDER_CERTIFICATE.KIND, d.kind().name())
 				.set(PROVIDER_CERTIFICATE.SERIAL, d.serial())
 				.set(PROVIDER_CERTIFICATE.CERTIFICATE_PEM, d.chainPem())
-				.set(PROVIDER_CERTIFICATE.NOT_BEFORE, d.notBefore())
-				.set(PROVIDER_CERTIFICATE.NOT_AFTER, d.notAfter())
+				.set(PROVIDER_CERTIFICATE.NOT_BEFORE, notBefore)
+				.set(PROVIDER_CERTIFICATE.NOT_AFTER, notAfter)
 				.set(PROVIDER_CERTIFICATE.SOURCE, Source.DOWNLOADED.name())
 				.set(PROVIDER_CERTIFICATE.ADDED_AT, now)
 				.set(PROVIDER_CERTIFICATE.LAST_SEEN_AT, now)
+				.set(PROVIDER_CERTIFICATE.SEAL, seal)
 				.onDuplicateKeyIgnore() // (jOOQ's MySQL upsert renders "AS excluded", which MariaDB lacks)
 				.execute();
 			dsl.update(PROVIDER_CERTIFICATE)
 				.set(PROVIDER_CERTIFICATE.LAST_SEEN_AT, now)
+				.set(PROVIDER_CERTIFICATE.CERTIFICATE_PEM, d.chainPem())
+				.set(PROVIDER_CERTIFICATE.NOT_BEFORE, notBefore)
 				// WeChat shortens expire_time before a replacement (protocols-refunds-credentials.md C.1)
-				.set(PROVIDER_CERTIFICATE.NOT_AFTER, d.notAfter())
+				.set(PROVIDER_CERTIFICATE.NOT_AFTER, notAfter)
+				.set(PROVIDER_CERTIFICATE.SEAL, seal)
 				.set(PROVIDER_CERTIFICATE.VERSION, PROVIDER_CERTIFICATE.VERSION.plus(1))
 				.where(PROVIDER_CERTIFICATE.ACCOUNT_ID.eq(accountId), PROVIDER_CERTIFICATE.KIND.eq(d.kind().name()),
 						PROVIDER_CERTIFICATE.SERIAL.eq(d.serial()))
 				.execute();
 		}
 		reload();
+	}
+
+	/** The row's seal: a GCM tag over what the row says, or none without a master key. */
+	private byte @Nullable [] seal(String accountId, Kind kind, String serial, String pem, Instant notBefore,
+			Instant notAfter) {
+		return cipher != null && cipher.available()
+				? cipher.encrypt("", sealed(accountId, kind, serial, pem, notBefore, notAfter)) : null;
+	}
+
+	/** Whether a stored row is PayRecon's own: always without a master key (nothing can be sealed then). */
+	private boolean sealVerifies(ProviderCertificateRecord r) {
+		if (cipher == null || !cipher.available()) {
+			return true;
+		}
+		if (r.getSeal() == null) {
+			return false;
+		}
+		try {
+			cipher.decrypt(r.getSeal(), sealed(r.getAccountId(), Kind.valueOf(r.getKind()), r.getSerial(),
+					r.getCertificatePem(), r.getNotBefore(), r.getNotAfter()));
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
+	private static String sealed(String accountId, Kind kind, String serial, String pem, Instant notBefore,
+			Instant notAfter) {
+		return "provider_certificate/" + accountId + "/" + kind + "/" + serial.toUpperCase(java.util.Locale.ROOT) + "/"
+				+ notBefore.truncatedTo(ChronoUnit.MICROS) + "/" + notAfter.truncatedTo(ChronoUnit.MICROS) + "/"
+				+ pem;
 	}
 
 	// ---- keeping nodes in step ----------------------------------------------------------------------------------
@@ -276,6 +323,13 @@ public class ProviderCertificates {
 		Fingerprint before = current();
 		Map<String, List<ProviderCertificate>> byAccount = new LinkedHashMap<>();
 		for (var r : dsl.selectFrom(PROVIDER_CERTIFICATE).orderBy(PROVIDER_CERTIFICATE.ID).fetch()) {
+			if (!sealVerifies(r)) {
+				// not stored by PayRecon after a verified download (written by hand, altered, or stored before
+				// sealing): never believed; the next download of that serial stores it properly
+				log.warn("provider_certificate {} (account {}, serial {}): its seal does not verify with the master key, ignored",
+						r.getId(), r.getAccountId(), r.getSerial());
+				continue;
+			}
 			ProviderCertificate certificate;
 			try {
 				certificate = new ProviderCertificate(r.getAccountId(), Kind.valueOf(r.getKind()), r.getSerial(),

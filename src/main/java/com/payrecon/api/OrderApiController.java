@@ -1,5 +1,7 @@
 package com.payrecon.api;
 
+import static com.payrecon.api.ApiAnswers.error;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -305,37 +307,13 @@ class OrderApiController {
 		view.put("needsReview", order.needsReview());
 		view.put("reviewReason", order.reviewReason());
 		if (events != null) {
-			view.put("events", events.stream().map(event -> eventView(event, operatorNames)).toList());
+			view.put("events", events.stream().map(event -> eventLine(event, operatorNames)).toList());
 		}
 		return view;
 	}
 
-	/**
-	 * One history line. A console operator's change says {@code operator} and no reason unless configured: the
-	 * actor is a console login and the reason an operator's note that may name people (maker-checker names both).
-	 */
-	private static Map<String, Object> eventView(OrderEvent event, boolean operatorNames) {
-		boolean anonymous = event.source() == EventSource.OPERATOR && !operatorNames;
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("type", event.eventType());
-		view.put("from", event.fromStatus());
-		view.put("to", event.toStatus());
-		view.put("source", event.source());
-		view.put("actor", anonymous ? "operator" : event.actor());
-		view.put("rawNotificationId", event.rawNotificationId());
-		view.put("reason", anonymous ? "changed by a console operator" : event.reason());
-		view.put("details", event.details());
-		view.put("at", event.createdAt());
-		return view;
-	}
-
-	private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String field, String message) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("error", status.name().toLowerCase(java.util.Locale.ROOT));
-		if (field != null) {
-			body.put("field", field);
-		}
-		body.put("message", message);
-		return ResponseEntity.status(status).body(body);
+	private static Map<String, Object> eventLine(OrderEvent event, boolean operatorNames) {
+		return ApiAnswers.historyLine(event.eventType(), event.fromStatus(), event.toStatus(), event.source(), event.actor(),
+				event.rawNotificationId(), event.reason(), event.details(), event.createdAt(), operatorNames);
 	}
 }

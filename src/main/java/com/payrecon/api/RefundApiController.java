@@ -1,5 +1,7 @@
 package com.payrecon.api;
 
+import static com.payrecon.api.ApiAnswers.error;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +10,6 @@ import java.util.regex.Pattern;
 
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
-import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.refund.Refund;
@@ -186,23 +187,8 @@ class RefundApiController {
 		view.put("needsReview", refund.needsReview());
 		view.put("reviewReason", refund.reviewReason());
 		if (events != null) {
-			view.put("events", events.stream().map(e -> eventView(e, operatorNames)).toList());
+			view.put("events", events.stream().map(e -> eventLine(e, operatorNames)).toList());
 		}
-		return view;
-	}
-
-	private static Map<String, Object> eventView(RefundEvent event, boolean operatorNames) {
-		boolean anonymous = event.source() == EventSource.OPERATOR && !operatorNames;
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("type", event.eventType());
-		view.put("from", event.fromStatus());
-		view.put("to", event.toStatus());
-		view.put("source", event.source());
-		view.put("actor", anonymous ? "operator" : event.actor());
-		view.put("rawNotificationId", event.rawNotificationId());
-		view.put("reason", anonymous ? "changed by a console operator" : event.reason());
-		view.put("details", event.details());
-		view.put("at", event.createdAt());
 		return view;
 	}
 
@@ -211,13 +197,8 @@ class RefundApiController {
 		return node != null && node.isString() ? node.asString() : null;
 	}
 
-	private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String field, String message) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("error", status.name().toLowerCase(java.util.Locale.ROOT));
-		if (field != null) {
-			body.put("field", field);
-		}
-		body.put("message", message);
-		return ResponseEntity.status(status).body(body);
+	private static Map<String, Object> eventLine(RefundEvent event, boolean operatorNames) {
+		return ApiAnswers.historyLine(event.eventType(), event.fromStatus(), event.toStatus(), event.source(), event.actor(),
+				event.rawNotificationId(), event.reason(), event.details(), event.createdAt(), operatorNames);
 	}
 }

@@ -12,6 +12,6 @@ public final class NoLearntCertificates {
 	}
 
 	public static ProviderCertificates create() {
-		return new ProviderCertificates(null, Clock.systemUTC(), null, null, null, null);
+		return new ProviderCertificates(null, Clock.systemUTC(), null, null, null, null, null);
 	}
 }
