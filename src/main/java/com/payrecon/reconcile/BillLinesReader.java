@@ -1,7 +1,12 @@
 package com.payrecon.reconcile;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.provider.bill.BillLine;
@@ -17,11 +22,19 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * lines for the summary check) but hands out only lines after the run's last committed line, which the writer moves
  * in the same transaction as the chunk's upserts: a restarted step resumes there, on the same bytes. At the end of a
  * bill it records the summary check; a bill that turns out unreadable fails its run and the reader moves on.
+ *
+ * <p>Each bill is parsed by a thread of its own, at most about one chunk ahead ({@link Ahead}): parsing (gunzip,
+ * decoding, splitting, amounts) then overlaps with the writer's database work instead of waiting for it. That thread
+ * only reads (the kept bytes, outside any transaction) and parses; everything the reader writes (the summary, a
+ * failed run) and every line it hands out stays on the step's thread, in the bill's order, as before.
  */
 class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 
 	record RunLine(long runId, BillLine line) {
 	}
+
+	/** Lines handed from the parsing thread to the step's thread at a time. */
+	static final int BATCH = 500;
 
 	private final ReconciliationSteps steps;
 	private final ReconciliationRunRepository runs;
@@ -29,8 +42,10 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	private final List<Long> runIds;
 	private final RunOptions options;
 	private int index = -1;
-	private @Nullable BillParser parser;
+	private @Nullable Ahead ahead;
 	private @Nullable RunContext current;
+	private List<BillLine> batch = List.of();
+	private int position;
 
 	BillLinesReader(ReconciliationSteps steps, ReconciliationRunRepository runs, AccountRegistry accounts,
 			List<Long> runIds, RunOptions options) {
@@ -49,23 +64,31 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	@Override
 	public @Nullable RunLine read() throws IOException {
 		while (true) {
-			if (parser == null && !nextBill()) {
+			if (position < batch.size()) {
+				return new RunLine(current.runId, batch.get(position++));
+			}
+			if (ahead == null && !nextBill()) {
 				return null;
 			}
 			RunContext ctx = current;
-			try {
-				BillLine line;
-				while ((line = parser.next()) != null) {
-					if (line.lineNumber() > ctx.lastCommittedLine) {
-						return new RunLine(ctx.runId, line);
-					}
+			switch (ahead.take()) {
+				case Lines lines -> {
+					batch = lines.lines();
+					position = 0;
 				}
-				steps.recordSummary(ctx, parser.differences());
+				case End end -> {
+					steps.recordSummary(ctx, end.differences());
+					closeBill();
+				}
+				case Unreadable unreadable -> {
+					steps.fail(ctx, "bill unreadable: " + unreadable.cause().getMessage());
+					closeBill();
+				}
+				case Broken broken -> {
+					closeBill();
+					throw broken.cause();
+				}
 			}
-			catch (IOException ex) {
-				steps.fail(ctx, "bill unreadable: " + ex.getMessage());
-			}
-			closeParser();
 		}
 	}
 
@@ -76,27 +99,135 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 				continue; // failed, no bill, or already completed
 			}
 			current = steps.resume(accounts.find(run.accountId()).orElseThrow(), run, options);
-			parser = steps.open(current);
+			ahead = new Ahead(steps.open(current), current, Math.max(1, options.chunkSize() / BATCH));
 			return true;
 		}
 		return false;
 	}
 
-	private void closeParser() throws IOException {
-		if (parser != null) {
-			parser.close();
+	private void closeBill() {
+		if (ahead != null) {
+			ahead.stop();
 		}
-		parser = null;
+		ahead = null;
 		current = null;
+		batch = List.of();
+		position = 0;
 	}
 
 	@Override
 	public void close() {
-		try {
-			closeParser();
+		closeBill();
+	}
+
+	/** What the parsing thread hands over, in the bill's order. */
+	private sealed interface Piece permits Lines, End, Unreadable, Broken {
+	}
+
+	/** The next lines after the run's last committed line. */
+	private record Lines(List<BillLine> lines) implements Piece {
+	}
+
+	/** The end of the bill: its summary check. */
+	private record End(List<String> differences) implements Piece {
+	}
+
+	/** The bill cannot be read (format, encoding, hash): its run fails, the next bill follows. */
+	private record Unreadable(IOException cause) implements Piece {
+	}
+
+	/** Something else broke (the database, a bug): the step fails, as it did when parsing on the step's thread. */
+	private record Broken(RuntimeException cause) implements Piece {
+	}
+
+	/**
+	 * One bill parsed by a thread of its own into a bounded queue ({@code capacity} batches of {@link #BATCH} lines:
+	 * about one chunk), which owns the parser and closes it when it ends or is stopped.
+	 */
+	private static final class Ahead {
+
+		private final BlockingQueue<Piece> queue;
+		private final Thread thread;
+
+		Ahead(BillParser parser, RunContext ctx, int capacity) {
+			this.queue = new ArrayBlockingQueue<>(capacity);
+			long after = ctx.lastCommittedLine;
+			this.thread = Thread.ofPlatform().daemon().name("bill-parser-run-" + ctx.runId).start(() -> {
+				List<BillLine> lines = new ArrayList<>(BATCH);
+				try (parser) {
+					BillLine line;
+					while ((line = parser.next()) != null) {
+						if (line.lineNumber() > after) {
+							lines.add(line);
+							if (lines.size() == BATCH) {
+								queue.put(new Lines(lines));
+								lines = new ArrayList<>(BATCH);
+							}
+						}
+					}
+					flush(lines);
+					queue.put(new End(parser.differences()));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt(); // stopped: nobody reads this bill any more
+				}
+				catch (IOException ex) { // the lines before the broken one are handed out first, as they were read
+					flushThen(lines, new Unreadable(ex));
+				}
+				catch (RuntimeException ex) {
+					flushThen(lines, new Broken(ex));
+				}
+			});
 		}
-		catch (IOException ex) {
-			throw new ItemStreamException("closing a bill", ex);
+
+		private void flush(List<BillLine> lines) throws InterruptedException {
+			if (!lines.isEmpty()) {
+				queue.put(new Lines(lines));
+			}
+		}
+
+		private void flushThen(List<BillLine> lines, Piece last) {
+			try {
+				flush(lines);
+				queue.put(last);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		/** The next piece, waiting for the parsing thread; that thread's death without a last piece is an error. */
+		Piece take() throws InterruptedIOException {
+			try {
+				while (true) {
+					Piece piece = queue.poll(1, TimeUnit.SECONDS);
+					if (piece != null) {
+						return piece;
+					}
+					if (!thread.isAlive() && queue.isEmpty()) {
+						throw new ItemStreamException("the bill's parsing thread " + thread.getName() + " ended early");
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				stop();
+				throw new InterruptedIOException("interrupted while waiting for the bill's next lines");
+			}
+		}
+
+		/** Ends the parsing thread (it may be waiting for room in the queue) and waits until it has closed the bill. */
+		void stop() {
+			thread.interrupt();
+			queue.clear();
+			try {
+				if (!thread.join(java.time.Duration.ofSeconds(30))) {
+					throw new ItemStreamException("the bill's parsing thread did not stop");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 }

@@ -56,7 +56,8 @@ import org.springframework.context.annotation.Configuration;
  * per run); on a restart only the days still without a usable run are tried again. With {@code dryRun=true} each day
  * is reconciled here, inside one rolled-back transaction ({@link DryRun}), and the results go to the job execution's
  * context, not to the reconciliation tables.</li>
- * <li>{@code match}: chunk-oriented; reader = the kept bills' lines, writer = one order lookup, the repairs (provider
+ * <li>{@code match}: chunk-oriented; reader = the kept bills' lines (parsed by a thread of its own, about a chunk
+ * ahead: {@link BillLinesReader}), writer = one order lookup, the repairs (provider
  * queries, each change its own transaction), then one transaction of upserts that also moves the run's last
  * committed line: the restart point lives in the run, committed with the chunk it describes.</li>
  * <li>{@code complete}: per run, missing-at-provider anti-join, near-midnight orders, totals, current run, each in its

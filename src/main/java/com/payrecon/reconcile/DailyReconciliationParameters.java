@@ -18,7 +18,7 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
 
 /**
  * The parameters of {@code daily-reconciliation}. {@code fireTime} comes from the scheduler: each account reconciles
- * the day before the fire time's date in its own zone. From the catalogue: {@code chunkSize} (1–10000, default 1000),
+ * the day before the fire time's date in its own zone. From the catalogue: {@code chunkSize} (1–10000, default 5000),
  * {@code expectedWindow} (ISO-8601, default PT15M), {@code dryRun} (default false), {@code accounts} (comma-separated
  * ids, default all), {@code day} (ISO date: reconcile that day, even if it has a run already, instead of the days
  * due), {@code backfillDays} (1–92, default 31: how far back missed days are caught up), {@code billRetries} (1–48,
@@ -60,7 +60,7 @@ record DailyReconciliationParameters(Instant fireTime, int chunkSize, Duration e
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException("fireTime: not an ISO-8601 instant: " + fireTimeText);
 		}
-		int chunkSize = JobParameterValues.wholeNumber(parameters, CHUNK_SIZE, 1000, 1, 10_000);
+		int chunkSize = JobParameterValues.wholeNumber(parameters, CHUNK_SIZE, 5000, 1, 10_000);
 		Duration window = JobParameterValues.duration(parameters, EXPECTED_WINDOW, "PT15M");
 		if (window.isNegative() || window.compareTo(Duration.ofHours(12)) > 0) {
 			throw new IllegalArgumentException(EXPECTED_WINDOW + ": between PT0S and PT12H");

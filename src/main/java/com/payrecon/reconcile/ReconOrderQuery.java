@@ -11,11 +11,16 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.payrecon.db.tables.records.PaymentOrderRecord;
 import com.payrecon.order.OrderStatus;
 import com.payrecon.support.money.Fen;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Record1;
+import org.jooq.Record6;
+import org.jooq.Select;
+import org.jooq.SelectSelectStep;
 import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -32,12 +37,16 @@ class ReconOrderQuery {
 		this.dsl = dsl;
 	}
 
-	/** The orders of one chunk, by out_trade_no: one query per chunk, never one per line. */
+	/**
+	 * The orders of one chunk, by out_trade_no: one query per chunk, never one per line, and only the columns matching
+	 * needs (6 of payment_order's 19: a whole row costs ten times the bytes and four more DATETIMEs to decode).
+	 */
 	Map<String, LocalOrder> byOutTradeNos(String accountId, Collection<String> outTradeNos) {
 		if (outTradeNos.isEmpty()) {
 			return Map.of();
 		}
-		return dsl.selectFrom(PAYMENT_ORDER)
+		return selectLocalOrder()
+			.from(PAYMENT_ORDER)
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.OUT_TRADE_NO.in(outTradeNos))
 			.fetch(ReconOrderQuery::toOrder)
 			.stream()
@@ -45,20 +54,43 @@ class ReconOrderQuery {
 	}
 
 	/**
-	 * One page (keyset by id) of the orders paid in [from, to) that no bill line of the given runs matched: one
-	 * anti-join, so the day's matches never have to be held in memory.
+	 * One page of the orders paid in [from, to) that no bill line of the given runs matched, in (paid_at, id) order
+	 * after {@code after} (null: from the start): one anti-join, so the day's matches never have to be held in memory.
+	 * Its cost grows with the account's orders of the day, not with the table: the page's ids come from a range of
+	 * {@code ix_payment_order_account_paid_cover} (account_id, paid_at, id, status, amount_minor; V23_1) read in index
+	 * order, each probed in {@code ix_reconciliation_match_order}, without reading an order row; then only
+	 * the page's unmatched orders are read, by id. (Keyset by id alone let MariaDB walk the primary key through every
+	 * order of every day and account: 6 to 8.5 s per run with 4,000,000 orders in the table.)
 	 */
-	List<LocalOrder> paidWithoutMatch(String accountId, Instant from, Instant to, Collection<Long> runIds, long afterId,
-			int limit) {
-		return dsl.selectFrom(PAYMENT_ORDER)
-			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
-					PAYMENT_ORDER.STATUS.in(PAID_STATES), PAYMENT_ORDER.ID.gt(afterId))
-			.andNotExists(DSL.selectOne()
-				.from(RECONCILIATION_MATCH)
-				.where(RECONCILIATION_MATCH.ORDER_ID.eq(PAYMENT_ORDER.ID), RECONCILIATION_MATCH.RUN_ID.in(runIds)))
-			.orderBy(PAYMENT_ORDER.ID)
-			.limit(limit)
+	List<LocalOrder> paidWithoutMatch(String accountId, Instant from, Instant to, Collection<Long> runIds,
+			@Nullable LocalOrder after, int limit) {
+		List<Long> page = unmatchedPage(accountId, from, to, runIds, after, limit).fetch(PAYMENT_ORDER.ID);
+		if (page.isEmpty()) {
+			return List.of();
+		}
+		return selectLocalOrder()
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ID.in(page))
+			.orderBy(PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.ID)
 			.fetch(ReconOrderQuery::toOrder);
+	}
+
+	/** The ids of {@link #paidWithoutMatch}'s page (its plan is checked by {@code DailyReconciliationIT}). */
+	Select<Record1<Long>> unmatchedPage(String accountId, Instant from, Instant to, Collection<Long> runIds,
+			@Nullable LocalOrder after, int limit) {
+		Condition afterCursor = after == null ? DSL.noCondition()
+				: PAYMENT_ORDER.PAID_AT.gt(after.paidAt())
+					.or(PAYMENT_ORDER.PAID_AT.eq(after.paidAt()).and(PAYMENT_ORDER.ID.gt(after.id())));
+		// a left join rather than NOT EXISTS: MariaDB materialized NOT EXISTS into a temporary table of all the run's
+		// matches (about 1.1 s for a day of 500,000 against 0.5 s); the join probes ix_reconciliation_match_order once
+		// per order and stops at the first match ("Not exists")
+		return dsl.select(PAYMENT_ORDER.ID)
+			.from(PAYMENT_ORDER.leftJoin(RECONCILIATION_MATCH)
+				.on(RECONCILIATION_MATCH.ORDER_ID.eq(PAYMENT_ORDER.ID), RECONCILIATION_MATCH.RUN_ID.in(runIds)))
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.PAID_AT.ge(from), PAYMENT_ORDER.PAID_AT.lt(to),
+					PAYMENT_ORDER.STATUS.in(PAID_STATES), afterCursor, RECONCILIATION_MATCH.ID.isNull())
+			.orderBy(PAYMENT_ORDER.PAID_AT, PAYMENT_ORDER.ID)
+			.limit(limit);
 	}
 
 	/**
@@ -82,9 +114,15 @@ class ReconOrderQuery {
 		return new Totals(count, gross, null, refundCount, refunds, gross.minus(refunds));
 	}
 
-	private static LocalOrder toOrder(PaymentOrderRecord r) {
-		return new LocalOrder(r.getId(), r.getOutTradeNo(), Fen.of(r.getAmountMinor()), OrderStatus.valueOf(r.getStatus()),
-				r.getProviderTxnId(), r.getPaidAt());
+	/** The columns of a {@link LocalOrder}, no more. */
+	private SelectSelectStep<Record6<Long, String, Long, String, String, Instant>> selectLocalOrder() {
+		return dsl.select(PAYMENT_ORDER.ID, PAYMENT_ORDER.OUT_TRADE_NO, PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.STATUS,
+				PAYMENT_ORDER.PROVIDER_TXN_ID, PAYMENT_ORDER.PAID_AT);
+	}
+
+	private static LocalOrder toOrder(Record6<Long, String, Long, String, String, Instant> r) {
+		return new LocalOrder(r.value1(), r.value2(), Fen.of(r.value3()), OrderStatus.valueOf(r.value4()), r.value5(),
+				r.value6());
 	}
 
 }

@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("payrecon.reconcile")
 public record ReconcileProperties(@DefaultValue("data/bills") Path archiveDir,
-		@DefaultValue("512MB") DataSize maxBillSize, @DefaultValue("1000") int chunkSize,
+		@DefaultValue("512MB") DataSize maxBillSize, @DefaultValue("5000") int chunkSize,
 		@DefaultValue("15m") Duration expectedWindow) {
 
 	public ReconcileProperties {

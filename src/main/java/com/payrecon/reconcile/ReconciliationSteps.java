@@ -384,9 +384,9 @@ class ReconciliationSteps {
 		previousDay.ifPresent(r -> matchedIn.add(r.id()));
 		nextDay.ifPresent(r -> matchedIn.add(r.id()));
 
-		long afterId = 0;
+		LocalOrder after = null;
 		while (true) {
-			List<LocalOrder> page = orders.paidWithoutMatch(ctx.account.id(), from, to, matchedIn, afterId,
+			List<LocalOrder> page = orders.paidWithoutMatch(ctx.account.id(), from, to, matchedIn, after,
 					ctx.options.chunkSize());
 			if (page.isEmpty()) {
 				break;
@@ -415,7 +415,7 @@ class ReconciliationSteps {
 									+ " bill",
 							false, Resolution.OPEN, null, null));
 				}
-				afterId = order.id();
+				after = order;
 			}
 			Instant now = clock.instant();
 			write(ctx, () -> {

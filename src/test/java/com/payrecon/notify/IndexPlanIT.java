@@ -56,7 +56,7 @@ class IndexPlanIT {
 		assertThat(secondaryIndexes("payment_order")).as("docs/indexes.md").containsExactlyInAnyOrder("uk_payment_order_account_trade",
 				"ix_payment_order_created", "ix_payment_order_account_created", "ix_payment_order_status_created",
 				"ix_payment_order_status_account_created", "ix_payment_order_account_status_created",
-				"ix_payment_order_account_created_status", "ix_payment_order_due", "ix_payment_order_account_paid",
+				"ix_payment_order_account_created_status", "ix_payment_order_due", "ix_payment_order_account_paid_cover",
 				"ix_payment_order_trade", "ix_payment_order_provider_txn", "ix_payment_order_review");
 	}
 

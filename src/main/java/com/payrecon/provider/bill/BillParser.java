@@ -40,6 +40,8 @@ public final class BillParser implements AutoCloseable {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 	private static final Pattern ALIPAY_PAYMENTS = Pattern.compile("#交易合计[：:]\\s*(\\d+)笔[，,]\\s*商家实收共\\s*(-?[0-9.]+)元.*");
+	/** An amount as bills write it: digits, optionally a fraction, optionally negative (compiled once, not per value). */
+	private static final Pattern AMOUNT = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 	private static final Pattern ALIPAY_REFUNDS = Pattern.compile("#退款合计[：:]\\s*(\\d+)笔[，,]\\s*商家实收退款共\\s*(-?[0-9.]+)元.*");
 
 	private final BufferedReader reader;
@@ -328,7 +330,7 @@ public final class BillParser implements AutoCloseable {
 		if (v == null) {
 			return null;
 		}
-		if (!v.matches("-?[0-9]+(\\.[0-9]+)?")) {
+		if (!AMOUNT.matcher(v).matches()) {
 			throw new BillFormatException("line " + lineNumber + ": not an amount");
 		}
 		return new BigDecimal(v);
