@@ -57,10 +57,12 @@ public final class BenchReport {
 				database of realistic size), notify, repair time (in compressed time), retention, sweep, reconciliation. Options:
 				`-Dbench.scale=0.01` (a quick check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
 				embedded one; `-Dpayrecon.it.db.username/password`), `-Dbench.notify.clients` (16),
-				`-Dbench.notify.seconds` (20), `-Dbench.sweep.rate` (200), `-Dbench.sweep.concurrency` (32). The full
-				run took about 20 minutes on two cores before the retention harness, which adds about 15 (most of it seeding the
-				console's 6,000,000 rows, the retention's 1,000,000, and the
-				sweep's 100,000 rate-limited questions).
+				`-Dbench.notify.seconds` (20), `-Dbench.sweep.rate` (200), `-Dbench.sweep.concurrency` (32),
+				`-Dbench.heap` (the benchmark JVM's max heap, 1g; 512m shows issue 17's bound), `-Dbench.doc` (another
+				file), `-Dit.test=ConsoleBenchmark,NotifyBenchmark` (some harnesses only), `-Dbench.console.profile=true`
+				(per-statement server times of the dashboard). Most of a full run is seeding (the console's 6,000,000 rows,
+				the retention's 1,000,000, 13,000,000 orders for the bills) and the sweep's 100,000 rate-limited
+				questions.
 
 				""");
 		doc.append("| | |\n|---|---|\n");
