@@ -136,8 +136,18 @@ class ReconciliationBenchmark {
 				""", lines, lines, reconciliation.options("benchmark", false).chunkSize(), large));
 		StringBuilder setup = new StringBuilder();
 		String lastPlan = "";
-		for (Case c : List.of(new Case(Format.WECHAT_V2, lines), new Case(Format.WECHAT_V3, lines),
-				new Case(Format.ALIPAY, lines), new Case(Format.WECHAT_V3, large))) {
+		// -Dbench.bills=alipay (or any of v2,v3,alipay,v3-large): those cases only, e.g. to measure one format again
+		List<String> wanted = List.of(System.getProperty("bench.bills", "v2,v3,alipay,v3-large").split(","));
+		List<Case> cases = new java.util.ArrayList<>();
+		for (var named : List.of(java.util.Map.entry("v2", new Case(Format.WECHAT_V2, lines)),
+				java.util.Map.entry("v3", new Case(Format.WECHAT_V3, lines)),
+				java.util.Map.entry("alipay", new Case(Format.ALIPAY, lines)),
+				java.util.Map.entry("v3-large", new Case(Format.WECHAT_V3, large)))) {
+			if (wanted.contains(named.getKey())) {
+				cases.add(named.getValue());
+			}
+		}
+		for (Case c : cases) {
 			Format format = c.format();
 			LocalDate day = LocalDate.of(2099, 1, 1).plusDays(System.currentTimeMillis() % 3000);
 			String prefix = "BM" + format.ordinal() + System.currentTimeMillis() % 100_000 + "-";
