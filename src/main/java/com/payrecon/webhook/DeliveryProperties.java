@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled whether this node delivers at all (every node may; they share the work safely)
  * @param concurrency requests in flight at once on this node
  * @param pollInterval how often an idle node looks for due deliveries (a commit on the same node wakes it at once)
+ * @param gather after a round that found less than it could take, how long events are gathered before the next one
+ * (each round costs a few queries; zero: a round per wake-up)
  * @param timeout the whole request, connection to last byte; longer counts as a failed attempt
  * @param connectTimeout connecting alone
  * @param retrySchedule the waits after the first attempt, one per retry (Standard Webhooks' example: about 3 days)
@@ -31,7 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("payrecon.webhook-delivery")
 public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("8") int concurrency,
-		@DefaultValue("1s") Duration pollInterval, @DefaultValue("10s") Duration timeout,
+		@DefaultValue("1s") Duration pollInterval, @DefaultValue("50ms") Duration gather, @DefaultValue("10s") Duration timeout,
 		@DefaultValue("5s") Duration connectTimeout,
 		@DefaultValue({ "5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h" }) List<Duration> retrySchedule,
 		@DefaultValue("0.1") double jitter, @DefaultValue("3d") Duration disableAfter,

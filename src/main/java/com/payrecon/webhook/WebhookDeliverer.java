@@ -26,7 +26,10 @@ import org.springframework.stereotype.Component;
 /**
  * The delivery loop of this node: fan new events out, claim due attempts ({@link WebhookDeliveries#claim}), send
  * them ({@code concurrency} at a time, outside any transaction), record each outcome. Idle, it looks again every
- * {@code poll-interval}; an event committed on this node wakes it at once. Every node runs one; they share the work
+ * {@code poll-interval}; an event committed on this node wakes it at once. A round that found less than it could take is
+ * followed by a {@code gather} wait, so that the events of a busy notify endpoint go out in one round every few
+ * dozen milliseconds rather than one round per event (a round costs a handful of queries even when nothing is
+ * subscribed); a round that filled its batch or its free slots goes on at once. Every node runs one; they share the work
  * through the database (locks skipped, never waited for). A node that dies mid-attempt leaves the attempt to be
  * taken over when its lease ends (at-least-once). Stopped with the application: the attempts in flight end first.
  */
@@ -52,6 +55,7 @@ class WebhookDeliverer implements SmartLifecycle {
 	private volatile boolean running;
 	private Thread loop;
 	private ExecutorService senders;
+	private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 	private Instant lastMaintenance = Instant.EPOCH;
 	private long lastGauges;
 
@@ -73,6 +77,11 @@ class WebhookDeliverer implements SmartLifecycle {
 
 	String node() {
 		return node;
+	}
+
+	/** Rounds this node has made since it started. */
+	long rounds() {
+		return rounds.get();
 	}
 
 	/** Events were committed here: look now rather than at the next poll. */
@@ -136,26 +145,42 @@ class WebhookDeliverer implements SmartLifecycle {
 
 	private void run() {
 		while (running) {
-			int work = 0;
+			Round round = Round.IDLE;
 			try {
-				work = round();
+				round = round();
 			}
 			catch (RuntimeException ex) {
 				log.warn("Webhook delivery round failed (the database away?): {}", ex.toString());
 				pause(properties.pollInterval().multipliedBy(5));
 			}
-			if (work == 0) {
+			if (round.work() == 0) {
 				pause(properties.pollInterval());
+			}
+			else if (!round.saturated()) {
+				gather(properties.gather());
 			}
 		}
 	}
 
-	/** One round: fan-out, claim, send, maintenance. Returns how much it found to do. */
-	int round() {
+	/**
+	 * What a round found.
+	 *
+	 * @param work events fanned out plus attempts claimed
+	 * @param saturated it took as much as it could (a full fan-out batch, or as many attempts as it had slots for):
+	 * more is probably waiting
+	 */
+	record Round(int work, boolean saturated) {
+		static final Round IDLE = new Round(0, false);
+	}
+
+	/** One round: fan-out, claim, send, maintenance. */
+	Round round() {
+		rounds.incrementAndGet();
 		int fannedOut = fanOut();
 		int free = slots.availablePermits();
+		int wanted = Math.min(free, properties.batchSize());
 		List<WebhookDeliveries.Claimed> claimed = free == 0 ? List.of()
-				: retry.inTransaction(() -> deliveries.claim(node, Math.min(free, properties.batchSize())));
+				: retry.inTransaction(() -> deliveries.claim(node, wanted));
 		for (WebhookDeliveries.Claimed c : claimed) {
 			slots.acquireUninterruptibly();
 			senders.submit(() -> {
@@ -168,13 +193,18 @@ class WebhookDeliverer implements SmartLifecycle {
 			});
 		}
 		maintain();
-		return fannedOut + claimed.size(); // all slots busy: 0, and a finished attempt wakes the loop
+		// all slots busy: nothing claimed, and a finished attempt wakes the loop
+		boolean saturated = fanOutFull || (wanted > 0 && claimed.size() == wanted);
+		return new Round(fannedOut + claimed.size(), saturated);
 	}
+
+	private boolean fanOutFull;
 
 	private int fanOut() {
 		Map<String, Long> sequences = events.lastSeqOfAll();
 		Map<String, Long> positions = repository.fanoutPositions();
 		int done = 0;
+		fanOutFull = false;
 		for (var entry : sequences.entrySet()) {
 			String account = entry.getKey();
 			Long position = positions.get(account);
@@ -183,7 +213,9 @@ class WebhookDeliverer implements SmartLifecycle {
 				position = 0L;
 			}
 			if (position < entry.getValue()) {
-				done += retry.inTransaction(() -> deliveries.fanOut(account, FANOUT_BATCH));
+				int batch = retry.inTransaction(() -> deliveries.fanOut(account, FANOUT_BATCH));
+				fanOutFull |= batch == FANOUT_BATCH;
+				done += batch;
 			}
 		}
 		return done;
@@ -242,6 +274,24 @@ class WebhookDeliverer implements SmartLifecycle {
 				}
 			}
 			wakeRequested = false;
+		}
+	}
+
+	/** Waits {@code duration} whatever wakes the loop meanwhile (stopping excepted): the wake-ups are gathered. */
+	private void gather(Duration duration) {
+		long until = System.nanoTime() + duration.toNanos();
+		synchronized (wake) {
+			long left;
+			while (running && (left = until - System.nanoTime()) > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(wake, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					running = false;
+				}
+			}
+			wakeRequested = false; // what woke it meanwhile is looked at in the round that follows now
 		}
 	}
 

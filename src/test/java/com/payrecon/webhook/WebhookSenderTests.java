@@ -33,7 +33,7 @@ class WebhookSenderTests {
 	}
 
 	static DeliveryProperties properties(Duration timeout, boolean followRedirects) {
-		return new DeliveryProperties(true, 4, Duration.ofSeconds(1), timeout, Duration.ofSeconds(2),
+		return new DeliveryProperties(true, 4, Duration.ofSeconds(1), Duration.ofMillis(50), timeout, Duration.ofSeconds(2),
 				List.of(Duration.ofSeconds(5)), 0.1, Duration.ofDays(3), Duration.ofHours(24), false,
 				List.of("127.0.0.1/32"), followRedirects, 3, 10, 64, "test");
 	}
