@@ -25,6 +25,9 @@ public final class BenchReport {
 	private static final TreeMap<String, String> SECTIONS = new TreeMap<>();
 	private static final Instant STARTED = Instant.now();
 	private static String database = "?";
+	/** Where the hand-written part of the document starts; it is kept when a run rewrites the rest. */
+	static final String HAND_WRITTEN_MARK = "## 7. Where the time goes";
+	private static final String HAND_WRITTEN = handWritten();
 
 	private BenchReport() {
 	}
@@ -52,7 +55,7 @@ public final class BenchReport {
 		doc.append("""
 				Written by `./mvnw -Pbench verify`: the harnesses `src/test/java/**/*Benchmark.java`, run by Failsafe in
 				the `bench` profile only (they print figures; nothing fails on a slow machine, only on wrong results).
-				Do not edit by hand: run it again. They share one application and one database, in this order: console
+				Do not edit sections 1–6 by hand: run it again (section 7, written by hand from profiles, is kept). They share one application and one database, in this order: console
 				(which leaves 1,000,000 orders and 5,000,000 notifications behind, so the later ones run against a
 				database of realistic size), notify, repair time (in compressed time), retention, sweep, reconciliation. Options:
 				`-Dbench.scale=0.01` (a quick check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
@@ -77,9 +80,22 @@ public final class BenchReport {
 			.append(Runtime.getRuntime().maxMemory() >> 20).append(" MB |\n");
 		doc.append("| database | ").append(database).append(" |\n\n");
 		SECTIONS.values().forEach(s -> doc.append(s).append('\n'));
+		doc.append(HAND_WRITTEN);
 		try {
 			Files.createDirectories(DOC.toAbsolutePath().getParent());
 			Files.writeString(DOC, doc.toString(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The document's hand-written tail (from {@link #HAND_WRITTEN_MARK} on), or nothing. */
+	private static String handWritten() {
+		try {
+			String old = Files.exists(DOC) ? Files.readString(DOC, StandardCharsets.UTF_8) : "";
+			int at = old.indexOf("\n" + HAND_WRITTEN_MARK);
+			return at < 0 ? "" : old.substring(at + 1);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -10,6 +10,7 @@ import java.util.Map;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.console.ConsoleFormat;
+import com.payrecon.console.ConsoleText;
 import com.payrecon.console.reconciliation.ChangeTexts;
 import com.payrecon.reconcile.FinanceNotices;
 import com.payrecon.console.dashboard.DashboardQuery.AccountFigures;
@@ -28,8 +29,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * {@code /dashboard}: per account (all, or {@code ?account=}), today and a chosen day ({@code ?day=yyyy-MM-dd}, in
  * each account's zone), and a
- * chart of the last 14 days drawn as inline SVG on the server (attributes and classes only: the CSP forbids inline
- * styles and scripts). Every number links to the list it counts, with the same filters.
+ * chart of the last 14 days drawn as inline SVG on the server ({@link ChartSvg}; attributes and classes only: the CSP
+ * forbids inline styles and scripts). Every number links to the list it counts, with the same filters.
  */
 @Controller
 class DashboardController {
@@ -38,9 +39,11 @@ class DashboardController {
 	private final AccountRegistry accounts;
 	private final FinanceNotices notices;
 	private final ChangeTexts changeTexts;
+	private final ConsoleText text;
 
 	DashboardController(DashboardQuery query, AccountRegistry accounts, FinanceNotices notices,
-			ChangeTexts changeTexts) {
+			ChangeTexts changeTexts, ConsoleText text) {
+		this.text = text;
 		this.query = query;
 		this.accounts = accounts;
 		this.notices = notices;
@@ -73,8 +76,9 @@ class DashboardController {
 	record Chart(int width, int height, int baseline, List<Bar> bars, List<Label> labels, long max) {
 	}
 
+	/** An account's part of the page; {@code chartSvg} is {@link ChartSvg}'s escaped markup of {@code chart}. */
 	record AccountView(String id, String channel, String zone, DayView today, DayView chosen, Figure stale,
-			String staleAfter, Figure openDiscrepancies, Chart chart, StaleReportView staleReport) {
+			String staleAfter, Figure openDiscrepancies, Chart chart, String chartSvg, StaleReportView staleReport) {
 
 		/** The table's columns: today, then the chosen day if any. */
 		public List<DayView> days() {
@@ -101,6 +105,7 @@ class DashboardController {
 		}
 		List<AccountView> views = new ArrayList<>();
 		for (AccountFigures f : query.figures(chosen, only)) {
+			Chart chart = chart(f.lastDays());
 			views.add(new AccountView(f.accountId(), f.channel(), f.zone().getId(),
 					day(f.accountId(), f.today(), f.paidToday()),
 					f.chosen() == null ? null : day(f.accountId(), f.chosen(), f.paidChosen()),
@@ -109,7 +114,7 @@ class DashboardController {
 					duration(f.staleAfter()),
 					new Figure(f.openDiscrepancies(), Long.toString(f.openDiscrepancies()),
 							link("/reconciliation").queryParam("account", f.accountId()).queryParam("status", "open").toUriString()),
-					chart(f.lastDays()), staleReport(f.staleReport())));
+					chart, ChartSvg.render(f.accountId(), chart, text), staleReport(f.staleReport())));
 		}
 		model.addAttribute("accounts", views);
 		model.addAttribute("day", chosen);
