@@ -120,12 +120,14 @@ public final class EmbeddedMariaDb {
 	 * there protects nothing while costing CPU on both ends of every round trip (MariaDB 11.4 turns TLS on by default
 	 * and the driver's {@code PREFERRED} takes it); {@code useLocalSessionState=true}, so that the driver answers
 	 * {@code getAutoCommit}/{@code isReadOnly} from what it set itself instead of asking the server, and skips setting
-	 * what is already set. A database on another machine is the operator's URL and keeps TLS (see the README).
+	 * what is already set; {@code openTelemetry=DISABLED}, because PayRecon exports no traces and the driver otherwise
+	 * opens a (no-op) span for every statement when the OpenTelemetry API is on the class path (1.5–1.9 % of the notify
+	 * benchmark's JVM samples). A database on another machine is the operator's URL and keeps TLS (see the README).
 	 */
 	public String jdbcUrl() {
 		return "jdbc:mysql://127.0.0.1:" + port + "/" + databaseName
 				+ "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&characterEncoding=UTF-8"
-				+ "&sslMode=DISABLED&useLocalSessionState=true";
+				+ "&sslMode=DISABLED&useLocalSessionState=true&openTelemetry=DISABLED";
 	}
 
 	/** PayRecon's own user: the table privileges of {@link ApplicationGrants}, nothing else. */

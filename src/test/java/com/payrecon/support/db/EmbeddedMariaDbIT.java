@@ -57,6 +57,25 @@ class EmbeddedMariaDbIT {
 		}
 	}
 
+	/**
+	 * Issue 17: the lean connection the README describes for the embedded database, checked on a live connection: no
+	 * TLS on loopback (the server would offer it), the driver's local session state, no OpenTelemetry spans.
+	 */
+	@Test
+	void theApplicationsConnectionIsPlainOnLoopbackWithLocalSessionStateAndNoDriverSpans() throws SQLException {
+		// the application's URL (its user has no grants on this schema without migrations: the owner connects with it)
+		try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUsername(), db.ownerPassword());
+				var status = c.createStatement().executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+			assertThat(status.next()).isTrue();
+			assertThat(status.getString(2)).as("TLS cipher of the session").isEmpty();
+			var properties = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getPropertySet();
+			assertThat(properties.getProperty(com.mysql.cj.conf.PropertyKey.openTelemetry).getStringValue())
+				.isEqualTo("DISABLED");
+			assertThat(properties.getBooleanProperty(com.mysql.cj.conf.PropertyKey.useLocalSessionState).getValue())
+				.isTrue();
+		}
+	}
+
 	@Test
 	void payreconsOwnUserGetsInWithItsPasswordAndNobodyElseDoes() throws SQLException {
 		try (Connection ok = connect(db.port(), db.username(), db.password())) {
