@@ -104,7 +104,7 @@ public final class BenchReport {
 
 	static String command() {
 		StringBuilder c = new StringBuilder("./mvnw -Pbench verify");
-		for (String p : List.of("bench.scale", "bench.notify.clients", "bench.notify.seconds", "bench.sweep.rate",
+		for (String p : List.of("bench.scale", "bench.heap", "bench.notify.clients", "bench.notify.seconds", "bench.sweep.rate",
 				"bench.sweep.concurrency", "payrecon.it.db.url")) {
 			String v = System.getProperty(p);
 			if (v != null && !v.isBlank()) {
