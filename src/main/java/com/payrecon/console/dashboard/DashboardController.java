@@ -66,19 +66,9 @@ class DashboardController {
 	record ReportedDayView(LocalDate date, long count) {
 	}
 
-	/** One bar of the chart; {@code title} is the SVG tooltip. */
-	record Bar(String css, int x, int y, int width, int height, Text title) {
-	}
-
-	record Label(int x, String text) {
-	}
-
-	record Chart(int width, int height, int baseline, List<Bar> bars, List<Label> labels, long max) {
-	}
-
 	/** An account's part of the page; {@code chartSvg} is {@link ChartSvg}'s escaped markup of {@code chart}. */
 	record AccountView(String id, String channel, String zone, DayView today, DayView chosen, Figure stale,
-			String staleAfter, Figure openDiscrepancies, Chart chart, String chartSvg, StaleReportView staleReport) {
+			String staleAfter, Figure openDiscrepancies, ChartSvg.Chart chart, String chartSvg, StaleReportView staleReport) {
 
 		/** The table's columns: today, then the chosen day if any. */
 		public List<DayView> days() {
@@ -105,7 +95,7 @@ class DashboardController {
 		}
 		List<AccountView> views = new ArrayList<>();
 		for (AccountFigures f : query.figures(chosen, only)) {
-			Chart chart = chart(f.lastDays());
+			ChartSvg.Chart chart = ChartSvg.chart(f.lastDays());
 			views.add(new AccountView(f.accountId(), f.channel(), f.zone().getId(),
 					day(f.accountId(), f.today(), f.paidToday()),
 					f.chosen() == null ? null : day(f.accountId(), f.chosen(), f.paidChosen()),
@@ -178,45 +168,5 @@ class DashboardController {
 
 	private static UriComponentsBuilder link(String path) {
 		return UriComponentsBuilder.fromPath(path);
-	}
-
-	static final int SLOT = 32;
-	static final int HEIGHT = 120;
-	static final int TOP = 8;
-
-	/** Per day: orders, repairs, and notifications stacked acknowledged / refused; one scale for all. */
-	static Chart chart(List<DayFigures> days) {
-		long max = 1;
-		for (DayFigures d : days) {
-			max = Math.max(max, Math.max(d.orders(), d.notifications()));
-		}
-		List<Bar> bars = new ArrayList<>();
-		List<Label> labels = new ArrayList<>();
-		int baseline = TOP + HEIGHT;
-		for (int i = 0; i < days.size(); i++) {
-			DayFigures d = days.get(i);
-			int x = i * SLOT + 2;
-			String date = d.day().date().toString();
-			int h = height(d.orders(), max);
-			bars.add(new Bar("bar-orders", x, baseline - h, 9, h, Text.of("dashboard.bar.orders", date, d.orders())));
-			h = height(d.repairedByQuery(), max);
-			bars.add(new Bar("bar-repairs", x + 10, baseline - h, 9, h, Text.of("dashboard.bar.repairs", date, d.repairedByQuery())));
-			int ack = height(d.acknowledged(), max);
-			bars.add(new Bar("bar-acknowledged", x + 20, baseline - ack, 9, ack,
-					Text.of("dashboard.bar.acknowledged", date, d.acknowledged())));
-			int refused = height(d.refused(), max);
-			bars.add(new Bar("bar-refused", x + 20, baseline - ack - refused, 9, refused,
-					Text.of("dashboard.bar.refused", date, d.refused())));
-			labels.add(new Label(x + 14, Integer.toString(d.day().date().getDayOfMonth())));
-		}
-		return new Chart(days.size() * SLOT, baseline + 16, baseline, bars, labels, max);
-	}
-
-	/** Proportional, at least one pixel for a non-zero value. */
-	private static int height(long value, long max) {
-		if (value <= 0) {
-			return 0;
-		}
-		return (int) Math.max(1, value * HEIGHT / max);
 	}
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 import com.payrecon.console.ConsoleText;
-import com.payrecon.console.dashboard.DashboardController.Bar;
-import com.payrecon.console.dashboard.DashboardController.Chart;
-import com.payrecon.console.dashboard.DashboardController.Label;
+import com.payrecon.console.dashboard.ChartSvg.Bar;
+import com.payrecon.console.dashboard.ChartSvg.Chart;
+import com.payrecon.console.dashboard.ChartSvg.Label;
 import com.payrecon.support.i18n.Text;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
