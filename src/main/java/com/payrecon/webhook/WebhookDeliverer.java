@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.payrecon.outbox.EventsWritten;
 import com.payrecon.outbox.OutboxRepository;
@@ -55,7 +56,7 @@ class WebhookDeliverer implements SmartLifecycle {
 	private volatile boolean running;
 	private Thread loop;
 	private ExecutorService senders;
-	private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong rounds = new AtomicLong();
 	private Instant lastMaintenance = Instant.EPOCH;
 	private long lastGauges;
 
@@ -176,7 +177,7 @@ class WebhookDeliverer implements SmartLifecycle {
 	/** One round: fan-out, claim, send, maintenance. */
 	Round round() {
 		rounds.incrementAndGet();
-		int fannedOut = fanOut();
+		Round fannedOut = fanOut();
 		int free = slots.availablePermits();
 		int wanted = Math.min(free, properties.batchSize());
 		List<WebhookDeliveries.Claimed> claimed = free == 0 ? List.of()
@@ -193,18 +194,17 @@ class WebhookDeliverer implements SmartLifecycle {
 			});
 		}
 		maintain();
-		// all slots busy: nothing claimed, and a finished attempt wakes the loop
-		boolean saturated = fanOutFull || (wanted > 0 && claimed.size() == wanted);
-		return new Round(fannedOut + claimed.size(), saturated);
+		// all slots busy: nothing claimed; a finished attempt wakes the loop (after the gather wait, if it is in one)
+		boolean saturated = fannedOut.saturated() || (wanted > 0 && claimed.size() == wanted);
+		return new Round(fannedOut.work() + claimed.size(), saturated);
 	}
 
-	private boolean fanOutFull;
-
-	private int fanOut() {
+	/** Fans out what is new of every account; saturated when an account filled a whole batch. */
+	private Round fanOut() {
 		Map<String, Long> sequences = events.lastSeqOfAll();
 		Map<String, Long> positions = repository.fanoutPositions();
 		int done = 0;
-		fanOutFull = false;
+		boolean full = false;
 		for (var entry : sequences.entrySet()) {
 			String account = entry.getKey();
 			Long position = positions.get(account);
@@ -214,11 +214,11 @@ class WebhookDeliverer implements SmartLifecycle {
 			}
 			if (position < entry.getValue()) {
 				int batch = retry.inTransaction(() -> deliveries.fanOut(account, FANOUT_BATCH));
-				fanOutFull |= batch == FANOUT_BATCH;
+				full |= batch == FANOUT_BATCH;
 				done += batch;
 			}
 		}
-		return done;
+		return new Round(done, full);
 	}
 
 	private void send(WebhookDeliveries.Claimed c) {

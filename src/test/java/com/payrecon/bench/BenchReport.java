@@ -55,7 +55,8 @@ public final class BenchReport {
 		doc.append("""
 				Written by `./mvnw -Pbench verify`: the harnesses `src/test/java/**/*Benchmark.java`, run by Failsafe in
 				the `bench` profile only (they print figures; nothing fails on a slow machine, only on wrong results).
-				Do not edit sections 1–6 by hand: run it again (section 7, written by hand from profiles, is kept). They share one application and one database, in this order: console
+				Do not edit sections 1–6 by hand: run it again (section 7, written by hand from profiles, is kept).
+				They share one application and one database, in this order: console
 				(which leaves 1,000,000 orders and 5,000,000 notifications behind, so the later ones run against a
 				database of realistic size), notify, repair time (in compressed time), retention, sweep, reconciliation. Options:
 				`-Dbench.scale=0.01` (a quick check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the

