@@ -12,6 +12,7 @@ import java.util.Optional;
 import com.payrecon.account.Channel;
 import com.payrecon.db.tables.records.RawNotificationRecord;
 import com.payrecon.rollup.DayRollup;
+import com.payrecon.rollup.HourRollup;
 import org.jooq.DSLContext;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,10 +30,12 @@ public class RawNotificationRepository {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final DayRollup rollup;
+	private final HourRollup hours;
 
-	RawNotificationRepository(DSLContext dsl, DayRollup rollup) {
+	RawNotificationRepository(DSLContext dsl, DayRollup rollup, HourRollup hours) {
 		this.dsl = dsl;
 		this.rollup = rollup;
+		this.hours = hours;
 	}
 
 	/** Stores the request and returns its id; commits on its own (callers hold no transaction). */
@@ -63,7 +66,7 @@ public class RawNotificationRepository {
 
 	/**
 	 * Records the verdict about the request {@code raw} stored as {@code id}. In a transaction when it may run for a
-	 * notification received on a closed day (re-processing): that day's dashboard figures are outdated with it.
+	 * notification received on a closed day (re-processing): that day's (or hour's) dashboard figures are outdated with it.
 	 */
 	public void settle(long id, RawRequest raw, Settlement s, Instant now) {
 		dsl.update(RAW_NOTIFICATION)
@@ -81,6 +84,7 @@ public class RawNotificationRepository {
 			.where(RAW_NOTIFICATION.ID.eq(id))
 			.execute();
 		rollup.rowChanged(raw.accountId(), raw.receivedAt());
+		hours.rowChanged(raw.accountId(), raw.receivedAt());
 	}
 
 	/** The verdict an earlier delivery with this provider notification id settled on, if any. */

@@ -28,6 +28,7 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.reconcile.Resolution;
 import com.payrecon.rollup.DayRollup;
 import com.payrecon.rollup.DayRollup.DayCounts;
+import com.payrecon.rollup.HourRollup;
 import com.payrecon.scheduling.CatalogueEntry;
 import com.payrecon.scheduling.JobCatalogue;
 import com.payrecon.support.money.Fen;
@@ -44,7 +45,8 @@ import org.springframework.stereotype.Component;
  * [start of day, start of next day) in that zone, so 23:59 and 00:01 local fall on different days whatever the
  * offset (and a DST day has 23 or 25 hours). A day still open (today, and yesterday for {@link DayRollup#SETTLE_TIME}
  * after midnight) is counted from the rows at each request: one index range scan per table (migration V11_1), the
- * days of a range put into their day by a CASE on the day boundaries. A closed day is counted once and then read from
+ * days of a range put into their day by a CASE on the day boundaries; its notifications, by far the most rows, only
+ * from the first hour not stored in {@link HourRollup} on. A closed day is counted once and then read from
  * {@link DayRollup} until a late change to one of its rows outdates it.
  * <p>
  * Not transactional on purpose: {@link DayRollup#claim} must commit before the days it claims are counted.
@@ -65,13 +67,16 @@ public class DashboardQuery {
 
 	private final DSLContext dsl;
 	private final DayRollup rollup;
+	private final HourRollup hourRollup;
 	private final AccountRegistry accounts;
 	private final JobCatalogue catalogue;
 	private final Clock clock;
 
-	DashboardQuery(DSLContext dsl, DayRollup rollup, AccountRegistry accounts, JobCatalogue catalogue, Clock clock) {
+	DashboardQuery(DSLContext dsl, DayRollup rollup, HourRollup hourRollup, AccountRegistry accounts,
+			JobCatalogue catalogue, Clock clock) {
 		this.dsl = dsl;
 		this.rollup = rollup;
+		this.hourRollup = hourRollup;
 		this.accounts = accounts;
 		this.catalogue = catalogue;
 		this.clock = clock;
@@ -232,14 +237,14 @@ public class DashboardQuery {
 		for (Day day : days) {
 			boolean storedForAll = ids.stream().allMatch(id -> stored.getOrDefault(id, Map.of()).containsKey(day.date()));
 			if (storedForAll) {
-				count(ids, run, counted);
+				count(ids, zone, run, now, counted);
 				run.clear();
 			}
 			else {
 				run.add(day);
 			}
 		}
-		count(ids, run, counted);
+		count(ids, zone, run, now, counted);
 		List<DayRollup.Counted> done = new ArrayList<>();
 		toStore.forEach((id, dates) -> dates.forEach(date -> done
 			.add(new DayRollup.Counted(id, date, generations.get(id).get(date), counted.get(id).get(date)))));
@@ -263,7 +268,8 @@ public class DashboardQuery {
 	 * Counts consecutive days of the accounts from the rows, into {@code into} (account → day → counts): three
 	 * grouped range scans (orders, notifications, repairs).
 	 */
-	private void count(List<String> accountIds, List<Day> days, Map<String, Map<LocalDate, DayCounts>> into) {
+	private void count(List<String> accountIds, ZoneId zone, List<Day> days, Instant now,
+			Map<String, Map<LocalDate, DayCounts>> into) {
 		if (days.isEmpty()) {
 			return;
 		}
@@ -282,14 +288,20 @@ public class DashboardQuery {
 			.forEach(r -> tallies.get(r.value1())
 				.order(r.get(1, Integer.class), r.get(PAYMENT_ORDER.STATUS), r.get(3, Long.class), r.get(4, Long.class)));
 
-		Field<Integer> notificationDay = dayOf(RAW_NOTIFICATION.RECEIVED_AT, days).as("d");
-		dsl.select(RAW_NOTIFICATION.ACCOUNT_ID, notificationDay, RAW_NOTIFICATION.VERDICT, DSL.count())
-			.from(RAW_NOTIFICATION)
-			.where(RAW_NOTIFICATION.ACCOUNT_ID.in(accountIds), RAW_NOTIFICATION.RECEIVED_AT.ge(from),
-					RAW_NOTIFICATION.RECEIVED_AT.lt(to))
-			.groupBy(RAW_NOTIFICATION.ACCOUNT_ID, DSL.field(DSL.name("d")), RAW_NOTIFICATION.VERDICT)
-			.forEach(r -> tallies.get(r.value1())
-				.notification(r.get(1, Integer.class), r.get(RAW_NOTIFICATION.VERDICT), r.get(3, Long.class)));
+		// closed days by a CASE on their boundaries; a day still open by its hours, the closed ones stored
+		int open = 0;
+		while (open < days.size() && DayRollup.closed(days.get(open).to(), now)) {
+			open++;
+		}
+		if (open > 0) {
+			List<Day> closed = days.subList(0, open);
+			notificationsByDay(accountIds, closed, (id, day, verdict, n) -> tallies.get(id).notification(day, verdict, n));
+		}
+		for (int i = open; i < days.size(); i++) {
+			int day = i;
+			openDayNotifications(accountIds, zone, days.get(i), now)
+				.forEach((id, verdicts) -> verdicts.forEach((verdict, n) -> tallies.get(id).notification(day, verdict, n)));
+		}
 
 		Field<Integer> repairDay = dayOf(ORDER_EVENT.CREATED_AT, days).as("d");
 		dsl.select(PAYMENT_ORDER.ACCOUNT_ID, repairDay, DSL.count())
@@ -308,6 +320,88 @@ public class DashboardQuery {
 				own.put(days.get(i).date(), tally.counts(i));
 			}
 		});
+	}
+
+	/** Receives a count of notifications: account, index of the day (or hour) in the list counted, verdict, count. */
+	private interface NotificationCount {
+
+		void add(String accountId, int index, String verdict, long count);
+	}
+
+	/** One grouped range scan of {@code (account_id, received_at, verdict)} (migration V11_1) over consecutive ranges. */
+	private void notificationsByDay(List<String> accountIds, List<Day> ranges, NotificationCount into) {
+		Field<Integer> index = dayOf(RAW_NOTIFICATION.RECEIVED_AT, ranges).as("d");
+		dsl.select(RAW_NOTIFICATION.ACCOUNT_ID, index, RAW_NOTIFICATION.VERDICT, DSL.count())
+			.from(RAW_NOTIFICATION)
+			.where(RAW_NOTIFICATION.ACCOUNT_ID.in(accountIds), RAW_NOTIFICATION.RECEIVED_AT.ge(ranges.get(0).from()),
+					RAW_NOTIFICATION.RECEIVED_AT.lt(ranges.get(ranges.size() - 1).to()))
+			.groupBy(RAW_NOTIFICATION.ACCOUNT_ID, DSL.field(DSL.name("d")), RAW_NOTIFICATION.VERDICT)
+			.forEach(r -> into.add(r.value1(), r.get(1, Integer.class), r.get(RAW_NOTIFICATION.VERDICT),
+					r.get(3, Long.class)));
+	}
+
+	/**
+	 * The notifications of a day still open by verdict (account → verdict → count; {@code NONE} = undecided): its
+	 * closed hours from {@link HourRollup} while they are valid for every account, the rest counted (the current hour
+	 * at each request) and its closed hours stored for the next request (issue 17: counting a whole day's rows was
+	 * half of the dashboard's time by the evening).
+	 */
+	private Map<String, Map<String, Long>> openDayNotifications(List<String> ids, ZoneId zone, Day day, Instant now) {
+		List<HourRollup.Hour> hours = HourRollup.hours(day.from(), day.to());
+		List<Instant> closed = hours.stream()
+			.filter(h -> DayRollup.closed(h.to(), now))
+			.map(HourRollup.Hour::from)
+			.toList();
+		Map<String, Map<Instant, Map<String, Long>>> stored = hourRollup.valid(ids, zone, closed);
+		int first = 0; // the first hour some account has no valid stored counts for: counted from there on
+		while (first < closed.size() && storedForAll(ids, stored, closed.get(first))) {
+			first++;
+		}
+		Map<String, Map<String, Long>> result = new HashMap<>();
+		ids.forEach(id -> result.put(id, new TreeMap<>()));
+		for (int i = 0; i < first; i++) {
+			Instant hour = closed.get(i);
+			ids.forEach(id -> stored.get(id).get(hour).forEach((v, n) -> result.get(id).merge(v, n, Long::sum)));
+		}
+		if (first == hours.size()) {
+			return result;
+		}
+		List<Instant> toStore = closed.subList(first, closed.size());
+		Map<String, List<Instant>> claims = new LinkedHashMap<>();
+		if (!toStore.isEmpty()) {
+			ids.forEach(id -> claims.put(id, toStore));
+		}
+		Map<String, Map<Instant, Long>> generations = claims.isEmpty() ? Map.of() : hourRollup.claim(zone, claims);
+		List<Day> counted = hours.subList(first, hours.size())
+			.stream()
+			.map(h -> new Day(day.date(), h.from(), h.to()))
+			.toList();
+		Map<String, List<Map<String, Long>>> perHour = new HashMap<>();
+		ids.forEach(id -> {
+			List<Map<String, Long>> empty = new ArrayList<>();
+			counted.forEach(h -> empty.add(new TreeMap<>()));
+			perHour.put(id, empty);
+		});
+		notificationsByDay(ids, counted, (id, index, verdict, n) -> perHour.get(id)
+			.get(index)
+			.merge(verdict == null ? "NONE" : verdict, n, Long::sum));
+		List<HourRollup.Counted> done = new ArrayList<>();
+		perHour.forEach((id, list) -> {
+			for (int i = 0; i < list.size(); i++) {
+				list.get(i).forEach((v, n) -> result.get(id).merge(v, n, Long::sum));
+				if (i < toStore.size()) {
+					done.add(new HourRollup.Counted(id, toStore.get(i), generations.get(id).get(toStore.get(i)),
+							list.get(i)));
+				}
+			}
+		});
+		hourRollup.store(zone, done);
+		return result;
+	}
+
+	private static boolean storedForAll(List<String> ids, Map<String, Map<Instant, Map<String, Long>>> stored,
+			Instant hour) {
+		return ids.stream().allMatch(id -> stored.getOrDefault(id, Map.of()).containsKey(hour));
 	}
 
 	/** One account's counts of consecutive days while the rows are read. */
