@@ -110,6 +110,44 @@ public final class ConsoleSession {
 		return response;
 	}
 
+	/** What {@link #timedGet} read: the status and the body's length in bytes. */
+	public record Read(int status, long bytes) {
+	}
+
+	/**
+	 * A GET whose body is read to its end through a small buffer and counted, not kept (benchmarks: a page of a few
+	 * hundred KB decoded into a String is a humongous allocation for G1 at each request, whose collections would pause
+	 * the server in the same JVM).
+	 */
+	public Read timedGet(String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+		if (acceptLanguage != null) {
+			request.header("Accept-Language", acceptLanguage);
+		}
+		if (forwardedFor != null) {
+			request.header("X-Forwarded-For", forwardedFor);
+		}
+		try {
+			HttpResponse<java.io.InputStream> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+					HttpResponse.BodyHandlers.ofInputStream());
+			long bytes = 0;
+			byte[] buffer = new byte[16 * 1024];
+			try (java.io.InputStream in = response.body()) {
+				for (int n; (n = in.read(buffer)) >= 0;) {
+					bytes += n;
+				}
+			}
+			return new Read(response.statusCode(), bytes);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** A GET with extra request headers (e.g. Accept-Language). */
 	public HttpResponse<String> get(String path, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
