@@ -143,6 +143,46 @@ abstract class BenchSupport {
 		return new Load(all.length, errors.get(), all, seconds);
 	}
 
+	/**
+	 * An open-loop load: work {@code i} is due at {@code start + i / perSecond} and started then on a virtual thread of
+	 * its own, whether earlier ones have finished or not, until {@code duration} or {@code available} runs out. A
+	 * latency is from the time the work was due to its end, so a server that falls behind shows it in full (no
+	 * coordinated omission, unlike the closed loop of {@link #timed}, whose latency is the time of a client that
+	 * waited for its previous answer).
+	 */
+	static Load paced(double perSecond, Duration duration, int available, Work work) throws Exception {
+		int count = (int) Math.min(available, Math.floor(perSecond * duration.toNanos() / 1e9));
+		long[] latencies = new long[count];
+		AtomicInteger errors = new AtomicInteger();
+		long start = System.nanoTime();
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int i = 0; i < count; i++) {
+				long due = start + (long) (i * 1e9 / perSecond);
+				for (long wait; (wait = due - System.nanoTime()) > 0;) {
+					java.util.concurrent.locks.LockSupport.parkNanos(wait);
+				}
+				int index = i;
+				pool.submit(() -> {
+					boolean ok;
+					try {
+						ok = work.perform(index);
+					}
+					catch (Exception ex) {
+						ok = false;
+						FIRST_ERROR.compareAndSet(null, ex.toString());
+					}
+					if (!ok) {
+						errors.incrementAndGet();
+					}
+					latencies[index] = System.nanoTime() - due;
+				});
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		Arrays.sort(latencies);
+		return new Load(count, errors.get(), latencies, seconds);
+	}
+
 	private static long[] join(Future<long[]> f) {
 		try {
 			return f.get();
