@@ -61,7 +61,9 @@ public final class BenchReport {
 				database of realistic size), notify, repair time (in compressed time), retention, sweep, reconciliation. Options:
 				`-Dbench.scale=0.01` (a quick check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
 				embedded one; `-Dpayrecon.it.db.username/password`), `-Dbench.notify.clients` (16),
-				`-Dbench.notify.seconds` (20), `-Dbench.sweep.rate` (200), `-Dbench.sweep.concurrency` (32),
+				`-Dbench.notify.seconds` (20), `-Dbench.notify.warm-up` (15 s per channel),
+				`-Dbench.notify.paced-seconds` (10, the open-loop run at 0.6 × the ceiling), `-Dbench.sweep.rate` (200),
+				`-Dbench.sweep.concurrency` (32),
 				`-Dbench.heap` (the benchmark JVM's max heap, 1g; 512m shows issue 17's bound), `-Dbench.doc` (another
 				file), `-Dit.test=ConsoleBenchmark,NotifyBenchmark` (some harnesses only), `-Dbench.console.profile=true`
 				(per-statement server times of the dashboard). Most of a full run is seeding (the console's 6,000,000 rows,
@@ -105,7 +107,8 @@ public final class BenchReport {
 
 	static String command() {
 		StringBuilder c = new StringBuilder("./mvnw -Pbench verify");
-		for (String p : List.of("bench.scale", "bench.heap", "bench.notify.clients", "bench.notify.seconds", "bench.sweep.rate",
+		for (String p : List.of("bench.scale", "bench.heap", "bench.notify.clients", "bench.notify.seconds",
+				"bench.notify.warm-up", "bench.notify.paced-seconds", "bench.sweep.rate",
 				"bench.sweep.concurrency", "payrecon.it.db.url")) {
 			String v = System.getProperty(p);
 			if (v != null && !v.isBlank()) {
