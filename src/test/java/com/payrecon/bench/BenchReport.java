@@ -62,7 +62,8 @@ public final class BenchReport {
 				`-Dbench.scale=0.01` (a quick check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
 				embedded one; `-Dpayrecon.it.db.username/password`), `-Dbench.notify.clients` (16),
 				`-Dbench.notify.seconds` (20), `-Dbench.notify.warm-up` (15 s per channel),
-				`-Dbench.notify.paced-seconds` (10, the open-loop run at 0.6 × the ceiling), `-Dbench.sweep.rate` (200),
+				`-Dbench.notify.paced-seconds` (10) and `-Dbench.notify.paced-share` (0.6: the open-loop run at that share
+				of the ceiling), `-Dbench.sweep.rate` (200),
 				`-Dbench.sweep.concurrency` (32),
 				`-Dbench.heap` (the benchmark JVM's max heap, 1g; 512m shows issue 17's bound), `-Dbench.doc` (another
 				file), `-Dit.test=ConsoleBenchmark,NotifyBenchmark` (some harnesses only), `-Dbench.console.profile=true`
@@ -108,7 +109,7 @@ public final class BenchReport {
 	static String command() {
 		StringBuilder c = new StringBuilder("./mvnw -Pbench verify");
 		for (String p : List.of("bench.scale", "bench.heap", "bench.notify.clients", "bench.notify.seconds",
-				"bench.notify.warm-up", "bench.notify.paced-seconds", "bench.sweep.rate",
+				"bench.notify.warm-up", "bench.notify.paced-seconds", "bench.notify.paced-share", "bench.sweep.rate",
 				"bench.sweep.concurrency", "payrecon.it.db.url")) {
 			String v = System.getProperty(p);
 			if (v != null && !v.isBlank()) {
