@@ -13,14 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.payrecon.db.tables.records.DayRollupRecord;
 import com.payrecon.notify.NotificationReprocessor;
@@ -205,61 +197,25 @@ class DayRollupIT {
 	 */
 	@Test
 	void lateChangesRacingReadersAreNeverLost() throws Exception {
-		String racedDayFigure = ACCOUNT + "-day-paid";
 		ConcurrentLinkedQueue<String> todo = new ConcurrentLinkedQueue<>(raced);
-		AtomicInteger committed = new AtomicInteger();
-		AtomicBoolean paying = new AtomicBoolean(true);
-		AtomicInteger reads = new AtomicInteger();
-		List<String> violations = new CopyOnWriteArrayList<>();
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> work = new ArrayList<>();
-		try (ExecutorService pool = Executors.newFixedThreadPool(7)) {
-			for (int p = 0; p < 4; p++) {
-				work.add(pool.submit(() -> {
-					start.await();
-					for (String next; (next = todo.poll()) != null;) {
-						String no = next;
-						long fen = 1000 + raced.indexOf(no);
-						// as the sweep does it: the whole transaction again after a deadlock
-						PaymentOutcome outcome = retry.inTransaction(() -> orders.applyPayment(ACCOUNT,
-								new ProviderPayment(no, TestData.transactionId(), Fen.of(fen), "CNY", clock.instant()),
-								Cause.query("stale-pending-sweep", "provider says SUCCESS")));
-						assertThat(outcome.kind()).isEqualTo(PaymentOutcome.Kind.APPLIED);
-						committed.incrementAndGet();
-					}
-					return null;
-				}));
+		ReadersRacingWriters.Result race = ReadersRacingWriters.race(4, () -> {
+			String no = todo.poll();
+			if (no == null) {
+				return false;
 			}
-			for (int r = 0; r < 3; r++) {
-				ConsoleSession reader = session();
-				work.add(pool.submit(() -> {
-					start.await();
-					while (paying.get()) {
-						int before = committed.get();
-						int shown = Integer.parseInt(ConsolePages.text(day(reader, racedDay), racedDayFigure));
-						reads.incrementAndGet();
-						if (shown < before) {
-							violations.add("shown " + shown + " paid after " + before + " had committed");
-						}
-					}
-					return null;
-				}));
-			}
-			start.countDown();
-			try {
-				for (Future<?> f : work.subList(0, 4)) {
-					f.get(2, TimeUnit.MINUTES);
-				}
-			}
-			finally {
-				paying.set(false);
-			}
-			for (Future<?> f : work) {
-				f.get(2, TimeUnit.MINUTES);
-			}
-		}
-		assertThat(violations).isEmpty();
-		assertThat(reads.get()).as("the readers overlapped the payments").isGreaterThan(3);
+			long fen = 1000 + raced.indexOf(no);
+			// as the sweep does it: the whole transaction again after a deadlock
+			PaymentOutcome outcome = retry.inTransaction(() -> orders.applyPayment(ACCOUNT,
+					new ProviderPayment(no, TestData.transactionId(), Fen.of(fen), "CNY", clock.instant()),
+					Cause.query("stale-pending-sweep", "provider says SUCCESS")));
+			assertThat(outcome.kind()).isEqualTo(PaymentOutcome.Kind.APPLIED);
+			return true;
+		}, 3, () -> {
+			ConsoleSession reader = session();
+			return () -> Integer.parseInt(text(day(reader, racedDay), "day-paid"));
+		});
+		assertThat(race.violations()).isEmpty();
+		assertThat(race.reads()).as("the readers overlapped the payments").isGreaterThan(3);
 		String page = day(session(), racedDay);
 		assertThat(text(page, "day-paid")).isEqualTo(String.valueOf(RACED_ORDERS));
 		assertThat(text(page, "day-pending")).isEqualTo("0");

@@ -14,14 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.payrecon.crypto.WechatSignType;
 import com.payrecon.db.tables.records.NotificationHourRollupRecord;
@@ -158,56 +150,23 @@ class HourRollupIT {
 		assertThat(stored()).as("the hours were stored before the race").hasSize(11);
 
 		ConcurrentLinkedQueue<Long> todo = new ConcurrentLinkedQueue<>(raws);
-		AtomicInteger committed = new AtomicInteger();
-		AtomicBoolean working = new AtomicBoolean(true);
-		AtomicInteger reads = new AtomicInteger();
-		List<String> violations = new CopyOnWriteArrayList<>();
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> work = new ArrayList<>();
-		try (ExecutorService pool = Executors.newFixedThreadPool(7)) {
-			for (int p = 0; p < 4; p++) {
-				work.add(pool.submit(() -> {
-					start.await();
-					for (Long next; (next = todo.poll()) != null;) {
-						assertThat(reprocessor.reprocess(next, "admin-1").orElseThrow().verdict())
-							.isEqualTo(Verdict.APPLIED);
-						committed.incrementAndGet();
-					}
-					return null;
-				}));
+		ReadersRacingWriters.Result race = ReadersRacingWriters.race(4, () -> {
+			Long next = todo.poll();
+			if (next == null) {
+				return false;
 			}
-			for (int r = 0; r < 3; r++) {
-				ConsoleSession reader = session();
-				work.add(pool.submit(() -> {
-					start.await();
-					while (working.get()) {
-						int before = committed.get();
-						String page = today(reader);
-						int shown = page.contains(ACCOUNT + "-today-verdict-APPLIED")
-								? Integer.parseInt(text(page, "today-verdict-APPLIED").replace("APPLIED ", "")) : 0;
-						reads.incrementAndGet();
-						if (shown < before) {
-							violations.add("shown " + shown + " APPLIED after " + before + " had committed");
-						}
-					}
-					return null;
-				}));
-			}
-			start.countDown();
-			try {
-				for (Future<?> f : work.subList(0, 4)) {
-					f.get(2, TimeUnit.MINUTES);
-				}
-			}
-			finally {
-				working.set(false);
-			}
-			for (Future<?> f : work) {
-				f.get(2, TimeUnit.MINUTES);
-			}
-		}
-		assertThat(violations).isEmpty();
-		assertThat(reads.get()).as("the readers overlapped the re-processing").isGreaterThan(3);
+			assertThat(reprocessor.reprocess(next, "admin-1").orElseThrow().verdict()).isEqualTo(Verdict.APPLIED);
+			return true;
+		}, 3, () -> {
+			ConsoleSession reader = session();
+			return () -> {
+				String page = today(reader);
+				return page.contains(ACCOUNT + "-today-verdict-APPLIED")
+						? Integer.parseInt(text(page, "today-verdict-APPLIED").replace("APPLIED ", "")) : 0;
+			};
+		});
+		assertThat(race.violations()).isEmpty();
+		assertThat(race.reads()).as("the readers overlapped the re-processing").isGreaterThan(3);
 		String page = today(session());
 		assertThat(text(page, "today-verdict-APPLIED")).isEqualTo("APPLIED " + count);
 		assertThat(page).doesNotContain(ACCOUNT + "-today-verdict-UNKNOWN_ORDER");
