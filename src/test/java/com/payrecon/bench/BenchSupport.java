@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import com.payrecon.support.PayReconIT;
@@ -118,17 +119,7 @@ abstract class BenchSupport {
 					int i;
 					while (System.nanoTime() < deadline && !stop.getAsBoolean() && (i = next.getAndIncrement()) < available) {
 						long t0 = System.nanoTime();
-						boolean ok;
-						try {
-							ok = work.perform(i);
-						}
-						catch (Exception ex) {
-							ok = false;
-							FIRST_ERROR.compareAndSet(null, ex.toString());
-						}
-						if (!ok) {
-							errors.incrementAndGet();
-						}
+						attempt(work, i, errors);
 						if (n == samples.length) {
 							samples = Arrays.copyOf(samples, n * 2);
 						}
@@ -159,21 +150,11 @@ abstract class BenchSupport {
 			for (int i = 0; i < count; i++) {
 				long due = start + (long) (i * 1e9 / perSecond);
 				for (long wait; (wait = due - System.nanoTime()) > 0;) {
-					java.util.concurrent.locks.LockSupport.parkNanos(wait);
+					LockSupport.parkNanos(wait);
 				}
 				int index = i;
 				pool.submit(() -> {
-					boolean ok;
-					try {
-						ok = work.perform(index);
-					}
-					catch (Exception ex) {
-						ok = false;
-						FIRST_ERROR.compareAndSet(null, ex.toString());
-					}
-					if (!ok) {
-						errors.incrementAndGet();
-					}
+					attempt(work, index, errors);
 					latencies[index] = System.nanoTime() - due;
 				});
 			}
@@ -181,6 +162,21 @@ abstract class BenchSupport {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		Arrays.sort(latencies);
 		return new Load(count, errors.get(), latencies, seconds);
+	}
+
+	/** Performs work {@code i}, counting a false answer or an exception (the first one kept) in {@code errors}. */
+	private static void attempt(Work work, int i, AtomicInteger errors) {
+		boolean ok;
+		try {
+			ok = work.perform(i);
+		}
+		catch (Exception ex) {
+			ok = false;
+			FIRST_ERROR.compareAndSet(null, ex.toString());
+		}
+		if (!ok) {
+			errors.incrementAndGet();
+		}
 	}
 
 	private static long[] join(Future<long[]> f) {
