@@ -120,32 +120,19 @@ public final class ConsoleSession {
 	 * the server in the same JVM).
 	 */
 	public Read timedGet(String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
-		if (acceptLanguage != null) {
-			request.header("Accept-Language", acceptLanguage);
-		}
-		if (forwardedFor != null) {
-			request.header("X-Forwarded-For", forwardedFor);
-		}
-		try {
-			HttpResponse<java.io.InputStream> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
-					HttpResponse.BodyHandlers.ofInputStream());
-			long bytes = 0;
-			byte[] buffer = new byte[16 * 1024];
-			try (java.io.InputStream in = response.body()) {
-				for (int n; (n = in.read(buffer)) >= 0;) {
-					bytes += n;
-				}
+		HttpResponse<java.io.InputStream> response = send(HttpRequest.newBuilder(uri(path)).GET(),
+				HttpResponse.BodyHandlers.ofInputStream());
+		long bytes = 0;
+		byte[] buffer = new byte[16 * 1024];
+		try (java.io.InputStream in = response.body()) {
+			for (int n; (n = in.read(buffer)) >= 0;) {
+				bytes += n;
 			}
-			return new Read(response.statusCode(), bytes);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return new Read(response.statusCode(), bytes);
 	}
 
 	/** A GET with extra request headers (e.g. Accept-Language). */
@@ -222,6 +209,10 @@ public final class ConsoleSession {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		return send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+	}
+
+	private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
 		if (acceptLanguage != null) {
 			request.header("Accept-Language", acceptLanguage);
 		}
@@ -229,8 +220,7 @@ public final class ConsoleSession {
 			request.header("X-Forwarded-For", forwardedFor);
 		}
 		try {
-			return client.send(request.timeout(Duration.ofSeconds(30)).build(),
-					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+			return client.send(request.timeout(Duration.ofSeconds(30)).build(), body);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
