@@ -87,6 +87,34 @@ public class RawNotificationRepository {
 		hours.rowChanged(raw.accountId(), raw.receivedAt());
 	}
 
+	/**
+	 * Stored notifications nobody has decided on: no verdict (the process died, or its database went away, between
+	 * storing and deciding), or our own failure (ERROR) on fewer than {@code maxTries} tries; received before
+	 * {@code receivedBefore}; of {@code accountIds} (empty: all); oldest first, at most {@code limit}. Read by the
+	 * (verdict, received_at, id) index.
+	 */
+	public List<Long> stranded(Instant receivedBefore, java.util.Collection<String> accountIds, int maxTries, int limit) {
+		return dsl.select(RAW_NOTIFICATION.ID)
+			.from(RAW_NOTIFICATION)
+			.where(strandedCondition(receivedBefore, accountIds, maxTries))
+			.orderBy(RAW_NOTIFICATION.ID)
+			.limit(limit)
+			.fetch(RAW_NOTIFICATION.ID);
+	}
+
+	/** Whether {@link #stranded} would find anything. */
+	public boolean anyStranded(Instant receivedBefore, java.util.Collection<String> accountIds, int maxTries) {
+		return dsl.fetchExists(RAW_NOTIFICATION, strandedCondition(receivedBefore, accountIds, maxTries));
+	}
+
+	private static org.jooq.Condition strandedCondition(Instant receivedBefore, java.util.Collection<String> accountIds,
+			int maxTries) {
+		org.jooq.Condition undecided = RAW_NOTIFICATION.VERDICT.isNull()
+			.or(RAW_NOTIFICATION.VERDICT.eq(Verdict.ERROR.name()).and(RAW_NOTIFICATION.PROCESS_COUNT.lt(maxTries)));
+		org.jooq.Condition c = undecided.and(RAW_NOTIFICATION.RECEIVED_AT.lt(receivedBefore));
+		return accountIds.isEmpty() ? c : c.and(RAW_NOTIFICATION.ACCOUNT_ID.in(accountIds));
+	}
+
 	/** The verdict an earlier delivery with this provider notification id settled on, if any. */
 	Optional<String> settledNotifyId(String accountId, String providerNotifyId) {
 		return dsl.select(PROVIDER_NOTIFICATION.VERDICT)

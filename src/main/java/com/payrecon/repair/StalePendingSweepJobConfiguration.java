@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.payrecon.notify.StrandedNotifications;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.scheduling.JobParameterNames;
 import com.payrecon.scheduling.JobParameterValues;
@@ -28,10 +29,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code stale-pending-sweep}: one step that runs {@link StalePendingSweep} and records its counts on the step
- * (read = orders asked, write = orders settled: paid, closed or failed; skip = questions without a definite answer).
- * Safe to run twice and to restart: every change goes through OrderService's compare-and-set, and an order's backoff
- * decides whether it is asked again.
+ * {@code stale-pending-sweep}: two steps. {@code stranded} decides on stored notifications left undecided for longer
+ * than {@code staleAfter} ({@link StrandedNotifications}; read = notifications run again, write = decided, skip =
+ * ERROR again), so that an order whose notification is in the database is applied from it rather than asked about.
+ * {@code sweep} runs {@link StalePendingSweep} and records its counts (read = orders asked, write = orders settled:
+ * paid, closed or failed; skip = questions without a definite answer). Safe to run twice and to restart: every change
+ * goes through OrderService's (or RefundService's) compare-and-set, applying a notification is exactly-once, and an
+ * order's backoff decides whether it is asked again.
  */
 @Configuration(proxyBeanMethods = false)
 class StalePendingSweepJobConfiguration {
@@ -44,21 +48,47 @@ class StalePendingSweepJobConfiguration {
 	private static final Set<String> ACCEPTED = JobParameterNames.accepted(STALE_AFTER, CONCURRENCY, MAX_PER_ACCOUNT, ACCOUNTS);
 
 	@Bean
-	Job stalePendingSweepJob(JobRepository jobRepository, Step stalePendingSweepStep) {
+	Job stalePendingSweepJob(JobRepository jobRepository, Step strandedNotificationsStep, Step stalePendingSweepStep) {
 		return new JobBuilder(JOB, jobRepository).validator(JobParameterValues.validator(StalePendingSweepJobConfiguration::parameters))
 			.listener(new RootCauseExitMessage())
-			.start(stalePendingSweepStep)
+			.start(strandedNotificationsStep)
+			.next(stalePendingSweepStep)
 			.build();
 	}
 
-	/** The sweep fires every minute; it starts a run (and a job instance) only when an order is due for a check. */
+	/**
+	 * The sweep fires every minute; it starts a run (and a job instance) only when an order is due for a check or a
+	 * stored notification is stranded.
+	 */
 	@Bean
-	WorkProbe stalePendingSweepWork(OrderRepository orders, Clock clock) {
+	WorkProbe stalePendingSweepWork(OrderRepository orders, StrandedNotifications stranded, Clock clock) {
 		return WorkProbe.of(JOB, parameters -> {
 			StalePendingSweep.Parameters p = parameters(parameters);
 			Instant now = clock.instant();
-			return orders.anyDueForCheck(p.accountIds(), now.minus(p.staleAfter()), now);
+			return orders.anyDueForCheck(p.accountIds(), now.minus(p.staleAfter()), now)
+					|| stranded.any(p.staleAfter(), p.accountIds());
 		});
+	}
+
+	/**
+	 * Transaction rule: none around the tasklet ({@link StepTransactions#none()}): each notification is decided in its
+	 * own transactions by NotificationProcessor, and a v2 or Alipay refund notice may ask the provider. At most
+	 * {@code maxPerAccount} notifications per run (oldest first); the rest wait for the next run.
+	 */
+	@Bean
+	Step strandedNotificationsStep(JobRepository jobRepository, StrandedNotifications stranded) {
+		return new StepBuilder(JOB + ".stranded", jobRepository).tasklet((contribution, chunkContext) -> {
+			var execution = contribution.getStepExecution();
+			StalePendingSweep.Parameters parameters = parameters(execution.getJobParameters());
+			StrandedNotifications.Summary summary = stranded.rerun(parameters.staleAfter(), parameters.accountIds(),
+					parameters.maxPerAccount(), JOB + "#" + execution.getJobExecutionId());
+			for (int i = 0; i < summary.rerun(); i++) {
+				contribution.incrementReadCount();
+			}
+			contribution.incrementWriteCount(summary.decided());
+			contribution.incrementProcessSkipCount(summary.failedAgain());
+			return RepeatStatus.FINISHED;
+		}, StepTransactions.none()).build();
 	}
 
 	/**

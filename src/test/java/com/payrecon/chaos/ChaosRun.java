@@ -468,7 +468,7 @@ public final class ChaosRun {
 			.where(SANDBOX_ORDER.OUT_TRADE_NO.startsWith(prefix))
 			.fetchMap(SANDBOX_REFUND.OUT_REFUND_NO, SANDBOX_REFUND.STATUS);
 		int open = (int) here.values().stream().filter(s -> s.equals("REQUESTED") || s.equals("PROCESSING")).count();
-		Set<String> billOnly = ChaosChecks.billOnlyRefunds(pv, prefix);
+		Set<String> billOnly = ChaosChecks.billOnlyRefunds(pv, pr, prefix);
 		for (var e : there.entrySet()) {
 			if (!here.containsKey(e.getKey()) && billOnly.contains(e.getKey())) {
 				continue; // only the day's bill tells: not the chaos run's to wait for

@@ -1,13 +1,18 @@
 package com.payrecon.scheduling;
 
 import static com.payrecon.db.Tables.MICROPAY_ATTEMPT;
+import static com.payrecon.db.Tables.RAW_NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import com.payrecon.account.Channel;
 import com.payrecon.checkout.MicropayAttempts;
+import com.payrecon.notify.RawNotificationRepository;
+import com.payrecon.notify.RawRequest;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
 import com.payrecon.order.OrderService.CreateOrder;
@@ -50,6 +55,9 @@ class JobWorkIT {
 
 	@Autowired
 	MutableClock clock;
+
+	@Autowired
+	RawNotificationRepository rawLog;
 
 	@AfterEach
 	void resetClock() {
@@ -99,6 +107,24 @@ class JobWorkIT {
 		assertThat(runs.start("stale-pending-sweep", Instant.now(), "quartz:test", null, quiet, false))
 			.isEqualTo(BatchRuns.Outcome.RAN);
 		assertThat(instances("stale-pending-sweep")).isEqualTo(before + 2);
+	}
+
+	@Test
+	void aStoredNotificationLeftUndecidedIsWorkForTheSweepEvenWithNoOrderDue() {
+		Map<String, String> quiet = Map.of("accounts", "probe-fake");
+		assertThat(runs.start("stale-pending-sweep", Instant.now(), "quartz:test", null, quiet, false))
+			.isEqualTo(BatchRuns.Outcome.NO_WORK);
+		byte[] body = "<xml><return_code>SUCCESS</return_code></xml>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		long rawId = rawLog.insert(new RawRequest(Instant.now().minus(Duration.ofMinutes(3)), Channel.WECHATPAY_V2,
+				RawRequest.NOTIFY, "probe-fake", "POST", "/notify/wechatpay-v2/probe-fake", null, "127.0.0.1", "text/xml",
+				Map.of("content-type", List.of("text/xml")), body, body.length, false, "0".repeat(64)));
+
+		assertThat(runs.start("stale-pending-sweep", Instant.now(), "quartz:test", null, quiet, false))
+			.isEqualTo(BatchRuns.Outcome.RAN);
+		assertThat(dsl.select(RAW_NOTIFICATION.VERDICT).from(RAW_NOTIFICATION).where(RAW_NOTIFICATION.ID.eq(rawId))
+			.fetchOne(RAW_NOTIFICATION.VERDICT)).as("decided by the run").isNotNull();
+		assertThat(runs.start("stale-pending-sweep", Instant.now(), "quartz:test", null, quiet, false))
+			.isEqualTo(BatchRuns.Outcome.NO_WORK);
 	}
 
 	@Test
