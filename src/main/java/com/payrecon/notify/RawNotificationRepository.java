@@ -13,7 +13,9 @@ import com.payrecon.account.Channel;
 import com.payrecon.db.tables.records.RawNotificationRecord;
 import com.payrecon.rollup.DayRollup;
 import com.payrecon.rollup.HourRollup;
+import com.payrecon.support.db.HotStatement;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,7 +34,47 @@ public class RawNotificationRepository {
 	private final DayRollup rollup;
 	private final HourRollup hours;
 
+	/** Statements of every notification, rendered once (HotStatement, issue 17). */
+	private final HotStatement insert;
+	private final HotStatement settle;
+	private final HotStatement recordNotifyId;
+
 	RawNotificationRepository(DSLContext dsl, DayRollup rollup, HourRollup hours) {
+		this.insert = HotStatement.of(dsl, dsl.insertInto(RAW_NOTIFICATION)
+			.set(RAW_NOTIFICATION.RECEIVED_AT, HotStatement.at(0, RAW_NOTIFICATION.RECEIVED_AT))
+			.set(RAW_NOTIFICATION.CHANNEL, HotStatement.at(1, RAW_NOTIFICATION.CHANNEL))
+			.set(RAW_NOTIFICATION.KIND, HotStatement.at(2, RAW_NOTIFICATION.KIND))
+			.set(RAW_NOTIFICATION.ACCOUNT_ID, HotStatement.at(3, RAW_NOTIFICATION.ACCOUNT_ID))
+			.set(RAW_NOTIFICATION.METHOD, HotStatement.at(4, RAW_NOTIFICATION.METHOD))
+			.set(RAW_NOTIFICATION.REQUEST_URI, HotStatement.at(5, RAW_NOTIFICATION.REQUEST_URI))
+			.set(RAW_NOTIFICATION.QUERY_STRING, HotStatement.at(6, RAW_NOTIFICATION.QUERY_STRING))
+			.set(RAW_NOTIFICATION.REMOTE_ADDR, HotStatement.at(7, RAW_NOTIFICATION.REMOTE_ADDR))
+			.set(RAW_NOTIFICATION.CONTENT_TYPE, HotStatement.at(8, RAW_NOTIFICATION.CONTENT_TYPE))
+			.set(RAW_NOTIFICATION.HEADERS, HotStatement.at(9, RAW_NOTIFICATION.HEADERS))
+			.set(RAW_NOTIFICATION.BODY, HotStatement.at(10, RAW_NOTIFICATION.BODY))
+			.set(RAW_NOTIFICATION.BODY_LENGTH, HotStatement.at(11, RAW_NOTIFICATION.BODY_LENGTH))
+			.set(RAW_NOTIFICATION.BODY_TRUNCATED, HotStatement.at(12, RAW_NOTIFICATION.BODY_TRUNCATED))
+			.set(RAW_NOTIFICATION.BODY_SHA256, HotStatement.at(13, RAW_NOTIFICATION.BODY_SHA256)));
+		this.settle = HotStatement.of(dsl, dsl.update(RAW_NOTIFICATION)
+			.set(RAW_NOTIFICATION.VERDICT, HotStatement.at(0, RAW_NOTIFICATION.VERDICT))
+			.set(RAW_NOTIFICATION.VERDICT_REASON, HotStatement.at(1, RAW_NOTIFICATION.VERDICT_REASON))
+			.set(RAW_NOTIFICATION.PROCESSED_AT, HotStatement.at(2, RAW_NOTIFICATION.PROCESSED_AT))
+			.set(RAW_NOTIFICATION.PROCESS_COUNT, RAW_NOTIFICATION.PROCESS_COUNT.plus(DSL.inline(1)))
+			.set(RAW_NOTIFICATION.RESPONSE_STATUS, HotStatement.at(3, RAW_NOTIFICATION.RESPONSE_STATUS))
+			.set(RAW_NOTIFICATION.RESPONSE_BODY, HotStatement.at(4, RAW_NOTIFICATION.RESPONSE_BODY))
+			.set(RAW_NOTIFICATION.OUT_TRADE_NO, HotStatement.at(5, RAW_NOTIFICATION.OUT_TRADE_NO))
+			.set(RAW_NOTIFICATION.PROVIDER_TXN_ID, HotStatement.at(6, RAW_NOTIFICATION.PROVIDER_TXN_ID))
+			.set(RAW_NOTIFICATION.PROVIDER_NOTIFY_ID, HotStatement.at(7, RAW_NOTIFICATION.PROVIDER_NOTIFY_ID))
+			.set(RAW_NOTIFICATION.ORDER_ID, HotStatement.at(8, RAW_NOTIFICATION.ORDER_ID))
+			.set(RAW_NOTIFICATION.VERSION, RAW_NOTIFICATION.VERSION.plus(DSL.inline(1)))
+			.where(RAW_NOTIFICATION.ID.eq(HotStatement.at(9, RAW_NOTIFICATION.ID))));
+		this.recordNotifyId = HotStatement.of(dsl, dsl.insertInto(PROVIDER_NOTIFICATION)
+			.set(PROVIDER_NOTIFICATION.ACCOUNT_ID, HotStatement.at(0, PROVIDER_NOTIFICATION.ACCOUNT_ID))
+			.set(PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID, HotStatement.at(1, PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID))
+			.set(PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID, HotStatement.at(2, PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID))
+			.set(PROVIDER_NOTIFICATION.VERDICT, HotStatement.at(3, PROVIDER_NOTIFICATION.VERDICT))
+			.set(PROVIDER_NOTIFICATION.CREATED_AT, HotStatement.at(4, PROVIDER_NOTIFICATION.CREATED_AT))
+			.onDuplicateKeyIgnore());
 		this.dsl = dsl;
 		this.rollup = rollup;
 		this.hours = hours;
@@ -40,23 +82,10 @@ public class RawNotificationRepository {
 
 	/** Stores the request and returns its id; commits on its own (callers hold no transaction). */
 	public long insert(RawRequest raw) {
-		return dsl.insertInto(RAW_NOTIFICATION)
-			.set(RAW_NOTIFICATION.RECEIVED_AT, raw.receivedAt())
-			.set(RAW_NOTIFICATION.CHANNEL, raw.channel().wireName())
-			.set(RAW_NOTIFICATION.KIND, raw.kind())
-			.set(RAW_NOTIFICATION.ACCOUNT_ID, truncate(raw.accountId(), 64))
-			.set(RAW_NOTIFICATION.METHOD, truncate(raw.method(), 8))
-			.set(RAW_NOTIFICATION.REQUEST_URI, truncate(raw.requestUri(), 1024))
-			.set(RAW_NOTIFICATION.QUERY_STRING, raw.queryString())
-			.set(RAW_NOTIFICATION.REMOTE_ADDR, truncate(raw.remoteAddr(), 64))
-			.set(RAW_NOTIFICATION.CONTENT_TYPE, truncate(raw.contentType(), 255))
-			.set(RAW_NOTIFICATION.HEADERS, json.writeValueAsString(raw.headers()))
-			.set(RAW_NOTIFICATION.BODY, raw.body())
-			.set(RAW_NOTIFICATION.BODY_LENGTH, raw.bodyLength())
-			.set(RAW_NOTIFICATION.BODY_TRUNCATED, raw.truncated())
-			.set(RAW_NOTIFICATION.BODY_SHA256, raw.bodySha256())
-			.returning(RAW_NOTIFICATION.ID)
-			.fetchOne(RAW_NOTIFICATION.ID);
+		return insert.executeForKey(raw.receivedAt(), raw.channel().wireName(), raw.kind(), truncate(raw.accountId(), 64),
+				truncate(raw.method(), 8), truncate(raw.requestUri(), 1024), raw.queryString(), truncate(raw.remoteAddr(), 64),
+				truncate(raw.contentType(), 255), json.writeValueAsString(raw.headers()), raw.body(), raw.bodyLength(),
+				raw.truncated(), raw.bodySha256());
 	}
 
 	/** What was decided about a stored notification, and what was answered. */
@@ -69,20 +98,9 @@ public class RawNotificationRepository {
 	 * notification received on a closed day (re-processing): that day's (or hour's) dashboard figures are outdated with it.
 	 */
 	public void settle(long id, RawRequest raw, Settlement s, Instant now) {
-		dsl.update(RAW_NOTIFICATION)
-			.set(RAW_NOTIFICATION.VERDICT, s.verdict().name())
-			.set(RAW_NOTIFICATION.VERDICT_REASON, truncate(s.reason(), 1024))
-			.set(RAW_NOTIFICATION.PROCESSED_AT, now)
-			.set(RAW_NOTIFICATION.PROCESS_COUNT, RAW_NOTIFICATION.PROCESS_COUNT.plus(1))
-			.set(RAW_NOTIFICATION.RESPONSE_STATUS, s.responseStatus())
-			.set(RAW_NOTIFICATION.RESPONSE_BODY, s.responseBody())
-			.set(RAW_NOTIFICATION.OUT_TRADE_NO, truncate(s.outTradeNo(), 64))
-			.set(RAW_NOTIFICATION.PROVIDER_TXN_ID, truncate(s.providerTxnId(), 64))
-			.set(RAW_NOTIFICATION.PROVIDER_NOTIFY_ID, truncate(s.providerNotifyId(), 128))
-			.set(RAW_NOTIFICATION.ORDER_ID, s.orderId())
-			.set(RAW_NOTIFICATION.VERSION, RAW_NOTIFICATION.VERSION.plus(1))
-			.where(RAW_NOTIFICATION.ID.eq(id))
-			.execute();
+		settle.execute(s.verdict().name(), truncate(s.reason(), 1024), now, s.responseStatus(), s.responseBody(),
+				truncate(s.outTradeNo(), 64), truncate(s.providerTxnId(), 64), truncate(s.providerNotifyId(), 128), s.orderId(),
+				id);
 		rollup.rowChanged(raw.accountId(), raw.receivedAt());
 		hours.rowChanged(raw.accountId(), raw.receivedAt());
 	}
@@ -140,14 +158,7 @@ public class RawNotificationRepository {
 						PROVIDER_NOTIFICATION.VERDICT.eq(earlier.name()))
 				.execute() == 1;
 		}
-		return dsl.insertInto(PROVIDER_NOTIFICATION)
-			.set(PROVIDER_NOTIFICATION.ACCOUNT_ID, accountId)
-			.set(PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID, providerNotifyId)
-			.set(PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID, rawId)
-			.set(PROVIDER_NOTIFICATION.VERDICT, verdict.name())
-			.set(PROVIDER_NOTIFICATION.CREATED_AT, now)
-			.onDuplicateKeyIgnore()
-			.execute() == 1;
+		return recordNotifyId.execute(accountId, providerNotifyId, rawId, verdict.name(), now) == 1;
 	}
 
 	/** A stored notification, for re-processing and the console. */

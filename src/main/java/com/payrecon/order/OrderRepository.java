@@ -11,7 +11,9 @@ import com.payrecon.db.tables.records.OrderEventRecord;
 import com.payrecon.db.tables.records.PaymentOrderRecord;
 import com.payrecon.rollup.DayRollup;
 import com.payrecon.support.money.Fen;
+import com.payrecon.support.db.HotStatement;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import org.springframework.stereotype.Repository;
 
@@ -23,9 +25,33 @@ public class OrderRepository {
 
 	private final DayRollup rollup;
 
+	/** The two writes of every payment, rendered once (HotStatement, issue 17). */
+	private final HotStatement markPaid;
+	private final HotStatement appendEvent;
+
 	OrderRepository(DSLContext dsl, DayRollup rollup) {
 		this.dsl = dsl;
 		this.rollup = rollup;
+		this.markPaid = HotStatement.of(dsl, dsl.update(PAYMENT_ORDER)
+			.set(PAYMENT_ORDER.STATUS, DSL.inline(OrderStatus.PAID.name()))
+			.set(PAYMENT_ORDER.PROVIDER_TXN_ID, HotStatement.at(0, PAYMENT_ORDER.PROVIDER_TXN_ID))
+			.set(PAYMENT_ORDER.PAID_AT, HotStatement.at(1, PAYMENT_ORDER.PAID_AT))
+			.set(PAYMENT_ORDER.UPDATED_AT, HotStatement.at(2, PAYMENT_ORDER.UPDATED_AT))
+			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(DSL.inline(1)))
+			.where(PAYMENT_ORDER.ID.eq(HotStatement.at(3, PAYMENT_ORDER.ID)),
+					PAYMENT_ORDER.STATUS.eq(HotStatement.at(4, PAYMENT_ORDER.STATUS)),
+					PAYMENT_ORDER.VERSION.eq(HotStatement.at(5, PAYMENT_ORDER.VERSION))));
+		this.appendEvent = HotStatement.of(dsl, dsl.insertInto(ORDER_EVENT)
+			.set(ORDER_EVENT.ORDER_ID, HotStatement.at(0, ORDER_EVENT.ORDER_ID))
+			.set(ORDER_EVENT.EVENT_TYPE, HotStatement.at(1, ORDER_EVENT.EVENT_TYPE))
+			.set(ORDER_EVENT.FROM_STATUS, HotStatement.at(2, ORDER_EVENT.FROM_STATUS))
+			.set(ORDER_EVENT.TO_STATUS, HotStatement.at(3, ORDER_EVENT.TO_STATUS))
+			.set(ORDER_EVENT.SOURCE, HotStatement.at(4, ORDER_EVENT.SOURCE))
+			.set(ORDER_EVENT.ACTOR, HotStatement.at(5, ORDER_EVENT.ACTOR))
+			.set(ORDER_EVENT.RAW_NOTIFICATION_ID, HotStatement.at(6, ORDER_EVENT.RAW_NOTIFICATION_ID))
+			.set(ORDER_EVENT.REASON, HotStatement.at(7, ORDER_EVENT.REASON))
+			.set(ORDER_EVENT.DETAILS, HotStatement.at(8, ORDER_EVENT.DETAILS))
+			.set(ORDER_EVENT.CREATED_AT, HotStatement.at(9, ORDER_EVENT.CREATED_AT)));
 	}
 
 	public Optional<PaymentOrder> find(String accountId, String outTradeNo) {
@@ -92,15 +118,8 @@ public class OrderRepository {
 	}
 
 	private boolean markPaid(PaymentOrder order, OrderStatus from, ProviderPayment payment, Instant now) {
-		return statusChanged(order, dsl.update(PAYMENT_ORDER)
-			.set(PAYMENT_ORDER.STATUS, OrderStatus.PAID.name())
-			.set(PAYMENT_ORDER.PROVIDER_TXN_ID, payment.providerTxnId())
-			.set(PAYMENT_ORDER.PAID_AT, payment.paidAt())
-			.set(PAYMENT_ORDER.UPDATED_AT, now)
-			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
-			.where(PAYMENT_ORDER.ID.eq(order.id()), PAYMENT_ORDER.STATUS.eq(from.name()),
-					PAYMENT_ORDER.VERSION.eq(order.version()))
-			.execute());
+		return statusChanged(order, markPaid.execute(payment.providerTxnId(), payment.paidAt(), now, order.id(), from.name(),
+				order.version()));
 	}
 
 	/** Sets an unknown paid time, only if it is still unknown and nobody changed the row since it was read. */
@@ -173,20 +192,9 @@ public class OrderRepository {
 	/** Appends a line to the order's history; returns its id. */
 	long appendEvent(long orderId, String eventType, OrderStatus from, OrderStatus to, Cause cause, String details,
 			Instant now) {
-		return dsl.insertInto(ORDER_EVENT)
-			.set(ORDER_EVENT.ORDER_ID, orderId)
-			.set(ORDER_EVENT.EVENT_TYPE, eventType)
-			.set(ORDER_EVENT.FROM_STATUS, from == null ? null : from.name())
-			.set(ORDER_EVENT.TO_STATUS, to == null ? null : to.name())
-			.set(ORDER_EVENT.SOURCE, cause.source().name())
-			.set(ORDER_EVENT.ACTOR, truncate(cause.actor(), 128))
-			.set(ORDER_EVENT.RAW_NOTIFICATION_ID, cause.rawNotificationId())
-			.set(ORDER_EVENT.REASON, truncate(cause.reason(), 512))
-			.set(ORDER_EVENT.DETAILS, details)
-			.set(ORDER_EVENT.CREATED_AT, now)
-			.returning(ORDER_EVENT.ID)
-			.fetchSingle()
-			.getId();
+		return appendEvent.executeForKey(orderId, eventType, from == null ? null : from.name(), to == null ? null : to.name(),
+				cause.source().name(), truncate(cause.actor(), 128), cause.rawNotificationId(), truncate(cause.reason(), 512),
+				details, now);
 	}
 
 	/** After a question to the provider: count it and set when the order is due next (null: never again). */

@@ -3,9 +3,6 @@ package com.payrecon.outbox;
 import static com.payrecon.db.Tables.EVENT_SEQUENCE;
 import static com.payrecon.db.Tables.OUTBOX_EVENT;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.payrecon.db.tables.records.OutboxEventRecord;
+import com.payrecon.support.db.HotStatement;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
@@ -33,8 +31,28 @@ public class OutboxRepository {
 
 	private final DSLContext dsl;
 
+	/** The two writes of every event, rendered once (HotStatement, issue 17). */
+	private final HotStatement allocate;
+	private final HotStatement insert;
+
 	OutboxRepository(DSLContext dsl) {
 		this.dsl = dsl;
+		this.allocate = HotStatement.of(dsl, dsl.update(EVENT_SEQUENCE)
+			.set(EVENT_SEQUENCE.LAST_SEQ, DSL.field("LAST_INSERT_ID({0})", Long.class,
+					EVENT_SEQUENCE.LAST_SEQ.plus(HotStatement.at(0, EVENT_SEQUENCE.LAST_SEQ))))
+			.where(EVENT_SEQUENCE.ACCOUNT_ID.eq(HotStatement.at(1, EVENT_SEQUENCE.ACCOUNT_ID))));
+		this.insert = HotStatement.of(dsl, dsl.insertInto(OUTBOX_EVENT)
+			.set(OUTBOX_EVENT.EVENT_ID, HotStatement.at(0, OUTBOX_EVENT.EVENT_ID))
+			.set(OUTBOX_EVENT.ACCOUNT_ID, HotStatement.at(1, OUTBOX_EVENT.ACCOUNT_ID))
+			.set(OUTBOX_EVENT.SEQ, HotStatement.at(2, OUTBOX_EVENT.SEQ))
+			.set(OUTBOX_EVENT.EVENT_TYPE, HotStatement.at(3, OUTBOX_EVENT.EVENT_TYPE))
+			.set(OUTBOX_EVENT.ORDER_ID, HotStatement.at(4, OUTBOX_EVENT.ORDER_ID))
+			.set(OUTBOX_EVENT.ORDER_EVENT_ID, HotStatement.at(5, OUTBOX_EVENT.ORDER_EVENT_ID))
+			.set(OUTBOX_EVENT.OUT_TRADE_NO, HotStatement.at(6, OUTBOX_EVENT.OUT_TRADE_NO))
+			.set(OUTBOX_EVENT.REFUND_ID, HotStatement.at(7, OUTBOX_EVENT.REFUND_ID))
+			.set(OUTBOX_EVENT.CAUSE, HotStatement.at(8, OUTBOX_EVENT.CAUSE))
+			.set(OUTBOX_EVENT.OCCURRED_AT, HotStatement.at(9, OUTBOX_EVENT.OCCURRED_AT))
+			.set(OUTBOX_EVENT.BODY, HotStatement.at(10, OUTBOX_EVENT.BODY)));
 	}
 
 	/**
@@ -42,30 +60,10 @@ public class OutboxRepository {
 	 * account's counter row stays locked until the transaction ends.
 	 */
 	long allocate(String accountId, int count) {
-		Field<Long> next = DSL.field("LAST_INSERT_ID({0})", Long.class, EVENT_SEQUENCE.LAST_SEQ.plus(count));
-		Query update = dsl.update(EVENT_SEQUENCE)
-			.set(EVENT_SEQUENCE.LAST_SEQ, next)
-			.where(EVENT_SEQUENCE.ACCOUNT_ID.eq(accountId));
-		// jOOQ's statement, run for its generated key: LAST_INSERT_ID(expr) puts the new number into the update's OK
-		// packet, which the driver hands out as the key, so no SELECT LAST_INSERT_ID() follows (a round trip fewer on
-		// every payment, issue 17). Inside the caller's transaction: the provider gives its connection.
-		Long updated = dsl.connectionResult(c -> {
-			try (PreparedStatement statement = c.prepareStatement(update.getSQL(), Statement.RETURN_GENERATED_KEYS)) {
-				List<Object> values = update.getBindValues();
-				for (int i = 0; i < values.size(); i++) {
-					statement.setObject(i + 1, values.get(i));
-				}
-				if (statement.executeUpdate() == 0) {
-					return null;
-				}
-				try (ResultSet keys = statement.getGeneratedKeys()) {
-					if (!keys.next()) {
-						throw new IllegalStateException("No number came back from the event sequence's update");
-					}
-					return keys.getLong(1);
-				}
-			}
-		});
+		// LAST_INSERT_ID(expr) puts the new number into the update's OK packet, which the driver hands out as the key,
+		// so no SELECT LAST_INSERT_ID() follows (a round trip fewer on every payment, issue 17). Inside the caller's
+		// transaction: jOOQ's connection provider gives its connection.
+		Long updated = allocate.executeForKey((long) count, accountId);
 		if (updated != null) {
 			return updated - count + 1;
 		}
@@ -82,21 +80,9 @@ public class OutboxRepository {
 	/** One event, numbered {@code seq}, with its body rendered here. Returns the stored event. */
 	OutboxEvent insert(NewEvent event, String eventId, long seq) {
 		String body = body(event, eventId, seq);
-		OutboxEventRecord r = dsl.insertInto(OUTBOX_EVENT)
-			.set(OUTBOX_EVENT.EVENT_ID, eventId)
-			.set(OUTBOX_EVENT.ACCOUNT_ID, event.accountId())
-			.set(OUTBOX_EVENT.SEQ, seq)
-			.set(OUTBOX_EVENT.EVENT_TYPE, event.type().wireName())
-			.set(OUTBOX_EVENT.ORDER_ID, event.orderId())
-			.set(OUTBOX_EVENT.ORDER_EVENT_ID, event.orderEventId())
-			.set(OUTBOX_EVENT.OUT_TRADE_NO, event.outTradeNo())
-			.set(OUTBOX_EVENT.REFUND_ID, event.refundId())
-			.set(OUTBOX_EVENT.CAUSE, event.cause().wireName())
-			.set(OUTBOX_EVENT.OCCURRED_AT, event.occurredAt())
-			.set(OUTBOX_EVENT.BODY, body)
-			.returning(OUTBOX_EVENT.ID)
-			.fetchSingle();
-		return new OutboxEvent(r.getId(), eventId, event.accountId(), seq, event.type().wireName(), event.orderId(),
+		long id = insert.executeForKey(eventId, event.accountId(), seq, event.type().wireName(), event.orderId(),
+				event.orderEventId(), event.outTradeNo(), event.refundId(), event.cause().wireName(), event.occurredAt(), body);
+		return new OutboxEvent(id, eventId, event.accountId(), seq, event.type().wireName(), event.orderId(),
 				event.outTradeNo(), event.refundId(), event.cause().wireName(), event.occurredAt(), body);
 	}
 
