@@ -38,6 +38,7 @@ public class RawNotificationRepository {
 	private final HotStatement insert;
 	private final HotStatement settle;
 	private final HotStatement recordNotifyId;
+	private final HotStatement notifyIdVerdict;
 
 	RawNotificationRepository(DSLContext dsl, DayRollup rollup, HourRollup hours) {
 		this.insert = HotStatement.of(dsl, dsl.insertInto(RAW_NOTIFICATION)
@@ -68,6 +69,10 @@ public class RawNotificationRepository {
 			.set(RAW_NOTIFICATION.ORDER_ID, HotStatement.at(8, RAW_NOTIFICATION.ORDER_ID))
 			.set(RAW_NOTIFICATION.VERSION, RAW_NOTIFICATION.VERSION.plus(DSL.inline(1)))
 			.where(RAW_NOTIFICATION.ID.eq(HotStatement.at(9, RAW_NOTIFICATION.ID))));
+		this.notifyIdVerdict = HotStatement.of(dsl, dsl.select(PROVIDER_NOTIFICATION.VERDICT)
+			.from(PROVIDER_NOTIFICATION)
+			.where(PROVIDER_NOTIFICATION.ACCOUNT_ID.eq(HotStatement.at(0, PROVIDER_NOTIFICATION.ACCOUNT_ID)),
+					PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID.eq(HotStatement.at(1, PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID))));
 		this.recordNotifyId = HotStatement.of(dsl, dsl.insertInto(PROVIDER_NOTIFICATION)
 			.set(PROVIDER_NOTIFICATION.ACCOUNT_ID, HotStatement.at(0, PROVIDER_NOTIFICATION.ACCOUNT_ID))
 			.set(PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID, HotStatement.at(1, PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID))
@@ -135,11 +140,10 @@ public class RawNotificationRepository {
 
 	/** The verdict an earlier delivery with this provider notification id settled on, if any. */
 	Optional<String> settledNotifyId(String accountId, String providerNotifyId) {
-		return dsl.select(PROVIDER_NOTIFICATION.VERDICT)
-			.from(PROVIDER_NOTIFICATION)
-			.where(PROVIDER_NOTIFICATION.ACCOUNT_ID.eq(accountId),
-					PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID.eq(providerNotifyId))
-			.fetchOptional(PROVIDER_NOTIFICATION.VERDICT);
+		return notifyIdVerdict.fetch(new org.jooq.Field<?>[] { PROVIDER_NOTIFICATION.VERDICT }, accountId, providerNotifyId)
+			.stream()
+			.findFirst()
+			.map(r -> r.get(PROVIDER_NOTIFICATION.VERDICT));
 	}
 
 	/**

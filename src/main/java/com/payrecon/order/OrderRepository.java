@@ -25,9 +25,10 @@ public class OrderRepository {
 
 	private final DayRollup rollup;
 
-	/** The two writes of every payment, rendered once (HotStatement, issue 17). */
+	/** The statements of every payment, rendered once (HotStatement, issue 17). */
 	private final HotStatement markPaid;
 	private final HotStatement appendEvent;
+	private final HotStatement lockByNumber;
 
 	OrderRepository(DSLContext dsl, DayRollup rollup) {
 		this.dsl = dsl;
@@ -41,6 +42,11 @@ public class OrderRepository {
 			.where(PAYMENT_ORDER.ID.eq(HotStatement.at(3, PAYMENT_ORDER.ID)),
 					PAYMENT_ORDER.STATUS.eq(HotStatement.at(4, PAYMENT_ORDER.STATUS)),
 					PAYMENT_ORDER.VERSION.eq(HotStatement.at(5, PAYMENT_ORDER.VERSION))));
+		this.lockByNumber = HotStatement.of(dsl, dsl.select(PAYMENT_ORDER.fields())
+			.from(PAYMENT_ORDER)
+			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(HotStatement.at(0, PAYMENT_ORDER.ACCOUNT_ID)),
+					PAYMENT_ORDER.OUT_TRADE_NO.eq(HotStatement.at(1, PAYMENT_ORDER.OUT_TRADE_NO)))
+			.forUpdate());
 		this.appendEvent = HotStatement.of(dsl, dsl.insertInto(ORDER_EVENT)
 			.set(ORDER_EVENT.ORDER_ID, HotStatement.at(0, ORDER_EVENT.ORDER_ID))
 			.set(ORDER_EVENT.EVENT_TYPE, HotStatement.at(1, ORDER_EVENT.EVENT_TYPE))
@@ -71,10 +77,10 @@ public class OrderRepository {
 
 	/** {@code SELECT … FOR UPDATE}: call inside a transaction. */
 	Optional<PaymentOrder> lockForUpdate(String accountId, String outTradeNo) {
-		return dsl.selectFrom(PAYMENT_ORDER)
-			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(accountId), PAYMENT_ORDER.OUT_TRADE_NO.eq(outTradeNo))
-			.forUpdate()
-			.fetchOptional(OrderRepository::toOrder);
+		return lockByNumber.fetch(PAYMENT_ORDER.fields(), accountId, outTradeNo)
+			.stream()
+			.findFirst()
+			.map(r -> toOrder(r.into(PAYMENT_ORDER)));
 	}
 
 	/** Inserts a new order; returns empty when (account, out_trade_no) exists already. */

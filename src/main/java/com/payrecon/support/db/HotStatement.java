@@ -15,6 +15,8 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.Result;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
@@ -113,6 +115,24 @@ public final class HotStatement {
 						throw new IllegalStateException("no generated key for " + sql);
 					}
 					return keys.getLong(1);
+				}
+			}
+			catch (SQLException ex) {
+				throw failed(ex);
+			}
+		});
+	}
+
+	/**
+	 * Runs a SELECT with {@code values}; the rows as jOOQ records of {@code fields} (in the SELECT's order), each
+	 * value read through its field's converter.
+	 */
+	public Result<Record> fetch(Field<?>[] fields, Object... values) {
+		return dsl.connectionResult(c -> {
+			try (PreparedStatement statement = c.prepareStatement(sql)) {
+				bind(statement, values);
+				try (ResultSet rows = statement.executeQuery()) {
+					return dsl.fetch(rows, fields);
 				}
 			}
 			catch (SQLException ex) {

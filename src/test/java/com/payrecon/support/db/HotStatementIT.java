@@ -50,6 +50,15 @@ class HotStatementIT {
 		assertThat(row.getQueryString()).isNull();
 		assertThat(row.getBodyTruncated()).isFalse();
 		assertThat(row.getVerdict()).isNull();
+
+		// and read back through a rendered-once SELECT, each value through its field's converter
+		HotStatement read = HotStatement.of(dsl, dsl.select(RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.QUERY_STRING)
+			.from(RAW_NOTIFICATION)
+			.where(RAW_NOTIFICATION.ID.eq(HotStatement.at(0, RAW_NOTIFICATION.ID))));
+		var read0 = read.fetch(new org.jooq.Field<?>[] { RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.QUERY_STRING }, id)
+			.get(0);
+		assertThat(read0.get(RAW_NOTIFICATION.RECEIVED_AT)).isEqualTo(received);
+		assertThat(read0.get(RAW_NOTIFICATION.QUERY_STRING)).isNull();
 	}
 
 	@Test
