@@ -51,9 +51,12 @@ public class DayRollup {
 	private static final Logger log = LoggerFactory.getLogger(DayRollup.class);
 
 	/**
-	 * How long after its end a day is still treated as open: a writer stamps a row and commits within this, and
-	 * changes to a day that ends within it bump its generation too (so a writer's clock a little behind a reader's
-	 * does not matter).
+	 * How long after its end a day is still treated as open by readers: a writer stamps a row (or reads its clock to
+	 * decide whether to bump) and commits within this, clock differences between nodes included (they agree within a
+	 * second, README). So a writer bumps only a day that has ended by its own clock ({@link #endedFor}): a change it
+	 * did not bump for commits before any reader may store the day. Bumping for days about to end (as it did until
+	 * 2026-12-04) put one shared row into every notification's transaction for the last five minutes of each day
+	 * (and, in HourRollup, of each hour), where all of an account's payments queued for it.
 	 */
 	public static final Duration SETTLE_TIME = Duration.ofMinutes(5);
 
@@ -78,6 +81,11 @@ public class DayRollup {
 			Map<String, Long> verdicts) {
 	}
 
+	/** Whether a writer must outdate the stored figures of a period ending at {@code end}: it has ended by {@code now}. */
+	public static boolean endedFor(Instant end, Instant now) {
+		return !end.isAfter(now);
+	}
+
 	/** Whether figures of the day ending at {@code dayEnd} may be stored (it ended at least {@link #SETTLE_TIME} ago). */
 	public static boolean closed(Instant dayEnd, Instant now) {
 		return !dayEnd.plus(SETTLE_TIME).isAfter(now);
@@ -85,8 +93,8 @@ public class DayRollup {
 
 	/**
 	 * Call in the transaction that changed a row of the account stamped {@code rowTime} (an order's created_at, a
-	 * notification's received_at): if that day has closed or is about to, its stored figures are outdated. Rows of a
-	 * day still open cost nothing.
+	 * notification's received_at): if that day has ended, its stored figures are outdated. Rows of a day still open
+	 * cost nothing.
 	 */
 	public void rowChanged(String accountId, Instant rowTime) {
 		Account account = accounts.find(accountId).orElse(null);
@@ -96,7 +104,7 @@ public class DayRollup {
 		ZoneId zone = account.zone();
 		LocalDate day = LocalDate.ofInstant(rowTime, zone);
 		Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
-		if (end.isAfter(clock.instant().plus(SETTLE_TIME))) {
+		if (!endedFor(end, clock.instant())) {
 			return;
 		}
 		// the row may not exist yet (nobody looked at the day); it must exist after this transaction, so that a reader

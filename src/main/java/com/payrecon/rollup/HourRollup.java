@@ -104,7 +104,7 @@ public class HourRollup {
 		}
 		Hour hour = hourOf(receivedAt, account.zone());
 		Instant now = clock.instant();
-		if (hour.to().isAfter(now.plus(DayRollup.SETTLE_TIME)) || hour.to().isBefore(now.minus(KEPT))) {
+		if (!DayRollup.endedFor(hour.to(), now) || hour.to().isBefore(now.minus(KEPT))) {
 			return; // still open, or of a day long closed whose hours nobody reads (DayRollup has its figures)
 		}
 		// the row must exist after this transaction, so that a reader claiming the hour now waits for it to commit

@@ -1,5 +1,6 @@
 package com.payrecon.console;
 
+import static com.payrecon.db.Tables.DAY_ROLLUP;
 import static com.payrecon.db.Tables.NOTIFICATION_HOUR_ROLLUP;
 import static com.payrecon.db.Tables.RAW_NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +130,35 @@ class HourRollupIT {
 	}
 
 	/**
+	 * The notify path of a period still open writes nothing shared, in its last minutes too: until 2026-12-04 every
+	 * notification of the last five minutes of an hour (and of a day) bumped that hour's (and day's) generation, one
+	 * row that all of the account's payments queued for (NotifyBenchmark measured a run that crossed 17:00 UTC: one
+	 * UPDATE more per notification and v2's rate down by a third). Once the period has ended, a late verdict
+	 * outdates it as before.
+	 */
+	@Test
+	void notificationsInTheLastMinutesOfAnHourAndADayTouchNoSharedRowAndLateOnesStillOutdateTheirPeriod() {
+		LocalDate day = LocalDate.now(KOLKATA).minusDays(200); // no other test's dashboard stored it
+		Instant lastHour = day.atTime(23, 0).atZone(KOLKATA).toInstant();
+		long dayGeneration = dayGeneration(day);
+		at(day, "23:56");
+		notify(create(TestData.outTradeNo(), 500), 500);
+		at(day, "23:59:59");
+		String late = TestData.outTradeNo();
+		long lateRaw = rawId(notify(late, 300)); // unknown order yet
+
+		assertThat(dsl.fetchCount(NOTIFICATION_HOUR_ROLLUP, NOTIFICATION_HOUR_ROLLUP.ACCOUNT_ID.eq(ACCOUNT),
+				NOTIFICATION_HOUR_ROLLUP.HOUR_START.eq(lastHour))).as("hour rows written by the notify path").isZero();
+		assertThat(dayGeneration(day)).as("the day's generation after the notify path").isEqualTo(dayGeneration);
+
+		at(day.plusDays(1), "00:00:01");
+		create(late, 300);
+		assertThat(reprocessor.reprocess(lateRaw, "admin-1").orElseThrow().verdict()).isEqualTo(Verdict.APPLIED);
+		assertThat(hour(lastHour).getGeneration()).as("the ended hour is outdated").isPositive();
+		assertThat(dayGeneration(day)).as("the ended day is outdated").isGreaterThan(dayGeneration);
+	}
+
+	/**
 	 * Notifications of a closed hour are re-processed (UNKNOWN_ORDER → APPLIED) while readers request today; before
 	 * each request a reader notes how many had committed, and the page must show at least that many APPLIED. A stored
 	 * hour that missed a verdict committed before the request would show fewer.
@@ -180,6 +210,14 @@ class HourRollupIT {
 					NOTIFICATION_HOUR_ROLLUP.HOUR_START.lt(today.plusDays(1).atStartOfDay(KOLKATA).toInstant()))
 			.orderBy(NOTIFICATION_HOUR_ROLLUP.HOUR_START)
 			.fetch();
+	}
+
+	/** The day's generation in day_rollup, 0 without a row. */
+	private long dayGeneration(LocalDate day) {
+		Long g = dsl.select(DAY_ROLLUP.GENERATION).from(DAY_ROLLUP)
+			.where(DAY_ROLLUP.ACCOUNT_ID.eq(ACCOUNT), DAY_ROLLUP.DAY.eq(day))
+			.fetchOne(DAY_ROLLUP.GENERATION);
+		return g == null ? 0 : g;
 	}
 
 	private NotificationHourRollupRecord hour(Instant start) {
