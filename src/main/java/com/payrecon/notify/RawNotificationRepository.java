@@ -113,28 +113,31 @@ public class RawNotificationRepository {
 	/**
 	 * Stored notifications nobody has decided on: no verdict (the process died, or its database went away, between
 	 * storing and deciding), or our own failure (ERROR) on fewer than {@code maxTries} tries; received before
-	 * {@code receivedBefore}; of {@code accountIds} (empty: all); oldest first, at most {@code limit}. Read by the
-	 * (verdict, received_at, id) index.
+	 * {@code receivedBefore} and not before {@code receivedFrom}; of {@code accountIds} (empty: all); oldest first, at
+	 * most {@code limit}. Read by the (verdict, received_at, id) index.
 	 */
-	public List<Long> stranded(Instant receivedBefore, java.util.Collection<String> accountIds, int maxTries, int limit) {
+	public List<Long> stranded(Instant receivedFrom, Instant receivedBefore, java.util.Collection<String> accountIds,
+			int maxTries, int limit) {
 		return dsl.select(RAW_NOTIFICATION.ID)
 			.from(RAW_NOTIFICATION)
-			.where(strandedCondition(receivedBefore, accountIds, maxTries))
+			.where(strandedCondition(receivedFrom, receivedBefore, accountIds, maxTries))
 			.orderBy(RAW_NOTIFICATION.ID)
 			.limit(limit)
 			.fetch(RAW_NOTIFICATION.ID);
 	}
 
 	/** Whether {@link #stranded} would find anything. */
-	public boolean anyStranded(Instant receivedBefore, java.util.Collection<String> accountIds, int maxTries) {
-		return dsl.fetchExists(RAW_NOTIFICATION, strandedCondition(receivedBefore, accountIds, maxTries));
+	public boolean anyStranded(Instant receivedFrom, Instant receivedBefore, java.util.Collection<String> accountIds,
+			int maxTries) {
+		return dsl.fetchExists(RAW_NOTIFICATION, strandedCondition(receivedFrom, receivedBefore, accountIds, maxTries));
 	}
 
-	private static org.jooq.Condition strandedCondition(Instant receivedBefore, java.util.Collection<String> accountIds,
-			int maxTries) {
+	private static org.jooq.Condition strandedCondition(Instant receivedFrom, Instant receivedBefore,
+			java.util.Collection<String> accountIds, int maxTries) {
 		org.jooq.Condition undecided = RAW_NOTIFICATION.VERDICT.isNull()
 			.or(RAW_NOTIFICATION.VERDICT.eq(Verdict.ERROR.name()).and(RAW_NOTIFICATION.PROCESS_COUNT.lt(maxTries)));
-		org.jooq.Condition c = undecided.and(RAW_NOTIFICATION.RECEIVED_AT.lt(receivedBefore));
+		org.jooq.Condition c = undecided.and(RAW_NOTIFICATION.RECEIVED_AT.ge(receivedFrom))
+			.and(RAW_NOTIFICATION.RECEIVED_AT.lt(receivedBefore));
 		return accountIds.isEmpty() ? c : c.and(RAW_NOTIFICATION.ACCOUNT_ID.in(accountIds));
 	}
 

@@ -20,13 +20,18 @@ import org.springframework.stereotype.Service;
  * never taken. Each row goes through {@link NotificationReprocessor}: verification against the time it was received,
  * applying exactly once (a row whose notification was meanwhile delivered again and applied becomes a DUPLICATE).
  * A row that fails with ERROR again is tried again at the next run, at most {@link #MAX_TRIES} times in all; then it
- * waits for a person (console, Notifications, verdict ERROR, Re-process).
+ * waits for a person (console, Notifications, verdict ERROR, Re-process), as does a row older than {@link #HORIZON}.
  */
 @Service
 public class StrandedNotifications {
 
 	/** Tries in all (the first, failed, one included) before an ERROR row is left to a person. */
 	public static final int MAX_TRIES = 5;
+	/**
+	 * Rows received longer ago than this are left to a person: keys and certificates may have changed since, and a
+	 * first run after an upgrade should not re-decide years of history. A week covers any outage PayRecon survives.
+	 */
+	public static final Duration HORIZON = Duration.ofDays(7);
 
 	private static final Logger log = LoggerFactory.getLogger(StrandedNotifications.class);
 
@@ -50,15 +55,17 @@ public class StrandedNotifications {
 
 	/** Whether any row of {@code accountIds} (empty: all) is stranded: stored more than {@code after} ago, undecided. */
 	public boolean any(Duration after, Set<String> accountIds) {
-		return rawLog.anyStranded(clock.instant().minus(after), accountIds, MAX_TRIES);
+		Instant now = clock.instant();
+		return rawLog.anyStranded(now.minus(HORIZON), now.minus(after), accountIds, MAX_TRIES);
 	}
 
 	/** Runs the stranded rows again, oldest first, at most {@code limit}; the rest wait for the next run. */
 	public Summary rerun(Duration after, Set<String> accountIds, int limit, String actor) {
-		Instant receivedBefore = clock.instant().minus(after);
+		Instant now = clock.instant();
+		Instant receivedBefore = now.minus(after);
 		int rerun = 0;
 		int failedAgain = 0;
-		for (long id : rawLog.stranded(receivedBefore, accountIds, MAX_TRIES, limit)) {
+		for (long id : rawLog.stranded(now.minus(HORIZON), receivedBefore, accountIds, MAX_TRIES, limit)) {
 			Verdict verdict = reprocessor.reprocess(id, actor).map(NotificationProcessor.Outcome::verdict).orElse(null);
 			if (verdict == null) {
 				continue; // deleted meanwhile (retention)

@@ -88,6 +88,17 @@ class StrandedNotificationsIT extends NotifyTestSupport {
 	}
 
 	@Test
+	void aRowOlderThanTheHorizonIsLeftToAPerson() {
+		PaymentOrder order = pendingOrder(ACCOUNT, TestData.outTradeNo(), 2468);
+		long rawId = store(order, Instant.now().minus(StrandedNotifications.HORIZON).minus(Duration.ofMinutes(1)));
+
+		JobRuns.runNowAndWait(jobs, "stale-pending-sweep", Map.of("accounts", ACCOUNT));
+
+		assertThat(verdict(rawId)).isNull();
+		assertThat(reprocessor.reprocess(rawId, "test").orElseThrow().verdict()).isEqualTo(Verdict.APPLIED);
+	}
+
+	@Test
 	void aNotificationThatKeepsFailingIsRunAgainOnlyUntilItsTriesAreSpent() {
 		PaymentOrder order = pendingOrder(ACCOUNT, TestData.outTradeNo(), 4321);
 		long rawId = store(order, Instant.now().minus(Duration.ofMinutes(3)));
