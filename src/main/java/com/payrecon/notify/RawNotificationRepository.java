@@ -15,6 +15,7 @@ import com.payrecon.rollup.DayRollup;
 import com.payrecon.rollup.HourRollup;
 import com.payrecon.support.db.HotStatement;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,21 +42,11 @@ public class RawNotificationRepository {
 	private final HotStatement notifyIdVerdict;
 
 	RawNotificationRepository(DSLContext dsl, DayRollup rollup, HourRollup hours) {
-		this.insert = HotStatement.of(dsl, dsl.insertInto(RAW_NOTIFICATION)
-			.set(RAW_NOTIFICATION.RECEIVED_AT, HotStatement.at(0, RAW_NOTIFICATION.RECEIVED_AT))
-			.set(RAW_NOTIFICATION.CHANNEL, HotStatement.at(1, RAW_NOTIFICATION.CHANNEL))
-			.set(RAW_NOTIFICATION.KIND, HotStatement.at(2, RAW_NOTIFICATION.KIND))
-			.set(RAW_NOTIFICATION.ACCOUNT_ID, HotStatement.at(3, RAW_NOTIFICATION.ACCOUNT_ID))
-			.set(RAW_NOTIFICATION.METHOD, HotStatement.at(4, RAW_NOTIFICATION.METHOD))
-			.set(RAW_NOTIFICATION.REQUEST_URI, HotStatement.at(5, RAW_NOTIFICATION.REQUEST_URI))
-			.set(RAW_NOTIFICATION.QUERY_STRING, HotStatement.at(6, RAW_NOTIFICATION.QUERY_STRING))
-			.set(RAW_NOTIFICATION.REMOTE_ADDR, HotStatement.at(7, RAW_NOTIFICATION.REMOTE_ADDR))
-			.set(RAW_NOTIFICATION.CONTENT_TYPE, HotStatement.at(8, RAW_NOTIFICATION.CONTENT_TYPE))
-			.set(RAW_NOTIFICATION.HEADERS, HotStatement.at(9, RAW_NOTIFICATION.HEADERS))
-			.set(RAW_NOTIFICATION.BODY, HotStatement.at(10, RAW_NOTIFICATION.BODY))
-			.set(RAW_NOTIFICATION.BODY_LENGTH, HotStatement.at(11, RAW_NOTIFICATION.BODY_LENGTH))
-			.set(RAW_NOTIFICATION.BODY_TRUNCATED, HotStatement.at(12, RAW_NOTIFICATION.BODY_TRUNCATED))
-			.set(RAW_NOTIFICATION.BODY_SHA256, HotStatement.at(13, RAW_NOTIFICATION.BODY_SHA256)));
+		this.insert = HotStatement.insert(dsl, RAW_NOTIFICATION, RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.CHANNEL,
+				RAW_NOTIFICATION.KIND, RAW_NOTIFICATION.ACCOUNT_ID, RAW_NOTIFICATION.METHOD, RAW_NOTIFICATION.REQUEST_URI,
+				RAW_NOTIFICATION.QUERY_STRING, RAW_NOTIFICATION.REMOTE_ADDR, RAW_NOTIFICATION.CONTENT_TYPE,
+				RAW_NOTIFICATION.HEADERS, RAW_NOTIFICATION.BODY, RAW_NOTIFICATION.BODY_LENGTH, RAW_NOTIFICATION.BODY_TRUNCATED,
+				RAW_NOTIFICATION.BODY_SHA256);
 		this.settle = HotStatement.of(dsl, dsl.update(RAW_NOTIFICATION)
 			.set(RAW_NOTIFICATION.VERDICT, HotStatement.at(0, RAW_NOTIFICATION.VERDICT))
 			.set(RAW_NOTIFICATION.VERDICT_REASON, HotStatement.at(1, RAW_NOTIFICATION.VERDICT_REASON))
@@ -73,12 +64,10 @@ public class RawNotificationRepository {
 			.from(PROVIDER_NOTIFICATION)
 			.where(PROVIDER_NOTIFICATION.ACCOUNT_ID.eq(HotStatement.at(0, PROVIDER_NOTIFICATION.ACCOUNT_ID)),
 					PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID.eq(HotStatement.at(1, PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID))));
-		this.recordNotifyId = HotStatement.of(dsl, dsl.insertInto(PROVIDER_NOTIFICATION)
-			.set(PROVIDER_NOTIFICATION.ACCOUNT_ID, HotStatement.at(0, PROVIDER_NOTIFICATION.ACCOUNT_ID))
-			.set(PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID, HotStatement.at(1, PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID))
-			.set(PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID, HotStatement.at(2, PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID))
-			.set(PROVIDER_NOTIFICATION.VERDICT, HotStatement.at(3, PROVIDER_NOTIFICATION.VERDICT))
-			.set(PROVIDER_NOTIFICATION.CREATED_AT, HotStatement.at(4, PROVIDER_NOTIFICATION.CREATED_AT))
+		Field<?>[] notifyIdColumns = { PROVIDER_NOTIFICATION.ACCOUNT_ID, PROVIDER_NOTIFICATION.PROVIDER_NOTIFY_ID,
+				PROVIDER_NOTIFICATION.RAW_NOTIFICATION_ID, PROVIDER_NOTIFICATION.VERDICT, PROVIDER_NOTIFICATION.CREATED_AT };
+		this.recordNotifyId = HotStatement.of(dsl, dsl.insertInto(PROVIDER_NOTIFICATION, notifyIdColumns)
+			.values(HotStatement.placeholders(notifyIdColumns))
 			.onDuplicateKeyIgnore());
 		this.dsl = dsl;
 		this.rollup = rollup;
@@ -143,7 +132,7 @@ public class RawNotificationRepository {
 
 	/** The verdict an earlier delivery with this provider notification id settled on, if any. */
 	Optional<String> settledNotifyId(String accountId, String providerNotifyId) {
-		return notifyIdVerdict.fetch(new org.jooq.Field<?>[] { PROVIDER_NOTIFICATION.VERDICT }, accountId, providerNotifyId)
+		return notifyIdVerdict.fetch(new Field<?>[] { PROVIDER_NOTIFICATION.VERDICT }, accountId, providerNotifyId)
 			.stream()
 			.findFirst()
 			.map(r -> r.get(PROVIDER_NOTIFICATION.VERDICT));

@@ -47,17 +47,9 @@ public class OrderRepository {
 			.where(PAYMENT_ORDER.ACCOUNT_ID.eq(HotStatement.at(0, PAYMENT_ORDER.ACCOUNT_ID)),
 					PAYMENT_ORDER.OUT_TRADE_NO.eq(HotStatement.at(1, PAYMENT_ORDER.OUT_TRADE_NO)))
 			.forUpdate());
-		this.appendEvent = HotStatement.of(dsl, dsl.insertInto(ORDER_EVENT)
-			.set(ORDER_EVENT.ORDER_ID, HotStatement.at(0, ORDER_EVENT.ORDER_ID))
-			.set(ORDER_EVENT.EVENT_TYPE, HotStatement.at(1, ORDER_EVENT.EVENT_TYPE))
-			.set(ORDER_EVENT.FROM_STATUS, HotStatement.at(2, ORDER_EVENT.FROM_STATUS))
-			.set(ORDER_EVENT.TO_STATUS, HotStatement.at(3, ORDER_EVENT.TO_STATUS))
-			.set(ORDER_EVENT.SOURCE, HotStatement.at(4, ORDER_EVENT.SOURCE))
-			.set(ORDER_EVENT.ACTOR, HotStatement.at(5, ORDER_EVENT.ACTOR))
-			.set(ORDER_EVENT.RAW_NOTIFICATION_ID, HotStatement.at(6, ORDER_EVENT.RAW_NOTIFICATION_ID))
-			.set(ORDER_EVENT.REASON, HotStatement.at(7, ORDER_EVENT.REASON))
-			.set(ORDER_EVENT.DETAILS, HotStatement.at(8, ORDER_EVENT.DETAILS))
-			.set(ORDER_EVENT.CREATED_AT, HotStatement.at(9, ORDER_EVENT.CREATED_AT)));
+		this.appendEvent = HotStatement.insert(dsl, ORDER_EVENT, ORDER_EVENT.ORDER_ID, ORDER_EVENT.EVENT_TYPE,
+				ORDER_EVENT.FROM_STATUS, ORDER_EVENT.TO_STATUS, ORDER_EVENT.SOURCE, ORDER_EVENT.ACTOR,
+				ORDER_EVENT.RAW_NOTIFICATION_ID, ORDER_EVENT.REASON, ORDER_EVENT.DETAILS, ORDER_EVENT.CREATED_AT);
 	}
 
 	public Optional<PaymentOrder> find(String accountId, String outTradeNo) {

@@ -17,6 +17,7 @@ import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Result;
+import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
@@ -54,6 +55,20 @@ public final class HotStatement {
 	/** The placeholder of the {@code index}-th value of a call (0-based), typed like {@code field}. */
 	public static <T> Param<T> at(int index, Field<T> field) {
 		return DSL.param("p" + index, field);
+	}
+
+	/** One placeholder per column, the i-th value of a call for the i-th column. */
+	public static Field<?>[] placeholders(Field<?>... columns) {
+		Field<?>[] values = new Field<?>[columns.length];
+		for (int i = 0; i < columns.length; i++) {
+			values[i] = at(i, columns[i]);
+		}
+		return values;
+	}
+
+	/** {@code INSERT INTO table (columns) VALUES (?, …)}: a call's values in the columns' order. */
+	public static HotStatement insert(DSLContext dsl, Table<?> table, Field<?>... columns) {
+		return of(dsl, dsl.insertInto(table, columns).values(placeholders(columns)));
 	}
 
 	/** Renders {@code query}, whose every value is a placeholder of {@link #at}. */

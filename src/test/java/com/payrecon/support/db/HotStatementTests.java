@@ -26,6 +26,13 @@ class HotStatementTests {
 	}
 
 	@Test
+	void anInsertTakesACallsValuesInTheColumnsOrder() {
+		HotStatement s = HotStatement.insert(dsl, PAYMENT_ORDER, PAYMENT_ORDER.ID, PAYMENT_ORDER.STATUS);
+
+		assertThat(s.sql()).isEqualTo("insert into `payment_order` (`id`, `status`) values (?, ?)");
+	}
+
+	@Test
 	void aValueThatIsNotAPlaceholderIsRefusedAtStartUp() {
 		assertThatThrownBy(() -> HotStatement.of(dsl, dsl.update(PAYMENT_ORDER)
 			.set(PAYMENT_ORDER.VERSION, PAYMENT_ORDER.VERSION.plus(1))
