@@ -132,7 +132,7 @@ public class RawNotificationRepository {
 
 	/** The verdict an earlier delivery with this provider notification id settled on, if any. */
 	Optional<String> settledNotifyId(String accountId, String providerNotifyId) {
-		return notifyIdVerdict.fetch(new Field<?>[] { PROVIDER_NOTIFICATION.VERDICT }, accountId, providerNotifyId)
+		return notifyIdVerdict.fetch(accountId, providerNotifyId)
 			.stream()
 			.findFirst()
 			.map(r -> r.get(PROVIDER_NOTIFICATION.VERDICT));

@@ -69,7 +69,7 @@ public class OrderRepository {
 
 	/** {@code SELECT … FOR UPDATE}: call inside a transaction. */
 	Optional<PaymentOrder> lockForUpdate(String accountId, String outTradeNo) {
-		return lockByNumber.fetch(PAYMENT_ORDER.fields(), accountId, outTradeNo)
+		return lockByNumber.fetch(accountId, outTradeNo)
 			.stream()
 			.findFirst()
 			.map(r -> toOrder(r.into(PAYMENT_ORDER)));

@@ -17,6 +17,7 @@ import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Result;
+import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -44,12 +45,15 @@ public final class HotStatement {
 	/** Per JDBC parameter (1-based index - 1): which value of a call goes there, and its placeholder. */
 	private final int[] valueIndex;
 	private final Param<?>[] params;
+	/** A SELECT's fields, in its order (empty for other statements). */
+	private final Field<?>[] selected;
 
-	private HotStatement(DSLContext dsl, String sql, int[] valueIndex, Param<?>[] params) {
+	private HotStatement(DSLContext dsl, String sql, int[] valueIndex, Param<?>[] params, Field<?>[] selected) {
 		this.dsl = dsl;
 		this.sql = sql;
 		this.valueIndex = valueIndex;
 		this.params = params;
+		this.selected = selected;
 	}
 
 	/** The placeholder of the {@code index}-th value of a call (0-based), typed like {@code field}. */
@@ -93,7 +97,8 @@ public final class HotStatement {
 			throw new IllegalArgumentException("every value must be a placeholder of HotStatement.at or inlined: " + named);
 		}
 		return new HotStatement(dsl, sql.toString(), order.stream().mapToInt(Integer::intValue).toArray(),
-				params.toArray(Param<?>[]::new));
+				params.toArray(Param<?>[]::new),
+				query instanceof Select<?> select ? select.getSelect().toArray(Field<?>[]::new) : new Field<?>[0]);
 	}
 
 	/** The SQL sent, with {@code ?} for each value. */
@@ -139,15 +144,15 @@ public final class HotStatement {
 	}
 
 	/**
-	 * Runs a SELECT with {@code values}; the rows as jOOQ records of {@code fields} (in the SELECT's order), each
-	 * value read through its field's converter.
+	 * Runs a SELECT with {@code values}; the rows as jOOQ records of its fields, each value read through its field's
+	 * converter.
 	 */
-	public Result<Record> fetch(Field<?>[] fields, Object... values) {
+	public Result<Record> fetch(Object... values) {
 		return dsl.connectionResult(c -> {
 			try (PreparedStatement statement = c.prepareStatement(sql)) {
 				bind(statement, values);
 				try (ResultSet rows = statement.executeQuery()) {
-					return dsl.fetch(rows, fields);
+					return dsl.fetch(rows, selected);
 				}
 			}
 			catch (SQLException ex) {

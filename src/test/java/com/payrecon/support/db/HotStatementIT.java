@@ -55,7 +55,7 @@ class HotStatementIT {
 		HotStatement read = HotStatement.of(dsl, dsl.select(RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.QUERY_STRING)
 			.from(RAW_NOTIFICATION)
 			.where(RAW_NOTIFICATION.ID.eq(HotStatement.at(0, RAW_NOTIFICATION.ID))));
-		var read0 = read.fetch(new org.jooq.Field<?>[] { RAW_NOTIFICATION.RECEIVED_AT, RAW_NOTIFICATION.QUERY_STRING }, id)
+		var read0 = read.fetch(id)
 			.get(0);
 		assertThat(read0.get(RAW_NOTIFICATION.RECEIVED_AT)).isEqualTo(received);
 		assertThat(read0.get(RAW_NOTIFICATION.QUERY_STRING)).isNull();
