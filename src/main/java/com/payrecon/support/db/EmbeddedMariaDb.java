@@ -122,12 +122,15 @@ public final class EmbeddedMariaDb {
 	 * {@code getAutoCommit}/{@code isReadOnly} from what it set itself instead of asking the server, and skips setting
 	 * what is already set; {@code openTelemetry=DISABLED}, because PayRecon exports no traces and the driver otherwise
 	 * opens a (no-op) span for every statement when the OpenTelemetry API is on the class path (1.5–1.9 % of the notify
-	 * benchmark's JVM samples). A database on another machine is the operator's URL and keeps TLS (see the README).
+	 * benchmark's JVM samples); {@code cachePrepStmts} with room for PayRecon's statements (jOOQ writes long ones: the
+	 * driver's default keeps none longer than 256 characters), so that each connection parses a statement's text for
+	 * its placeholders once instead of at every {@code prepareStatement} (6 % of the v2 notify path's samples). A database on another machine is the operator's URL and keeps TLS (see the README).
 	 */
 	public String jdbcUrl() {
 		return "jdbc:mysql://127.0.0.1:" + port + "/" + databaseName
 				+ "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&characterEncoding=UTF-8"
-				+ "&sslMode=DISABLED&useLocalSessionState=true&openTelemetry=DISABLED";
+				+ "&sslMode=DISABLED&useLocalSessionState=true&openTelemetry=DISABLED"
+				+ "&cachePrepStmts=true&prepStmtCacheSize=250&prepStmtCacheSqlLimit=4096";
 	}
 
 	/** PayRecon's own user: the table privileges of {@link ApplicationGrants}, nothing else. */

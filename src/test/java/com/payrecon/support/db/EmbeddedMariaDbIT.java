@@ -64,7 +64,7 @@ class EmbeddedMariaDbIT {
 	 * TLS on loopback (the server would offer it), the driver's local session state, no OpenTelemetry spans.
 	 */
 	@Test
-	void theApplicationsConnectionIsPlainOnLoopbackWithLocalSessionStateAndNoDriverSpans() throws SQLException {
+	void theApplicationsConnectionIsPlainOnLoopbackWithLocalSessionStateNoDriverSpansAndCachedStatements() throws SQLException {
 		// the application's URL (its user has no grants on this schema without migrations: the owner connects with it)
 		try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUsername(), db.ownerPassword());
 				var status = c.createStatement().executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
@@ -75,6 +75,22 @@ class EmbeddedMariaDbIT {
 				.isEqualTo("DISABLED");
 			assertThat(properties.getBooleanProperty(PropertyKey.useLocalSessionState).getValue())
 				.isTrue();
+			assertThat(properties.getBooleanProperty(PropertyKey.cachePrepStmts).getValue()).isTrue();
+			assertThat(properties.getIntegerProperty(PropertyKey.prepStmtCacheSqlLimit).getValue())
+				.as("room for jOOQ's long statements").isGreaterThanOrEqualTo(4096);
+			// a statement prepared twice on one connection is parsed once: the second has the first's parse
+			String sql = "SELECT ? AS a, ? AS b FROM DUAL WHERE 1 = 1";
+			try (var first = c.prepareStatement(sql); var second = c.prepareStatement(sql)) {
+				assertThat(second.unwrap(com.mysql.cj.jdbc.ClientPreparedStatement.class).getQueryInfo())
+					.isSameAs(first.unwrap(com.mysql.cj.jdbc.ClientPreparedStatement.class).getQueryInfo());
+				second.setInt(1, 7);
+				second.setString(2, "x");
+				try (var rs = second.executeQuery()) {
+					assertThat(rs.next()).isTrue();
+					assertThat(rs.getInt(1)).isEqualTo(7);
+					assertThat(rs.getString(2)).isEqualTo("x");
+				}
+			}
 		}
 	}
 
