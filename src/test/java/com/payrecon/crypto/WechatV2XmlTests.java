@@ -116,11 +116,12 @@ class WechatV2XmlTests {
 		}
 
 		/**
-		 * Issue 17: one hardened factory shared by every parse. Many threads parsing at once, each a different body,
-		 * half of them hostile: every good body gives its own fields, every hostile one is refused.
+		 * Issue 17: one hardened factory shared by every parse, and builders pooled and reused. Many threads parsing at
+		 * once, each a different body, half of them hostile: every good body gives its own fields, every hostile one
+		 * is refused, whichever builder parsed what before.
 		 */
 		@Test
-		void parsesFromManyThreadsAtOnceWithTheSharedFactory() throws Exception {
+		void parsesFromManyThreadsAtOnceWithTheSharedFactoryAndPooledBuilders() throws Exception {
 			int threads = 16;
 			int rounds = 200;
 			java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
@@ -152,6 +153,22 @@ class WechatV2XmlTests {
 				for (var r : results) {
 					assertThat(r.get()).isEqualTo(rounds);
 				}
+			}
+		}
+
+		/**
+		 * Issue 17: on one thread the same pooled builder parses one body after another. One that failed in the middle
+		 * (an entity, a truncated body, a duplicate) leaves nothing behind: the next good body gives exactly its own
+		 * fields, and a DOCTYPE is still refused after the reset.
+		 */
+		@Test
+		void aReusedBuilderKeepsNothingFromTheBodyBeforeAndStaysHardened() throws Exception {
+			for (int i = 0; i < 3; i++) {
+				assertThat(rejects("<!DOCTYPE xml [<!ENTITY e \"x\">]><xml><a>&e;</a></xml>")).isNotNull();
+				assertThat(rejects("<xml><a>1</a><b>2")).isNotNull();
+				assertThat(rejects("<xml><a>1</a><a>2</a></xml>")).isNotNull();
+				assertThat(WechatV2Xml.parse(Vectors.utf8("<xml><c>" + i + "</c></xml>")))
+					.containsExactly(Map.entry("c", Integer.toString(i)));
 			}
 		}
 
