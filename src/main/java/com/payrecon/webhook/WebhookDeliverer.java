@@ -92,6 +92,16 @@ class WebhookDeliverer implements SmartLifecycle {
 	}
 
 	void wakeUp() {
+		// one is pending: the loop clears it before it looks at the database, so whatever was committed before this
+		// read is seen by that look (issue 17: every committing request took the monitor and woke the loop in its
+		// gather wait, 7 % of the notify path's JVM samples)
+		if (wakeRequested) {
+			return;
+		}
+		notifyLoop();
+	}
+
+	private void notifyLoop() {
 		synchronized (wake) {
 			wakeRequested = true;
 			wake.notifyAll();
@@ -114,7 +124,7 @@ class WebhookDeliverer implements SmartLifecycle {
 	@Override
 	public void stop() {
 		running = false;
-		wakeUp();
+		notifyLoop();
 		if (loop != null) {
 			try {
 				loop.join(Duration.ofSeconds(5));
