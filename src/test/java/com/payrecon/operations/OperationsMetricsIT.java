@@ -96,6 +96,23 @@ class OperationsMetricsIT {
 			.isEqualTo(1);
 	}
 
+	/**
+	 * Issue 17: requests are timed once, by {@code http_server_requests_seconds}; Spring Security no longer wraps
+	 * each filter of each request and each authorization decision in an observation of its own (3–4 % of the notify
+	 * path's CPU), so none of its per-request series exists.
+	 */
+	@Test
+	void notifyRequestsAreTimedOnceAndSecurityAddsNoObservationPerFilter() {
+		String no = TestData.outTradeNo();
+		pendingOrder("wx2-md5", no, 100, Instant.now());
+		assertThat(postV2(Notifications.v2Paid(no, 100, TestData.transactionId())).statusCode()).isEqualTo(200);
+		Scrape scrape = Scrape.of(http);
+		assertThat(scrape.value("http_server_requests_seconds_count", Map.of("uri", "/notify/wechatpay-v2/{accountId}")))
+			.isGreaterThanOrEqualTo(1);
+		assertThat(scrape.text()).doesNotContain("spring_security_filterchains")
+			.doesNotContain("spring_security_authorizations");
+	}
+
 	@Test
 	void aSweepRepairIsCountedAsARepairByTheJobAndTheJobIsTimed() {
 		String no = TestData.outTradeNo();
