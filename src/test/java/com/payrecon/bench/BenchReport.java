@@ -61,9 +61,10 @@ public final class BenchReport {
 				database of realistic size), notify, repair time (in compressed time), retention, sweep, reconciliation. Options:
 				`-Dbench.scale=0.01` (a quick check of the harnesses), `-Dpayrecon.it.db.url=jdbc:mysql://…` (a given MySQL/MariaDB instead of the
 				embedded one; `-Dpayrecon.it.db.username/password`), `-Dbench.notify.clients` (16),
-				`-Dbench.notify.seconds` (20), `-Dbench.notify.warm-up` (15 s per channel),
-				`-Dbench.notify.paced-seconds` (10) and `-Dbench.notify.paced-share` (0.6: the open-loop run at that share
-				of the ceiling), `-Dbench.sweep.rate` (200),
+				`-Dbench.notify.seconds` (20), `-Dbench.notify.warm-up` (at least 15 s per channel, then until the JIT
+				is quiet, at most 4 times that), `-Dbench.notify.channels` (`V2,V3,ALIPAY`: which and in what order),
+				`-Dbench.notify.paced-seconds` (10), `-Dbench.notify.paced-share` (0.6: the open-loop run at that share
+				of the ceiling) and `-Dbench.notify.low-share` (0.4: a second, lower one), `-Dbench.sweep.rate` (200),
 				`-Dbench.sweep.concurrency` (32),
 				`-Dbench.heap` (the benchmark JVM's max heap, 1g; 512m shows issue 17's bound), `-Dbench.doc` (another
 				file), `-Dit.test=ConsoleBenchmark,NotifyBenchmark` (some harnesses only), `-Dbench.console.profile=true`
