@@ -144,13 +144,14 @@ class NotifyBenchmark extends BenchSupport {
 			// the warm-ups' orders have a prefix of their own and are signed as they are sent (not kept in the heap)
 			int warmMax = warmCount * MAX_WARM_UP_FACTOR * 3 / 2; // up to 1.5 x the signing rate, for fast channels
 			int rewarmMax = REWARM_MAX_SECONDS * maxRate * 3 / 2;
-			List<String> warmNumbers = pendingOrders(channel.account, prefix("W" + channel.ordinal()),
-					warmMax + 2 * rewarmMax, 100, Instant.now(), Instant.now().plus(Duration.ofHours(2)));
+			String warmPrefix = prefix("W" + channel.ordinal());
+			List<String> warmNumbers = pendingOrders(channel.account, warmPrefix, warmMax + 2 * rewarmMax, 100,
+					Instant.now(), Instant.now().plus(Duration.ofHours(2)));
 			List<Delivery> warm = lazily(channel, warmNumbers);
 			JitWarmUp w = warmUntilQuiet(warm.subList(0, warmMax), clients, Duration.ofSeconds(warmUpSeconds),
 					Duration.ofSeconds((long) warmUpSeconds * MAX_WARM_UP_FACTOR));
 			rewarm.put(channel, warm.subList(warmMax, warm.size()));
-			warmPrefixes.put(warmNumbers.get(0).substring(0, warmNumbers.get(0).lastIndexOf('-') + 1), channel.account);
+			warmPrefixes.put(warmPrefix, channel.account);
 			jit.append(f("; %s warmed up %.0f s (%,d notifications; JIT compile time in its last %d s: %,d ms)",
 					channel.wire, w.seconds(), w.sent(), JIT_SLICE.toSeconds(), w.lastSliceCompileMs()));
 		}
