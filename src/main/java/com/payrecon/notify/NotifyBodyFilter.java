@@ -17,6 +17,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +27,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Reads a notify request's body before anything else looks at it, with a total deadline (issue 11): the servlet
  * container's read timeout applies to each read only, so a sender trickling one byte every few seconds could hold a
- * connection and a thread for as long as it liked. The body is read without blocking (a {@link ReadListener} under
- * an {@link AsyncContext} whose timeout is {@code payrecon.notify.read-deadline}); when it is complete the request
- * is dispatched on with the bytes as {@link #BODY}, when the deadline passes first the sender gets 408 and the
- * connection is closed. Of the body only the first {@code max-body-bytes} are kept; all of it (up to 16 MiB) is
- * counted and hashed.
+ * connection and a thread for as long as it liked. The body is read without blocking. What the connector already
+ * holds is taken at once; a body with a {@code Content-Length} that is all there (a provider's notification almost
+ * always is: it arrives with its headers) goes straight on, in the request's own dispatch. Otherwise the rest is
+ * awaited by a {@link ReadListener} under an {@link AsyncContext} whose timeout is
+ * {@code payrecon.notify.read-deadline}; when it is complete the request is dispatched on, when the deadline passes
+ * first the sender gets 408 and the connection is closed. Either way the bytes go on as {@link #BODY}. Of the body
+ * only the first {@code max-body-bytes} are kept; all of it (up to 16 MiB) is counted and hashed. How each body was
+ * read is counted ({@link #METRIC}).
  */
 class NotifyBodyFilter extends OncePerRequestFilter {
 
@@ -37,6 +42,8 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 	static final String BODY = NotifyBodyFilter.class.getName() + ".body";
 	/** Reading stops here even for hashing: a body this large is an attack, not a notification. */
 	static final long HARD_READ_LIMIT = 16L * 1024 * 1024;
+	/** Metric: notify bodies by how they were read: {@code at_once}, {@code awaited}, {@code cut_off} (408). */
+	static final String METRIC = "payrecon.notify.bodies";
 
 	/** What arrived: the kept prefix, the total length and the SHA-256 of all of it. */
 	record ReceivedBody(byte[] prefix, long total, String sha256) {
@@ -44,10 +51,23 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 
 	private final int maxBodyBytes;
 	private final Duration deadline;
+	private final Counter atOnce;
+	private final Counter awaited;
+	private final Counter cutOff;
 
-	NotifyBodyFilter(int maxBodyBytes, Duration deadline) {
+	NotifyBodyFilter(int maxBodyBytes, Duration deadline, MeterRegistry meters) {
 		this.maxBodyBytes = maxBodyBytes;
 		this.deadline = deadline;
+		this.atOnce = counter(meters, "at_once");
+		this.awaited = counter(meters, "awaited");
+		this.cutOff = counter(meters, "cut_off");
+	}
+
+	private static Counter counter(MeterRegistry meters, String read) {
+		return Counter.builder(METRIC)
+			.description("notify request bodies by how they were read")
+			.tag("read", read)
+			.register(meters);
 	}
 
 	@Override
@@ -57,14 +77,22 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		Collector body = new Collector(maxBodyBytes);
+		ServletInputStream in = request.getInputStream();
+		if (readWhatIsThere(in, request.getContentLengthLong(), body)) {
+			atOnce.increment();
+			request.setAttribute(BODY, body.received());
+			chain.doFilter(request, response);
+			return;
+		}
 		AsyncContext async = request.startAsync();
 		async.setTimeout(deadline.toMillis());
-		Collector body = new Collector(maxBodyBytes);
 		AtomicBoolean finished = new AtomicBoolean();
 		async.addListener(new AsyncListener() {
 			@Override
 			public void onTimeout(AsyncEvent event) throws IOException {
 				if (finished.compareAndSet(false, true)) {
+					cutOff.increment();
 					log.warn("notify {}: the body did not arrive within {} ({} bytes by then, from {}); cut off",
 							request.getRequestURI(), deadline, body.total, request.getRemoteAddr());
 					HttpServletResponse r = (HttpServletResponse) event.getAsyncContext().getResponse();
@@ -86,7 +114,6 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 			public void onStartAsync(AsyncEvent event) {
 			}
 		});
-		ServletInputStream in = request.getInputStream();
 		in.setReadListener(new ReadListener() {
 			private final byte[] buffer = new byte[8192];
 
@@ -108,6 +135,7 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 			@Override
 			public void onAllDataRead() {
 				if (finished.compareAndSet(false, true)) {
+					awaited.increment();
 					request.setAttribute(BODY, body.received());
 					async.dispatch();
 				}
@@ -121,6 +149,27 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 				}
 			}
 		});
+	}
+
+	/**
+	 * Takes what the connector holds of the body without waiting for more ({@code available()} is positive only when a
+	 * read will not block); true when that is the whole body, as its {@code Content-Length} says, or the body ended
+	 * (what came goes on, as the listener's end would send it). A body without a length, or one still on its way, is
+	 * left to the listener with what was taken so far.
+	 */
+	private static boolean readWhatIsThere(ServletInputStream in, long length, Collector body) throws IOException {
+		if (length <= 0 || length > HARD_READ_LIMIT) {
+			return false;
+		}
+		byte[] buffer = new byte[(int) Math.min(length, 8192)];
+		while (body.total < length && in.available() > 0) {
+			int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - body.total));
+			if (n < 0) {
+				return true; // ended before its announced length: the intake judges what came
+			}
+			body.add(buffer, n);
+		}
+		return body.total == length;
 	}
 
 	private static final class Collector {

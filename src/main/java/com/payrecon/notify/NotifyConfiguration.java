@@ -2,6 +2,7 @@ package com.payrecon.notify;
 
 import java.util.EnumSet;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -14,9 +15,9 @@ import org.springframework.core.Ordered;
 class NotifyConfiguration {
 
 	@Bean
-	FilterRegistrationBean<NotifyBodyFilter> notifyBodyFilter(NotifyProperties properties) {
+	FilterRegistrationBean<NotifyBodyFilter> notifyBodyFilter(NotifyProperties properties, MeterRegistry meters) {
 		FilterRegistrationBean<NotifyBodyFilter> registration = new FilterRegistrationBean<>(
-				new NotifyBodyFilter(properties.maxBodyBytes(), properties.readDeadline()));
+				new NotifyBodyFilter(properties.maxBodyBytes(), properties.readDeadline(), meters));
 		registration.addUrlPatterns("/notify/*");
 		registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
 		registration.setAsyncSupported(true);

@@ -90,6 +90,14 @@ class NotifyBenchmark extends BenchSupport {
 	@Autowired
 	DataSource dataSource;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
+	private double bodies(String read) {
+		var counter = meters.find("payrecon.notify.bodies").tag("read", read).counter();
+		return counter == null ? 0 : counter.count();
+	}
+
 	final HttpClient client = HttpClient.newBuilder()
 		.executor(Executors.newVirtualThreadPerTaskExecutor())
 		.version(HttpClient.Version.HTTP_1_1)
@@ -265,6 +273,9 @@ class NotifyBenchmark extends BenchSupport {
 				+ "recompile code this channel needs. The JVM CPU above includes the compiler threads'.%n%n",
 				jit.toString().replaceFirst("^; ", ""), JIT_SLICE.toSeconds(), JIT_QUIET_MS, warmUpSeconds,
 				warmUpSeconds * MAX_WARM_UP_FACTOR, REWARM_SECONDS, REWARM_MAX_SECONDS));
+		md.append(f("Notify bodies so far in this JVM (`payrecon_notify_bodies_total`): %,.0f read at once with their "
+				+ "headers, %,.0f awaited (an asynchronous read and a second dispatch), %,.0f cut off at the deadline.%n%n",
+				bodies("at_once"), bodies("awaited"), bodies("cut_off")));
 
 		int stormOrders = BenchReport.scaled(300, 10);
 		md.append(f("**Duplicate storm**: %,d orders per channel, each notification sent 10 times at once (%d orders "

@@ -41,6 +41,9 @@ class NotifyAbuseIT extends NotifyTestSupport {
 	@Autowired
 	NotifyProperties properties;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	@BeforeEach
 	void defaultLimits() {
 		abuse.use(NotifyProperties.Abuse.defaults());
@@ -121,8 +124,47 @@ class NotifyAbuseIT extends NotifyTestSupport {
 		assertThat(lastRaw("wx2-md5").getVerdict()).isEqualTo("APPLIED");
 	}
 
+	double bodies(String read) {
+		var counter = meters.find(NotifyBodyFilter.METRIC).tag("read", read).counter();
+		return counter == null ? 0 : counter.count();
+	}
+
+	/** Writes one raw HTTP/1.1 request in a single write and returns the answer's status line and body. */
+	String postAtOnce(String path, String contentType, byte[] body) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+					+ "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+			byte[] request = java.util.Arrays.copyOf(head, head.length + body.length);
+			System.arraycopy(body, 0, request, head.length, body.length);
+			socket.getOutputStream().write(request);
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	@Test
+	void aBodyThatArrivedWithItsHeadersGoesOnInTheRequestsOwnDispatch() throws Exception {
+		String no = TestData.outTradeNo();
+		pendingOrder("wx2-md5", no, 100);
+		double atOnce = bodies("at_once");
+		double awaited = bodies("awaited");
+
+		String answer = postAtOnce("/notify/wechatpay-v2/wx2-md5", "text/xml",
+				Notifications.v2Paid(no, 100, TestData.transactionId()).getBytes(StandardCharsets.UTF_8));
+
+		assertThat(answer).startsWith("HTTP/1.1 200").endsWith(V2_ACK);
+		assertThat(statusOf("wx2-md5", no)).isEqualTo("PAID");
+		assertThat(lastRaw("wx2-md5").getVerdict()).isEqualTo("APPLIED");
+		// read at once, no asynchronous wait and dispatch (other tests' requests may be counted meanwhile: at least)
+		assertThat(bodies("at_once") - atOnce).isGreaterThanOrEqualTo(1);
+		assertThat(bodies("awaited")).as("nothing else in this test posts to a notify URL").isEqualTo(awaited);
+	}
+
 	@Test
 	void aBodyTrickledInIsCutOffAtTheReadDeadline() throws Exception {
+		double cutOff = bodies("cut_off");
+		double atOnce = bodies("at_once");
 		// the it profile sets payrecon.notify.read-deadline to 3 s
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(200);
@@ -161,6 +203,8 @@ class NotifyAbuseIT extends NotifyTestSupport {
 			double seconds = (System.nanoTime() - start) / 1e9;
 			assertThat(answer.toString()).as("answered while the sender was still trickling").startsWith("HTTP/1.1 408");
 			assertThat(seconds).as("cut off soon after the 3 s deadline").isLessThan(8);
+			assertThat(bodies("cut_off") - cutOff).isEqualTo(1);
+			assertThat(bodies("at_once")).as("its first bytes were taken at once, the rest awaited").isEqualTo(atOnce);
 		}
 	}
 }
