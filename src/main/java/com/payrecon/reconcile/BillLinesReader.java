@@ -26,7 +26,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * <p>Each bill is parsed by a thread of its own, at most about one chunk ahead ({@link Ahead}): parsing (gunzip,
  * decoding, splitting, amounts) then overlaps with the writer's database work instead of waiting for it. That thread
  * only reads (the kept bytes, outside any transaction) and parses; everything the reader writes (the summary, a
- * failed run) and every line it hands out stays on the step's thread, in the bill's order, as before.
+ * failed run) and every line it hands out stays on the step's thread, in the bill's order, as before. The writer's
+ * chunk upserts are committed by a thread of their own, one chunk in flight per run ({@link ChunkWrites}); the
+ * reader's writes wait for it, and at the step's end it waits for them all.
  */
 class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 
@@ -59,6 +61,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	@Override
 	public void open(ExecutionContext context) {
 		index = -1;
+		steps.forgetChunks(runIds); // an earlier execution's chunk writes: what they committed is in the database
 	}
 
 	@Override
@@ -115,9 +118,11 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 		position = 0;
 	}
 
+	/** The step ends (done or failed): no chunk write of its runs stays in flight into the next step. */
 	@Override
 	public void close() {
 		closeBill();
+		steps.settleChunks(runIds);
 	}
 
 	/** What the parsing thread hands over, in the bill's order. */

@@ -184,7 +184,11 @@ class DailyReconciliationJobConfiguration {
 		return from.datesUntil(target.plusDays(1)).filter(d -> !done.contains(d)).toList();
 	}
 
-	/** Transaction rule: none around a chunk; the writer commits each chunk's upserts with the run's restart point. */
+	/**
+	 * Transaction rule: none around a chunk; the writer commits each chunk's upserts with the run's restart point, in a
+	 * transaction of its own on a thread of its own while the next chunk is matched (one in flight per run, in order:
+	 * {@link ChunkWrites}); the reader waits for them at the step's end.
+	 */
 	@Bean
 	@JobScope
 	Step dailyReconciliationMatch(JobRepository jobRepository, BillLinesReader dailyReconciliationReader,

@@ -73,6 +73,7 @@ class ReconciliationSteps {
 	private final TransactionRetry retry;
 	private final ApplicationEventPublisher events;
 	private final Clock clock;
+	private final ChunkWrites chunkWrites = new ChunkWrites();
 
 	ReconciliationSteps(OrderRequery requery, OrderService orderService, ReconOrderQuery orders,
 			ReconRefundQuery refunds, RefundQueries refundQueries, ReconciliationRunRepository runs,
@@ -198,10 +199,12 @@ class ReconciliationSteps {
 	}
 
 	/**
-	 * A unit of the run's writes: its own transaction, retried on deadlock; for a dry run, a part of the one
-	 * transaction the dry run is made in (rolled back at its end), which must be open.
+	 * A unit of the run's writes: its own transaction, retried on deadlock, after the run's chunk write in flight
+	 * ({@link ChunkWrites}); for a dry run, a part of the one transaction the dry run is made in (rolled back at its
+	 * end), which must be open.
 	 */
 	private <T> T write(RunContext ctx, Supplier<T> work) {
+		chunkWrites.await(ctx.runId);
 		return write(ctx.options, work);
 	}
 
@@ -215,8 +218,14 @@ class ReconciliationSteps {
 		return work.get();
 	}
 
-	/** Matches one chunk of lines; lines at or before the last committed line (a restart) are skipped. */
+	/**
+	 * Matches one chunk of lines; lines at or before the last committed line (a restart) are skipped. The chunk's
+	 * upserts and the run's new last committed line are committed by a thread of their own while the caller goes on to
+	 * the next chunk ({@link ChunkWrites}: one chunk in flight per run, committed in order; a failure is thrown by the
+	 * run's next write or by {@link #complete}). A dry run writes on the caller's thread, in its one transaction.
+	 */
 	void match(RunContext ctx, List<BillLine> chunk) {
+		ctx.lastCommittedLine = Math.max(ctx.lastCommittedLine, chunkWrites.lastLineInFlight(ctx.runId));
 		List<BillLine> lines = chunk.stream().filter(l -> l.lineNumber() > ctx.lastCommittedLine).toList();
 		if (lines.isEmpty()) {
 			return;
@@ -275,7 +284,7 @@ class ReconciliationSteps {
 		long from = ctx.lastCommittedLine;
 		long to = lines.get(lines.size() - 1).lineNumber();
 		Instant now = clock.instant();
-		write(ctx, () -> {
+		Supplier<Void> upserts = () -> {
 			if (!runs.addChunk(ctx.runId, from, to, totals)) {
 				throw new IllegalStateException("run " + ctx.runId + " was advanced past line " + from + " by another writer");
 			}
@@ -283,8 +292,32 @@ class ReconciliationSteps {
 			discrepancies.insertRefundMatches(ctx.runId, refundMatches);
 			discrepancies.insert(ctx.runId, ctx.account.id(), ctx.day, found, now);
 			return null;
-		});
+		};
+		if (ctx.options.dryRun()) {
+			write(ctx, upserts);
+		}
+		else {
+			chunkWrites.start(ctx.runId, to, () -> retry.inTransaction(upserts));
+		}
 		ctx.lastCommittedLine = to;
+	}
+
+	/** Waits until the run's chunk write in flight, if any, is committed; throws its failure. */
+	void awaitChunks(RunContext ctx) {
+		chunkWrites.await(ctx.runId);
+	}
+
+	/**
+	 * Waits for the chunk writes in flight of these runs however they end, without throwing (a step ending, usually
+	 * on a failure of its own): a failed one is kept for the run's next write to throw.
+	 */
+	void settleChunks(List<Long> runIds) {
+		runIds.forEach(chunkWrites::settle);
+	}
+
+	/** A step starting: what earlier executions left of these runs' chunk writes is dropped; the database is the truth. */
+	void forgetChunks(List<Long> runIds) {
+		runIds.forEach(chunkWrites::forget);
 	}
 
 	/** The signed query answer, never the unsigned bill, changes the order. */
@@ -374,6 +407,7 @@ class ReconciliationSteps {
 	 * the day's current one.
 	 */
 	RunSummary complete(RunContext ctx, List<String> summaryDifferences) {
+		chunkWrites.await(ctx.runId); // the anti-join below reads every chunk's matches
 		ZoneId zone = ctx.account.zone();
 		Instant from = ctx.day.atStartOfDay(zone).toInstant();
 		Instant to = ctx.day.plusDays(1).atStartOfDay(zone).toInstant();

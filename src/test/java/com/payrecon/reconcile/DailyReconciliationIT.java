@@ -51,11 +51,15 @@ import com.payrecon.support.MutableClock;
 import com.payrecon.support.PayReconIT;
 import com.payrecon.support.RefundFixture;
 import com.payrecon.support.TestData;
+import com.payrecon.support.db.EmbeddedMariaDb;
 import com.payrecon.support.money.Fen;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.event.ApplicationEvents;
@@ -110,6 +114,9 @@ class DailyReconciliationIT {
 
 	@Autowired
 	ApplicationEvents events;
+
+	@Autowired
+	org.springframework.beans.factory.ObjectProvider<EmbeddedMariaDb> embeddedDb;
 
 	final FakeServer fake = FakeProviderEnvironment.server();
 
@@ -415,6 +422,55 @@ class DailyReconciliationIT {
 		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(result.run().id()))).isEqualTo(4);
 	}
 
+	/**
+	 * Chunk writes are committed behind the matching (ChunkWrites): a chunk whose write fails, in the middle of the
+	 * bill or as its last, fails the job before anything after it is written, and a resume matches every line once.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 3, 7 })
+	void aChunkWriteThatFailsBehindTheMatchingStopsTheRunAtItAndAResumeMatchesEveryLineOnce(int failingLine) {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		WechatBill bill = new WechatBill();
+		List<PaymentOrder> paid = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			PaymentOrder order = paid(880 + i, day.atTime(9, i));
+			paid.add(order);
+			bill.paid(day.atTime(9, i), order.providerTxnId(), order.outTradeNo(), 880 + i);
+		}
+		serve(day, bill);
+		nextMorning(day);
+		long refused = paid.get(failingLine - 1).id();
+		String trigger = "test_refuse_match_" + refused;
+		EmbeddedMariaDb db = embeddedDb.getIfAvailable();
+		org.junit.jupiter.api.Assumptions.assumeTrue(db != null, "a trigger needs the embedded database's schema owner");
+		ReconciliationResult failed;
+		try (org.jooq.CloseableDSLContext owner = DSL.using(db.jdbcUrl(), db.ownerUsername(), db.ownerPassword())) {
+			owner.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON reconciliation_match FOR EACH ROW IF NEW.order_id = "
+					+ refused + " THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'test: match refused'; END IF");
+			try {
+				failed = reconciliation.reconcile(ACCOUNT, day, new RunOptions("test", false, 2, java.time.Duration.ofMinutes(15)));
+			}
+			finally {
+				owner.execute("DROP TRIGGER " + trigger);
+			}
+		}
+		long chunkStart = failingLine - (failingLine - 1) % 2; // chunks of 2: payments 1-2, 3-4, 5-6, 7
+		assertThat(failed.run().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(failed.run().lastCommittedLine()).as("the bill's line before the chunk (line 1 is the header)")
+			.isEqualTo(chunkStart);
+		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(failed.run().id())))
+			.as("nothing after the refused chunk is written").isEqualTo((int) chunkStart - 1);
+
+		ReconciliationResult resumed = reconciliation.resume(failed.run().id(), "operator:ops");
+
+		assertThat(resumed.run().status()).isEqualTo(RunStatus.BALANCED);
+		assertThat(resumed.run().provider().count()).isEqualTo(7);
+		assertThat(resumed.run().provider().gross()).isEqualTo(Fen.of(7 * 880 + 21));
+		assertThat(resumed.discrepancies()).isEmpty();
+		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(failed.run().id()))).isEqualTo(7);
+	}
+
 	@Test
 	void aBillWhoseHashDoesNotMatchIsRejectedUnparsedAndNothingIsMatched() {
 		LocalDate day = freshDay();
@@ -536,6 +592,7 @@ class DailyReconciliationIT {
 		steps.record(ctx, kept);
 		try (var parser = steps.open(ctx)) {
 			steps.match(ctx, List.of(parser.next(), parser.next()));
+			steps.awaitChunks(ctx);
 		} // killed here: RUNNING, two lines committed
 
 		ReconciliationResult resumed;
