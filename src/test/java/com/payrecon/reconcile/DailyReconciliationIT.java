@@ -1,6 +1,7 @@
 package com.payrecon.reconcile;
 
 import static com.payrecon.db.Tables.BILL_ARCHIVE;
+import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static com.payrecon.db.Tables.RECONCILIATION_MATCH;
 import static com.payrecon.db.Tables.RECONCILIATION_RUN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -420,6 +421,36 @@ class DailyReconciliationIT {
 		assertThat(result.run().error()).isEqualTo("bill unreadable: line 7: not an amount");
 		assertThat(result.run().current()).isFalse();
 		assertThat(dsl.fetchCount(RECONCILIATION_MATCH, RECONCILIATION_MATCH.RUN_ID.eq(result.run().id()))).isEqualTo(4);
+	}
+
+	/**
+	 * The chunk lookup (one statement per ReconOrderQuery.LOOKUP_STEP numbers, padded, read straight from JDBC) finds
+	 * exactly what a plain jOOQ query finds, for sizes on both sides of a step, with numbers unknown here and a number
+	 * of another account among them; paid times and the other columns read the same.
+	 */
+	@Test
+	void theChunkLookupFindsWhatAPlainQueryFindsForEverySize() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		List<String> nos = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			nos.add((i % 3 == 0 ? pending(100 + i) : paid(100 + i, day.atTime(9, i % 60, i % 60))).outTradeNo());
+		}
+		String elsewhere = paidIn("wx2-md5", 42, day.atTime(10, 0)).outTradeNo();
+		for (int size : new int[] { 1, 255, 256, 257, 300 }) {
+			List<String> asked = new ArrayList<>(nos.subList(0, size));
+			asked.add(TestData.outTradeNo()); // unknown here
+			asked.add(elsewhere); // another account's
+			Map<String, LocalOrder> plain = dsl.select(PAYMENT_ORDER.ID, PAYMENT_ORDER.OUT_TRADE_NO,
+					PAYMENT_ORDER.AMOUNT_MINOR, PAYMENT_ORDER.STATUS, PAYMENT_ORDER.PROVIDER_TXN_ID, PAYMENT_ORDER.PAID_AT)
+				.from(PAYMENT_ORDER)
+				.where(PAYMENT_ORDER.ACCOUNT_ID.eq(ACCOUNT), PAYMENT_ORDER.OUT_TRADE_NO.in(asked))
+				.fetchMap(PAYMENT_ORDER.OUT_TRADE_NO, r -> new LocalOrder(r.value1(), r.value2(), Fen.of(r.value3()),
+						OrderStatus.valueOf(r.value4()), r.value5(), r.value6()));
+			assertThat(plain).as("size %d", size).hasSize(size);
+			assertThat(orderQuery.byOutTradeNos(ACCOUNT, new java.util.LinkedHashSet<>(asked))).as("size %d", size)
+				.isEqualTo(plain);
+		}
 	}
 
 	/**

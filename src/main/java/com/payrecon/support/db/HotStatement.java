@@ -161,6 +161,31 @@ public final class HotStatement {
 		});
 	}
 
+	/** Reads the rows of a SELECT straight from JDBC. */
+	@FunctionalInterface
+	public interface Rows<T> {
+		T read(ResultSet rows) throws SQLException;
+	}
+
+	/**
+	 * Runs a SELECT with {@code values} and lets {@code reader} read its rows by column position (the SELECT's order)
+	 * with JDBC's getters: for a loop over thousands of rows per call, where building a jOOQ record per row and
+	 * converting each value through its binding is most of the cost (issue 17, the reconciliation's chunk lookup).
+	 */
+	public <T> T query(Rows<T> reader, Object... values) {
+		return dsl.connectionResult(c -> {
+			try (PreparedStatement statement = c.prepareStatement(sql)) {
+				bind(statement, values);
+				try (ResultSet rows = statement.executeQuery()) {
+					return reader.read(rows);
+				}
+			}
+			catch (SQLException ex) {
+				throw failed(ex);
+			}
+		});
+	}
+
 	/** As jOOQ reports a failed statement: the SQL (no values) and the driver's message, the SQLException as cause. */
 	private DataAccessException failed(SQLException ex) {
 		return new DataAccessException("SQL [" + sql + "]; " + ex.getMessage(), ex);
