@@ -25,14 +25,16 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  *
  * <p>Each bill is parsed by a thread of its own, at most about one chunk ahead ({@link Ahead}): parsing (gunzip,
  * decoding, splitting, amounts) then overlaps with the writer's database work instead of waiting for it. That thread
- * only reads (the kept bytes, outside any transaction) and parses; everything the reader writes (the summary, a
+ * only reads (the kept bytes, and each batch's orders and refunds: {@link ReconciliationSteps#lookUp}, outside any
+ * transaction) and parses; everything the reader writes (the summary, a
  * failed run) and every line it hands out stays on the step's thread, in the bill's order, as before. The writer's
  * chunk upserts are committed by a thread of their own, one chunk in flight per run ({@link ChunkWrites}); the
  * reader's writes wait for it, and at the step's end it waits for them all.
  */
 class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 
-	record RunLine(long runId, BillLine line) {
+	/** A line of a run's bill, with what its batch found here (looked up by the parsing thread). */
+	record RunLine(long runId, BillLine line, ReconciliationSteps.Found found) {
 	}
 
 	/** Lines handed from the parsing thread to the step's thread at a time. */
@@ -47,6 +49,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	private @Nullable Ahead ahead;
 	private @Nullable RunContext current;
 	private List<BillLine> batch = List.of();
+	private ReconciliationSteps.@Nullable Found found;
 	private int position;
 
 	BillLinesReader(ReconciliationSteps steps, ReconciliationRunRepository runs, AccountRegistry accounts,
@@ -68,7 +71,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	public @Nullable RunLine read() throws IOException {
 		while (true) {
 			if (position < batch.size()) {
-				return new RunLine(current.runId, batch.get(position++));
+				return new RunLine(current.runId, batch.get(position++), found);
 			}
 			if (ahead == null && !nextBill()) {
 				return null;
@@ -77,6 +80,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 			switch (ahead.take()) {
 				case Lines lines -> {
 					batch = lines.lines();
+					found = lines.found();
 					position = 0;
 				}
 				case End end -> {
@@ -102,7 +106,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 				continue; // failed, no bill, or already completed
 			}
 			current = steps.resume(accounts.find(run.accountId()).orElseThrow(), run, options);
-			ahead = new Ahead(steps.open(current), current, Math.max(1, options.chunkSize() / BATCH));
+			ahead = new Ahead(steps, steps.open(current), current, Math.max(1, options.chunkSize() / BATCH));
 			return true;
 		}
 		return false;
@@ -115,6 +119,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 		ahead = null;
 		current = null;
 		batch = List.of();
+		found = null;
 		position = 0;
 	}
 
@@ -129,8 +134,8 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 	private sealed interface Piece permits Lines, End, Unreadable, Broken {
 	}
 
-	/** The next lines after the run's last committed line. */
-	private record Lines(List<BillLine> lines) implements Piece {
+	/** The next lines after the run's last committed line, and what they find here. */
+	private record Lines(List<BillLine> lines, ReconciliationSteps.Found found) implements Piece {
 	}
 
 	/** The end of the bill: its summary check. */
@@ -154,7 +159,7 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 		private final BlockingQueue<Piece> queue;
 		private final Thread thread;
 
-		Ahead(BillParser parser, RunContext ctx, int capacity) {
+		Ahead(ReconciliationSteps steps, BillParser parser, RunContext ctx, int capacity) {
 			this.queue = new ArrayBlockingQueue<>(capacity);
 			long after = ctx.lastCommittedLine;
 			this.thread = Thread.ofPlatform().daemon().name("bill-parser-run-" + ctx.runId).start(() -> {
@@ -165,39 +170,49 @@ class BillLinesReader implements ItemStreamReader<BillLinesReader.RunLine> {
 						if (line.lineNumber() > after) {
 							lines.add(line);
 							if (lines.size() == BATCH) {
-								queue.put(new Lines(lines));
+								queue.put(new Lines(lines, steps.lookUp(ctx, lines)));
 								lines = new ArrayList<>(BATCH);
 							}
 						}
 					}
-					flush(lines);
+					flush(steps, ctx, lines);
 					queue.put(new End(parser.differences()));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt(); // stopped: nobody reads this bill any more
 				}
 				catch (IOException ex) { // the lines before the broken one are handed out first, as they were read
-					flushThen(lines, new Unreadable(ex));
+					flushThen(steps, ctx, lines, new Unreadable(ex));
 				}
 				catch (RuntimeException ex) {
-					flushThen(lines, new Broken(ex));
+					flushThen(null, ctx, lines, new Broken(ex));
 				}
 			});
 		}
 
-		private void flush(List<BillLine> lines) throws InterruptedException {
-			if (!lines.isEmpty()) {
-				queue.put(new Lines(lines));
+		/** The last lines, looked up; with {@code steps} null (the database or a bug broke) they are not handed out. */
+		private void flush(@Nullable ReconciliationSteps steps, RunContext ctx, List<BillLine> lines)
+				throws InterruptedException {
+			if (!lines.isEmpty() && steps != null) {
+				queue.put(new Lines(lines, steps.lookUp(ctx, lines)));
 			}
 		}
 
-		private void flushThen(List<BillLine> lines, Piece last) {
+		private void flushThen(@Nullable ReconciliationSteps steps, RunContext ctx, List<BillLine> lines, Piece last) {
 			try {
-				flush(lines);
+				flush(steps, ctx, lines);
 				queue.put(last);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+			}
+			catch (RuntimeException ex) { // the lookup of the last lines failed: the step fails
+				try {
+					queue.put(new Broken(ex));
+				}
+				catch (InterruptedException stopped) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 

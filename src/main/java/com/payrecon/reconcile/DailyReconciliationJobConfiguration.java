@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -221,12 +223,16 @@ class DailyReconciliationJobConfiguration {
 		RunOptions options = parameters.options(execution.getJobExecutionId());
 		return chunk -> {
 			Map<Long, List<BillLine>> byRun = new LinkedHashMap<>();
+			Map<Long, Set<ReconciliationSteps.Found>> foundByRun = new LinkedHashMap<>();
 			for (RunLine item : chunk) {
 				byRun.computeIfAbsent(item.runId(), k -> new ArrayList<>()).add(item.line());
+				foundByRun.computeIfAbsent(item.runId(), k -> Collections.newSetFromMap(new IdentityHashMap<>()))
+					.add(item.found());
 			}
 			byRun.forEach((runId, lines) -> {
 				RunSummary run = runs.find(runId).orElseThrow();
-				steps.match(steps.resume(accounts.find(run.accountId()).orElseThrow(), run, options), lines);
+				steps.match(steps.resume(accounts.find(run.accountId()).orElseThrow(), run, options), lines,
+						foundByRun.get(runId));
 			});
 		};
 	}

@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.payrecon.account.Account;
@@ -35,6 +38,7 @@ import com.payrecon.refund.RefundStatus;
 import com.payrecon.repair.OrderRequery;
 import com.payrecon.support.db.DatabaseTransactions;
 import com.payrecon.support.db.TransactionRetry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +78,14 @@ class ReconciliationSteps {
 	private final ApplicationEventPublisher events;
 	private final Clock clock;
 	private final ChunkWrites chunkWrites = new ChunkWrites();
+	/**
+	 * Per run in progress: the orders (by out_trade_no) and refunds (by number and provider id) its matching changed
+	 * or asked about, which lines looked up earlier must read again.
+	 */
+	private final Map<Long, Set<String>> changedHere = new ConcurrentHashMap<>();
+	private static final String ORDER = "order:";
+	private static final String REFUND_NO = "refund-no:";
+	private static final String REFUND_ID = "refund-id:";
 
 	ReconciliationSteps(OrderRequery requery, OrderService orderService, ReconOrderQuery orders,
 			ReconRefundQuery refunds, RefundQueries refundQueries, ReconciliationRunRepository runs,
@@ -225,29 +237,22 @@ class ReconciliationSteps {
 	 * run's next write or by {@link #complete}). A dry run writes on the caller's thread, in its one transaction.
 	 */
 	void match(RunContext ctx, List<BillLine> chunk) {
+		match(ctx, chunk, null);
+	}
+
+	/**
+	 * {@link #match(RunContext, List)} with what its lines find here already looked up ({@code ahead}: by the bill's
+	 * parsing thread, {@link #lookUp}; null: looked up now). An order or refund this run changed since (a repair, a
+	 * paid time, a refund query) is read again when a line names it.
+	 */
+	void match(RunContext ctx, List<BillLine> chunk, @Nullable Collection<Found> ahead) {
 		ctx.lastCommittedLine = Math.max(ctx.lastCommittedLine, chunkWrites.lastLineInFlight(ctx.runId));
 		List<BillLine> lines = chunk.stream().filter(l -> l.lineNumber() > ctx.lastCommittedLine).toList();
 		if (lines.isEmpty()) {
 			return;
 		}
-		Set<String> nos = new HashSet<>();
-		Set<String> refundNos = new HashSet<>();
-		Set<String> refundIds = new HashSet<>();
-		for (BillLine line : lines) {
-			if (line.outTradeNo() != null) {
-				nos.add(line.outTradeNo());
-			}
-			if (line.type() == BillLine.Type.REFUND) {
-				if (line.outRefundNo() != null) {
-					refundNos.add(line.outRefundNo());
-				}
-				if (line.refundId() != null) {
-					refundIds.add(line.refundId());
-				}
-			}
-		}
-		Map<String, LocalOrder> local = orders.byOutTradeNos(ctx.account.id(), nos);
-		ReconRefundQuery.Lookup localRefunds = refunds.byNumbers(ctx.account.id(), refundNos, refundIds);
+		Found lookedUp = ahead == null ? lookUp(ctx, lines) : Found.merge(ahead);
+		Set<String> changed = changedHere.computeIfAbsent(ctx.runId, id -> ConcurrentHashMap.newKeySet());
 		ChunkTotals totals = new ChunkTotals();
 		List<Match> matches = new ArrayList<>();
 		List<RefundMatch> refundMatches = new ArrayList<>();
@@ -255,23 +260,35 @@ class ReconciliationSteps {
 		boolean alipay = ctx.account.channel() == Channel.ALIPAY;
 		for (BillLine line : lines) {
 			add(totals, line, alipay);
-			LocalOrder order = line.outTradeNo() == null ? null : local.get(line.outTradeNo());
+			boolean stale = !changed.isEmpty() && (changed.contains(ORDER + line.outTradeNo())
+					|| changed.contains(REFUND_NO + line.outRefundNo()) || changed.contains(REFUND_ID + line.refundId()));
+			Found here = stale ? lookUp(ctx, List.of(line)) : lookedUp;
+			LocalOrder order = line.outTradeNo() == null ? null : here.orders().get(line.outTradeNo());
 			LocalRefund refund = line.type() == BillLine.Type.REFUND
-					? localRefunds.find(line.outRefundNo(), line.refundId()).orElse(null) : null;
+					? here.refunds().find(line.outRefundNo(), line.refundId()).orElse(null) : null;
 			Verdict verdict = LineMatcher.judge(line, order, refund);
 			if (verdict.orderId() != null) {
 				matches.add(new Match(line.lineNumber(), verdict.orderId()));
 			}
 			if (verdict.action() == Action.MATCHED && order != null && order.paidAt() == null) {
+				mark(changed, ORDER, order.outTradeNo());
 				paidTimeFromLine(ctx, line, order.outTradeNo(), order.providerTxnId());
 			}
 			NewDiscrepancy d = verdict.discrepancy();
 			if (verdict.action() == Action.ASK_REFUND) {
+				mark(changed, ORDER, line.outTradeNo());
+				mark(changed, REFUND_NO, line.outRefundNo());
+				mark(changed, REFUND_ID, line.refundId());
+				if (verdict.refund() != null) {
+					mark(changed, REFUND_NO, verdict.refund().outRefundNo());
+					mark(changed, REFUND_ID, verdict.refund().providerRefundId());
+				}
 				RefundAsked asked = askRefund(ctx, line, verdict);
 				d = asked.discrepancy();
 				refund = asked.refund();
 			}
 			else if (d != null && (verdict.action() == Action.REPAIR || verdict.action() == Action.LATE)) {
+				mark(changed, ORDER, order.outTradeNo());
 				d = repair(ctx, line, order, verdict);
 			}
 			if (d != null) {
@@ -302,6 +319,57 @@ class ReconciliationSteps {
 		ctx.lastCommittedLine = to;
 	}
 
+	private static void mark(Set<String> changed, String kind, @Nullable String number) {
+		if (number != null) {
+			changed.add(kind + number);
+		}
+	}
+
+	/** What a batch of lines finds here: its orders by out_trade_no and its refunds. */
+	record Found(Map<String, LocalOrder> orders, ReconRefundQuery.Lookup refunds) {
+
+		static Found merge(Collection<Found> parts) {
+			if (parts.size() == 1) {
+				return parts.iterator().next();
+			}
+			Map<String, LocalOrder> orders = new HashMap<>();
+			Map<String, LocalRefund> byNo = new HashMap<>();
+			Map<String, LocalRefund> byId = new HashMap<>();
+			for (Found part : parts) {
+				orders.putAll(part.orders());
+				byNo.putAll(part.refunds().byNo());
+				byId.putAll(part.refunds().byProviderId());
+			}
+			return new Found(orders, new ReconRefundQuery.Lookup(byNo, byId));
+		}
+	}
+
+	/**
+	 * Looks up what these lines of the run's bill find here: one order query and at most two refund queries. Read
+	 * only, outside any transaction, from any thread (the bill's parsing thread looks up each batch ahead of the
+	 * matching).
+	 */
+	Found lookUp(RunContext ctx, List<BillLine> lines) {
+		Set<String> nos = new HashSet<>();
+		Set<String> refundNos = new HashSet<>();
+		Set<String> refundIds = new HashSet<>();
+		for (BillLine line : lines) {
+			if (line.outTradeNo() != null) {
+				nos.add(line.outTradeNo());
+			}
+			if (line.type() == BillLine.Type.REFUND) {
+				if (line.outRefundNo() != null) {
+					refundNos.add(line.outRefundNo());
+				}
+				if (line.refundId() != null) {
+					refundIds.add(line.refundId());
+				}
+			}
+		}
+		return new Found(orders.byOutTradeNos(ctx.account.id(), nos),
+				refunds.byNumbers(ctx.account.id(), refundNos, refundIds));
+	}
+
 	/** Waits until the run's chunk write in flight, if any, is committed; throws its failure. */
 	void awaitChunks(RunContext ctx) {
 		chunkWrites.await(ctx.runId);
@@ -318,6 +386,7 @@ class ReconciliationSteps {
 	/** A step starting: what earlier executions left of these runs' chunk writes is dropped; the database is the truth. */
 	void forgetChunks(List<Long> runIds) {
 		runIds.forEach(chunkWrites::forget);
+		runIds.forEach(changedHere::remove);
 	}
 
 	/** The signed query answer, never the unsigned bill, changes the order. */
@@ -408,6 +477,7 @@ class ReconciliationSteps {
 	 */
 	RunSummary complete(RunContext ctx, List<String> summaryDifferences) {
 		chunkWrites.await(ctx.runId); // the anti-join below reads every chunk's matches
+		changedHere.remove(ctx.runId);
 		ZoneId zone = ctx.account.zone();
 		Instant from = ctx.day.atStartOfDay(zone).toInstant();
 		Instant to = ctx.day.plusDays(1).atStartOfDay(zone).toInstant();
@@ -568,6 +638,7 @@ class ReconciliationSteps {
 
 	/** Records why the run could not use its bill; nothing of it counts (the run never becomes current). */
 	RunSummary fail(RunContext ctx, String reason) {
+		changedHere.remove(ctx.runId);
 		Instant now = clock.instant();
 		write(ctx, () -> {
 			runs.finish(ctx.runId, RunStatus.FAILED, null, null, null, 0, reason, now);

@@ -424,6 +424,39 @@ class DailyReconciliationIT {
 	}
 
 	/**
+	 * Lines are looked up ahead of the matching (by the bill's parsing thread, in batches): an order the run repaired in
+	 * an earlier chunk is read again when a later line names it. Here the refund line of an order PENDING when the batch
+	 * was looked up, PAID by the repair of its payment line two chunks before, is judged against the PAID order (a
+	 * refund unknown here), not against the stale PENDING one (a status mismatch).
+	 */
+	@Test
+	void anOrderRepairedByAnEarlierChunkIsReadAgainForALaterLineThatNamesIt() {
+		LocalDate day = freshDay();
+		at(day, 8, 0);
+		PaymentOrder a = paid(100, day.atTime(9, 0));
+		PaymentOrder pendingHere = pending(300);
+		PaymentOrder b = paid(101, day.atTime(9, 20));
+		PaymentOrder c = paid(102, day.atTime(9, 30));
+		String txn = TestData.transactionId();
+		QUERY_ANSWERS.put(pendingHere.outTradeNo(), paidAnswer(pendingHere.outTradeNo(), txn, 300, day.atTime(9, 10)));
+		serve(day, new WechatBill() // chunks of 2: [a, pendingHere] [b, c] [its refund]
+			.paid(day.atTime(9, 0), a.providerTxnId(), a.outTradeNo(), 100)
+			.paid(day.atTime(9, 10), txn, pendingHere.outTradeNo(), 300)
+			.paid(day.atTime(9, 20), b.providerTxnId(), b.outTradeNo(), 101)
+			.paid(day.atTime(9, 30), c.providerTxnId(), c.outTradeNo(), 102)
+			.refunded(day.atTime(9, 40), txn, pendingHere.outTradeNo(), 300));
+		nextMorning(day);
+
+		ReconciliationResult result = reconciliation.reconcile(ACCOUNT, day,
+				new RunOptions("test", false, 2, java.time.Duration.ofMinutes(15)));
+
+		assertThat(orders.find(ACCOUNT, pendingHere.outTradeNo()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+		assertThat(result.discrepancies()).filteredOn(d -> pendingHere.outTradeNo().equals(d.outTradeNo()))
+			.extracting(Discrepancy::billLine, Discrepancy::type)
+			.containsExactlyInAnyOrder(tuple(3L, DiscrepancyType.MISSING_LOCALLY), tuple(6L, DiscrepancyType.REFUND_UNKNOWN));
+	}
+
+	/**
 	 * The chunk lookup (one statement per ReconOrderQuery.LOOKUP_STEP numbers, padded, read straight from JDBC) finds
 	 * exactly what a plain jOOQ query finds, for sizes on both sides of a step, with numbers unknown here and a number
 	 * of another account among them; paid times and the other columns read the same.
