@@ -34,6 +34,7 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -193,25 +194,24 @@ class DailyReconciliationJobConfiguration {
 	 */
 	@Bean
 	@JobScope
-	Step dailyReconciliationMatch(JobRepository jobRepository, BillLinesReader dailyReconciliationReader,
-			ItemWriter<RunLine> dailyReconciliationWriter, @Value("#{jobExecution}") JobExecution execution) {
+	Step dailyReconciliationMatch(JobRepository jobRepository, ReconciliationSteps steps, ReconciliationRunRepository runs,
+			AccountRegistry accounts, ItemWriter<RunLine> dailyReconciliationWriter,
+			@Value("#{jobExecution}") JobExecution execution) {
 		int chunkSize = DailyReconciliationParameters.of(execution.getJobParameters()).chunkSize();
+		BillLinesReader reader = new BillLinesReader(steps, runs, accounts); // unproxied: read() is called per line
 		return new StepBuilder(JOB + ".match", jobRepository).<RunLine, RunLine>chunk(chunkSize)
 			.transactionManager(StepTransactions.none())
-			.reader(dailyReconciliationReader)
+			.reader(reader)
+			.listener(new StepExecutionListener() {
+				@Override
+				public void beforeStep(StepExecution step) { // the download step has named the runs by now
+					reader.prepare(runIds(step.getJobExecution().getExecutionContext().getString(RUNS, "")),
+							DailyReconciliationParameters.of(step.getJobParameters()).options(step.getJobExecutionId()));
+				}
+			})
 			.writer(dailyReconciliationWriter)
 			.allowStartIfComplete(true)
 			.build();
-	}
-
-	@Bean
-	@StepScope
-	BillLinesReader dailyReconciliationReader(ReconciliationSteps steps, ReconciliationRunRepository runs,
-			AccountRegistry accounts, @Value("#{stepExecution}") StepExecution execution) {
-		var parameters = DailyReconciliationParameters.of(execution.getJobParameters());
-		return new BillLinesReader(steps, runs, accounts,
-				runIds(execution.getJobExecution().getExecutionContext().getString(RUNS, "")),
-				parameters.options(execution.getJobExecutionId()));
 	}
 
 	/** Groups the chunk by run and matches each group: one order lookup, the repairs, one set of upserts. */
