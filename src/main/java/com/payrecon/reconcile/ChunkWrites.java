@@ -45,7 +45,12 @@ final class ChunkWrites {
 			return null;
 		});
 		runs.put(runId, new InFlight(toLine, task, new AtomicBoolean()));
-		Thread.ofPlatform().daemon().name("reconciliation-writer-run-" + runId + "-to-" + toLine).start(task);
+		try {
+			Thread.ofPlatform().daemon().name("reconciliation-writer-run-" + runId + "-to-" + toLine).start(task);
+		}
+		catch (RuntimeException | OutOfMemoryError noThread) {
+			task.run(); // no thread to be had: written here and now (the task keeps its outcome for await)
+		}
 	}
 
 	/** Waits until the run's chunk in flight is committed; throws its failure (once: then the run has none). */
