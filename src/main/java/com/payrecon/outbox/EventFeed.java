@@ -16,7 +16,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The events as a feed ({@code GET /api/events}): per account in sequence order, several accounts merged by when
  * they were written. The cursor is opaque to consumers: it holds each account's last number read, so a page after it
- * never skips an event committed late (numbers are taken in commit order) nor repeats one.
+ * never skips an event committed late (numbers are taken in commit order, and an account's events are handed out only
+ * up to the first number not visible yet: {@link OutboxRepository#after}) nor repeats one.
  */
 @Service
 public class EventFeed {
