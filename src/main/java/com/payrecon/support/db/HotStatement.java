@@ -148,17 +148,7 @@ public final class HotStatement {
 	 * converter.
 	 */
 	public Result<Record> fetch(Object... values) {
-		return dsl.connectionResult(c -> {
-			try (PreparedStatement statement = c.prepareStatement(sql)) {
-				bind(statement, values);
-				try (ResultSet rows = statement.executeQuery()) {
-					return dsl.fetch(rows, selected);
-				}
-			}
-			catch (SQLException ex) {
-				throw failed(ex);
-			}
-		});
+		return query(rows -> dsl.fetch(rows, selected), values);
 	}
 
 	/** Reads the rows of a SELECT straight from JDBC. */
