@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import com.payrecon.support.LogText;
 import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.order.Cause;
@@ -202,7 +203,7 @@ public class MicropayCashier implements AutoCloseable {
 
 	/** Provider-supplied text in a log line: no CR/LF or escape codes (threat case C7). */
 	private static String printable(String text) {
-		return text.replaceAll("\\p{Cntrl}", "?");
+		return LogText.printable(text);
 	}
 
 	private String move(Poll poll, OrderStatus to, String reason) {

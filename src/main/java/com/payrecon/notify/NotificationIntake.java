@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import com.payrecon.support.LogText;
 import com.payrecon.account.Channel;
 import com.payrecon.notify.ChannelVerifier.Reply;
 import com.payrecon.support.db.DatabaseTransactions;
@@ -45,6 +47,8 @@ public class NotificationIntake {
 	private final MeterRegistry meters;
 	private final NotifyAbuse abuse;
 	private final RefusedNotifications refused;
+	private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(
+			Channel.values().length * 2 * Verdict.values().length);
 
 	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, NotifyProperties properties,
 			Clock clock, MeterRegistry meters, NotifyAbuse abuse, RefusedNotifications refused) {
@@ -62,14 +66,27 @@ public class NotificationIntake {
 
 	public NotificationProcessor.Outcome receive(Channel channel, String kind, String accountId, HttpServletRequest request) {
 		NotificationProcessor.Outcome outcome = receiveUncounted(channel, kind, accountId, request);
-		Counter.builder(METRIC)
-			.description("notification deliveries received, by verdict")
-			.tag("channel", channel.wireName())
-			.tag("kind", kind)
-			.tag("verdict", outcome.verdict().name())
-			.register(meters)
-			.increment();
+		counter(channel, kind, outcome.verdict()).increment();
 		return outcome;
+	}
+
+	/** The counter of {@link #METRIC} for these tags, registered on first use and kept (one per combination). */
+	private Counter counter(Channel channel, String kind, Verdict verdict) {
+		int kindIndex = RawRequest.NOTIFY.equals(kind) ? 0 : RawRequest.RETURN.equals(kind) ? 1 : -1;
+		int index = (channel.ordinal() * 2 + kindIndex) * Verdict.values().length + verdict.ordinal();
+		Counter counter = kindIndex < 0 ? null : counters.get(index);
+		if (counter == null) { // two threads may both register: the registry hands both the same counter
+			counter = Counter.builder(METRIC)
+				.description("notification deliveries received, by verdict")
+				.tag("channel", channel.wireName())
+				.tag("kind", kind)
+				.tag("verdict", verdict.name())
+				.register(meters);
+			if (kindIndex >= 0) {
+				counters.set(index, counter);
+			}
+		}
+		return counter;
 	}
 
 	private NotificationProcessor.Outcome receiveUncounted(Channel channel, String kind, String accountId,
@@ -116,7 +133,7 @@ public class NotificationIntake {
 
 	private void recordRefused(RawRequest raw, Verdict verdict) {
 		log.warn("notify {} account={} from {}: {} beyond the abuse limit; only counted (refused_notification)",
-				raw.channel().wireName(), raw.accountId().replaceAll("\\p{Cntrl}", "?"), raw.remoteAddr(), verdict);
+				raw.channel().wireName(), LogText.printable(raw.accountId()), raw.remoteAddr(), verdict);
 		try {
 			refused.record(raw, verdict);
 		}

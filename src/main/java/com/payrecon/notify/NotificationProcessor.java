@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.payrecon.support.LogText;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.Channel;
@@ -271,7 +272,7 @@ public class NotificationProcessor {
 	}
 
 	private static void logVerdict(RawRequest raw, long rawId, Verdict verdict, String reason) {
-		String line = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", "?");
+		String line = reason == null ? "" : LogText.printable(reason);
 		if (verdict.keptForReview()) {
 			log.warn("notify {} account={} raw={} verdict={} (kept for review): {}", raw.channel().wireName(),
 					raw.accountId(), rawId, verdict, line);

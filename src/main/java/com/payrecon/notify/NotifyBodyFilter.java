@@ -11,18 +11,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads a notify request's body before anything else looks at it, with a total deadline (issue 11): the servlet
@@ -31,12 +31,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * holds is taken at once; a body with a {@code Content-Length} that is all there (a provider's notification almost
  * always is: it arrives with its headers) goes straight on, in the request's own dispatch. Otherwise the rest is
  * awaited by a {@link ReadListener} under an {@link AsyncContext} whose timeout is
- * {@code payrecon.notify.read-deadline}; when it is complete the request is dispatched on, when the deadline passes
- * first the sender gets 408 and the connection is closed. Either way the bytes go on as {@link #BODY}. Of the body
- * only the first {@code max-body-bytes} are kept; all of it (up to 16 MiB) is counted and hashed. How each body was
- * read is counted ({@link #METRIC}).
+ * {@code payrecon.notify.read-deadline}; when it is complete the request is dispatched again (an ASYNC dispatch,
+ * which comes back through this filter), when the deadline passes first the sender gets 408 and the connection is
+ * closed. Either way the bytes go on as {@link #BODY}. Of the body only the first {@code max-body-bytes} are kept; all
+ * of it (up to 16 MiB) is counted and hashed. How each body was read is counted ({@link #METRIC}).
+ * <p>
+ * With its body read, a notification in the plain form ({@link NotifyEndpoint#target}) is answered here by the
+ * {@link NotifyEndpoint} and goes no further (issue 17); every other request goes on through the chain (Spring
+ * Security, then {@link NotifyController}). This filter runs first of all (before the request observation and
+ * Spring Security), for the REQUEST and ASYNC dispatches of {@code /notify/*}.
  */
-class NotifyBodyFilter extends OncePerRequestFilter {
+class NotifyBodyFilter extends HttpFilter {
 
 	private static final Logger log = LoggerFactory.getLogger(NotifyBodyFilter.class);
 	static final String BODY = NotifyBodyFilter.class.getName() + ".body";
@@ -54,8 +59,10 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 	private final Counter atOnce;
 	private final Counter awaited;
 	private final Counter cutOff;
+	private final NotifyEndpoint endpoint;
 
-	NotifyBodyFilter(int maxBodyBytes, Duration deadline, MeterRegistry meters) {
+	NotifyBodyFilter(int maxBodyBytes, Duration deadline, MeterRegistry meters, NotifyEndpoint endpoint) {
+		this.endpoint = endpoint;
 		this.maxBodyBytes = maxBodyBytes;
 		this.deadline = deadline;
 		this.atOnce = counter(meters, "at_once");
@@ -71,8 +78,12 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (request.getDispatcherType() == DispatcherType.ASYNC) { // the body arrived late (or could not be read)
+			goOn(request, response, chain);
+			return;
+		}
 		if (!request.isAsyncSupported() || !"POST".equals(request.getMethod())) {
 			chain.doFilter(request, response);
 			return;
@@ -82,7 +93,7 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 		if (readWhatIsThere(in, request.getContentLengthLong(), body)) {
 			atOnce.increment();
 			request.setAttribute(BODY, body.received());
-			chain.doFilter(request, response);
+			goOn(request, response, chain);
 			return;
 		}
 		AsyncContext async = request.startAsync();
@@ -149,6 +160,18 @@ class NotifyBodyFilter extends OncePerRequestFilter {
 				}
 			}
 		});
+	}
+
+	/** With the body read: the endpoint answers a plain notification; the chain takes anything else. */
+	private void goOn(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		NotifyEndpoint.Target target = NotifyEndpoint.target(request);
+		if (target == null) {
+			chain.doFilter(request, response);
+		}
+		else {
+			endpoint.answer(target, request, response);
+		}
 	}
 
 	/**

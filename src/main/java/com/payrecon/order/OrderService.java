@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import com.payrecon.support.LogText;
 import com.payrecon.order.PaymentOutcome.Kind;
 import com.payrecon.support.money.Fen;
 import io.micrometer.core.instrument.Counter;
@@ -340,7 +341,7 @@ public class OrderService {
 
 	/** Keeps CR/LF and control characters of provider-supplied text out of log lines (threat case C7). */
 	static String sanitize(String text) {
-		return text == null ? null : text.replaceAll("\\p{Cntrl}", "?");
+		return LogText.printable(text);
 	}
 
 	/** No such order in that account. */

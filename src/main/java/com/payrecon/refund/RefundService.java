@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import com.payrecon.support.LogText;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
@@ -575,7 +576,7 @@ public class RefundService {
 
 	/** Provider-supplied text in a log line: no CR/LF or escape codes (threat case C7). */
 	static String printable(String text) {
-		return text == null ? null : text.replaceAll("\\p{Cntrl}", "?");
+		return LogText.printable(text);
 	}
 
 	/** No refund with that id. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import com.payrecon.support.LogText;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
@@ -156,7 +157,7 @@ public class OrderRequery {
 
 	/** Provider-supplied text (codes, messages) in a log line: no CR/LF or escape codes (threat case C7). */
 	private static String printable(String text) {
-		return text.replaceAll("\\p{Cntrl}", "?");
+		return LogText.printable(text);
 	}
 
 	/** An operator's event names the question whose signed answer it acts on. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import com.payrecon.support.LogText;
 import com.payrecon.order.Cause;
 import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
@@ -71,7 +72,7 @@ class RefundNoticeFollowUp implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				log.warn("Confirming refund {}/{} failed: {}", event.accountId(),
-						event.outRefundNo().replaceAll("\\p{Cntrl}", "?"), ex.toString());
+						LogText.printable(event.outRefundNo()), ex.toString());
 			}
 		});
 	}
