@@ -6,10 +6,6 @@ import static com.payrecon.db.Tables.ORDER_EVENT;
 import static com.payrecon.db.Tables.PAYMENT_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,11 +94,18 @@ class NotifyBenchmark extends BenchSupport {
 		return counter == null ? 0 : counter.count();
 	}
 
-	final HttpClient client = HttpClient.newBuilder()
-		.executor(Executors.newVirtualThreadPerTaskExecutor())
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(5))
-		.build();
+	/** The load generator: a lean HTTP/1.1 client, connections pooled for keep-alive (LoopbackHttp). */
+	LoopbackHttp client;
+
+	@org.junit.jupiter.api.BeforeEach
+	void loadGenerator() {
+		client = new LoopbackHttp(port);
+	}
+
+	@org.junit.jupiter.api.AfterEach
+	void closeLoadGenerator() {
+		client.close();
+	}
 
 	final int clients = Integer.getInteger("bench.notify.clients", 16);
 	final int seconds = Integer.getInteger("bench.notify.seconds", (int) Math.max(3, Math.round(20 * BenchReport.scale())));
@@ -122,7 +125,8 @@ class NotifyBenchmark extends BenchSupport {
 		int pacedCount = pacedSeconds * 1_000;
 		int lowCount = pacedSeconds * 700;
 		StringBuilder md = new StringBuilder("## 1. Notify throughput and latency\n\n");
-		md.append(f("%d concurrent clients (JDK HttpClient, virtual threads, HTTP/1.1 keep-alive) post valid, signed, "
+		md.append(f("%d concurrent clients (a lean HTTP/1.1 client on virtual threads, `LoopbackHttp`: keep-alive connections "
+				+ "in a pool, a new one when none is idle) post valid, signed, "
 				+ "distinct payment notifications for pre-created PENDING orders, %d s per channel, against the whole "
 				+ "application on loopback (raw store, verification, apply under the row lock, verdict). Latency is "
 				+ "per request, at the client. Up to %,d notifications per channel are signed before the clock starts. "
@@ -399,15 +403,10 @@ class NotifyBenchmark extends BenchSupport {
 	}
 
 	private boolean post(Delivery d) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + d.path()))
-			.timeout(Duration.ofSeconds(30))
-			.header("Content-Type", d.contentType())
-			.POST(HttpRequest.BodyPublishers.ofByteArray(d.body()));
-		d.headers().forEach(request::header);
-		HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		boolean acknowledged = response.statusCode() / 100 == 2; // 200, or 204 for WeChat Pay v3
+		LoopbackHttp.Answer answer = client.post(d.path(), d.contentType(), d.headers(), d.body());
+		boolean acknowledged = answer.status() / 100 == 2; // 200, or 204 for WeChat Pay v3
 		if (!acknowledged) {
-			FIRST_ERROR.compareAndSet(null, "HTTP " + response.statusCode() + " " + response.body());
+			FIRST_ERROR.compareAndSet(null, "HTTP " + answer.status() + " " + answer.body());
 		}
 		return acknowledged;
 	}
