@@ -92,13 +92,20 @@ public class AccountRegistry implements ApplicationListener<WebServerInitialized
 		return Optional.ofNullable(id).map(accounts::get);
 	}
 
+	/**
+	 * Whether {@code id} is one an account may have: letters, digits, '-' and '_', at most 64, a letter or digit first.
+	 */
+	public static boolean isAccountId(String id) {
+		return ACCOUNT_ID.matcher(id).matches();
+	}
+
 	public Collection<Account> all() {
 		return accounts.values();
 	}
 
 	private static Account build(AccountProperties p, String prefix) {
 		String id = required(p.id(), prefix + ".id");
-		if (!ACCOUNT_ID.matcher(id).matches()) {
+		if (!isAccountId(id)) {
 			throw new InvalidAccountConfiguration(prefix + ".id: use letters, digits, '-' and '_' (at most 64)");
 		}
 		if (p.channel() == null) {

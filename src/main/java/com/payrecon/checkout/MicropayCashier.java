@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.payrecon.support.LogText;
 import com.payrecon.account.Account;
 import com.payrecon.account.Channel;
 import com.payrecon.order.Cause;
@@ -16,11 +15,12 @@ import com.payrecon.order.OrderStatus;
 import com.payrecon.order.PaymentOrder;
 import com.payrecon.order.PaymentOutcome;
 import com.payrecon.order.ProviderPayment;
-import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.PaymentProvider.MicropayRequest;
-import com.payrecon.provider.ProviderAnswer;
+import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderAnswer.Status;
+import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.provider.ProviderRegistry;
+import com.payrecon.support.LogText;
 import com.payrecon.support.db.TransactionRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -183,13 +183,13 @@ public class MicropayCashier implements AutoCloseable {
 				int failed = attempts.reverseFailed(poll.account().id(), poll.outTradeNo(), answer);
 				if (failed < settings.maxReverseAttempts()) {
 					log.warn("Reverse {} of micropay order {}/{} gave {}; the watchdog will try again", failed,
-							poll.account().id(), poll.outTradeNo(), printable(answer));
+							poll.account().id(), poll.outTradeNo(), LogText.printable(answer));
 					yield null;
 				}
 				String outcome = "reverse failed " + failed + " times (last: " + answer + "); left to a person: " + why;
 				if (attempts.needsPerson(poll.account().id(), poll.outTradeNo(), outcome)) {
 					log.error("Micropay order {}/{}: reverse failed {} times (last: {}); left to a person, the order stays "
-							+ "PENDING", poll.account().id(), poll.outTradeNo(), failed, printable(answer));
+							+ "PENDING", poll.account().id(), poll.outTradeNo(), failed, LogText.printable(answer));
 					Counter.builder(GIVEN_UP_METRIC)
 						.description("micropay charges whose reverse failed too often, left to a person")
 						.tag("account", poll.account().id())
@@ -199,11 +199,6 @@ public class MicropayCashier implements AutoCloseable {
 				yield outcome;
 			}
 		};
-	}
-
-	/** Provider-supplied text in a log line: no CR/LF or escape codes (threat case C7). */
-	private static String printable(String text) {
-		return LogText.printable(text);
 	}
 
 	private String move(Poll poll, OrderStatus to, String reason) {

@@ -14,11 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.ConcurrentHashMap;
 
-import com.payrecon.support.LogText;
 import com.payrecon.account.Channel;
 import com.payrecon.notify.ChannelVerifier.Reply;
+import com.payrecon.support.LogText;
 import com.payrecon.support.db.DatabaseTransactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,8 +47,7 @@ public class NotificationIntake {
 	private final MeterRegistry meters;
 	private final NotifyAbuse abuse;
 	private final RefusedNotifications refused;
-	private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(
-			Channel.values().length * 2 * Verdict.values().length);
+	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
 	NotificationIntake(RawNotificationRepository rawLog, NotificationProcessor processor, NotifyProperties properties,
 			Clock clock, MeterRegistry meters, NotifyAbuse abuse, RefusedNotifications refused) {
@@ -70,23 +69,17 @@ public class NotificationIntake {
 		return outcome;
 	}
 
-	/** The counter of {@link #METRIC} for these tags, registered on first use and kept (one per combination). */
+	/** The counter of {@link #METRIC} for these tags, registered on first use and kept. */
 	private Counter counter(Channel channel, String kind, Verdict verdict) {
-		int kindIndex = RawRequest.NOTIFY.equals(kind) ? 0 : RawRequest.RETURN.equals(kind) ? 1 : -1;
-		int index = (channel.ordinal() * 2 + kindIndex) * Verdict.values().length + verdict.ordinal();
-		Counter counter = kindIndex < 0 ? null : counters.get(index);
-		if (counter == null) { // two threads may both register: the registry hands both the same counter
-			counter = Counter.builder(METRIC)
-				.description("notification deliveries received, by verdict")
-				.tag("channel", channel.wireName())
-				.tag("kind", kind)
-				.tag("verdict", verdict.name())
-				.register(meters);
-			if (kindIndex >= 0) {
-				counters.set(index, counter);
-			}
-		}
-		return counter;
+		return counters.computeIfAbsent(new CounterKey(channel, kind, verdict), key -> Counter.builder(METRIC)
+			.description("notification deliveries received, by verdict")
+			.tag("channel", channel.wireName())
+			.tag("kind", kind)
+			.tag("verdict", verdict.name())
+			.register(meters));
+	}
+
+	private record CounterKey(Channel channel, String kind, Verdict verdict) {
 	}
 
 	private NotificationProcessor.Outcome receiveUncounted(Channel channel, String kind, String accountId,

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.payrecon.support.LogText;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.Channel;
@@ -18,6 +17,7 @@ import com.payrecon.order.PaymentOutcome;
 import com.payrecon.refund.ProviderRefund;
 import com.payrecon.refund.RefundNoticeToConfirm;
 import com.payrecon.refund.RefundService;
+import com.payrecon.support.LogText;
 import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

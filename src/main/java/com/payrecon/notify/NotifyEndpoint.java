@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.payrecon.account.AccountRegistry;
 import com.payrecon.account.Channel;
 import com.payrecon.notify.ChannelVerifier.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,8 +21,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * a notification authenticates by its signature), and the per-request observation. Those were about a quarter of the
  * notify path's CPU on two cores (docs/benchmarks.md, section 7).
  * <p>
- * Only the plain form is taken here: {@code POST /notify/<channel>/<account id>} with an account id of the characters
- * an account id may have ({@code [A-Za-z0-9_-]}, at most 64). Anything else under {@code /notify/} (Alipay's return
+ * Only the plain form is taken here: {@code POST /notify/<channel>/<account id>} with an id an account may have
+ * ({@link AccountRegistry#isAccountId}). Anything else under {@code /notify/} (Alipay's return
  * URL, another method, an encoded or over-long segment, a trailing slash) goes on through the filter chain as before,
  * where Spring Security's firewall and {@link NotifyController} judge it. The answer is the channel's, exactly as the
  * controller sends it (status, content type, body; {@code NotifyEndpointIT}). Timed by {@link #METRIC}.
@@ -32,7 +33,6 @@ final class NotifyEndpoint {
 	static final String METRIC = "payrecon.notify.requests";
 
 	private static final String PREFIX = "/notify/";
-	private static final int MAX_ACCOUNT_ID = 64;
 
 	private final NotificationIntake intake;
 	private final Map<Channel, Timer> timers = new EnumMap<>(Channel.class);
@@ -62,9 +62,12 @@ final class NotifyEndpoint {
 		if (slash < 0) {
 			return null;
 		}
-		Channel channel = channel(uri, channelStart, slash);
 		String accountId = uri.substring(slash + 1);
-		return channel != null && plainAccountId(accountId) ? new Target(channel, accountId) : null;
+		if (!AccountRegistry.isAccountId(accountId)) {
+			return null;
+		}
+		return Channel.fromWire(uri.substring(channelStart, slash))
+			.map(channel -> new Target(channel, accountId)).orElse(null);
 	}
 
 	/** A notification's channel and account, from its URL. */
@@ -79,6 +82,7 @@ final class NotifyEndpoint {
 		timers.get(target.channel()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 	}
 
+	/** Writes a channel's answer: its status, content type and body (also {@link NotifyController}'s). */
 	static void write(Reply reply, HttpServletResponse response) throws IOException {
 		response.setStatus(reply.status());
 		if (reply.body().isEmpty()) {
@@ -92,29 +96,5 @@ final class NotifyEndpoint {
 		byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);
-	}
-
-	private static Channel channel(String uri, int from, int to) {
-		for (Channel channel : Channel.values()) {
-			String name = channel.wireName();
-			if (name.length() == to - from && uri.startsWith(name, from)) {
-				return channel;
-			}
-		}
-		return null;
-	}
-
-	private static boolean plainAccountId(String id) {
-		if (id.isEmpty() || id.length() > MAX_ACCOUNT_ID) {
-			return false;
-		}
-		for (int i = 0; i < id.length(); i++) {
-			char c = id.charAt(i);
-			boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-			if (!plain) {
-				return false;
-			}
-		}
-		return true;
 	}
 }

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.payrecon.support.LogText;
 import com.payrecon.order.PaymentOutcome.Kind;
+import com.payrecon.support.LogText;
 import com.payrecon.support.money.Fen;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,10 +129,12 @@ public class OrderService {
 		outbox.statusChanged(order, paid, line, cause, now);
 		if (cause.source() == EventSource.NOTIFY) {
 			// the notification's own verdict line names the order and the raw row (issue 17: one INFO line fewer)
-			log.debug("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+			log.debug("Order {}/{} PAID by {} ({})", accountId, LogText.printable(order.outTradeNo()),
+					cause.source(), cause.actor());
 		}
 		else {
-			log.info("Order {}/{} PAID by {} ({})", accountId, sanitize(order.outTradeNo()), cause.source(), cause.actor());
+			log.info("Order {}/{} PAID by {} ({})", accountId, LogText.printable(order.outTradeNo()),
+					cause.source(), cause.actor());
 		}
 		countPaid(accountId, cause);
 		return new PaymentOutcome(Kind.APPLIED, paid, "PENDING → PAID");
@@ -153,7 +155,8 @@ public class OrderService {
 			.orElseThrow(() -> new UnknownOrder(accountId, payment.outTradeNo()));
 		if (order.status() != OrderStatus.CLOSED || !order.status().canMoveTo(OrderStatus.PAID)
 				|| !order.amount().equals(payment.amount()) || !order.currency().equals(payment.currency())) {
-			log.warn("Refused late payment of order {}/{} ({}, {} {}) by {}", accountId, sanitize(order.outTradeNo()),
+			log.warn("Refused late payment of order {}/{} ({}, {} {}) by {}", accountId,
+					LogText.printable(order.outTradeNo()),
 					order.status(), payment.amount().value(), payment.currency(), cause.actor());
 			return Optional.empty();
 		}
@@ -164,7 +167,8 @@ public class OrderService {
 				"late payment: transaction " + payment.providerTxnId() + ", paid at " + payment.paidAt(), now);
 		PaymentOrder paid = orders.findById(order.id()).orElseThrow();
 		outbox.statusChanged(order, paid, line, cause, now);
-		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId, sanitize(order.outTradeNo()), cause.actor());
+		log.info("Order {}/{} CLOSED → PAID (late payment) by {}", accountId,
+				LogText.printable(order.outTradeNo()), cause.actor());
 		countPaid(accountId, cause);
 		return Optional.of(paid);
 	}
@@ -215,7 +219,7 @@ public class OrderService {
 		Instant now = clock.instant();
 		PaymentOrder order = orders.lockForUpdate(accountId, outTradeNo).orElseThrow(() -> new UnknownOrder(accountId, outTradeNo));
 		if (to == OrderStatus.PAID || to.followsRefunds() || !order.status().canMoveTo(to)) {
-			log.warn("Refused transition of order {}/{}: {} → {} by {} ({})", accountId, sanitize(outTradeNo),
+			log.warn("Refused transition of order {}/{}: {} → {} by {} ({})", accountId, LogText.printable(outTradeNo),
 					order.status(), to, cause.source(), cause.actor());
 			return Optional.empty();
 		}
@@ -277,7 +281,7 @@ public class OrderService {
 				to == locked.status() ? OrderEvent.REFUNDED_AMOUNT : OrderEvent.STATUS_CHANGED, locked.status(), to, cause,
 				details, now);
 		log.info("Order {}/{} {} → {} (refunded {} of {} fen) by {} ({})", locked.accountId(),
-				sanitize(locked.outTradeNo()), locked.status(), to, refunded.value(), locked.amount().value(),
+				LogText.printable(locked.outTradeNo()), locked.status(), to, refunded.value(), locked.amount().value(),
 				cause.source(), cause.actor());
 		PaymentOrder changed = orders.findById(locked.id()).orElseThrow();
 		outbox.statusChanged(locked, changed, line, cause, now); // order.partially_refunded or order.refunded
@@ -307,8 +311,8 @@ public class OrderService {
 				"was flagged: " + order.reviewReason(), now);
 		PaymentOrder cleared = orders.findById(order.id()).orElseThrow();
 		outbox.reviewCleared(cleared, line, cause, now);
-		log.info("Order {}/{} review flag cleared by {} ({})", order.accountId(), sanitize(order.outTradeNo()),
-				cause.source(), sanitize(cause.actor()));
+		log.info("Order {}/{} review flag cleared by {} ({})", order.accountId(), LogText.printable(order.outTradeNo()),
+				cause.source(), LogText.printable(cause.actor()));
 		return Optional.of(cleared);
 	}
 
@@ -321,7 +325,7 @@ public class OrderService {
 		long line = orders.appendEvent(order.id(), eventType, order.status(), order.status(), cause, detail, now);
 		PaymentOrder flagged = orders.findById(order.id()).orElseThrow();
 		outbox.paymentHeld(flagged, payment, kind == Kind.LATE_PAYMENT, line, cause, now);
-		log.warn("Order {}/{} flagged for review: {}", order.accountId(), sanitize(order.outTradeNo()), kind);
+		log.warn("Order {}/{} flagged for review: {}", order.accountId(), LogText.printable(order.outTradeNo()), kind);
 		return new PaymentOutcome(kind, flagged, detail);
 	}
 
@@ -339,15 +343,10 @@ public class OrderService {
 		});
 	}
 
-	/** Keeps CR/LF and control characters of provider-supplied text out of log lines (threat case C7). */
-	static String sanitize(String text) {
-		return LogText.printable(text);
-	}
-
 	/** No such order in that account. */
 	public static class UnknownOrder extends RuntimeException {
 		public UnknownOrder(String accountId, String outTradeNo) {
-			super("no order " + sanitize(outTradeNo) + " in account " + accountId);
+			super("no order " + LogText.printable(outTradeNo) + " in account " + accountId);
 		}
 	}
 }

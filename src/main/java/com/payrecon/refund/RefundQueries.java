@@ -12,6 +12,7 @@ import com.payrecon.order.PaymentOrder;
 import com.payrecon.provider.PaymentProvider.RefundLookup;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.provider.RefundAnswer;
+import com.payrecon.support.LogText;
 import com.payrecon.support.db.TransactionRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -106,8 +107,8 @@ public class RefundQueries {
 			});
 		}
 		log.info("Refund query {}/{} by {}: provider {} ({}) → {}", refund.accountId(),
-				RefundService.printable(refund.outRefundNo()), cause.actor(), answer.status(),
-				RefundService.printable(answer.providerStatus()), result);
+				LogText.printable(refund.outRefundNo()), cause.actor(), answer.status(),
+				LogText.printable(answer.providerStatus()), result);
 		return result;
 	}
 
@@ -156,14 +157,14 @@ public class RefundQueries {
 				new RefundLookup(outTradeNo, outRefundNo, null));
 		if (!answer.isDefinite() || answer.status() == RefundAnswer.Status.NOT_FOUND
 				|| answer.status() == RefundAnswer.Status.REFUSED) {
-			log.info("Refund {}/{} not confirmed: the provider says {} ({})", accountId, RefundService.printable(outRefundNo),
-					answer.status(), RefundService.printable(answer.errorCode()));
+			log.info("Refund {}/{} not confirmed: the provider says {} ({})", accountId, LogText.printable(outRefundNo),
+					answer.status(), LogText.printable(answer.errorCode()));
 			return answer.isDefinite() ? Result.UNCHANGED : Result.NO_ANSWER;
 		}
 		RefundService.Outcome outcome = retry.inTransaction(() -> service.providerSays(accountId,
 				RefundSender.word(outTradeNo, outRefundNo, answer), cause, true));
-		log.info("Refund {}/{} confirmed by query: {} ({})", accountId, RefundService.printable(outRefundNo),
-				outcome.kind(), RefundService.printable(outcome.detail()));
+		log.info("Refund {}/{} confirmed by query: {} ({})", accountId, LogText.printable(outRefundNo),
+				outcome.kind(), LogText.printable(outcome.detail()));
 		return outcome.kind() == RefundService.Kind.APPLIED || outcome.kind() == RefundService.Kind.RECORDED
 				? repaired(accountId, trigger) : Result.UNCHANGED;
 	}

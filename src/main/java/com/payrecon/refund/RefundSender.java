@@ -6,11 +6,12 @@ import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.checkout.CheckoutProperties;
 import com.payrecon.order.Cause;
-import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.PaymentProvider.RefundRequest;
+import com.payrecon.provider.PaymentProvider;
 import com.payrecon.provider.ProviderRegistry;
 import com.payrecon.provider.RefundAnswer;
 import com.payrecon.refund.RefundService.Submission;
+import com.payrecon.support.LogText;
 import com.payrecon.support.db.TransactionRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,7 @@ public class RefundSender {
 		}
 		catch (RuntimeException ex) { // never leave the refund in doubt because our side failed: the sweep asks
 			log.warn("Refund {}/{}: the request failed on our side ({}); the sweep settles it", account.id(),
-					RefundService.printable(refund.outRefundNo()), ex.toString());
+					LogText.printable(refund.outRefundNo()), ex.toString());
 			answer = RefundAnswer.error(refund.outTradeNo(), refund.outRefundNo(), "EXCEPTION", ex.getClass().getSimpleName(), null);
 		}
 		apply(refund, answer, Cause.query(cause.actor(), "the provider's answer to refund request " + refund.submitCount()));

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.payrecon.support.LogText;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
 import com.payrecon.order.OrderService;
@@ -17,6 +16,7 @@ import com.payrecon.outbox.EventType;
 import com.payrecon.outbox.NewEvent;
 import com.payrecon.outbox.Outbox;
 import com.payrecon.refund.RefundRepository.NewRefund;
+import com.payrecon.support.LogText;
 import com.payrecon.support.money.Fen;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -351,7 +351,8 @@ public class RefundService {
 		if (mismatch != null) {
 			refunds.appendEvent(refund.id(), RefundEvent.MISMATCH, refund.status(), refund.status(), cause, mismatch, now);
 			refunds.flagForReview(refunds.findById(refund.id()).orElseThrow(), mismatch, now);
-			log.warn("Refund {}/{} kept for review: {}", refund.accountId(), printable(refund.outRefundNo()), printable(mismatch));
+			log.warn("Refund {}/{} kept for review: {}", refund.accountId(),
+					LogText.printable(refund.outRefundNo()), LogText.printable(mismatch));
 			return new Outcome(Kind.MISMATCH, refunds.findById(refund.id()).orElseThrow(), mismatch);
 		}
 		RefundStatus to = word.status();
@@ -368,7 +369,8 @@ public class RefundService {
 			if (refund.status().isFinal()) {
 				refunds.appendEvent(refund.id(), RefundEvent.MISMATCH, refund.status(), refund.status(), cause, why, now);
 				refunds.flagForReview(refund, why, now);
-				log.warn("Refund {}/{} kept for review: {}", refund.accountId(), printable(refund.outRefundNo()), why);
+				log.warn("Refund {}/{} kept for review: {}", refund.accountId(),
+						LogText.printable(refund.outRefundNo()), why);
 				return new Outcome(Kind.REFUSED_TRANSITION, refunds.findById(refund.id()).orElseThrow(), why);
 			}
 			return new Outcome(Kind.UNCHANGED, refund, why);
@@ -447,7 +449,7 @@ public class RefundService {
 					"refund " + refund.outRefundNo() + " of " + refund.amount().toYuan() + " made outside PayRecon");
 		}
 		log.info("Refund {}/{} made outside PayRecon recorded ({}, {} fen) from {}", refund.accountId(),
-				printable(refund.outRefundNo()), refund.status(), refund.amount().value(), cause.source());
+				LogText.printable(refund.outRefundNo()), refund.status(), refund.amount().value(), cause.source());
 		return new Outcome(Kind.RECORDED, refunds.findById(refund.id()).orElseThrow(), "recorded " + refund.status());
 	}
 
@@ -482,7 +484,8 @@ public class RefundService {
 			orderService.applyRefunds(order, refunds.succeeded(order.id()), cause,
 					"refund " + refund.outRefundNo() + " of " + refund.amount().toYuan() + " succeeded");
 		}
-		log.info("Refund {}/{} {} → {} by {} ({})", refund.accountId(), printable(refund.outRefundNo()), refund.status(),
+		log.info("Refund {}/{} {} → {} by {} ({})", refund.accountId(),
+				LogText.printable(refund.outRefundNo()), refund.status(),
 				to, cause.source(), cause.actor());
 		counted(refund.accountId(), to, to == RefundStatus.SUCCESS ? refund.amount() : null);
 	}
@@ -572,11 +575,6 @@ public class RefundService {
 
 	private static String blankToNull(String text) {
 		return text == null || text.isBlank() ? null : text.strip();
-	}
-
-	/** Provider-supplied text in a log line: no CR/LF or escape codes (threat case C7). */
-	static String printable(String text) {
-		return LogText.printable(text);
 	}
 
 	/** No refund with that id. */

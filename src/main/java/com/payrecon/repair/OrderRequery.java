@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import com.payrecon.support.LogText;
 import com.payrecon.account.Account;
 import com.payrecon.account.AccountRegistry;
 import com.payrecon.order.Cause;
@@ -18,9 +17,10 @@ import com.payrecon.order.PaymentOrder;
 import com.payrecon.order.PaymentOutcome;
 import com.payrecon.order.ProviderPayment;
 import com.payrecon.provider.PaymentProvider;
+import com.payrecon.provider.ProviderAnswer.Status;
 import com.payrecon.provider.ProviderAnswer;
 import com.payrecon.provider.ProviderRegistry;
-import com.payrecon.provider.ProviderAnswer.Status;
+import com.payrecon.support.LogText;
 import com.payrecon.support.db.TransactionRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -126,8 +126,9 @@ public class OrderRequery {
 				return null;
 			});
 		}
-		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, printable(outTradeNo), cause.source(),
-				cause.actor(), answer.status(), printable(outcome));
+		log.info("Re-query {}/{} by {} ({}): provider {} → {}", accountId, LogText.printable(outTradeNo),
+				cause.source(),
+				cause.actor(), answer.status(), LogText.printable(outcome));
 		return Optional.of(new Result(before, answer, orders.findById(before.id()).orElseThrow(), outcome, queryId));
 	}
 
@@ -149,15 +150,10 @@ public class OrderRequery {
 			return Optional.of(new Result(before, ProviderAnswer.error(outTradeNo, "NOT_ASKED", why, null), before, why, null));
 		}
 		Closing closing = closeAtProvider(account.get(), provider.get(), before, cause, "closed at the provider on request");
-		log.info("Close {}/{} by {} ({}): {}", accountId, printable(outTradeNo), cause.source(), cause.actor(),
-				printable(closing.outcome()));
+		log.info("Close {}/{} by {} ({}): {}", accountId, LogText.printable(outTradeNo), cause.source(), cause.actor(),
+				LogText.printable(closing.outcome()));
 		PaymentOrder after = orders.findById(before.id()).orElseThrow();
 		return Optional.of(new Result(before, closing.answer(), after, closing.outcome(), closing.queryId()));
-	}
-
-	/** Provider-supplied text (codes, messages) in a log line: no CR/LF or escape codes (threat case C7). */
-	private static String printable(String text) {
-		return LogText.printable(text);
 	}
 
 	/** An operator's event names the question whose signed answer it acts on. */

@@ -8,12 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.payrecon.support.LogText;
 import com.payrecon.order.Cause;
 import com.payrecon.order.EventSource;
 import com.payrecon.order.OrderRepository;
 import com.payrecon.refund.RefundNoticeToConfirm;
 import com.payrecon.refund.RefundQueries;
+import com.payrecon.support.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The notify benchmark's load generator: an HTTP/1.1 client of the least work, blocking sockets on the caller's
@@ -32,13 +31,12 @@ final class LoopbackHttp implements AutoCloseable {
 
 	static final long MAX_IDLE_NANOS = 5_000_000_000L;
 
-	private final String host;
+	private static final String HOST = "127.0.0.1";
+
 	private final int port;
 	private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
-	private final AtomicLong opened = new AtomicLong();
 
 	LoopbackHttp(int port) {
-		this.host = "127.0.0.1";
 		this.port = port;
 	}
 
@@ -46,16 +44,11 @@ final class LoopbackHttp implements AutoCloseable {
 	record Answer(int status, String body) {
 	}
 
-	/** Connections opened so far. */
-	long opened() {
-		return opened.get();
-	}
-
 	Answer post(String path, String contentType, Map<String, String> headers, byte[] body) throws IOException {
 		StringBuilder head = new StringBuilder(256).append("POST ")
 			.append(path)
 			.append(" HTTP/1.1\r\nHost: ")
-			.append(host)
+			.append(HOST)
 			.append(':')
 			.append(port)
 			.append("\r\nContent-Type: ")
@@ -116,9 +109,8 @@ final class LoopbackHttp implements AutoCloseable {
 	private Connection open() throws IOException {
 		Socket socket = new Socket();
 		socket.setTcpNoDelay(true);
-		socket.connect(new InetSocketAddress(host, port), 5_000);
+		socket.connect(new InetSocketAddress(HOST, port), 5_000);
 		socket.setSoTimeout(30_000);
-		opened.incrementAndGet();
 		return new Connection(socket);
 	}
 

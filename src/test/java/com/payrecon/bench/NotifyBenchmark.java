@@ -37,6 +37,8 @@ import com.payrecon.support.db.EmbeddedMariaDb;
 import com.payrecon.webhook.WebhookEndpoint;
 import com.payrecon.webhook.WebhookEndpoints;
 import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,12 +99,12 @@ class NotifyBenchmark extends BenchSupport {
 	/** The load generator: a lean HTTP/1.1 client, connections pooled for keep-alive (LoopbackHttp). */
 	LoopbackHttp client;
 
-	@org.junit.jupiter.api.BeforeEach
+	@BeforeEach
 	void loadGenerator() {
 		client = new LoopbackHttp(port);
 	}
 
-	@org.junit.jupiter.api.AfterEach
+	@AfterEach
 	void closeLoadGenerator() {
 		client.close();
 	}

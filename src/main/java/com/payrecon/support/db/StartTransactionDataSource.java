@@ -75,22 +75,20 @@ public final class StartTransactionDataSource extends DelegatingDataSource imple
 			return target;
 		}
 		return (Connection) Proxy.newProxyInstance(StartTransactionDataSource.class.getClassLoader(),
-				new Class<?>[] { Connection.class }, new Lean(target, this::evict));
+				new Class<?>[] { Connection.class }, new Lean(target));
 	}
 
 	/** Manual mode over a connection the driver keeps in autocommit mode. Used by one thread at a time, as JDBC's. */
-	private static final class Lean implements InvocationHandler {
+	private final class Lean implements InvocationHandler {
 
 		private final Connection target;
-		private final java.util.function.Consumer<Connection> evict;
 		/** Autocommit as the caller sees it is off. */
 		private boolean manual;
 		/** A transaction is open on the server (START TRANSACTION sent, not ended yet). */
 		private boolean open;
 
-		Lean(Connection target, java.util.function.Consumer<Connection> evict) {
+		Lean(Connection target) {
 			this.target = target;
-			this.evict = evict;
 		}
 
 		@Override
@@ -131,7 +129,7 @@ public final class StartTransactionDataSource extends DelegatingDataSource imple
 						end("ROLLBACK"); // never back to the pool inside a transaction
 					}
 					catch (SQLException ex) {
-						evict.accept(target); // its state unknown: out of the pool, and the server rolls back
+						evict(target); // its state unknown: out of the pool, and the server rolls back
 						throw ex;
 					}
 					break;

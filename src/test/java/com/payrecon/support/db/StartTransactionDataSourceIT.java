@@ -2,6 +2,7 @@ package com.payrecon.support.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -165,6 +166,21 @@ class StartTransactionDataSourceIT {
 		assertThat(jdbc.queryForList("select n from lean_tx where n in (2, 3, 4) order by n", Integer.class))
 			.containsExactly(3, 4);
 		assertThat(jdbc.queryForObject("select @@in_transaction", Integer.class)).isZero();
+	}
+
+	@Test
+	void aConnectionThePoolHandsOutWithAutocommitOffIsPassedThroughUntouched() throws Exception {
+		try (HikariDataSource manualPool = new HikariDataSource()) {
+			manualPool.setJdbcUrl(pool.getJdbcUrl());
+			manualPool.setUsername(pool.getUsername());
+			manualPool.setPassword(pool.getPassword());
+			manualPool.setMaximumPoolSize(1);
+			manualPool.setAutoCommit(false);
+			try (Connection c = new StartTransactionDataSource(manualPool).getConnection()) {
+				assertThat(Proxy.isProxyClass(c.getClass())).as("wrapped").isFalse();
+				assertThat(c.getAutoCommit()).isFalse();
+			}
+		}
 	}
 
 	private static Map<String, Long> status(HikariDataSource pool) {
