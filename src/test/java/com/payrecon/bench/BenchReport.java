@@ -66,7 +66,9 @@ public final class BenchReport {
 				`-Dbench.notify.paced-seconds` (10), `-Dbench.notify.paced-share` (0.6: the open-loop run at that share
 				of the ceiling) and `-Dbench.notify.low-share` (0.4: a second, lower one), `-Dbench.sweep.rate` (200),
 				`-Dbench.sweep.concurrency` (32),
-				`-Dbench.heap` (the benchmark JVM's max heap, 1g; 512m shows issue 17's bound), `-Dbench.doc` (another
+				`-Dbench.heap` (the benchmark JVM's initial and max heap, 1g; 512m shows issue 17's bound), `-Dbench.jvm`
+				(more options for that JVM, e.g. `-Xlog:gc:file=target/gc.log:uptime`), `-Dbench.trace=<dir>` (each
+				notify open loop's requests as CSV, due time and latency), `-Dbench.doc` (another
 				file), `-Dit.test=ConsoleBenchmark,NotifyBenchmark` (some harnesses only), `-Dbench.console.profile=true`
 				(per-statement server times of the dashboard). Most of a full run is seeding (the console's 6,000,000 rows,
 				the retention's 1,000,000, 13,000,000 orders for the bills) and the sweep's 100,000 rate-limited
@@ -82,7 +84,12 @@ public final class BenchReport {
 		doc.append("| machine | ").append(machine()).append(" |\n");
 		doc.append("| JDK | ").append(System.getProperty("java.vm.vendor")).append(' ')
 			.append(System.getProperty("java.runtime.version")).append(", max heap ")
-			.append(Runtime.getRuntime().maxMemory() >> 20).append(" MB |\n");
+			.append(Runtime.getRuntime().maxMemory() >> 20).append(" MB, ")
+			.append(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+				.filter(a -> a.startsWith("-X") || a.startsWith("-XX:"))
+				.map(a -> "`" + a + "`")
+				.collect(java.util.stream.Collectors.joining(" ")))
+			.append(" |\n");
 		doc.append("| database | ").append(database).append(" |\n\n");
 		SECTIONS.values().forEach(s -> doc.append(s).append('\n'));
 		doc.append(HAND_WRITTEN);
@@ -109,7 +116,7 @@ public final class BenchReport {
 
 	static String command() {
 		StringBuilder c = new StringBuilder("./mvnw -Pbench verify");
-		for (String p : List.of("bench.scale", "bench.heap", "bench.notify.clients", "bench.notify.seconds",
+		for (String p : List.of("bench.scale", "bench.heap", "bench.jvm", "bench.trace", "bench.notify.clients", "bench.notify.seconds",
 				"bench.notify.warm-up", "bench.notify.paced-seconds", "bench.notify.paced-share", "bench.sweep.rate",
 				"bench.sweep.concurrency", "payrecon.it.db.url")) {
 			String v = System.getProperty(p);

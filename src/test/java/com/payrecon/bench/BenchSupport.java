@@ -160,6 +160,11 @@ abstract class BenchSupport {
 	 * waited for its previous answer).
 	 */
 	static Load paced(double perSecond, Duration duration, int available, Work work) throws Exception {
+		return paced(null, perSecond, duration, available, work);
+	}
+
+	/** The same, traced as {@code label} (below). */
+	static Load paced(String label, double perSecond, Duration duration, int available, Work work) throws Exception {
 		int count = (int) Math.min(available, Math.floor(perSecond * duration.toNanos() / 1e9));
 		long[] latencies = new long[count];
 		AtomicInteger errors = new AtomicInteger();
@@ -178,8 +183,35 @@ abstract class BenchSupport {
 			}
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
+		trace(label, perSecond, start, latencies);
 		Arrays.sort(latencies);
 		return new Load(count, errors.get(), latencies, seconds);
+	}
+
+	/**
+	 * With {@code -Dbench.trace=<dir>}: each open loop's requests in the order they were due, as {@code <label>.csv}
+	 * (due time and latency in ms), headed by the JVM's uptime and the wall clock at the loop's start, so that a tail
+	 * can be laid beside a GC log ({@code -Xlog:gc:…:uptime}) and the application's log.
+	 */
+	private static void trace(String label, double perSecond, long start, long[] latencies) {
+		String dir = System.getProperty("bench.trace");
+		if (dir == null || label == null) {
+			return;
+		}
+		long uptimeMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+				- (System.nanoTime() - start) / 1_000_000;
+		StringBuilder csv = new StringBuilder(BenchReport.f("# %s at %.0f/s, JVM uptime at start %.3f s, wall clock %s%ndue_ms,latency_ms%n",
+				label, perSecond, uptimeMs / 1e3, java.time.Instant.now().minusNanos(System.nanoTime() - start)));
+		for (int i = 0; i < latencies.length; i++) {
+			csv.append(BenchReport.f("%.3f,%.3f%n", i * 1e3 / perSecond, latencies[i] / 1e6));
+		}
+		try {
+			java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+			java.nio.file.Files.writeString(java.nio.file.Path.of(dir, label + ".csv"), csv);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	/** Performs work {@code i}, counting a false answer or an exception (the first one kept) in {@code errors}. */

@@ -131,7 +131,8 @@ class NotifyBenchmark extends BenchSupport {
 				+ "in a pool, a new one when none is idle) post valid, signed, "
 				+ "distinct payment notifications for pre-created PENDING orders, %d s per channel, against the whole "
 				+ "application on loopback (raw store, verification, apply under the row lock, verdict). Latency is "
-				+ "per request, at the client. Up to %,d notifications per channel are signed before the clock starts. "
+				+ "per request, at the client. Up to %,d notifications per channel are signed before the clock starts "
+				+ "and kept outside the heap until sent (`OffHeapDeliveries`: a provider signs on its own machine). "
 				+ "Every channel is warmed up first, not measured, until the JIT is quiet, and again right before "
 				+ "each of its measured runs (below the tables).%n%n",
 				clients, seconds, perChannel));
@@ -174,7 +175,12 @@ class NotifyBenchmark extends BenchSupport {
 			String prefix = prefixes.get(channel);
 			// signed now, not at the start: v3 refuses a timestamp more than 5 minutes old, and the warm-ups take
 			// minutes
-			List<Delivery> deliveries = prepared.get(channel).parallelStream().toList();
+			// kept outside the heap (OffHeapDeliveries): in it, these tens of MB were copied by every young collection
+			// and set off G1's concurrent cycles during the measured runs (a provider signs on its own machine)
+			List<Delivery> unsigned = prepared.get(channel);
+			List<Delivery> deliveries = OffHeapDeliveries.sign(unsigned.size(), unsigned::get);
+			// and every channel's clocks start on a heap without the runs before it (their garbage and warm-ups)
+			System.gc();
 			int paidBefore0 = countPaid(channel, prefix);
 			List<Delivery> again = rewarm.get(channel);
 			// what ran before (the other channels' ceilings and overloads) made the JIT drop code this channel needs:
@@ -220,26 +226,37 @@ class NotifyBenchmark extends BenchSupport {
 			int paidBefore = countPaid(channel, prefix);
 			List<Delivery> pacedDeliveries = deliveries.subList(perChannel, perChannel + pacedCount);
 			long jit1 = compileMillis();
-			Load paced = BenchSupport.paced(rate, Duration.ofSeconds(pacedSeconds), pacedDeliveries.size(),
-					i -> post(pacedDeliveries.get(i)));
+			Load paced;
+			GcPauses pacedPauses;
+			try (GcPauses p = GcPauses.open(); DbTrace t = DbTrace.start(dataSource, channel.wire + "-" + PACED_SHARE)) {
+				paced = BenchSupport.paced(channel.wire + "-" + PACED_SHARE, rate, Duration.ofSeconds(pacedSeconds), pacedDeliveries.size(),
+						i -> post(pacedDeliveries.get(i)));
+				pacedPauses = p;
+			}
 			long jitPaced = compileMillis() - jit1;
 			List<Delivery> lowDeliveries = deliveries.subList(perChannel + pacedCount, deliveries.size());
-			Load low = BenchSupport.paced(LOW_SHARE * best.perSecond(), Duration.ofSeconds(pacedSeconds),
-					lowDeliveries.size(), i -> post(lowDeliveries.get(i)));
+			Load low;
+			GcPauses lowPauses;
+			try (GcPauses p = GcPauses.open(); DbTrace t = DbTrace.start(dataSource, channel.wire + "-" + LOW_SHARE)) {
+				low = BenchSupport.paced(channel.wire + "-" + LOW_SHARE, LOW_SHARE * best.perSecond(), Duration.ofSeconds(pacedSeconds),
+						lowDeliveries.size(), i -> post(lowDeliveries.get(i)));
+				lowPauses = p;
+			}
 			int pacedPaid = countPaid(channel, prefix) - paidBefore;
 			assertThat(pacedPaid).as("paced: every success answer applied its payment; first error " + FIRST_ERROR.get())
 				.isEqualTo(paced.done() - paced.errors() + low.done() - low.errors());
 			costs.append(f("| %s | %.0f | %.0f (%d) | %.1f / %.1f | %.1f / %.1f | **%.0f %%** "
 					+ "| %.0f/s: %.1f / **%.1f** (%d failures) | %.0f/s: %.1f / **%.1f** (%d failures) "
 					+ "| %.2f / %.2f | %.2f / %.2f "
-					+ "| %.1f / %.1f | %.2f / %.2f |%n", channel.wire, load.perSecond(), best.perSecond(), bestWorkers,
+					+ "| %.1f / %.1f | %.2f / %.2f | %s; %s |%n", channel.wire, load.perSecond(), best.perSecond(), bestWorkers,
 					percentileMillis(load.latencies(), 50), percentileMillis(best.latencies(), 50),
 					percentileMillis(load.latencies(), 99), percentileMillis(best.latencies(), 99),
 					100 * load.perSecond() / best.perSecond(), paced.perSecond(), percentileMillis(paced.latencies(), 50),
 					percentileMillis(paced.latencies(), 99), paced.errors(), low.perSecond(),
 					percentileMillis(low.latencies(), 50), percentileMillis(low.latencies(), 99), low.errors(), app.jvmMs(), bestCost.jvmMs(), app.dbMs(),
 					bestCost.dbMs(),
-					app.roundTrips(), bestCost.roundTrips(), app.otherCores(), bestCost.otherCores()));
+					app.roundTrips(), bestCost.roundTrips(), app.otherCores(), bestCost.otherCores(), pacedPauses.text(),
+					lowPauses.text()));
 			statements.append(f("- %s: application %s; ceiling %s.%n", channel.wire, app.statementsText(),
 					bestCost.statementsText()));
 			jit.append(f("; %s warmed up again %.0f s before its closed loop (%,d ms in the last slice), measured with "
@@ -266,10 +283,13 @@ class NotifyBenchmark extends BenchSupport {
 				+ "again for %d s with notifications sent at %s × that ceiling's rate, each on time whether earlier "
 				+ "ones were answered or not, latency from the time it was due (issue 17's target: p99 ≤ 50 ms at "
 				+ "that load), then as long at %s × the ceiling (how the tail looks with room to spare); the "
-				+ "closed-loop p99 before them is at saturation, %d clients each waiting for its answer.%n%n", Arrays.toString(CEILING_WORKERS), seconds, meter.idleStatementsPerSecond(),
+				+ "closed-loop p99 before them is at saturation, %d clients each waiting for its answer. *Collector "
+				+ "pauses*: the JVM's stop-the-world collections during each open loop, from its own GC notifications "
+				+ "(`GcPauses`); the signed notifications wait outside the heap and each channel starts after a full "
+				+ "collection (`System.gc()`), so these are the application's own.%n%n", Arrays.toString(CEILING_WORKERS), seconds, meter.idleStatementsPerSecond(),
 				pacedSeconds, PACED_SHARE, LOW_SHARE, clients));
-		md.append("| channel | application/s | ceiling/s (workers) | p50 ms app / ceiling | p99 ms app / ceiling | app / ceiling | application open loop at " + PACED_SHARE + " × ceiling: rate, p50 / p99 ms | open loop at " + LOW_SHARE + " × ceiling | JVM CPU ms per notification app / ceiling | mariadbd CPU ms app / ceiling | round trips app / ceiling | others' CPU (cores) app / ceiling |\n");
-		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		md.append("| channel | application/s | ceiling/s (workers) | p50 ms app / ceiling | p99 ms app / ceiling | app / ceiling | application open loop at " + PACED_SHARE + " × ceiling: rate, p50 / p99 ms | open loop at " + LOW_SHARE + " × ceiling | JVM CPU ms per notification app / ceiling | mariadbd CPU ms app / ceiling | round trips app / ceiling | others' CPU (cores) app / ceiling | collector pauses in the open loops at " + PACED_SHARE + " × ; " + LOW_SHARE + " ×: count, total / longest ms |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		md.append(costs);
 		md.append(f("%nStatements per notification by kind (`Com_*` deltas):%n%n%s%n", statements));
 		md.append(f("JIT (the JVM's compile time, all compiler threads, `CompilationMXBean`): %s. Each channel is warmed "
@@ -344,7 +364,7 @@ class NotifyBenchmark extends BenchSupport {
 			String prefix = prefix("W" + (on ? 1 : 0));
 			List<String> numbers = pendingOrders(channel.account, prefix, prepared, 100, Instant.now(),
 					Instant.now().plus(Duration.ofHours(2)));
-			List<Delivery> deliveries = numbers.parallelStream().map(no -> delivery(channel, no)).toList();
+			List<Delivery> deliveries = OffHeapDeliveries.sign(numbers.size(), i -> delivery(channel, numbers.get(i)));
 			int warmCount = deliveries.size() / 10;
 			WebhookReceiver receiver = on ? WebhookReceiver.start() : null;
 			WebhookEndpoint endpoint = null;
