@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 final class DbTrace implements AutoCloseable {
 
 	static final List<String> COUNTERS = List.of("Innodb_checkpoint_age", "Innodb_buffer_pool_pages_dirty",
-			"Innodb_buffer_pool_pages_flushed", "Innodb_log_waits", "Innodb_os_log_fsyncs", "Innodb_data_fsyncs",
+			"Innodb_buffer_pool_pages_flushed", "Innodb_log_waits", "Innodb_data_fsyncs",
 			"Innodb_buffer_pool_wait_free", "Innodb_row_lock_current_waits", "Threads_running");
 
 	private final Thread sampler;

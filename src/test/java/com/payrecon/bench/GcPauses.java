@@ -22,9 +22,13 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  */
 final class GcPauses implements NotificationListener, AutoCloseable {
 
-	/** Collectors whose "collections" are concurrent cycles, not pauses: their durations are not stopped time. */
+	/**
+	 * Beans whose "collections" are concurrent cycles, not pauses: their durations are not stopped time (ZGC and
+	 * Shenandoah report their pauses on beans of their own; G1's "G1 Concurrent GC" bean reports remark and cleanup
+	 * pauses, and is kept).
+	 */
 	private static final List<String> CONCURRENT = List.of("ZGC Major Cycles", "ZGC Minor Cycles", "ZGC Cycles",
-			"Shenandoah Cycles", "G1 Concurrent GC Cycles");
+			"Shenandoah Cycles");
 
 	private final List<NotificationEmitter> emitters = new ArrayList<>();
 	private final List<Long> millis = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -226,22 +226,12 @@ class NotifyBenchmark extends BenchSupport {
 			int paidBefore = countPaid(channel, prefix);
 			List<Delivery> pacedDeliveries = deliveries.subList(perChannel, perChannel + pacedCount);
 			long jit1 = compileMillis();
-			Load paced;
-			GcPauses pacedPauses;
-			try (GcPauses p = GcPauses.open(); DbTrace t = DbTrace.start(dataSource, channel.wire + "-" + PACED_SHARE)) {
-				paced = BenchSupport.paced(channel.wire + "-" + PACED_SHARE, rate, Duration.ofSeconds(pacedSeconds), pacedDeliveries.size(),
-						i -> post(pacedDeliveries.get(i)));
-				pacedPauses = p;
-			}
+			OpenLoop pacedRun = openLoop(channel.wire + "-" + PACED_SHARE, rate, pacedDeliveries);
+			Load paced = pacedRun.load();
 			long jitPaced = compileMillis() - jit1;
 			List<Delivery> lowDeliveries = deliveries.subList(perChannel + pacedCount, deliveries.size());
-			Load low;
-			GcPauses lowPauses;
-			try (GcPauses p = GcPauses.open(); DbTrace t = DbTrace.start(dataSource, channel.wire + "-" + LOW_SHARE)) {
-				low = BenchSupport.paced(channel.wire + "-" + LOW_SHARE, LOW_SHARE * best.perSecond(), Duration.ofSeconds(pacedSeconds),
-						lowDeliveries.size(), i -> post(lowDeliveries.get(i)));
-				lowPauses = p;
-			}
+			OpenLoop lowRun = openLoop(channel.wire + "-" + LOW_SHARE, LOW_SHARE * best.perSecond(), lowDeliveries);
+			Load low = lowRun.load();
 			int pacedPaid = countPaid(channel, prefix) - paidBefore;
 			assertThat(pacedPaid).as("paced: every success answer applied its payment; first error " + FIRST_ERROR.get())
 				.isEqualTo(paced.done() - paced.errors() + low.done() - low.errors());
@@ -255,8 +245,8 @@ class NotifyBenchmark extends BenchSupport {
 					percentileMillis(paced.latencies(), 99), paced.errors(), low.perSecond(),
 					percentileMillis(low.latencies(), 50), percentileMillis(low.latencies(), 99), low.errors(), app.jvmMs(), bestCost.jvmMs(), app.dbMs(),
 					bestCost.dbMs(),
-					app.roundTrips(), bestCost.roundTrips(), app.otherCores(), bestCost.otherCores(), pacedPauses.text(),
-					lowPauses.text()));
+					app.roundTrips(), bestCost.roundTrips(), app.otherCores(), bestCost.otherCores(), pacedRun.pauses().text(),
+					lowRun.pauses().text()));
 			statements.append(f("- %s: application %s; ceiling %s.%n", channel.wire, app.statementsText(),
 					bestCost.statementsText()));
 			jit.append(f("; %s warmed up again %.0f s before its closed loop (%,d ms in the last slice), measured with "
@@ -422,6 +412,22 @@ class NotifyBenchmark extends BenchSupport {
 			case ALIPAY -> new Delivery("/notify/alipay/ali", "application/x-www-form-urlencoded; charset=utf-8",
 					Notifications.alipayPaid(no, "1.00", txn), Map.of());
 		};
+	}
+
+	/** An open loop's requests and the collector's pauses while it ran. */
+	private record OpenLoop(Load load, GcPauses pauses) {
+	}
+
+	/**
+	 * {@link #pacedSeconds} of {@code deliveries} sent at {@code perSecond}, open loop, with the collector's pauses
+	 * meanwhile; traced as {@code label} (the requests and the server's counters) with {@code -Dbench.trace}.
+	 */
+	private OpenLoop openLoop(String label, double perSecond, List<Delivery> deliveries) throws Exception {
+		try (GcPauses pauses = GcPauses.open(); DbTrace server = DbTrace.start(dataSource, label)) {
+			Load load = BenchSupport.paced(label, perSecond, Duration.ofSeconds(pacedSeconds), deliveries.size(),
+					i -> post(deliveries.get(i)));
+			return new OpenLoop(load, pauses);
+		}
 	}
 
 	private boolean post(Delivery d) throws Exception {
